@@ -1,0 +1,138 @@
+//! Attribute-set builtins.
+
+use syntax::ast::Pos;
+use syntax::Symbol;
+
+use crate::error::{error, ErrorKind, Result};
+use crate::eval::Evaluator;
+use crate::value::*;
+
+pub(super) const BUILTINS: &[Builtin] = &[
+    Builtin { name: "attrNames", arity: 1, func: attr_names },
+    Builtin { name: "attrValues", arity: 1, func: attr_values },
+    Builtin { name: "getAttr", arity: 2, func: get_attr },
+    Builtin { name: "hasAttr", arity: 2, func: has_attr },
+    Builtin { name: "removeAttrs", arity: 2, func: remove_attrs },
+    Builtin { name: "listToAttrs", arity: 1, func: list_to_attrs },
+    Builtin { name: "intersectAttrs", arity: 2, func: intersect_attrs },
+    Builtin { name: "catAttrs", arity: 2, func: cat_attrs },
+    Builtin { name: "mapAttrs", arity: 2, func: map_attrs },
+    Builtin { name: "zipAttrsWith", arity: 2, func: zip_attrs_with },
+];
+
+fn attr_names(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let attrs = ev.force_attrs(&args[0], pos)?;
+    Ok(Value::list(attrs.entries().iter().map(|e| Value::string(e.name.as_str())).collect()))
+}
+
+fn attr_values(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let attrs = ev.force_attrs(&args[0], pos)?;
+    Ok(Value::list(attrs.entries().iter().map(|e| e.value.clone()).collect()))
+}
+
+fn get_attr(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let name = Symbol::intern(&ev.force_str(&args[0], pos)?);
+    let attrs = ev.force_attrs(&args[1], pos)?;
+    match attrs.get(name) {
+        Some(value) => ev.force(value),
+        None => Err(ev.missing_attr(&attrs, name, pos)),
+    }
+}
+
+fn has_attr(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let name = Symbol::intern(&ev.force_str(&args[0], pos)?);
+    let attrs = ev.force_attrs(&args[1], pos)?;
+    Ok(Value::Bool(attrs.contains(name)))
+}
+
+fn remove_attrs(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let attrs = ev.force_attrs(&args[0], pos)?;
+    let names = ev.force_list(&args[1], pos)?;
+    let mut remove = Vec::with_capacity(names.len());
+    for name in names.iter() {
+        remove.push(Symbol::intern(&ev.force_str(name, pos)?));
+    }
+    if !remove.iter().any(|name| attrs.contains(*name)) {
+        return Ok(Value::Attrs(attrs));
+    }
+    let entries = attrs.entries().iter().filter(|e| !remove.contains(&e.name)).cloned().collect();
+    Ok(Value::attrs(Attrs::from_sorted(entries)))
+}
+
+fn list_to_attrs(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let list = ev.force_list(&args[0], pos)?;
+    let name_symbol = Symbol::intern("name");
+    let value_symbol = Symbol::intern("value");
+    let mut entries = Vec::with_capacity(list.len());
+    for item in list.iter() {
+        let pair = ev.force_attrs(item, pos)?;
+        let name = pair
+            .get(name_symbol)
+            .ok_or_else(|| error(ErrorKind::Missing, pos, "attribute 'name' missing"))?;
+        let name = Symbol::intern(&ev.force_str(name, pos)?);
+        let entry = pair
+            .get_entry(value_symbol)
+            .ok_or_else(|| error(ErrorKind::Missing, pos, "attribute 'value' missing"))?;
+        entries.push(AttrEntry { name, value: entry.value.clone(), pos: entry.pos });
+    }
+    // The first definition of a name wins; a stable sort keeps it first.
+    Ok(Value::attrs(Attrs::from_unsorted(entries)))
+}
+
+fn intersect_attrs(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let left = ev.force_attrs(&args[0], pos)?;
+    let right = ev.force_attrs(&args[1], pos)?;
+    let entries = right.entries().iter().filter(|e| left.contains(e.name)).cloned().collect();
+    Ok(Value::attrs(Attrs::from_sorted(entries)))
+}
+
+fn cat_attrs(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let name = Symbol::intern(&ev.force_str(&args[0], pos)?);
+    let list = ev.force_list(&args[1], pos)?;
+    let mut values = Vec::new();
+    for item in list.iter() {
+        let attrs = ev.force_attrs(item, pos)?;
+        if let Some(value) = attrs.get(name) {
+            values.push(value.clone());
+        }
+    }
+    Ok(Value::list(values))
+}
+
+fn map_attrs(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let attrs = ev.force_attrs(&args[1], pos)?;
+    let function = args[0].clone();
+    let entries = attrs
+        .entries()
+        .iter()
+        .map(|entry| {
+            let partial = Value::lazy_apply(function.clone(), Value::string(entry.name.as_str()));
+            AttrEntry { name: entry.name, value: Value::lazy_apply(partial, entry.value.clone()), pos: entry.pos }
+        })
+        .collect();
+    Ok(Value::attrs(Attrs::from_sorted(entries)))
+}
+
+fn zip_attrs_with(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let list = ev.force_list(&args[1], pos)?;
+    let function = args[0].clone();
+    let mut collected: std::collections::BTreeMap<&'static str, (Symbol, Vec<Value>)> = Default::default();
+    for item in list.iter() {
+        let attrs = ev.force_attrs(item, pos)?;
+        for entry in attrs.entries() {
+            collected
+                .entry(entry.name.as_str())
+                .or_insert_with(|| (entry.name, Vec::new()))
+                .1
+                .push(entry.value.clone());
+        }
+    }
+    let entries = collected
+        .into_values()
+        .map(|(name, values)| {
+            let partial = Value::lazy_apply(function.clone(), Value::string(name.as_str()));
+            AttrEntry { name, value: Value::lazy_apply(partial, Value::list(values)), pos: Pos::NONE }
+        })
+        .collect();
+    Ok(Value::attrs(Attrs::from_sorted(entries)))
+}

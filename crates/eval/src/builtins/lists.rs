@@ -1,0 +1,329 @@
+//! List builtins.
+
+use std::collections::HashSet;
+use std::rc::Rc;
+
+use syntax::ast::Pos;
+use syntax::Symbol;
+
+use super::new_attrs;
+use crate::error::{error, ErrorKind, Result};
+use crate::eval::Evaluator;
+use crate::value::*;
+
+pub(super) const BUILTINS: &[Builtin] = &[
+    Builtin { name: "length", arity: 1, func: length },
+    Builtin { name: "head", arity: 1, func: head },
+    Builtin { name: "tail", arity: 1, func: tail },
+    Builtin { name: "elemAt", arity: 2, func: elem_at },
+    Builtin { name: "elem", arity: 2, func: elem },
+    Builtin { name: "map", arity: 2, func: map },
+    Builtin { name: "filter", arity: 2, func: filter },
+    Builtin { name: "foldl'", arity: 3, func: foldl },
+    Builtin { name: "genList", arity: 2, func: gen_list },
+    Builtin { name: "concatLists", arity: 1, func: concat_lists },
+    Builtin { name: "concatMap", arity: 2, func: concat_map },
+    Builtin { name: "all", arity: 2, func: all },
+    Builtin { name: "any", arity: 2, func: any },
+    Builtin { name: "sort", arity: 2, func: sort },
+    Builtin { name: "partition", arity: 2, func: partition },
+    Builtin { name: "groupBy", arity: 2, func: group_by },
+    Builtin { name: "genericClosure", arity: 1, func: generic_closure },
+];
+
+fn length(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    Ok(Value::Int(ev.force_list(&args[0], pos)?.len() as i64))
+}
+
+fn head(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let list = ev.force_list(&args[0], pos)?;
+    match list.first() {
+        Some(first) => ev.force(first),
+        None => Err(error(ErrorKind::Eval, pos, "list index 0 is out of bounds")),
+    }
+}
+
+fn tail(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let list = ev.force_list(&args[0], pos)?;
+    if list.is_empty() {
+        return Err(error(ErrorKind::Eval, pos, "'tail' called on an empty list"));
+    }
+    Ok(Value::list(list[1..].to_vec()))
+}
+
+fn elem_at(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let list = ev.force_list(&args[0], pos)?;
+    let index = ev.force_int(&args[1], pos)?;
+    if index < 0 || index as usize >= list.len() {
+        return Err(error(ErrorKind::Eval, pos, format!("list index {index} is out of bounds")));
+    }
+    ev.force(&list[index as usize])
+}
+
+fn elem(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let list = ev.force_list(&args[1], pos)?;
+    for item in list.iter() {
+        if ev.equal(&args[0], item, false)? {
+            return Ok(Value::Bool(true));
+        }
+    }
+    Ok(Value::Bool(false))
+}
+
+fn map(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let list = ev.force_list(&args[1], pos)?;
+    let function = &args[0];
+    Ok(Value::list(list.iter().map(|item| Value::lazy_apply(function.clone(), item.clone())).collect()))
+}
+
+fn filter(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let list = ev.force_list(&args[1], pos)?;
+    let function = ev.force_function(&args[0], pos)?;
+    let mut kept = Vec::new();
+    let mut all_kept = true;
+    for item in list.iter() {
+        let keep = ev.call(&function, item.clone(), pos)?;
+        if ev.force_bool(&keep, pos)? {
+            kept.push(item.clone());
+        } else {
+            all_kept = false;
+        }
+    }
+    if all_kept {
+        return Ok(Value::List(list));
+    }
+    Ok(Value::list(kept))
+}
+
+fn foldl(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let list = ev.force_list(&args[2], pos)?;
+    let function = &args[0];
+    let mut accumulator = args[1].clone();
+    if list.is_empty() {
+        return ev.force(&accumulator);
+    }
+    for item in list.iter() {
+        let partial = ev.call(function, accumulator, pos)?;
+        accumulator = ev.call(&partial, item.clone(), pos)?;
+    }
+    ev.force(&accumulator)
+}
+
+fn gen_list(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let length = ev.force_int(&args[1], pos)?;
+    if length < 0 {
+        return Err(error(ErrorKind::Eval, pos, format!("cannot create list of size {length}")));
+    }
+    let function = &args[0];
+    Ok(Value::list((0..length).map(|i| Value::lazy_apply(function.clone(), Value::Int(i))).collect()))
+}
+
+fn concat_lists(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let lists = ev.force_list(&args[0], pos)?;
+    let mut items = Vec::new();
+    for list in lists.iter() {
+        items.extend(ev.force_list(list, pos)?.iter().cloned());
+    }
+    Ok(Value::list(items))
+}
+
+fn concat_map(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let list = ev.force_list(&args[1], pos)?;
+    let function = ev.force_function(&args[0], pos)?;
+    let mut items = Vec::new();
+    for item in list.iter() {
+        let result = ev.call(&function, item.clone(), pos)?;
+        items.extend(ev.force_list(&result, pos)?.iter().cloned());
+    }
+    Ok(Value::list(items))
+}
+
+fn all(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let list = ev.force_list(&args[1], pos)?;
+    let function = ev.force_function(&args[0], pos)?;
+    for item in list.iter() {
+        let result = ev.call(&function, item.clone(), pos)?;
+        if !ev.force_bool(&result, pos)? {
+            return Ok(Value::Bool(false));
+        }
+    }
+    Ok(Value::Bool(true))
+}
+
+fn any(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let list = ev.force_list(&args[1], pos)?;
+    let function = ev.force_function(&args[0], pos)?;
+    for item in list.iter() {
+        let result = ev.call(&function, item.clone(), pos)?;
+        if ev.force_bool(&result, pos)? {
+            return Ok(Value::Bool(true));
+        }
+    }
+    Ok(Value::Bool(false))
+}
+
+/// A stable merge sort whose comparator may fail.
+fn merge_sort(
+    items: &mut Vec<Value>,
+    less: &mut dyn FnMut(&Value, &Value) -> Result<bool>,
+) -> Result<()> {
+    let length = items.len();
+    if length < 2 {
+        return Ok(());
+    }
+    // Insertion sort for short runs, then bottom-up merges.
+    const RUN: usize = 16;
+    for start in (0..length).step_by(RUN) {
+        let end = (start + RUN).min(length);
+        for i in start + 1..end {
+            let mut j = i;
+            while j > start && less(&items[j], &items[j - 1])? {
+                items.swap(j, j - 1);
+                j -= 1;
+            }
+        }
+    }
+    let mut width = RUN;
+    let mut buffer: Vec<Value> = Vec::with_capacity(length);
+    while width < length {
+        buffer.clear();
+        let mut start = 0;
+        while start < length {
+            let middle = (start + width).min(length);
+            let end = (start + 2 * width).min(length);
+            let (mut i, mut j) = (start, middle);
+            while i < middle && j < end {
+                // Take from the right only when strictly less: stability.
+                if less(&items[j], &items[i])? {
+                    buffer.push(items[j].clone());
+                    j += 1;
+                } else {
+                    buffer.push(items[i].clone());
+                    i += 1;
+                }
+            }
+            buffer.extend_from_slice(&items[i..middle]);
+            buffer.extend_from_slice(&items[j..end]);
+            start = end;
+        }
+        std::mem::swap(items, &mut buffer);
+        width *= 2;
+    }
+    Ok(())
+}
+
+fn sort(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let list = ev.force_list(&args[1], pos)?;
+    let function = ev.force_function(&args[0], pos)?;
+    let mut items: Vec<Value> = Vec::with_capacity(list.len());
+    for item in list.iter() {
+        items.push(ev.force(item)?);
+    }
+    // The common comparator `builtins.lessThan` is applied natively.
+    let native_less_than = matches!(&function, Value::PrimOp(b) if b.name == "lessThan");
+    let mut less = |a: &Value, b: &Value| -> Result<bool> {
+        if native_less_than {
+            return ev.less_than(a, b, pos);
+        }
+        let result = ev.call2(&function, a.clone(), b.clone(), pos)?;
+        ev.force_bool(&result, pos)
+    };
+    merge_sort(&mut items, &mut less)?;
+    Ok(Value::list(items))
+}
+
+fn partition(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let list = ev.force_list(&args[1], pos)?;
+    let function = ev.force_function(&args[0], pos)?;
+    let (mut right, mut wrong) = (Vec::new(), Vec::new());
+    for item in list.iter() {
+        let result = ev.call(&function, item.clone(), pos)?;
+        if ev.force_bool(&result, pos)? {
+            right.push(item.clone());
+        } else {
+            wrong.push(item.clone());
+        }
+    }
+    Ok(new_attrs(vec![("right", Value::list(right)), ("wrong", Value::list(wrong))]))
+}
+
+fn group_by(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let list = ev.force_list(&args[1], pos)?;
+    let function = ev.force_function(&args[0], pos)?;
+    let mut groups: Vec<(Symbol, Vec<Value>)> = Vec::new();
+    let mut index: std::collections::HashMap<Symbol, usize> = std::collections::HashMap::new();
+    for item in list.iter() {
+        let key = ev.call(&function, item.clone(), pos)?;
+        let key = Symbol::intern(&ev.force_str(&key, pos)?);
+        match index.get(&key) {
+            Some(&i) => groups[i].1.push(item.clone()),
+            None => {
+                index.insert(key, groups.len());
+                groups.push((key, vec![item.clone()]));
+            }
+        }
+    }
+    let entries = groups
+        .into_iter()
+        .map(|(name, items)| AttrEntry { name, value: Value::list(items), pos: Pos::NONE })
+        .collect();
+    Ok(Value::attrs(Attrs::from_unsorted(entries)))
+}
+
+/// A hashable form of scalar closure keys; other keys are compared one by one.
+#[derive(Hash, PartialEq, Eq)]
+enum Key {
+    Int(i64),
+    Float(u64),
+    Str(String),
+    Path(String),
+}
+
+fn generic_closure(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let attrs = ev.force_attrs(&args[0], pos)?;
+    let start = attrs
+        .get_str("startSet")
+        .ok_or_else(|| error(ErrorKind::Missing, pos, "attribute 'startSet' required"))?;
+    let operator = attrs
+        .get_str("operator")
+        .ok_or_else(|| error(ErrorKind::Missing, pos, "attribute 'operator' required"))?
+        .clone();
+    let key_symbol = Symbol::intern("key");
+    let mut queue: std::collections::VecDeque<Value> = ev.force_list(start, pos)?.iter().cloned().collect();
+    let mut seen: HashSet<Key> = HashSet::new();
+    let mut other_keys: Vec<Value> = Vec::new();
+    let mut result = Vec::new();
+    while let Some(item) = queue.pop_front() {
+        let element = ev.force_attrs(&item, pos)?;
+        let key = element
+            .get(key_symbol)
+            .ok_or_else(|| error(ErrorKind::Missing, pos, "attribute 'key' required"))?;
+        let key = ev.force(key)?;
+        let fresh = match &key {
+            Value::Int(i) => seen.insert(Key::Int(*i)),
+            Value::Float(f) => seen.insert(Key::Float(f.to_bits())),
+            Value::String(s) => seen.insert(Key::Str(s.text.clone())),
+            Value::Path(p) => seen.insert(Key::Path((**p).clone())),
+            _ => {
+                let mut found = false;
+                for other in &other_keys {
+                    if ev.equal(other, &key, false)? {
+                        found = true;
+                        break;
+                    }
+                }
+                if !found {
+                    other_keys.push(key.clone());
+                }
+                !found
+            }
+        };
+        if !fresh {
+            continue;
+        }
+        result.push(Value::Attrs(Rc::clone(&element)));
+        let next = ev.call(&operator, item, pos)?;
+        queue.extend(ev.force_list(&next, pos)?.iter().cloned());
+    }
+    Ok(Value::list(result))
+}

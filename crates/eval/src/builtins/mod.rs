@@ -1,0 +1,167 @@
+//! The builtins: one function per builtin, registered in tables per area.
+//!
+//! Each area module exports `BUILTINS: &[Builtin]`. [`install`] puts every
+//! builtin into `builtins` and into the base environment: under its own name
+//! for the few Nix exposes at the top level, as `__name` for the rest.
+
+use syntax::ast::Pos;
+use syntax::Symbol;
+
+use crate::error::{error, ErrorKind, Result};
+use crate::eval::Evaluator;
+use crate::value::*;
+
+mod attrs;
+mod control;
+mod lists;
+
+/// Builtins Nix puts in the base environment under their own name.
+const TOP_LEVEL: &[&str] = &[
+    "abort",
+    "baseNameOf",
+    "break",
+    "derivation",
+    "derivationStrict",
+    "dirOf",
+    "fetchGit",
+    "fetchMercurial",
+    "fetchTarball",
+    "fetchTree",
+    "fromTOML",
+    "import",
+    "isNull",
+    "map",
+    "placeholder",
+    "removeAttrs",
+    "scopedImport",
+    "throw",
+    "toString",
+];
+
+fn tables() -> Vec<&'static [Builtin]> {
+    vec![attrs::BUILTINS, control::BUILTINS, lists::BUILTINS]
+}
+
+/// The builtin called `name` (without `__`), if there is one.
+pub fn lookup(name: &str) -> Option<&'static Builtin> {
+    tables().into_iter().flat_map(|table| table.iter()).find(|builtin| builtin.name == name)
+}
+
+/// Fills the evaluator's base environment and `builtins` set.
+pub(crate) fn install(evaluator: &mut Evaluator) {
+    let mut entries: Vec<(Symbol, Value)> = Vec::new();
+    for table in tables() {
+        for builtin in table.iter() {
+            entries.push((Symbol::intern(builtin.name), Value::PrimOp(builtin)));
+        }
+    }
+    for (name, value) in constants(evaluator) {
+        entries.push((Symbol::intern(name), value));
+    }
+    // `builtins.builtins` refers to the set itself, found through the globals.
+    let builtins_symbol = Symbol::intern("builtins");
+    entries.push((
+        builtins_symbol,
+        Value::lazy(move |evaluator: &Evaluator| {
+            let index = evaluator.global_index.get(&builtins_symbol).copied().unwrap_or(0);
+            Ok(evaluator.globals.get(index as usize).cloned().unwrap_or(Value::Null))
+        }),
+    ));
+    let attrs = Attrs::from_unsorted(
+        entries.iter().map(|(name, value)| AttrEntry { name: *name, value: value.clone(), pos: Pos::NONE }).collect(),
+    );
+    let add_global = |evaluator: &mut Evaluator, name: &str, value: Value| {
+        let symbol = Symbol::intern(name);
+        evaluator.global_index.insert(symbol, evaluator.globals.len() as u32);
+        evaluator.globals.push(value);
+    };
+    for (name, value) in entries {
+        if name == builtins_symbol {
+            continue;
+        }
+        let text = name.as_str();
+        if TOP_LEVEL.contains(&text) || matches!(text, "true" | "false" | "null") {
+            add_global(evaluator, text, value);
+        } else {
+            add_global(evaluator, &format!("__{text}"), value);
+        }
+    }
+    add_global(evaluator, "builtins", Value::attrs(attrs));
+}
+
+fn constants(evaluator: &Evaluator) -> Vec<(&'static str, Value)> {
+    let options = &evaluator.options;
+    let nix_path = options
+        .search_path
+        .iter()
+        .map(|entry| {
+            Value::attrs(Attrs::from_unsorted(vec![
+                AttrEntry { name: Symbol::intern("path"), value: Value::string(&entry.path), pos: Pos::NONE },
+                AttrEntry { name: Symbol::intern("prefix"), value: Value::string(&entry.prefix), pos: Pos::NONE },
+            ]))
+        })
+        .collect();
+    vec![
+        ("true", Value::Bool(true)),
+        ("false", Value::Bool(false)),
+        ("null", Value::Null),
+        ("currentSystem", Value::string(&options.current_system)),
+        ("currentTime", Value::Int(evaluator.io.current_time())),
+        ("langVersion", Value::Int(6)),
+        ("nixVersion", Value::string("2.8.0")),
+        ("storeDir", Value::string(&options.store_dir)),
+        ("nixPath", Value::list(nix_path)),
+    ]
+}
+
+/// Resolves `<name>` against the search path.
+pub(crate) fn find_file_in_search_path(evaluator: &Evaluator, name: &str, pos: Pos) -> Result<Value> {
+    for entry in &evaluator.options.search_path {
+        let candidate = if entry.prefix.is_empty() {
+            format!("{}/{name}", entry.path)
+        } else if name == entry.prefix {
+            entry.path.clone()
+        } else if let Some(rest) = name.strip_prefix(&format!("{}/", entry.prefix)) {
+            format!("{}/{rest}", entry.path)
+        } else {
+            continue;
+        };
+        let candidate = syntax::canonicalize_path(&candidate);
+        if evaluator.io.path_exists(&candidate) {
+            return Ok(Value::path(candidate));
+        }
+    }
+    Err(error(
+        ErrorKind::Eval,
+        pos,
+        format!("file '{name}' was not found in the Nix search path (add it using $NIX_PATH or -I)"),
+    ))
+}
+
+/// Copies a source path "to the store": computes the store path Nix would
+/// give it, without writing anything.
+pub(crate) fn copy_path_to_store(evaluator: &Evaluator, path: &str, pos: Pos) -> Result<String> {
+    if let Some(known) = evaluator.copied_paths.borrow().get(path) {
+        return Ok(known.clone());
+    }
+    let _ = (path, pos);
+    Err(error(ErrorKind::Internal, pos, "copying paths to the store is not available yet"))
+}
+
+/// The base name of a path or string, as `baseNameOf` computes it.
+pub fn base_name(path: &str) -> &str {
+    let trimmed = path.strip_suffix('/').unwrap_or(path);
+    match trimmed.rfind('/') {
+        Some(index) => &trimmed[index + 1..],
+        None => trimmed,
+    }
+}
+
+pub(crate) fn new_attrs(entries: Vec<(&str, Value)>) -> Value {
+    Value::attrs(Attrs::from_unsorted(
+        entries
+            .into_iter()
+            .map(|(name, value)| AttrEntry { name: Symbol::intern(name), value, pos: Pos::NONE })
+            .collect(),
+    ))
+}

@@ -1,0 +1,1136 @@
+//! The interpreter: expressions to values, forcing, calls and operators.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use syntax::ast::{AttrKey, AttrsDef, BinOp, EntryKind, Expr, Param, Pos, StrPart, Var};
+use syntax::{LineIndex, LowerOptions, Symbol};
+
+use crate::error::{error, type_error, ErrorKind, EvalError, Result};
+use crate::io::EvalIO;
+use crate::value::*;
+
+/// One entry of the search path (`-I`, `NIX_PATH`): `prefix=path` or a bare
+/// path (empty prefix).
+#[derive(Clone, Debug)]
+pub struct SearchPathEntry {
+    pub prefix: String,
+    pub path: String,
+}
+
+/// Settings of one evaluation.
+#[derive(Clone, Debug)]
+pub struct EvalOptions {
+    pub search_path: Vec<SearchPathEntry>,
+    pub store_dir: String,
+    /// Pure evaluation: no environment, clock or unrestricted file access.
+    pub pure: bool,
+    /// How deep evaluation may nest before it stops with "stack overflow".
+    pub max_depth: usize,
+    pub current_system: String,
+}
+
+impl Default for EvalOptions {
+    fn default() -> EvalOptions {
+        EvalOptions {
+            search_path: Vec::new(),
+            store_dir: "/nix/store".to_string(),
+            pure: false,
+            max_depth: 50_000_000,
+            current_system: "x86_64-linux".to_string(),
+        }
+    }
+}
+
+/// A source file the evaluator has seen, kept for error excerpts.
+pub struct SourceFile {
+    /// The path, or `«string»` / `«stdin»` for text given directly.
+    pub name: String,
+    pub source: Rc<str>,
+    pub lines: LineIndex,
+}
+
+/// How a value becomes a string.
+#[derive(Clone, Copy, Debug)]
+pub struct Coercion {
+    /// `toString` rules: also null, Booleans, numbers and lists.
+    pub more: bool,
+    /// Paths are copied to the store and replaced by their store path.
+    pub copy_to_store: bool,
+}
+
+impl Coercion {
+    pub const INTERPOLATION: Coercion = Coercion { more: false, copy_to_store: true };
+    pub const TO_STRING: Coercion = Coercion { more: true, copy_to_store: false };
+}
+
+/// The evaluator. One per thread; values never cross threads.
+pub struct Evaluator {
+    pub options: EvalOptions,
+    pub io: Box<dyn EvalIO>,
+    pub(crate) files: RefCell<Vec<SourceFile>>,
+    pub(crate) import_cache: RefCell<HashMap<String, Value>>,
+    pub(crate) globals: Vec<Value>,
+    pub(crate) global_index: HashMap<Symbol, u32>,
+    pub(crate) depth: Cell<usize>,
+    /// Memoized `hashDerivationModulo` results by `.drv` path.
+    pub(crate) drv_hashes: RefCell<HashMap<String, store::Hash>>,
+    /// Memoized store paths of source paths copied to the store.
+    pub(crate) copied_paths: RefCell<HashMap<String, String>>,
+    pub(crate) symbols: Symbols,
+    /// Whether XML output carries source positions (`--no-location`).
+    pub(crate) xml_location: Cell<bool>,
+    pub(crate) stack_limit: Cell<usize>,
+}
+
+/// Symbols the evaluator looks up often.
+pub(crate) struct Symbols {
+    pub functor: Symbol,
+    pub to_string: Symbol,
+    pub out_path: Symbol,
+    pub type_: Symbol,
+    pub file: Symbol,
+    pub line: Symbol,
+    pub column: Symbol,
+}
+
+impl Evaluator {
+    pub fn new(options: EvalOptions, io: Box<dyn EvalIO>) -> Evaluator {
+        let symbols = Symbols {
+            functor: Symbol::intern("__functor"),
+            to_string: Symbol::intern("__toString"),
+            out_path: Symbol::intern("outPath"),
+            type_: Symbol::intern("type"),
+            file: Symbol::intern("file"),
+            line: Symbol::intern("line"),
+            column: Symbol::intern("column"),
+        };
+        let mut evaluator = Evaluator {
+            options,
+            io,
+            files: RefCell::new(Vec::new()),
+            import_cache: RefCell::new(HashMap::new()),
+            globals: Vec::new(),
+            global_index: HashMap::new(),
+            depth: Cell::new(0),
+            drv_hashes: RefCell::new(HashMap::new()),
+            copied_paths: RefCell::new(HashMap::new()),
+            symbols,
+            xml_location: Cell::new(true),
+            stack_limit: Cell::new(0),
+        };
+        crate::builtins::install(&mut evaluator);
+        evaluator
+    }
+
+    // ---- files and parsing --------------------------------------------------
+
+    pub fn add_file(&self, name: &str, source: &str) -> u32 {
+        let mut files = self.files.borrow_mut();
+        files.push(SourceFile {
+            name: name.to_string(),
+            source: Rc::from(source),
+            lines: LineIndex::new(source),
+        });
+        (files.len() - 1) as u32
+    }
+
+    /// `file:line:column` of a position, as Nix writes positions inline.
+    pub fn describe_pos(&self, pos: Pos) -> String {
+        match self.line_col(pos) {
+            Some((name, line, column)) => {
+                let name = if name == "«string»" || name == "«stdin»" { "(string)".to_string() } else { name };
+                format!("{name}:{line}:{column}")
+            }
+            None => "undefined position".to_string(),
+        }
+    }
+
+    /// The file name, line and column of a position.
+    pub fn line_col(&self, pos: Pos) -> Option<(String, u32, u32)> {
+        if pos.is_none() {
+            return None;
+        }
+        let files = self.files.borrow();
+        let file = files.get(pos.file as usize)?;
+        let (line, column) = file.lines.line_col(pos.offset);
+        Some((file.name.clone(), line, column))
+    }
+
+    /// Parses and lowers source text. `base_dir` anchors relative paths.
+    pub fn parse(&self, name: &str, source: &str, base_dir: &str, outer_with: bool) -> Result<&'static Expr> {
+        let file = self.add_file(name, source);
+        let label = if name.starts_with('«') { "(string)".to_string() } else { name.to_string() };
+        let globals = |symbol: Symbol| self.global_index.get(&symbol).copied();
+        let options = LowerOptions { file, base_dir, label: &label, globals: &globals, outer_with };
+        syntax::lower(source, &options).map_err(|errors| {
+            let first = &errors[0];
+            error(ErrorKind::Syntax, Pos { file, offset: first.offset }, first.message.clone())
+        })
+    }
+
+    /// Evaluates source text in the base environment.
+    pub fn eval_source(&self, name: &str, source: &str, base_dir: &str) -> Result<Value> {
+        let expr = self.parse(name, source, base_dir, false)?;
+        self.eval(expr, &self.root_env())
+    }
+
+    /// Evaluates an expression returned by [`Evaluator::parse`].
+    pub fn eval_parsed(&self, expr: &'static Expr) -> Result<Value> {
+        self.eval(expr, &self.root_env())
+    }
+
+    pub(crate) fn root_env(&self) -> Rc<Env> {
+        Env::new(Vec::new(), None)
+    }
+
+    // ---- forcing --------------------------------------------------------------
+
+    /// Forces a value to weak head normal form.
+    pub fn force(&self, value: &Value) -> Result<Value> {
+        match value {
+            Value::Thunk(thunk) => self.force_thunk(thunk),
+            other => Ok(other.clone()),
+        }
+    }
+
+    pub fn force_thunk(&self, thunk: &Rc<Thunk>) -> Result<Value> {
+        if let ThunkState::Done(value) = &*thunk.state.borrow() {
+            return Ok(value.clone());
+        }
+        let state = std::mem::replace(&mut *thunk.state.borrow_mut(), ThunkState::Blackhole);
+        let result = match state {
+            ThunkState::Done(value) => Ok(value),
+            ThunkState::Blackhole => {
+                return Err(error(ErrorKind::InfiniteRecursion, Pos::NONE, "infinite recursion encountered"));
+            }
+            ThunkState::Pending(expr, env) => match self.eval(expr, &env) {
+                Ok(value) => Ok(value),
+                Err(err) => {
+                    *thunk.state.borrow_mut() = ThunkState::Pending(expr, env);
+                    return Err(err);
+                }
+            },
+            ThunkState::Apply(function, argument) => match self.call(&function, argument.clone(), Pos::NONE) {
+                Ok(value) => Ok(value),
+                Err(err) => {
+                    *thunk.state.borrow_mut() = ThunkState::Apply(function, argument);
+                    return Err(err);
+                }
+            },
+            ThunkState::Native(compute) => match compute(self) {
+                Ok(value) => Ok(value),
+                Err(err) => {
+                    let saved = err.clone();
+                    *thunk.state.borrow_mut() = ThunkState::Native(Box::new(move |_| Err(saved)));
+                    return Err(err);
+                }
+            },
+        };
+        let value = result?;
+        // A thunk may evaluate to another thunk (e.g. a native one returning a
+        // slot): force through so Done never holds a thunk.
+        let value = match value {
+            Value::Thunk(inner) => match self.force_thunk(&inner) {
+                Ok(value) => value,
+                Err(err) => {
+                    *thunk.state.borrow_mut() = ThunkState::Done(Value::Thunk(inner));
+                    return Err(err);
+                }
+            },
+            value => value,
+        };
+        *thunk.state.borrow_mut() = ThunkState::Done(value.clone());
+        Ok(value)
+    }
+
+    /// Forces a value and everything inside it (`deepSeq`, `--strict`).
+    pub fn force_deep(&self, value: &Value) -> Result<Value> {
+        let mut seen = std::collections::HashSet::new();
+        let forced = self.force(value)?;
+        self.force_deep_inner(&forced, &mut seen)?;
+        Ok(forced)
+    }
+
+    fn force_deep_inner(&self, value: &Value, seen: &mut std::collections::HashSet<usize>) -> Result<()> {
+        match value {
+            Value::Attrs(attrs) => {
+                if !seen.insert(Rc::as_ptr(attrs) as usize) {
+                    return Ok(());
+                }
+                for entry in attrs.entries() {
+                    let forced = self.force(&entry.value).map_err(|e| {
+                        e.with_frame(entry.pos, format!("while evaluating the attribute '{}'", entry.name))
+                    })?;
+                    self.force_deep_inner(&forced, seen)?;
+                }
+            }
+            Value::List(list) => {
+                if !seen.insert(Rc::as_ptr(list) as usize) {
+                    return Ok(());
+                }
+                for item in list.iter() {
+                    let forced = self.force(item)?;
+                    self.force_deep_inner(&forced, seen)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    // ---- typed forcing -------------------------------------------------------
+
+    pub fn expected(&self, value: &Value, expected: &str, pos: Pos) -> EvalError {
+        type_error(pos, format!("value is {} while {expected} was expected", value.type_().described()))
+    }
+
+    pub fn force_bool(&self, value: &Value, pos: Pos) -> Result<bool> {
+        match self.force(value)? {
+            Value::Bool(b) => Ok(b),
+            other => Err(self.expected(&other, "a Boolean", pos)),
+        }
+    }
+
+    pub fn force_int(&self, value: &Value, pos: Pos) -> Result<i64> {
+        match self.force(value)? {
+            Value::Int(i) => Ok(i),
+            other => Err(self.expected(&other, "an integer", pos)),
+        }
+    }
+
+    pub fn force_float(&self, value: &Value, pos: Pos) -> Result<f64> {
+        match self.force(value)? {
+            Value::Int(i) => Ok(i as f64),
+            Value::Float(f) => Ok(f),
+            other => Err(self.expected(&other, "a float", pos)),
+        }
+    }
+
+    pub fn force_attrs(&self, value: &Value, pos: Pos) -> Result<Rc<Attrs>> {
+        match self.force(value)? {
+            Value::Attrs(attrs) => Ok(attrs),
+            other => Err(self.expected(&other, "a set", pos)),
+        }
+    }
+
+    pub fn force_list(&self, value: &Value, pos: Pos) -> Result<Rc<Vec<Value>>> {
+        match self.force(value)? {
+            Value::List(list) => Ok(list),
+            other => Err(self.expected(&other, "a list", pos)),
+        }
+    }
+
+    /// Forces a string, without coercion; keeps its context.
+    pub fn force_string(&self, value: &Value, pos: Pos) -> Result<Rc<NixString>> {
+        match self.force(value)? {
+            Value::String(s) => Ok(s),
+            other => Err(self.expected(&other, "a string", pos)),
+        }
+    }
+
+    /// Forces a string and drops its context (for names, keys and patterns).
+    pub fn force_str(&self, value: &Value, pos: Pos) -> Result<String> {
+        Ok(self.force_string(value, pos)?.text.clone())
+    }
+
+    pub fn force_function(&self, value: &Value, pos: Pos) -> Result<Value> {
+        let forced = self.force(value)?;
+        match &forced {
+            Value::Lambda(_) | Value::PrimOp(_) | Value::PrimOpApp(_) => Ok(forced),
+            Value::Attrs(attrs) if attrs.contains(self.symbols.functor) => Ok(forced),
+            other => Err(self.expected(other, "a function", pos)),
+        }
+    }
+
+    // ---- evaluation -----------------------------------------------------------
+
+    /// Sets the lowest stack address evaluation may reach; deeper recursion
+    /// stops with Nix's "stack overflow" error instead of a crash.
+    pub fn set_stack_limit(&self, lowest_address: usize) {
+        self.stack_limit.set(lowest_address);
+    }
+
+    fn enter(&self, pos: Pos) -> Result<()> {
+        let depth = self.depth.get() + 1;
+        let marker = 0u8;
+        let here = std::ptr::addr_of!(marker) as usize;
+        if depth > self.options.max_depth || here < self.stack_limit.get() {
+            return Err(error(ErrorKind::StackOverflow, pos, "stack overflow (possible infinite recursion)"));
+        }
+        self.depth.set(depth);
+        Ok(())
+    }
+
+    fn leave(&self) {
+        self.depth.set(self.depth.get() - 1);
+    }
+
+    /// Evaluates an expression in an environment to weak head normal form.
+    pub fn eval(&self, expr: &'static Expr, env: &Rc<Env>) -> Result<Value> {
+        self.enter(Pos::NONE)?;
+        let result = self.eval_inner(expr, env);
+        self.leave();
+        result
+    }
+
+    /// The value for `expr` without evaluating it: constants directly,
+    /// variables share their slot, everything else becomes a thunk.
+    pub(crate) fn delay(&self, expr: &'static Expr, env: &Rc<Env>) -> Value {
+        match expr {
+            Expr::Null => Value::Null,
+            Expr::Bool(b) => Value::Bool(*b),
+            Expr::Int(i) => Value::Int(*i),
+            Expr::Float(f) => Value::Float(*f),
+            Expr::Str(s) => Value::string(&**s),
+            Expr::Path(p) => Value::path(&**p),
+            Expr::Var(Var::Local { depth, slot, .. }, _) => match env.up(*depth) {
+                Some(target) => {
+                    let slots = target.slots.borrow();
+                    match slots.get(*slot as usize) {
+                        Some(value) => value.clone(),
+                        None => {
+                            drop(slots);
+                            Thunk::pending(expr, env.clone())
+                        }
+                    }
+                }
+                None => Thunk::pending(expr, env.clone()),
+            },
+            Expr::Var(Var::Global { index, .. }, _) => {
+                self.globals.get(*index as usize).cloned().unwrap_or(Value::Null)
+            }
+            _ => Thunk::pending(expr, env.clone()),
+        }
+    }
+
+    fn eval_inner(&self, expr: &'static Expr, env: &Rc<Env>) -> Result<Value> {
+        match expr {
+            Expr::Null => Ok(Value::Null),
+            Expr::Bool(b) => Ok(Value::Bool(*b)),
+            Expr::Int(i) => Ok(Value::Int(*i)),
+            Expr::Float(f) => Ok(Value::Float(*f)),
+            Expr::Str(s) => Ok(Value::string(&**s)),
+            Expr::Path(p) => Ok(Value::path(&**p)),
+            Expr::Interp(parts, pos) => self.interpolate(parts, env, *pos),
+            Expr::HomePath(rest, pos) => {
+                let home = self.io.env_var("HOME").ok_or_else(|| {
+                    error(ErrorKind::Eval, *pos, "cannot resolve '~/': the HOME environment variable is not set")
+                })?;
+                Ok(Value::path(syntax::canonicalize_path(&format!("{home}/{rest}"))))
+            }
+            Expr::InterpPath(parts, pos) => self.interpolate_path(parts, env, *pos),
+            Expr::SearchPath(name, pos) => crate::builtins::find_file_in_search_path(self, name, *pos),
+            Expr::Var(var, pos) => self.lookup(var, env, *pos),
+            Expr::Select(target, path, default, pos) => self.select(target, path, default.as_deref(), env, *pos),
+            Expr::HasAttr(target, path, _) => self.has_attr(target, path, env),
+            Expr::Apply(function, argument, pos) => {
+                let function = self.eval(function, env)?;
+                let argument = self.delay(argument, env);
+                self.call(&function, argument, *pos)
+            }
+            Expr::Lambda(def) => Ok(Value::Lambda(Rc::new(Closure { def, env: env.clone() }))),
+            Expr::Let(def, body) => {
+                let scope = self.bind_scope(def, env);
+                self.eval(body, &scope)
+            }
+            Expr::Attrs(def) => self.build_attrs(def, env),
+            Expr::List(items) => {
+                let values = items.iter().map(|item| self.delay(item, env)).collect();
+                Ok(Value::list(values))
+            }
+            Expr::If(condition, then, otherwise, pos) => {
+                let condition = self.eval(condition, env)?;
+                if self.force_bool(&condition, *pos)? {
+                    self.eval(then, env)
+                } else {
+                    self.eval(otherwise, env)
+                }
+            }
+            Expr::Assert(condition, body, pos) => {
+                let value = self.eval(condition, env)?;
+                if self.force_bool(&value, *pos)? {
+                    self.eval(body, env)
+                } else {
+                    Err(error(
+                        ErrorKind::Assertion,
+                        *pos,
+                        format!("assertion '{}' failed", crate::show::show_expr(condition)),
+                    ))
+                }
+            }
+            Expr::With(namespace, body, _) => {
+                let namespace = self.delay(namespace, env);
+                let scope = Env::with_scope(namespace, Some(env.clone()));
+                self.eval(body, &scope)
+            }
+            Expr::BinOp(op, lhs, rhs, pos) => self.binop(*op, lhs, rhs, env, *pos),
+            Expr::Not(operand, pos) => {
+                let value = self.eval(operand, env)?;
+                Ok(Value::Bool(!self.force_bool(&value, *pos)?))
+            }
+            Expr::Negate(operand, pos) => {
+                let value = self.eval(operand, env)?;
+                self.arithmetic(BinOp::Sub, &Value::Int(0), &value, *pos)
+            }
+            Expr::CurPos(pos) => Ok(self.pos_value(*pos)),
+        }
+    }
+
+    /// `{ file, line, column }` for a position, or null without one.
+    pub fn pos_value(&self, pos: Pos) -> Value {
+        match self.line_col(pos) {
+            Some((file, line, column)) => {
+                let mut attrs = Attrs::new();
+                attrs.insert(self.symbols.column, Value::Int(column as i64), Pos::NONE);
+                attrs.insert(self.symbols.file, Value::string(file), Pos::NONE);
+                attrs.insert(self.symbols.line, Value::Int(line as i64), Pos::NONE);
+                Value::attrs(attrs)
+            }
+            None => Value::Null,
+        }
+    }
+
+    fn lookup(&self, var: &Var, env: &Rc<Env>, pos: Pos) -> Result<Value> {
+        match *var {
+            Var::Local { depth, slot, .. } => {
+                let target = env.up(depth).ok_or_else(|| internal(pos, "variable scope out of range"))?;
+                let value = target.slot(slot);
+                self.force(&value).map_err(|e| e.at(pos))
+            }
+            Var::Global { index, .. } => {
+                let value = self.globals.get(index as usize).cloned().unwrap_or(Value::Null);
+                self.force(&value).map_err(|e| e.at(pos))
+            }
+            Var::With { depth, name } => {
+                let mut scope = env.up(depth).cloned();
+                while let Some(current) = scope {
+                    if current.is_with {
+                        let namespace = current.slot(0);
+                        let attrs = self.force_attrs(&namespace, pos)?;
+                        if let Some(value) = attrs.get(name) {
+                            return self.force(value);
+                        }
+                    }
+                    scope = current.parent.clone();
+                }
+                Err(error(ErrorKind::Missing, pos, format!("undefined variable '{name}'")))
+            }
+        }
+    }
+
+    fn attr_name(&self, key: &'static AttrKey, env: &Rc<Env>, pos: Pos) -> Result<Symbol> {
+        match key {
+            AttrKey::Static(name) => Ok(*name),
+            AttrKey::Dynamic(expr) => {
+                let value = self.eval(expr, env)?;
+                Ok(Symbol::intern(&self.force_str(&value, pos)?))
+            }
+        }
+    }
+
+    fn select(
+        &self,
+        target: &'static Expr,
+        path: &'static [AttrKey],
+        default: Option<&'static Expr>,
+        env: &Rc<Env>,
+        pos: Pos,
+    ) -> Result<Value> {
+        let mut current = self.eval(target, env)?;
+        for key in path.iter() {
+            let name = self.attr_name(key, env, pos)?;
+            let attrs = match current {
+                Value::Attrs(attrs) => attrs,
+                other => {
+                    if let Some(default) = default {
+                        return self.eval(default, env);
+                    }
+                    return Err(self.expected(&other, "a set", pos));
+                }
+            };
+            match attrs.get(name) {
+                Some(value) => {
+                    current = self.force(value).map_err(|e| e.at(pos))?;
+                }
+                None => {
+                    if let Some(default) = default {
+                        return self.eval(default, env);
+                    }
+                    return Err(self.missing_attr(&attrs, name, pos));
+                }
+            }
+        }
+        Ok(current)
+    }
+
+    /// "attribute 'x' missing", with a suggestion when a similar name exists.
+    pub fn missing_attr(&self, attrs: &Attrs, name: Symbol, pos: Pos) -> EvalError {
+        let mut message = format!("attribute '{name}' missing");
+        if let Some(suggestion) = crate::show::closest_name(name.as_str(), attrs.entries().iter().map(|e| e.name.as_str())) {
+            message.push_str(&format!("; did you mean '{suggestion}'?"));
+        }
+        error(ErrorKind::Missing, pos, message)
+    }
+
+    fn has_attr(&self, target: &'static Expr, path: &'static [AttrKey], env: &Rc<Env>) -> Result<Value> {
+        let mut current = self.eval(target, env)?;
+        for (index, key) in path.iter().enumerate() {
+            let Value::Attrs(attrs) = current else {
+                return Ok(Value::Bool(false));
+            };
+            let name = self.attr_name(key, env, Pos::NONE)?;
+            match attrs.get(name) {
+                Some(value) => {
+                    if index + 1 == path.len() {
+                        return Ok(Value::Bool(true));
+                    }
+                    current = self.force(value)?;
+                }
+                None => return Ok(Value::Bool(false)),
+            }
+        }
+        Ok(Value::Bool(true))
+    }
+
+    /// Creates the scope of a `let` or `rec` set and fills its slots.
+    fn bind_scope(&self, def: &'static AttrsDef, env: &Rc<Env>) -> Rc<Env> {
+        let scope = Env::new(Vec::with_capacity(def.entries.len()), Some(env.clone()));
+        for entry in def.entries.iter() {
+            let value = match entry.kind {
+                EntryKind::Inherited => self.delay(&entry.value, env),
+                // Slots of this scope may not be filled yet, so variables of
+                // depth 0 become thunks (delay handles missing slots).
+                EntryKind::Plain => self.delay(&entry.value, &scope),
+            };
+            scope.slots.borrow_mut().push(value);
+        }
+        scope
+    }
+
+    fn build_attrs(&self, def: &'static AttrsDef, env: &Rc<Env>) -> Result<Value> {
+        let (mut attrs, scope) = if def.recursive {
+            let scope = self.bind_scope(def, env);
+            let slots = scope.slots.borrow();
+            let entries = def
+                .entries
+                .iter()
+                .zip(slots.iter())
+                .map(|(entry, value)| AttrEntry { name: entry.name, value: value.clone(), pos: entry.pos })
+                .collect();
+            drop(slots);
+            (Attrs::from_sorted(entries), scope)
+        } else {
+            let entries = def
+                .entries
+                .iter()
+                .map(|entry| AttrEntry { name: entry.name, value: self.delay(&entry.value, env), pos: entry.pos })
+                .collect();
+            (Attrs::from_sorted(entries), env.clone())
+        };
+        for dynamic in def.dynamics.iter() {
+            let key = self.eval(&dynamic.key, &scope)?;
+            let key = match self.force(&key)? {
+                Value::Null => continue,
+                other => self.force_str(&other, dynamic.pos)?,
+            };
+            let name = Symbol::intern(&key);
+            if let Some(existing) = attrs.get_entry(name) {
+                return Err(error(
+                    ErrorKind::Eval,
+                    dynamic.pos,
+                    format!("dynamic attribute '{key}' already defined at {}", self.describe_pos(existing.pos)),
+                ));
+            }
+            attrs.insert(name, self.delay(&dynamic.value, &scope), dynamic.pos);
+        }
+        Ok(Value::attrs(attrs))
+    }
+
+    // ---- calls ------------------------------------------------------------------
+
+    /// Applies a function value to an argument.
+    pub fn call(&self, function: &Value, argument: Value, pos: Pos) -> Result<Value> {
+        self.enter(pos)?;
+        let result = self.call_inner(function, argument, pos);
+        self.leave();
+        result
+    }
+
+    /// Applies a function to two arguments.
+    pub fn call2(&self, function: &Value, first: Value, second: Value, pos: Pos) -> Result<Value> {
+        let partial = self.call(function, first, pos)?;
+        self.call(&partial, second, pos)
+    }
+
+    fn call_inner(&self, function: &Value, argument: Value, pos: Pos) -> Result<Value> {
+        let function = self.force(function)?;
+        match &function {
+            Value::Lambda(closure) => self.call_lambda(closure, argument, pos),
+            Value::PrimOp(builtin) => {
+                if builtin.arity <= 1 {
+                    (builtin.func)(self, &[argument], pos)
+                } else {
+                    Ok(Value::PrimOpApp(Rc::new(PrimOpApp { builtin, args: vec![argument] })))
+                }
+            }
+            Value::PrimOpApp(app) => {
+                let mut args = app.args.clone();
+                args.push(argument);
+                if args.len() >= app.builtin.arity {
+                    (app.builtin.func)(self, &args, pos)
+                } else {
+                    Ok(Value::PrimOpApp(Rc::new(PrimOpApp { builtin: app.builtin, args })))
+                }
+            }
+            Value::Attrs(attrs) => match attrs.get(self.symbols.functor) {
+                Some(functor) => {
+                    let partial = self.call(functor, function.clone(), pos)?;
+                    self.call(&partial, argument, pos)
+                }
+                None => Err(type_error(pos, "attempt to call something which is not a function but a set")),
+            },
+            other => Err(type_error(
+                pos,
+                format!("attempt to call something which is not a function but {}", other.type_().described()),
+            )),
+        }
+    }
+
+    fn describe_lambda(&self, closure: &Closure) -> String {
+        match closure.def.name {
+            Some(name) => format!("'{name}' at {}", self.describe_pos(closure.def.pos)),
+            None => format!("anonymous function at {}", self.describe_pos(closure.def.pos)),
+        }
+    }
+
+    fn call_lambda(&self, closure: &Closure, argument: Value, pos: Pos) -> Result<Value> {
+        let def = closure.def;
+        let scope = match &def.param {
+            Param::Ident(_) => Env::new(vec![argument], Some(closure.env.clone())),
+            Param::Pattern { formals, ellipsis, .. } => {
+                let attrs = self.force_attrs(&argument, pos).map_err(|e| {
+                    e.with_frame(pos, format!("while calling {}", self.describe_lambda(closure)))
+                })?;
+                let scope = Env::new(Vec::with_capacity(formals.len() + 1), Some(closure.env.clone()));
+                let mut used = 0;
+                {
+                    let mut slots = scope.slots.borrow_mut();
+                    for formal in formals.iter() {
+                        match attrs.get(formal.name) {
+                            Some(value) => {
+                                used += 1;
+                                slots.push(value.clone());
+                            }
+                            None => match &formal.default {
+                                Some(default) => slots.push(Thunk::pending(default, scope.clone())),
+                                None => {
+                                    return Err(type_error(
+                                        pos,
+                                        format!(
+                                            "{} called without required argument '{}'",
+                                            self.describe_lambda(closure),
+                                            formal.name
+                                        ),
+                                    ));
+                                }
+                            },
+                        }
+                    }
+                    slots.push(argument.clone());
+                }
+                if !ellipsis && used < attrs.len() {
+                    for entry in attrs.entries() {
+                        if !formals.iter().any(|formal| formal.name == entry.name) {
+                            let mut message = format!(
+                                "{} called with unexpected argument '{}'",
+                                self.describe_lambda(closure),
+                                entry.name
+                            );
+                            if let Some(suggestion) = crate::show::closest_name(
+                                entry.name.as_str(),
+                                formals.iter().map(|f| f.name.as_str()),
+                            ) {
+                                message.push_str(&format!("; did you mean '{suggestion}'?"));
+                            }
+                            return Err(type_error(pos, message));
+                        }
+                    }
+                }
+                scope
+            }
+        };
+        self.eval(&def.body, &scope)
+    }
+
+    // ---- operators -----------------------------------------------------------------
+
+    fn binop(&self, op: BinOp, lhs: &'static Expr, rhs: &'static Expr, env: &Rc<Env>, pos: Pos) -> Result<Value> {
+        match op {
+            BinOp::And => {
+                let left = self.eval(lhs, env)?;
+                if !self.force_bool(&left, pos)? {
+                    return Ok(Value::Bool(false));
+                }
+                let right = self.eval(rhs, env)?;
+                Ok(Value::Bool(self.force_bool(&right, pos)?))
+            }
+            BinOp::Or => {
+                let left = self.eval(lhs, env)?;
+                if self.force_bool(&left, pos)? {
+                    return Ok(Value::Bool(true));
+                }
+                let right = self.eval(rhs, env)?;
+                Ok(Value::Bool(self.force_bool(&right, pos)?))
+            }
+            BinOp::Implication => {
+                let left = self.eval(lhs, env)?;
+                if !self.force_bool(&left, pos)? {
+                    return Ok(Value::Bool(true));
+                }
+                let right = self.eval(rhs, env)?;
+                Ok(Value::Bool(self.force_bool(&right, pos)?))
+            }
+            _ => {
+                let left = self.eval(lhs, env)?;
+                let right = self.eval(rhs, env)?;
+                self.apply_binop(op, &left, &right, pos)
+            }
+        }
+    }
+
+    /// Applies a strict binary operator to two values.
+    pub fn apply_binop(&self, op: BinOp, left: &Value, right: &Value, pos: Pos) -> Result<Value> {
+        match op {
+            BinOp::Equal => Ok(Value::Bool(self.equal(left, right, false)?)),
+            BinOp::NotEqual => Ok(Value::Bool(!self.equal(left, right, false)?)),
+            BinOp::Less => Ok(Value::Bool(self.less_than(left, right, pos)?)),
+            BinOp::More => Ok(Value::Bool(self.less_than(right, left, pos)?)),
+            BinOp::LessOrEq => Ok(Value::Bool(!self.less_than(right, left, pos)?)),
+            BinOp::MoreOrEq => Ok(Value::Bool(!self.less_than(left, right, pos)?)),
+            BinOp::Concat => {
+                let a = self.force_list(left, pos)?;
+                let b = self.force_list(right, pos)?;
+                if b.is_empty() {
+                    return Ok(Value::List(a));
+                }
+                if a.is_empty() {
+                    return Ok(Value::List(b));
+                }
+                let mut items = Vec::with_capacity(a.len() + b.len());
+                items.extend(a.iter().cloned());
+                items.extend(b.iter().cloned());
+                Ok(Value::list(items))
+            }
+            BinOp::Update => {
+                let a = self.force_attrs(left, pos)?;
+                let b = self.force_attrs(right, pos)?;
+                if b.is_empty() {
+                    return Ok(Value::Attrs(a));
+                }
+                if a.is_empty() {
+                    return Ok(Value::Attrs(b));
+                }
+                Ok(Value::attrs(a.update(&b)))
+            }
+            BinOp::Add => self.add(left, right, pos),
+            BinOp::Sub | BinOp::Mul | BinOp::Div => self.arithmetic(op, left, right, pos),
+            BinOp::And | BinOp::Or | BinOp::Implication => {
+                let a = self.force_bool(left, pos)?;
+                let b = self.force_bool(right, pos)?;
+                Ok(Value::Bool(match op {
+                    BinOp::And => a && b,
+                    BinOp::Or => a || b,
+                    _ => !a || b,
+                }))
+            }
+        }
+    }
+
+    /// `-`, `*` and `/` on integers and floats.
+    pub fn arithmetic(&self, op: BinOp, left: &Value, right: &Value, pos: Pos) -> Result<Value> {
+        let left = self.force(left)?;
+        let right = self.force(right)?;
+        match (&left, &right) {
+            (Value::Int(a), Value::Int(b)) => {
+                let result = match op {
+                    BinOp::Sub => a.checked_sub(*b),
+                    BinOp::Mul => a.checked_mul(*b),
+                    BinOp::Div => {
+                        if *b == 0 {
+                            return Err(error(ErrorKind::Eval, pos, "division by zero"));
+                        }
+                        a.checked_div(*b)
+                    }
+                    _ => a.checked_add(*b),
+                };
+                result.map(Value::Int).ok_or_else(|| overflow(op, *a, *b, pos))
+            }
+            (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
+                let a = as_float(&left);
+                let b = as_float(&right);
+                Ok(Value::Float(match op {
+                    BinOp::Sub => a - b,
+                    BinOp::Mul => a * b,
+                    BinOp::Div => {
+                        if b == 0.0 {
+                            return Err(error(ErrorKind::Eval, pos, "division by zero"));
+                        }
+                        a / b
+                    }
+                    _ => a + b,
+                }))
+            }
+            (Value::Int(_) | Value::Float(_), other) => Err(self.expected(other, "an integer", pos)),
+            (other, _) => Err(self.expected(other, "an integer", pos)),
+        }
+    }
+
+    fn add(&self, left: &Value, right: &Value, pos: Pos) -> Result<Value> {
+        let left = self.force(left)?;
+        let right = self.force(right)?;
+        match (&left, &right) {
+            (Value::Int(a), Value::Int(b)) => {
+                a.checked_add(*b).map(Value::Int).ok_or_else(|| overflow(BinOp::Add, *a, *b, pos))
+            }
+            (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
+                Ok(Value::Float(as_float(&left) + as_float(&right)))
+            }
+            (Value::Int(_), other) | (Value::Float(_), other) => Err(type_error(
+                pos,
+                format!("cannot add {} to {}", other.type_().described(), left.type_().described()),
+            )),
+            (Value::Path(path), _) => {
+                let suffix = self.coerce_to_string(&right, pos, Coercion { more: false, copy_to_store: false })?;
+                if !suffix.context.is_empty() {
+                    return Err(error(
+                        ErrorKind::Eval,
+                        pos,
+                        format!("a string that refers to a store path cannot be appended to a path"),
+                    ));
+                }
+                Ok(Value::path(syntax::canonicalize_path(&format!("{path}{}", suffix.text))))
+            }
+            _ => {
+                let mut result = self.coerce_to_string(&left, pos, Coercion::INTERPOLATION)?;
+                let suffix = self.coerce_to_string(&right, pos, Coercion::INTERPOLATION)?;
+                result.text.push_str(&suffix.text);
+                result.context.extend(suffix.context);
+                Ok(Value::String(Rc::new(result)))
+            }
+        }
+    }
+
+    fn interpolate(&self, parts: &'static [StrPart], env: &Rc<Env>, pos: Pos) -> Result<Value> {
+        let mut result = NixString::default();
+        for part in parts.iter() {
+            match part {
+                StrPart::Lit(text) => result.text.push_str(text),
+                StrPart::Expr(expr) => {
+                    let value = self.eval(expr, env)?;
+                    let piece = self.coerce_to_string(&value, pos, Coercion::INTERPOLATION)?;
+                    result.text.push_str(&piece.text);
+                    result.context.extend(piece.context);
+                }
+            }
+        }
+        Ok(Value::String(Rc::new(result)))
+    }
+
+    fn interpolate_path(&self, parts: &'static [StrPart], env: &Rc<Env>, pos: Pos) -> Result<Value> {
+        let mut text = String::new();
+        for part in parts.iter() {
+            match part {
+                StrPart::Lit(literal) => text.push_str(literal),
+                StrPart::Expr(expr) => {
+                    let value = self.eval(expr, env)?;
+                    let piece = self.coerce_to_string(&value, pos, Coercion { more: false, copy_to_store: false })?;
+                    if !piece.context.is_empty() {
+                        return Err(error(
+                            ErrorKind::Eval,
+                            pos,
+                            "a string that refers to a store path cannot be appended to a path",
+                        ));
+                    }
+                    text.push_str(&piece.text);
+                }
+            }
+        }
+        Ok(Value::path(syntax::canonicalize_path(&text)))
+    }
+
+    /// Coerces a value to a string the way Nix's `coerceToString` does.
+    pub fn coerce_to_string(&self, value: &Value, pos: Pos, coercion: Coercion) -> Result<NixString> {
+        let value = self.force(value)?;
+        match &value {
+            Value::String(s) => Ok((**s).clone()),
+            Value::Path(path) => {
+                if coercion.copy_to_store {
+                    let store_path = crate::builtins::copy_path_to_store(self, path, pos)?;
+                    let mut context = Context::new();
+                    context.insert(store_path.clone());
+                    Ok(NixString { text: store_path, context })
+                } else {
+                    Ok(NixString::new((**path).clone()))
+                }
+            }
+            Value::Attrs(attrs) => {
+                if let Some(function) = attrs.get(self.symbols.to_string) {
+                    let result = self.call(function, value.clone(), pos)?;
+                    return self.coerce_to_string(&result, pos, coercion);
+                }
+                if let Some(out_path) = attrs.get(self.symbols.out_path) {
+                    return self.coerce_to_string(out_path, pos, coercion);
+                }
+                Err(type_error(pos, "cannot coerce a set to a string"))
+            }
+            Value::Int(i) if coercion.more => Ok(NixString::new(i.to_string())),
+            Value::Float(f) if coercion.more => Ok(NixString::new(format!("{f:.6}"))),
+            Value::Bool(true) if coercion.more => Ok(NixString::new("1".to_string())),
+            Value::Bool(false) | Value::Null if coercion.more => Ok(NixString::default()),
+            Value::List(items) if coercion.more => {
+                let mut result = NixString::default();
+                for (index, item) in items.iter().enumerate() {
+                    let piece = self.coerce_to_string(item, pos, coercion)?;
+                    if index > 0 {
+                        // Nix puts no separator after an empty list element.
+                        let previous_is_empty_list = matches!(self.force(&items[index - 1])?, Value::List(ref l) if l.is_empty());
+                        if !previous_is_empty_list {
+                            result.text.push(' ');
+                        }
+                    }
+                    result.text.push_str(&piece.text);
+                    result.context.extend(piece.context);
+                }
+                Ok(result)
+            }
+            other => Err(type_error(pos, format!("cannot coerce {} to a string", other.type_().described()))),
+        }
+    }
+
+    /// Nix's `==`. `nested` enables the pointer-identity shortcut Nix applies
+    /// to list elements and attribute values.
+    pub fn equal(&self, left: &Value, right: &Value, nested: bool) -> Result<bool> {
+        if nested && same_identity(left, right) {
+            return Ok(true);
+        }
+        let left = self.force(left)?;
+        let right = self.force(right)?;
+        Ok(match (&left, &right) {
+            (Value::Null, Value::Null) => true,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Int(a), Value::Int(b)) => a == b,
+            (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => as_float(&left) == as_float(&right),
+            (Value::String(a), Value::String(b)) => a.text == b.text,
+            (Value::Path(a), Value::Path(b)) => a == b,
+            (Value::List(a), Value::List(b)) => {
+                if Rc::ptr_eq(a, b) {
+                    return Ok(true);
+                }
+                if a.len() != b.len() {
+                    return Ok(false);
+                }
+                for (x, y) in a.iter().zip(b.iter()) {
+                    if !self.equal(x, y, true)? {
+                        return Ok(false);
+                    }
+                }
+                true
+            }
+            (Value::Attrs(a), Value::Attrs(b)) => {
+                if Rc::ptr_eq(a, b) {
+                    return Ok(true);
+                }
+                if self.is_derivation(a)? && self.is_derivation(b)? {
+                    if let (Some(x), Some(y)) = (a.get(self.symbols.out_path), b.get(self.symbols.out_path)) {
+                        return self.equal(x, y, true);
+                    }
+                }
+                if a.len() != b.len() {
+                    return Ok(false);
+                }
+                for (x, y) in a.entries().iter().zip(b.entries().iter()) {
+                    if x.name != y.name || !self.equal(&x.value, &y.value, true)? {
+                        return Ok(false);
+                    }
+                }
+                true
+            }
+            _ => false,
+        })
+    }
+
+    /// Whether a set has `type = "derivation"`.
+    pub fn is_derivation(&self, attrs: &Attrs) -> Result<bool> {
+        match attrs.get(self.symbols.type_) {
+            Some(value) => match self.force(value)? {
+                Value::String(s) => Ok(s.text == "derivation"),
+                _ => Ok(false),
+            },
+            None => Ok(false),
+        }
+    }
+
+    /// Nix's `<`: numbers, strings, paths and lists (lexicographically).
+    pub fn less_than(&self, left: &Value, right: &Value, pos: Pos) -> Result<bool> {
+        let left = self.force(left)?;
+        let right = self.force(right)?;
+        match (&left, &right) {
+            (Value::Int(a), Value::Int(b)) => Ok(a < b),
+            (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => Ok(as_float(&left) < as_float(&right)),
+            (Value::String(a), Value::String(b)) => Ok(a.text < b.text),
+            (Value::Path(a), Value::Path(b)) => Ok(a < b),
+            (Value::List(a), Value::List(b)) => {
+                for (x, y) in a.iter().zip(b.iter()) {
+                    if !self.equal(x, y, false)? {
+                        return self.less_than(x, y, pos);
+                    }
+                }
+                Ok(a.len() < b.len())
+            }
+            _ => Err(type_error(
+                pos,
+                format!(
+                    "cannot compare {} with {}",
+                    left.type_().described(),
+                    right.type_().described()
+                ),
+            )),
+        }
+    }
+}
+
+fn same_identity(left: &Value, right: &Value) -> bool {
+    match (left, right) {
+        (Value::Thunk(a), Value::Thunk(b)) => Rc::ptr_eq(a, b),
+        (Value::Attrs(a), Value::Attrs(b)) => Rc::ptr_eq(a, b),
+        (Value::List(a), Value::List(b)) => Rc::ptr_eq(a, b),
+        (Value::Lambda(a), Value::Lambda(b)) => Rc::ptr_eq(a, b),
+        (Value::PrimOp(a), Value::PrimOp(b)) => std::ptr::eq(*a, *b),
+        (Value::PrimOpApp(a), Value::PrimOpApp(b)) => Rc::ptr_eq(a, b),
+        _ => false,
+    }
+}
+
+fn as_float(value: &Value) -> f64 {
+    match value {
+        Value::Int(i) => *i as f64,
+        Value::Float(f) => *f,
+        _ => 0.0,
+    }
+}
+
+fn overflow(op: BinOp, a: i64, b: i64, pos: Pos) -> EvalError {
+    let symbol = match op {
+        BinOp::Add => "+",
+        BinOp::Sub => "-",
+        BinOp::Mul => "*",
+        _ => "/",
+    };
+    error(ErrorKind::Eval, pos, format!("integer overflow in computing {a} {symbol} {b}"))
+}
+
+pub(crate) fn internal(pos: Pos, message: &str) -> EvalError {
+    error(ErrorKind::Internal, pos, format!("internal error (a bug in Strata): {message}"))
+}

@@ -1,0 +1,21 @@
+//! The lazy Nix evaluator.
+//!
+//! [`Evaluator`] evaluates lowered expressions (from the `syntax` crate) to
+//! [`Value`]s. Files, directories and the environment are reached only
+//! through [`io::EvalIO`]; store paths and derivation hashes come from the
+//! `store` crate, computed without a store. Printing in `nix-instantiate`'s
+//! formats lives in [`print`].
+
+pub mod builtins;
+pub mod error;
+mod eval;
+pub mod instantiate;
+mod report;
+pub mod io;
+pub mod print;
+pub mod show;
+pub mod value;
+
+pub use error::{ErrorKind, EvalError};
+pub use eval::{Coercion, EvalOptions, Evaluator, SearchPathEntry, SourceFile};
+pub use value::{AttrEntry, Attrs, Context, NixString, Value};

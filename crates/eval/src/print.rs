@@ -1,0 +1,403 @@
+//! Printing values the way `nix-instantiate --eval` does: the Nix syntax
+//! form (with `<CODE>`, `<LAMBDA>`, `«repeated»`), JSON and XML.
+
+use std::collections::HashSet;
+use std::fmt::Write;
+
+use crate::error::{type_error, Result};
+use crate::eval::{Coercion, Evaluator};
+use crate::value::*;
+use syntax::ast::{Param, Pos};
+
+/// Formats a float like C++'s default stream output (`%g`, 6 digits).
+pub fn format_float(value: f64) -> String {
+    if value.is_nan() {
+        return if value.is_sign_negative() { "-nan".into() } else { "nan".into() };
+    }
+    if value.is_infinite() {
+        return if value < 0.0 { "-inf".into() } else { "inf".into() };
+    }
+    if value == 0.0 {
+        return if value.is_sign_negative() { "-0".into() } else { "0".into() };
+    }
+    let precision = 6usize;
+    // Round to 6 significant digits first to learn the decimal exponent.
+    let scientific = format!("{:.*e}", precision - 1, value);
+    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    if exponent < -4 || exponent >= precision as i32 {
+        let mantissa = trim_fraction(mantissa);
+        let sign = if exponent < 0 { '-' } else { '+' };
+        format!("{mantissa}e{sign}{:02}", exponent.abs())
+    } else {
+        let decimals = (precision as i32 - 1 - exponent).max(0) as usize;
+        trim_fraction(&format!("{:.*}", decimals, value)).to_string()
+    }
+}
+
+fn trim_fraction(text: &str) -> &str {
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        text
+    }
+}
+
+/// Quotes a string with Nix's escapes.
+pub fn quote_string(text: &str, out: &mut String) {
+    out.push('"');
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '$' if chars.peek() == Some(&'{') => out.push_str("\\$"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Whether an attribute name prints without quotes.
+pub fn is_plain_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    if !(first.is_ascii_alphabetic() || first == '_') {
+        return false;
+    }
+    if name == "if" {
+        return false;
+    }
+    chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '\'')
+}
+
+/// Prints a value in Nix syntax. Unforced thunks print as `<CODE>`; sets and
+/// lists met before print as `«repeated»`, as Nix 2.8 does.
+pub fn print_value(value: &Value) -> String {
+    let mut out = String::new();
+    let mut seen = HashSet::new();
+    print_into(value, &mut out, &mut seen);
+    out
+}
+
+fn print_into(value: &Value, out: &mut String, seen: &mut HashSet<usize>) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Value::Float(f) => out.push_str(&format_float(*f)),
+        Value::String(s) => quote_string(&s.text, out),
+        Value::Path(p) => out.push_str(p),
+        Value::Attrs(attrs) => {
+            if !attrs.is_empty() && !seen.insert(std::rc::Rc::as_ptr(attrs) as usize) {
+                out.push_str("«repeated»");
+                return;
+            }
+            out.push_str("{ ");
+            for entry in attrs.entries() {
+                let name = entry.name.as_str();
+                if is_plain_name(name) {
+                    out.push_str(name);
+                } else {
+                    quote_string(name, out);
+                }
+                out.push_str(" = ");
+                print_into(&entry.value, out, seen);
+                out.push_str("; ");
+            }
+            out.push('}');
+        }
+        Value::List(items) => {
+            if !items.is_empty() && !seen.insert(std::rc::Rc::as_ptr(items) as usize) {
+                out.push_str("«repeated»");
+                return;
+            }
+            out.push_str("[ ");
+            for item in items.iter() {
+                print_into(item, out, seen);
+                out.push(' ');
+            }
+            out.push(']');
+        }
+        Value::Lambda(_) => out.push_str("<LAMBDA>"),
+        Value::PrimOp(_) => out.push_str("<PRIMOP>"),
+        Value::PrimOpApp(_) => out.push_str("<PRIMOP-APP>"),
+        Value::Thunk(thunk) => match thunk.value() {
+            Some(value) => print_into(&value, out, seen),
+            None => out.push_str("<CODE>"),
+        },
+    }
+}
+
+/// Escapes a string for JSON the way Nix does.
+pub fn json_string(text: &str, out: &mut String) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+impl Evaluator {
+    /// `builtins.toJSON` / `--json`: forces as it goes; collects the string
+    /// context of every string written.
+    pub fn to_json(&self, value: &Value, pos: Pos, out: &mut String, context: &mut Context) -> Result<()> {
+        self.enter_json(value, pos, out, context, 0)
+    }
+
+    fn enter_json(&self, value: &Value, pos: Pos, out: &mut String, context: &mut Context, depth: usize) -> Result<()> {
+        if depth > self.options.max_depth {
+            return Err(crate::error::error(
+                crate::error::ErrorKind::StackOverflow,
+                pos,
+                "stack overflow (possible infinite recursion)",
+            ));
+        }
+        let value = self.force(value)?;
+        match &value {
+            Value::Null => out.push_str("null"),
+            Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Value::Int(i) => {
+                let _ = write!(out, "{i}");
+            }
+            Value::Float(f) => out.push_str(&format_float(*f)),
+            Value::String(s) => {
+                json_string(&s.text, out);
+                context.extend(s.context.iter().cloned());
+            }
+            Value::Path(_) => {
+                let s = self.coerce_to_string(&value, pos, Coercion::INTERPOLATION)?;
+                json_string(&s.text, out);
+                context.extend(s.context);
+            }
+            Value::Attrs(attrs) => {
+                if attrs.contains(self.symbols.to_string) {
+                    let s = self.coerce_to_string(&value, pos, Coercion::INTERPOLATION)?;
+                    json_string(&s.text, out);
+                    context.extend(s.context);
+                    return Ok(());
+                }
+                if let Some(out_path) = attrs.get(self.symbols.out_path) {
+                    return self.enter_json(out_path, pos, out, context, depth + 1);
+                }
+                out.push('{');
+                for (index, entry) in attrs.entries().iter().enumerate() {
+                    if index > 0 {
+                        out.push(',');
+                    }
+                    json_string(entry.name.as_str(), out);
+                    out.push(':');
+                    self.enter_json(&entry.value, pos, out, context, depth + 1).map_err(|e| {
+                        e.with_frame(entry.pos, format!("while evaluating attribute '{}'", entry.name))
+                    })?;
+                }
+                out.push('}');
+            }
+            Value::List(items) => {
+                out.push('[');
+                for (index, item) in items.iter().enumerate() {
+                    if index > 0 {
+                        out.push(',');
+                    }
+                    self.enter_json(item, pos, out, context, depth + 1)?;
+                }
+                out.push(']');
+            }
+            other => {
+                return Err(type_error(
+                    pos,
+                    format!("cannot convert {} to JSON", other.type_().described()),
+                ))
+            }
+        }
+        Ok(())
+    }
+
+    /// `builtins.toXML` / `--xml`: Nix's XML form, strict.
+    pub fn to_xml(&self, value: &Value, pos: Pos, location: bool) -> Result<String> {
+        self.xml_location.set(location);
+        let mut out = String::from("<?xml version='1.0' encoding='utf-8'?>\n<expr>\n");
+        let mut seen = HashSet::new();
+        self.xml_value(value, pos, &mut out, 1, &mut seen)?;
+        out.push_str("</expr>\n");
+        Ok(out)
+    }
+
+    fn xml_pos_attrs(&self, pos: Pos) -> String {
+        if !self.xml_location.get() {
+            return String::new();
+        }
+        match self.line_col(pos) {
+            Some((file, line, column)) => {
+                let file = if file == "«string»" || file == "«stdin»" {
+                    self.files.borrow().get(pos.file as usize).map(|f| f.source.to_string()).unwrap_or(file)
+                } else {
+                    file
+                };
+                format!(" column=\"{column}\" line=\"{line}\" path=\"{}\"", xml_escape(&file))
+            }
+            None => String::new(),
+        }
+    }
+
+    fn xml_value(&self, value: &Value, pos: Pos, out: &mut String, indent: usize, seen: &mut HashSet<usize>) -> Result<()> {
+        let pad = "  ".repeat(indent);
+        let value = self.force(value)?;
+        match &value {
+            Value::Null => {
+                let _ = writeln!(out, "{pad}<null />");
+            }
+            Value::Bool(b) => {
+                let _ = writeln!(out, "{pad}<bool value=\"{b}\" />");
+            }
+            Value::Int(i) => {
+                let _ = writeln!(out, "{pad}<int value=\"{i}\" />");
+            }
+            Value::Float(f) => {
+                let _ = writeln!(out, "{pad}<float value=\"{}\" />", format_float(*f));
+            }
+            Value::String(s) => {
+                let _ = writeln!(out, "{pad}<string value=\"{}\" />", xml_escape(&s.text));
+            }
+            Value::Path(p) => {
+                let _ = writeln!(out, "{pad}<path value=\"{}\" />", xml_escape(p));
+            }
+            Value::List(items) => {
+                let _ = writeln!(out, "{pad}<list>");
+                for item in items.iter() {
+                    self.xml_value(item, pos, out, indent + 1, seen)?;
+                }
+                let _ = writeln!(out, "{pad}</list>");
+            }
+            Value::Attrs(attrs) => {
+                if self.is_derivation(attrs)? {
+                    let mut header = String::new();
+                    if let Some(drv) = attrs.get_str("drvPath") {
+                        let drv = self.force_str(drv, pos)?;
+                        header.push_str(&format!(" drvPath=\"{}\"", xml_escape(&drv)));
+                    }
+                    if let Some(out_path) = attrs.get(self.symbols.out_path) {
+                        let out_path = self.force_str(out_path, pos)?;
+                        header.push_str(&format!(" outPath=\"{}\"", xml_escape(&out_path)));
+                    }
+                    let _ = writeln!(out, "{pad}<derivation{header}>");
+                    if seen.insert(std::rc::Rc::as_ptr(attrs) as usize) {
+                        self.xml_attrs(attrs, pos, out, indent + 1, seen)?;
+                    } else {
+                        let _ = writeln!(out, "{pad}  <repeated />");
+                    }
+                    let _ = writeln!(out, "{pad}</derivation>");
+                } else {
+                    let _ = writeln!(out, "{pad}<attrs>");
+                    self.xml_attrs(attrs, pos, out, indent + 1, seen)?;
+                    let _ = writeln!(out, "{pad}</attrs>");
+                }
+            }
+            Value::Lambda(closure) => {
+                let def = closure.def;
+                let _ = writeln!(out, "{pad}<function{}>", self.xml_pos_attrs(def.pos));
+                match &def.param {
+                    Param::Ident(name) => {
+                        let _ = writeln!(out, "{pad}  <varpat name=\"{}\" />", xml_escape(name.as_str()));
+                    }
+                    Param::Pattern { formals, ellipsis, at } => {
+                        let mut header = String::new();
+                        if *ellipsis {
+                            header.push_str(" ellipsis=\"1\"");
+                        }
+                        if let Some(at) = at {
+                            header.push_str(&format!(" name=\"{}\"", xml_escape(at.as_str())));
+                        }
+                        let _ = writeln!(out, "{pad}  <attrspat{header}>");
+                        let mut names: Vec<&str> = formals.iter().map(|f| f.name.as_str()).collect();
+                        names.sort();
+                        for name in names {
+                            let _ = writeln!(out, "{pad}    <attr name=\"{}\" />", xml_escape(name));
+                        }
+                        let _ = writeln!(out, "{pad}  </attrspat>");
+                    }
+                }
+                let _ = writeln!(out, "{pad}</function>");
+            }
+            _ => {
+                let _ = writeln!(out, "{pad}<unevaluated />");
+            }
+        }
+        Ok(())
+    }
+
+    fn xml_attrs(&self, attrs: &Attrs, pos: Pos, out: &mut String, indent: usize, seen: &mut HashSet<usize>) -> Result<()> {
+        let pad = "  ".repeat(indent);
+        for entry in attrs.entries() {
+            let _ = writeln!(
+                out,
+                "{pad}<attr{} name=\"{}\">",
+                self.xml_pos_attrs(entry.pos),
+                xml_escape(entry.name.as_str())
+            );
+            self.xml_value(&entry.value, pos, out, indent + 1, seen)?;
+            let _ = writeln!(out, "{pad}</attr>");
+        }
+        Ok(())
+    }
+}
+
+fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\n' => out.push_str("&#xA;"),
+            '\r' => out.push_str("&#xD;"),
+            '\t' => out.push_str("&#x9;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_float;
+
+    #[test]
+    fn floats_print_like_cpp_streams() {
+        let cases = [
+            (1.0, "1"),
+            (0.1, "0.1"),
+            (1e20, "1e+20"),
+            (1e-5, "1e-05"),
+            (123456789.0, "1.23457e+08"),
+            (2.5e6, "2.5e+06"),
+            (-0.5, "-0.5"),
+            (100000.0, "100000"),
+            (1000000.0, "1e+06"),
+            (0.000123456789, "0.000123457"),
+            (123456.7, "123457"),
+            (3e300, "3e+300"),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(format_float(value), expected, "{value}");
+        }
+    }
+}

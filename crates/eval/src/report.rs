@@ -1,0 +1,53 @@
+//! Rendering errors for people: Nix's layout with a source excerpt.
+
+use std::fmt::Write;
+
+use syntax::ast::Pos;
+
+use crate::error::EvalError;
+use crate::eval::Evaluator;
+
+impl Evaluator {
+    /// Renders an error as Nix does: the message, the position with the
+    /// surrounding source lines, and with `show_trace` the trace frames.
+    pub fn render_error(&self, error: &EvalError, show_trace: bool) -> String {
+        let mut out = format!("error: {}", error.message());
+        self.render_position(error.pos(), &mut out);
+        if show_trace {
+            for frame in &error.0.trace {
+                let _ = write!(out, "\n\n       … {}", frame.message);
+                self.render_position(frame.pos, &mut out);
+            }
+        }
+        out.push('\n');
+        out
+    }
+
+    fn render_position(&self, pos: Pos, out: &mut String) {
+        let Some((name, line, column)) = self.line_col(pos) else {
+            return;
+        };
+        let _ = write!(out, "\n\n       at {name}:{line}:{column}:\n");
+        let files = self.files.borrow();
+        let Some(file) = files.get(pos.file as usize) else {
+            return;
+        };
+        let source = &file.source;
+        let total = source.len() as u32;
+        let show_line = |out: &mut String, number: u32| {
+            let (start, end) = file.lines.line_range(number, total);
+            let text = source.get(start as usize..end as usize).unwrap_or("");
+            let _ = write!(out, "\n        {number:>5}| {text}");
+        };
+        if line > 1 {
+            show_line(out, line - 1);
+        }
+        show_line(out, line);
+        let _ = write!(out, "\n             |{}^", " ".repeat(column as usize));
+        let last_line = file.lines.line_col(total).0;
+        let (_, next_end) = file.lines.line_range(line + 1, total);
+        if line < last_line && !(line + 1 == last_line && next_end as usize >= source.len() && source.ends_with('\n')) {
+            show_line(out, line + 1);
+        }
+    }
+}

@@ -1,0 +1,389 @@
+//! Runtime values.
+//!
+//! A [`Value`] is 16 bytes: small scalars inline, everything else behind an
+//! `Rc`. Laziness is a [`Value::Thunk`] that is forced on demand and then
+//! remembers its result, so every holder of the same thunk sees the value once
+//! it is computed (this is also what makes Nix's `<CODE>` and `«repeated»`
+//! printing reproducible).
+
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use std::fmt;
+use std::rc::Rc;
+
+use syntax::ast::{Expr, LambdaDef, Pos};
+use syntax::Symbol;
+
+use crate::error::EvalError;
+use crate::Evaluator;
+
+#[derive(Clone)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    String(Rc<NixString>),
+    Path(Rc<String>),
+    Attrs(Rc<Attrs>),
+    List(Rc<Vec<Value>>),
+    Lambda(Rc<Closure>),
+    PrimOp(&'static Builtin),
+    PrimOpApp(Rc<PrimOpApp>),
+    Thunk(Rc<Thunk>),
+}
+
+/// The kinds of values, as `builtins.typeOf` and error messages name them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Type {
+    Null,
+    Bool,
+    Int,
+    Float,
+    String,
+    Path,
+    Attrs,
+    List,
+    Lambda,
+    PrimOp,
+    PrimOpApp,
+    Thunk,
+}
+
+impl Type {
+    /// The phrase Nix uses in "value is X while Y was expected".
+    pub fn described(self) -> &'static str {
+        match self {
+            Type::Null => "null",
+            Type::Bool => "a Boolean",
+            Type::Int => "an integer",
+            Type::Float => "a float",
+            Type::String => "a string",
+            Type::Path => "a path",
+            Type::Attrs => "a set",
+            Type::List => "a list",
+            Type::Lambda => "a function",
+            Type::PrimOp => "a built-in function",
+            Type::PrimOpApp => "a partially applied built-in function",
+            Type::Thunk => "a thunk",
+        }
+    }
+
+    /// The name `builtins.typeOf` returns.
+    pub fn type_of(self) -> &'static str {
+        match self {
+            Type::Null => "null",
+            Type::Bool => "bool",
+            Type::Int => "int",
+            Type::Float => "float",
+            Type::String => "string",
+            Type::Path => "path",
+            Type::Attrs => "set",
+            Type::List => "list",
+            Type::Lambda | Type::PrimOp | Type::PrimOpApp => "lambda",
+            Type::Thunk => "thunk",
+        }
+    }
+}
+
+impl Value {
+    pub fn type_(&self) -> Type {
+        match self {
+            Value::Null => Type::Null,
+            Value::Bool(_) => Type::Bool,
+            Value::Int(_) => Type::Int,
+            Value::Float(_) => Type::Float,
+            Value::String(_) => Type::String,
+            Value::Path(_) => Type::Path,
+            Value::Attrs(_) => Type::Attrs,
+            Value::List(_) => Type::List,
+            Value::Lambda(_) => Type::Lambda,
+            Value::PrimOp(_) => Type::PrimOp,
+            Value::PrimOpApp(_) => Type::PrimOpApp,
+            Value::Thunk(_) => Type::Thunk,
+        }
+    }
+
+    pub fn string(text: impl Into<String>) -> Value {
+        Value::String(Rc::new(NixString::new(text.into())))
+    }
+
+    pub fn string_with_context(text: impl Into<String>, context: Context) -> Value {
+        Value::String(Rc::new(NixString { text: text.into(), context }))
+    }
+
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(Rc::new(items))
+    }
+
+    pub fn attrs(attrs: Attrs) -> Value {
+        Value::Attrs(Rc::new(attrs))
+    }
+
+    pub fn path(path: impl Into<String>) -> Value {
+        Value::Path(Rc::new(path.into()))
+    }
+
+    /// A thunk that applies `function` to `argument` when forced.
+    pub fn lazy_apply(function: Value, argument: Value) -> Value {
+        Value::Thunk(Rc::new(Thunk::new(ThunkState::Apply(function, argument))))
+    }
+
+    /// A thunk computed by native code when forced.
+    pub fn lazy(compute: impl FnOnce(&Evaluator) -> Result<Value, EvalError> + 'static) -> Value {
+        Value::Thunk(Rc::new(Thunk::new(ThunkState::Native(Box::new(compute)))))
+    }
+
+    pub fn is_function(&self) -> bool {
+        matches!(self, Value::Lambda(_) | Value::PrimOp(_) | Value::PrimOpApp(_))
+    }
+
+    /// True for values whose identity Nix's printer tracks for `«repeated»`.
+    pub fn identity(&self) -> Option<usize> {
+        match self {
+            Value::Attrs(attrs) => Some(Rc::as_ptr(attrs) as usize),
+            Value::List(list) => Some(Rc::as_ptr(list) as usize),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Debug for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Null => write!(f, "null"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Float(x) => write!(f, "{x}"),
+            Value::String(s) => write!(f, "{:?}", s.text),
+            Value::Path(p) => write!(f, "{p}"),
+            Value::Attrs(a) => write!(f, "{{ {} attrs }}", a.len()),
+            Value::List(l) => write!(f, "[ {} items ]", l.len()),
+            Value::Lambda(_) => write!(f, "<LAMBDA>"),
+            Value::PrimOp(p) => write!(f, "<PRIMOP {}>", p.name),
+            Value::PrimOpApp(_) => write!(f, "<PRIMOP-APP>"),
+            Value::Thunk(_) => write!(f, "<THUNK>"),
+        }
+    }
+}
+
+/// The string context: which store paths a string refers to. Elements use
+/// Nix's encoding: `/nix/store/…` (a path), `=/nix/store/….drv` (a derivation
+/// and its whole closure), `!out!/nix/store/….drv` (one output).
+pub type Context = BTreeSet<String>;
+
+#[derive(Clone, Debug, Default)]
+pub struct NixString {
+    pub text: String,
+    pub context: Context,
+}
+
+impl NixString {
+    pub fn new(text: String) -> NixString {
+        NixString { text, context: Context::new() }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+/// An attribute set: entries sorted by name, each with the position of its
+/// definition (for `unsafeGetAttrPos` and provenance).
+#[derive(Clone, Default)]
+pub struct Attrs {
+    entries: Vec<AttrEntry>,
+}
+
+#[derive(Clone)]
+pub struct AttrEntry {
+    pub name: Symbol,
+    pub value: Value,
+    pub pos: Pos,
+}
+
+impl Attrs {
+    pub fn new() -> Attrs {
+        Attrs { entries: Vec::new() }
+    }
+
+    /// Builds a set from entries in any order; for duplicate names the first
+    /// one wins (as in `listToAttrs`, where the first occurrence is kept).
+    pub fn from_unsorted(mut entries: Vec<AttrEntry>) -> Attrs {
+        entries.sort_by(|a, b| a.name.as_str().cmp(b.name.as_str()));
+        entries.dedup_by(|later, earlier| later.name == earlier.name);
+        Attrs { entries }
+    }
+
+    /// Builds a set from entries already sorted by name without duplicates.
+    pub fn from_sorted(entries: Vec<AttrEntry>) -> Attrs {
+        debug_assert!(entries.windows(2).all(|w| w[0].name.as_str() < w[1].name.as_str()));
+        Attrs { entries }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn entries(&self) -> &[AttrEntry] {
+        &self.entries
+    }
+
+    pub fn into_entries(self) -> Vec<AttrEntry> {
+        self.entries
+    }
+
+    fn index_of(&self, name: Symbol) -> Result<usize, usize> {
+        let key = name.as_str();
+        // Small sets: a linear scan on symbol numbers beats string compares.
+        if self.entries.len() <= 8 {
+            for (index, entry) in self.entries.iter().enumerate() {
+                if entry.name == name {
+                    return Ok(index);
+                }
+            }
+        }
+        self.entries.binary_search_by(|entry| entry.name.as_str().cmp(key))
+    }
+
+    pub fn get(&self, name: Symbol) -> Option<&Value> {
+        self.index_of(name).ok().map(|index| &self.entries[index].value)
+    }
+
+    pub fn get_entry(&self, name: Symbol) -> Option<&AttrEntry> {
+        self.index_of(name).ok().map(|index| &self.entries[index])
+    }
+
+    pub fn get_str(&self, name: &str) -> Option<&Value> {
+        self.get(Symbol::intern(name))
+    }
+
+    pub fn contains(&self, name: Symbol) -> bool {
+        self.index_of(name).is_ok()
+    }
+
+    /// Inserts or replaces an entry, keeping the order.
+    pub fn insert(&mut self, name: Symbol, value: Value, pos: Pos) {
+        match self.index_of(name) {
+            Ok(index) => self.entries[index] = AttrEntry { name, value, pos },
+            Err(index) => self.entries.insert(index, AttrEntry { name, value, pos }),
+        }
+    }
+
+    /// `self // other`: a linear merge of two sorted sets.
+    pub fn update(&self, other: &Attrs) -> Attrs {
+        if other.entries.is_empty() {
+            return self.clone();
+        }
+        if self.entries.is_empty() {
+            return other.clone();
+        }
+        let (left, right) = (&self.entries, &other.entries);
+        let mut entries = Vec::with_capacity(left.len() + right.len());
+        let (mut i, mut j) = (0, 0);
+        while i < left.len() && j < right.len() {
+            match left[i].name.as_str().cmp(right[j].name.as_str()) {
+                std::cmp::Ordering::Less => {
+                    entries.push(left[i].clone());
+                    i += 1;
+                }
+                std::cmp::Ordering::Greater => {
+                    entries.push(right[j].clone());
+                    j += 1;
+                }
+                std::cmp::Ordering::Equal => {
+                    entries.push(right[j].clone());
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        entries.extend_from_slice(&left[i..]);
+        entries.extend_from_slice(&right[j..]);
+        Attrs { entries }
+    }
+}
+
+/// A lambda together with the scope it was created in.
+pub struct Closure {
+    pub def: &'static LambdaDef,
+    pub env: Rc<Env>,
+}
+
+/// A builtin function.
+pub struct Builtin {
+    pub name: &'static str,
+    pub arity: usize,
+    pub func: fn(&Evaluator, &[Value], Pos) -> Result<Value, EvalError>,
+}
+
+/// A builtin applied to fewer arguments than it takes.
+pub struct PrimOpApp {
+    pub builtin: &'static Builtin,
+    pub args: Vec<Value>,
+}
+
+/// One scope at run time: the slots of a `let`, `rec` set or lambda, or the
+/// namespace of a `with` (slot 0).
+pub struct Env {
+    pub slots: RefCell<Vec<Value>>,
+    pub parent: Option<Rc<Env>>,
+    pub is_with: bool,
+}
+
+impl Env {
+    pub fn new(slots: Vec<Value>, parent: Option<Rc<Env>>) -> Rc<Env> {
+        Rc::new(Env { slots: RefCell::new(slots), parent, is_with: false })
+    }
+
+    pub fn with_scope(namespace: Value, parent: Option<Rc<Env>>) -> Rc<Env> {
+        Rc::new(Env { slots: RefCell::new(vec![namespace]), parent, is_with: true })
+    }
+
+    pub fn slot(&self, slot: u32) -> Value {
+        self.slots.borrow().get(slot as usize).cloned().unwrap_or(Value::Null)
+    }
+
+    pub fn up(self: &Rc<Env>, depth: u32) -> Option<&Rc<Env>> {
+        let mut env = self;
+        for _ in 0..depth {
+            env = env.parent.as_ref()?;
+        }
+        Some(env)
+    }
+}
+
+pub struct Thunk {
+    pub state: RefCell<ThunkState>,
+}
+
+pub enum ThunkState {
+    Pending(&'static Expr, Rc<Env>),
+    Apply(Value, Value),
+    Native(Box<dyn FnOnce(&Evaluator) -> Result<Value, EvalError>>),
+    /// Being forced right now: forcing it again is infinite recursion.
+    Blackhole,
+    Done(Value),
+}
+
+impl Thunk {
+    pub fn new(state: ThunkState) -> Thunk {
+        Thunk { state: RefCell::new(state) }
+    }
+
+    pub fn pending(expr: &'static Expr, env: Rc<Env>) -> Value {
+        Value::Thunk(Rc::new(Thunk::new(ThunkState::Pending(expr, env))))
+    }
+
+    /// The value if the thunk was forced already.
+    pub fn value(&self) -> Option<Value> {
+        match &*self.state.borrow() {
+            ThunkState::Done(value) => Some(value.clone()),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,165 @@
+//! The command line: parsed by clap into raw arguments, then validated into
+//! the requests `commands` executes.
+
+use clap::{ArgAction, Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "strata", version, about = "Declarative, layered machine configuration in the Nix language")]
+struct Cli {
+    #[command(subcommand)]
+    command: RawCommand,
+}
+
+#[derive(Subcommand)]
+enum RawCommand {
+    /// Evaluate Nix expressions, printing what `nix-instantiate --eval` prints.
+    Eval(EvalArgs),
+    /// Parse a Nix file (or `-` for standard input) and check it for errors.
+    Parse(ParseArgs),
+}
+
+#[derive(Args)]
+struct EvalArgs {
+    /// Files to evaluate (expressions with -E); `-` reads standard input.
+    #[arg(allow_negative_numbers = true)]
+    inputs: Vec<String>,
+    /// Treat the arguments as expressions instead of file names.
+    #[arg(short = 'E', long = "expr", action = ArgAction::Count)]
+    expr: u8,
+    /// Evaluate the result completely before printing it.
+    #[arg(long)]
+    strict: bool,
+    /// Print the result as JSON.
+    #[arg(long, conflicts_with = "xml")]
+    json: bool,
+    /// Print the result as XML.
+    #[arg(long)]
+    xml: bool,
+    /// Leave source positions out of the XML output.
+    #[arg(long)]
+    no_location: bool,
+    /// Select an attribute path from the result (repeatable).
+    #[arg(short = 'A', long = "attr", allow_hyphen_values = true)]
+    attr: Vec<String>,
+    /// Pass NAME = EXPR to a top-level function.
+    #[arg(long, num_args = 2, value_names = ["NAME", "EXPR"], allow_hyphen_values = true)]
+    arg: Vec<String>,
+    /// Pass NAME = "VALUE" to a top-level function.
+    #[arg(long, num_args = 2, value_names = ["NAME", "VALUE"], allow_hyphen_values = true)]
+    argstr: Vec<String>,
+    /// Add [NAME=]PATH to the search path for <NAME> lookups.
+    #[arg(short = 'I', long = "include")]
+    include: Vec<String>,
+    /// Print the evaluation trace of errors.
+    #[arg(long)]
+    show_trace: bool,
+    /// Accepted for compatibility with nix-instantiate; evaluation is the default.
+    #[arg(long)]
+    eval: bool,
+}
+
+#[derive(Args)]
+struct ParseArgs {
+    /// The file to parse, or `-` for standard input.
+    file: String,
+}
+
+/// Where the text to evaluate comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    File(String),
+    Stdin,
+    Expr(String),
+}
+
+/// How the result is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    Nix,
+    Json,
+    Xml,
+}
+
+/// An automatic argument for a top-level function.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AutoArg {
+    Expr(String),
+    Str(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct EvalRequest {
+    pub inputs: Vec<Input>,
+    pub strict: bool,
+    pub format: OutputFormat,
+    pub location: bool,
+    pub attr_paths: Vec<String>,
+    pub auto_args: Vec<(String, AutoArg)>,
+    pub include: Vec<String>,
+    pub show_trace: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct ParseRequest {
+    pub input: Input,
+}
+
+pub enum Command {
+    Eval(EvalRequest),
+    Parse(ParseRequest),
+}
+
+pub fn parse(args: Vec<std::ffi::OsString>) -> Result<Command, clap::Error> {
+    let cli = Cli::try_parse_from(args)?;
+    Ok(match cli.command {
+        RawCommand::Eval(raw) => Command::Eval(validate_eval(raw)),
+        RawCommand::Parse(raw) => Command::Parse(ParseRequest { input: file_input(raw.file) }),
+    })
+}
+
+fn file_input(name: String) -> Input {
+    if name == "-" {
+        Input::Stdin
+    } else {
+        Input::File(name)
+    }
+}
+
+fn validate_eval(raw: EvalArgs) -> EvalRequest {
+    let inputs = if raw.expr > 0 {
+        raw.inputs.into_iter().map(Input::Expr).collect()
+    } else if raw.inputs.is_empty() {
+        vec![Input::File("./default.nix".to_string())]
+    } else {
+        raw.inputs.into_iter().map(file_input).collect()
+    };
+    let mut auto_args = Vec::new();
+    for pair in raw.arg.chunks(2) {
+        if let [name, value] = pair {
+            auto_args.push((name.clone(), AutoArg::Expr(value.clone())));
+        }
+    }
+    for pair in raw.argstr.chunks(2) {
+        if let [name, value] = pair {
+            auto_args.push((name.clone(), AutoArg::Str(value.clone())));
+        }
+    }
+    let format = if raw.json {
+        OutputFormat::Json
+    } else if raw.xml {
+        OutputFormat::Xml
+    } else {
+        OutputFormat::Nix
+    };
+    let attr_paths = if raw.attr.is_empty() { vec![String::new()] } else { raw.attr };
+    EvalRequest {
+        inputs,
+        strict: raw.strict,
+        format,
+        location: !raw.no_location,
+        attr_paths,
+        auto_args,
+        include: raw.include,
+        show_trace: raw.show_trace,
+    }
+}

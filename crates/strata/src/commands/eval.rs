@@ -1,0 +1,120 @@
+//! `strata eval`: nix-instantiate --eval, byte for byte.
+
+use eval::instantiate::{auto_call, find_along_attr_path};
+use eval::io::{EvalIO, StdIO};
+use eval::{AttrEntry, Attrs, EvalError, EvalOptions, Evaluator, SearchPathEntry, Value};
+use syntax::ast::Pos;
+use syntax::Symbol;
+
+use crate::cli::{AutoArg, EvalRequest, Input, OutputFormat};
+use crate::printer::Printer;
+
+pub fn run(request: &EvalRequest, printer: &mut Printer) -> u8 {
+    let io = StdIO;
+    let options = EvalOptions { search_path: search_path(&request.include, io.env_var("NIX_PATH")), ..EvalOptions::default() };
+    let evaluator = Evaluator::new(options, Box::new(io));
+    evaluator.set_stack_limit(crate::stack_limit());
+    for input in &request.inputs {
+        match evaluate_input(&evaluator, request, input) {
+            Ok(outputs) => {
+                for output in outputs {
+                    printer.out(&output);
+                }
+            }
+            Err(error) => {
+                printer.err(&evaluator.render_error(&error, request.show_trace));
+                return 1;
+            }
+        }
+    }
+    0
+}
+
+/// The search path: `-I` entries first, then `NIX_PATH`.
+pub fn search_path(include: &[String], nix_path: Option<String>) -> Vec<SearchPathEntry> {
+    let mut entries = Vec::new();
+    let from_env = nix_path.unwrap_or_default();
+    for item in include.iter().map(String::as_str).chain(from_env.split(':').filter(|s| !s.is_empty())) {
+        let entry = match item.split_once('=') {
+            Some((prefix, path)) => SearchPathEntry { prefix: prefix.to_string(), path: path.to_string() },
+            None => SearchPathEntry { prefix: String::new(), path: item.to_string() },
+        };
+        entries.push(SearchPathEntry { path: absolute(&entry.path), ..entry });
+    }
+    entries
+}
+
+fn absolute(path: &str) -> String {
+    if path.starts_with('/') || path.contains("://") {
+        return syntax::canonicalize_path(path);
+    }
+    let cwd = std::env::current_dir().map(|d| d.to_string_lossy().into_owned()).unwrap_or_else(|_| "/".into());
+    syntax::canonicalize_path(&format!("{cwd}/{path}"))
+}
+
+fn current_dir() -> String {
+    std::env::current_dir().map(|d| d.to_string_lossy().into_owned()).unwrap_or_else(|_| "/".into())
+}
+
+fn evaluate_input(evaluator: &Evaluator, request: &EvalRequest, input: &Input) -> Result<Vec<String>, EvalError> {
+    let root = match input {
+        Input::Expr(text) => evaluator.eval_source("«string»", text, &current_dir())?,
+        Input::Stdin => {
+            let mut text = String::new();
+            if let Err(error) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
+                return Err(EvalError::new(eval::ErrorKind::Io, Pos::NONE, format!("reading standard input: {error}")));
+            }
+            evaluator.eval_source("«stdin»", &text, &current_dir())?
+        }
+        Input::File(name) => {
+            let path = absolute(name);
+            let import = Value::PrimOp(eval::builtins::lookup("import").ok_or_else(|| {
+                EvalError::new(eval::ErrorKind::Internal, Pos::NONE, "the import builtin is missing")
+            })?);
+            evaluator.call(&import, Value::path(path), Pos::NONE)?
+        }
+    };
+    let auto_args = auto_args(evaluator, &request.auto_args)?;
+    let mut outputs = Vec::new();
+    for attr_path in &request.attr_paths {
+        let selected = find_along_attr_path(evaluator, attr_path, &auto_args, &root)?;
+        let value = if auto_args.is_empty() { selected } else { auto_call(evaluator, &selected, &auto_args)? };
+        outputs.push(render(evaluator, request, &value)?);
+    }
+    Ok(outputs)
+}
+
+fn auto_args(evaluator: &Evaluator, args: &[(String, AutoArg)]) -> Result<Attrs, EvalError> {
+    let mut entries = Vec::new();
+    for (name, arg) in args {
+        let value = match arg {
+            AutoArg::Str(text) => Value::string(text.clone()),
+            AutoArg::Expr(text) => {
+                let expr = evaluator.parse("«string»", text, &current_dir(), false)?;
+                Value::lazy(move |ev: &Evaluator| ev.eval_parsed(expr))
+            }
+        };
+        entries.push(AttrEntry { name: Symbol::intern(name), value, pos: Pos::NONE });
+    }
+    // Later definitions of the same name win, as in Nix.
+    entries.reverse();
+    Ok(Attrs::from_unsorted(entries))
+}
+
+fn render(evaluator: &Evaluator, request: &EvalRequest, value: &Value) -> Result<String, EvalError> {
+    Ok(match request.format {
+        OutputFormat::Json => {
+            let mut out = String::new();
+            let mut context = Default::default();
+            evaluator.to_json(value, Pos::NONE, &mut out, &mut context)?;
+            out
+        }
+        OutputFormat::Xml => evaluator.to_xml(value, Pos::NONE, request.location)?,
+        OutputFormat::Nix => {
+            let value = if request.strict { evaluator.force_deep(value)? } else { evaluator.force(value)? };
+            let mut text = eval::print::print_value(&value);
+            text.push('\n');
+            text
+        }
+    })
+}

@@ -1,0 +1,56 @@
+//! The `strata` command-line front end.
+//!
+//! `cli` turns the command line into a validated request, `commands` run
+//! requests against the library crates and return plain data, and `printer`
+//! writes that data out. Exit codes are decided here and nowhere else.
+
+mod cli;
+mod commands;
+mod printer;
+
+use std::process::ExitCode;
+
+/// Deep Nix recursion becomes deep Rust recursion; evaluation runs on a thread
+/// with a stack large enough that the evaluator's own depth limit, not the
+/// operating system, ends runaway recursion.
+const EVAL_STACK_BYTES: usize = 4 << 30;
+
+/// Stack kept free below the evaluator's limit for the frames between two
+/// depth checks and for error handling.
+const STACK_MARGIN_BYTES: usize = 64 << 20;
+
+/// The lowest stack address the evaluator may use on this thread.
+pub fn stack_limit() -> usize {
+    let marker = 0u8;
+    let here = std::ptr::addr_of!(marker) as usize;
+    here.saturating_sub(EVAL_STACK_BYTES - STACK_MARGIN_BYTES)
+}
+
+fn main() -> ExitCode {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let worker = std::thread::Builder::new()
+        .name("strata".into())
+        .stack_size(EVAL_STACK_BYTES)
+        .spawn(move || run(args));
+    let code = match worker {
+        Ok(handle) => handle.join().unwrap_or(2),
+        Err(error) => {
+            eprintln!("error: cannot start the evaluation thread: {error}");
+            2
+        }
+    };
+    ExitCode::from(code)
+}
+
+fn run(args: Vec<std::ffi::OsString>) -> u8 {
+    let mut printer = printer::Printer::stdio();
+    match cli::parse(args) {
+        Ok(command) => commands::run(command, &mut printer),
+        Err(error) => {
+            // clap renders help and usage errors itself.
+            let code = if error.use_stderr() { 1 } else { 0 };
+            let _ = error.print();
+            code
+        }
+    }
+}

@@ -1,0 +1,170 @@
+//! The lowered expression tree the evaluator runs.
+//!
+//! Unlike rnix's lossless tree this one has no trivia, resolved variables,
+//! merged nested attribute paths and canonical literal values. Lowered trees
+//! are leaked (`&'static`): a file is parsed once per process and its code is
+//! referenced by every closure and thunk created from it.
+
+use crate::Symbol;
+
+/// A source position: a file number (assigned by the caller of `lower`) and a
+/// byte offset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Pos {
+    pub file: u32,
+    pub offset: u32,
+}
+
+impl Pos {
+    /// The position used for values that come from no source text.
+    pub const NONE: Pos = Pos { file: u32::MAX, offset: 0 };
+
+    pub fn is_none(self) -> bool {
+        self.file == u32::MAX
+    }
+}
+
+#[derive(Debug)]
+pub enum Expr {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    /// A string without interpolation.
+    Str(Box<str>),
+    /// A string with interpolation; parts are concatenated with coercion.
+    Interp(Box<[StrPart]>, Pos),
+    /// An absolute path literal, already canonical.
+    Path(Box<str>),
+    /// `~/rest`: resolved against `$HOME` at evaluation time.
+    HomePath(Box<str>, Pos),
+    /// A path with interpolation; the first part is a literal that is already
+    /// made absolute, the concatenation is canonicalized at evaluation time.
+    InterpPath(Box<[StrPart]>, Pos),
+    /// `<name>`: `__findFile __nixPath "name"`.
+    SearchPath(Box<str>, Pos),
+    Var(Var, Pos),
+    Select(Box<Expr>, Box<[AttrKey]>, Option<Box<Expr>>, Pos),
+    HasAttr(Box<Expr>, Box<[AttrKey]>, Pos),
+    Apply(Box<Expr>, Box<Expr>, Pos),
+    Lambda(Box<LambdaDef>),
+    /// A `let`: a new scope whose slots are `bindings`, then `body` in it.
+    Let(Box<AttrsDef>, Box<Expr>),
+    Attrs(Box<AttrsDef>),
+    List(Box<[Expr]>),
+    If(Box<Expr>, Box<Expr>, Box<Expr>, Pos),
+    Assert(Box<Expr>, Box<Expr>, Pos),
+    /// `with ns; body`: `body` runs in a scope with one slot holding `ns`.
+    With(Box<Expr>, Box<Expr>, Pos),
+    BinOp(BinOp, Box<Expr>, Box<Expr>, Pos),
+    Not(Box<Expr>, Pos),
+    Negate(Box<Expr>, Pos),
+    CurPos(Pos),
+}
+
+#[derive(Debug)]
+pub enum StrPart {
+    Lit(Box<str>),
+    Expr(Expr),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    Concat,
+    Update,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    And,
+    Or,
+    Implication,
+    Equal,
+    NotEqual,
+    Less,
+    LessOrEq,
+    More,
+    MoreOrEq,
+}
+
+/// How a variable reference finds its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Var {
+    /// `depth` scopes up, slot `slot`.
+    Local { depth: u32, slot: u32, name: Symbol },
+    /// Not bound lexically: look `name` up in the `with` scope `depth` scopes
+    /// up, then in the `with` scopes enclosing that one.
+    With { depth: u32, name: Symbol },
+    /// A builtin from the base environment (index into its table).
+    Global { index: u32, name: Symbol },
+}
+
+#[derive(Debug)]
+pub enum AttrKey {
+    Static(Symbol),
+    Dynamic(Expr),
+}
+
+#[derive(Debug)]
+pub struct LambdaDef {
+    /// The name of the binding the lambda was defined in, for traces.
+    pub name: Option<Symbol>,
+    pub pos: Pos,
+    pub param: Param,
+    pub body: Expr,
+}
+
+#[derive(Debug)]
+pub enum Param {
+    /// `x: body`: slot 0 holds the argument.
+    Ident(Symbol),
+    /// `{ a, b ? d, ... } @ x: body`: slots 0..n hold the formals in order,
+    /// slot n the whole argument (always present, named or not).
+    Pattern {
+        formals: Box<[Formal]>,
+        ellipsis: bool,
+        at: Option<Symbol>,
+    },
+}
+
+#[derive(Debug)]
+pub struct Formal {
+    pub name: Symbol,
+    pub default: Option<Expr>,
+    pub pos: Pos,
+}
+
+/// An attribute set literal or the bindings of a `let`.
+///
+/// For `rec` sets and `let`s the static entries, in order, are also the slots
+/// of the new scope; `Inherited` entries are evaluated in the enclosing scope.
+#[derive(Debug)]
+pub struct AttrsDef {
+    pub recursive: bool,
+    /// Sorted by name.
+    pub entries: Box<[AttrEntry]>,
+    pub dynamics: Box<[DynamicEntry]>,
+    pub pos: Pos,
+}
+
+#[derive(Debug)]
+pub struct AttrEntry {
+    pub name: Symbol,
+    pub value: Expr,
+    pub kind: EntryKind,
+    pub pos: Pos,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    Plain,
+    /// `inherit name;` inside a scope-creating set: evaluate in the parent scope.
+    Inherited,
+}
+
+#[derive(Debug)]
+pub struct DynamicEntry {
+    pub key: Expr,
+    pub value: Expr,
+    pub pos: Pos,
+}

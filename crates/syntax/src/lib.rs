@@ -1,0 +1,25 @@
+//! Parsing and lowering of Nix source.
+//!
+//! `parse` gives rnix's lossless tree (used by linters and safe fixes);
+//! `lower` turns that tree into the compact [`ast::Expr`] the evaluator runs,
+//! rejecting what Nix rejects before evaluation: syntax errors, duplicate
+//! attributes, duplicate formals, undefined variables and integer literals that
+//! do not fit in 64 bits. Variables are resolved to environment slots here, so
+//! evaluation never looks a name up in a map unless a `with` is involved.
+
+pub mod ast;
+mod lines;
+mod lower;
+mod symbol;
+
+pub use lines::LineIndex;
+pub use lower::{canonicalize_path, lower, LowerOptions, SyntaxError};
+pub use symbol::Symbol;
+
+/// Parses `source` into rnix's lossless syntax tree. Errors are data: the
+/// tree is always returned, with the errors found alongside it.
+pub fn parse(source: &str) -> rnix::Parse<rnix::Root> {
+    rnix::Root::parse(source)
+}
+
+pub use rnix;
