@@ -12,8 +12,13 @@ use crate::eval::Evaluator;
 use crate::value::*;
 
 mod attrs;
+mod context;
 mod control;
+mod data;
+mod derivations;
+mod fs;
 mod lists;
+mod strings;
 
 /// Builtins Nix puts in the base environment under their own name.
 const TOP_LEVEL: &[&str] = &[
@@ -39,7 +44,16 @@ const TOP_LEVEL: &[&str] = &[
 ];
 
 fn tables() -> Vec<&'static [Builtin]> {
-    vec![attrs::BUILTINS, control::BUILTINS, lists::BUILTINS]
+    vec![
+        attrs::BUILTINS,
+        context::BUILTINS,
+        control::BUILTINS,
+        data::BUILTINS,
+        derivations::BUILTINS,
+        fs::BUILTINS,
+        lists::BUILTINS,
+        strings::BUILTINS,
+    ]
 }
 
 /// The builtin called `name` (without `__`), if there is one.

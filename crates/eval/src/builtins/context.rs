@@ -1,0 +1,5 @@
+//! context builtins.
+
+use crate::value::Builtin;
+
+pub(super) const BUILTINS: &[Builtin] = &[];

@@ -1,0 +1,5 @@
+//! data builtins.
+
+use crate::value::Builtin;
+
+pub(super) const BUILTINS: &[Builtin] = &[];

@@ -1,0 +1,5 @@
+//! derivations builtins.
+
+use crate::value::Builtin;
+
+pub(super) const BUILTINS: &[Builtin] = &[];

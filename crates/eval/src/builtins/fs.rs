@@ -1,0 +1,5 @@
+//! fs builtins.
+
+use crate::value::Builtin;
+
+pub(super) const BUILTINS: &[Builtin] = &[];

@@ -1,0 +1,5 @@
+//! strings builtins.
+
+use crate::value::Builtin;
+
+pub(super) const BUILTINS: &[Builtin] = &[];
