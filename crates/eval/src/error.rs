@@ -45,6 +45,8 @@ pub struct ErrorData {
     pub message: String,
     pub pos: Pos,
     pub trace: Vec<TraceFrame>,
+    /// Names the user may have meant ("Did you mean …?").
+    pub suggestions: Vec<String>,
 }
 
 /// An evaluation error; boxed so `Result<Value, EvalError>` stays small.
@@ -53,7 +55,7 @@ pub struct EvalError(pub Box<ErrorData>);
 
 impl EvalError {
     pub fn new(kind: ErrorKind, pos: Pos, message: impl Into<String>) -> EvalError {
-        EvalError(Box::new(ErrorData { kind, message: message.into(), pos, trace: Vec::new() }))
+        EvalError(Box::new(ErrorData { kind, message: message.into(), pos, trace: Vec::new(), suggestions: Vec::new() }))
     }
 
     pub fn kind(&self) -> ErrorKind {
@@ -74,6 +76,11 @@ impl EvalError {
             self.0.pos = pos;
         }
         self.0.trace.push(TraceFrame { pos, message: message.into() });
+        self
+    }
+
+    pub fn with_suggestions(mut self, suggestions: Vec<String>) -> EvalError {
+        self.0.suggestions = suggestions;
         self
     }
 

@@ -567,11 +567,8 @@ impl Evaluator {
 
     /// "attribute 'x' missing", with a suggestion when a similar name exists.
     pub fn missing_attr(&self, attrs: &Attrs, name: Symbol, pos: Pos) -> EvalError {
-        let mut message = format!("attribute '{name}' missing");
-        if let Some(suggestion) = crate::show::closest_name(name.as_str(), attrs.entries().iter().map(|e| e.name.as_str())) {
-            message.push_str(&format!("; did you mean '{suggestion}'?"));
-        }
-        error(ErrorKind::Missing, pos, message)
+        let suggestions = crate::show::suggestions(name.as_str(), attrs.entries().iter().map(|e| e.name.as_str()));
+        error(ErrorKind::Missing, pos, format!("attribute '{name}' missing")).with_suggestions(suggestions)
     }
 
     fn has_attr(&self, target: &'static Expr, path: &'static [AttrKey], env: &Rc<Env>) -> Result<Value> {
@@ -743,18 +740,14 @@ impl Evaluator {
                 if !ellipsis && used < attrs.len() {
                     for entry in attrs.entries() {
                         if !formals.iter().any(|formal| formal.name == entry.name) {
-                            let mut message = format!(
+                            let message = format!(
                                 "{} called with unexpected argument '{}'",
                                 self.describe_lambda(closure),
                                 entry.name
                             );
-                            if let Some(suggestion) = crate::show::closest_name(
-                                entry.name.as_str(),
-                                formals.iter().map(|f| f.name.as_str()),
-                            ) {
-                                message.push_str(&format!("; did you mean '{suggestion}'?"));
-                            }
-                            return Err(type_error(pos, message));
+                            let suggestions =
+                                crate::show::suggestions(entry.name.as_str(), formals.iter().map(|f| f.name.as_str()));
+                            return Err(type_error(pos, message).with_suggestions(suggestions));
                         }
                     }
                 }

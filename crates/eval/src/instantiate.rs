@@ -110,11 +110,9 @@ pub fn find_along_attr_path(ev: &Evaluator, path: &str, args: &Attrs, root: &Val
                 match attrs.get(Symbol::intern(&component)) {
                     Some(item) => value = item.clone(),
                     None => {
-                        let mut message = format!("attribute '{component}' in selection path '{path}' not found");
-                        if let Some(suggestion) = crate::show::closest_name(&component, attrs.entries().iter().map(|e| e.name.as_str())) {
-                            message.push_str(&format!("\n       Did you mean {suggestion}?"));
-                        }
-                        return Err(error(ErrorKind::Missing, Pos::NONE, message));
+                        let message = format!("attribute '{component}' in selection path '{path}' not found");
+                        let suggestions = crate::show::suggestions(&component, attrs.entries().iter().map(|e| e.name.as_str()));
+                        return Err(error(ErrorKind::Missing, Pos::NONE, message).with_suggestions(suggestions));
                     }
                 }
             }

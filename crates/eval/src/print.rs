@@ -159,10 +159,23 @@ impl Evaluator {
     /// `builtins.toJSON` / `--json`: forces as it goes; collects the string
     /// context of every string written.
     pub fn to_json(&self, value: &Value, pos: Pos, out: &mut String, context: &mut Context) -> Result<()> {
-        self.enter_json(value, pos, out, context, 0)
+        self.enter_json(value, pos, out, context, 0, true)
     }
 
-    fn enter_json(&self, value: &Value, pos: Pos, out: &mut String, context: &mut Context, depth: usize) -> Result<()> {
+    /// `--json` without `--strict`: like Nix 2.8, values not evaluated yet
+    /// are an error rather than forced.
+    pub fn to_json_lazy(&self, value: &Value, pos: Pos, out: &mut String, context: &mut Context) -> Result<()> {
+        self.enter_json(value, pos, out, context, 0, false)
+    }
+
+    fn enter_json(&self, value: &Value, pos: Pos, out: &mut String, context: &mut Context, depth: usize, strict: bool) -> Result<()> {
+        if !strict && depth > 0 {
+            if let Value::Thunk(thunk) = value {
+                if thunk.value().is_none() {
+                    return Err(type_error(pos, "cannot convert a thunk to JSON"));
+                }
+            }
+        }
         if depth > self.options.max_depth {
             return Err(crate::error::error(
                 crate::error::ErrorKind::StackOverflow,
@@ -195,7 +208,7 @@ impl Evaluator {
                     return Ok(());
                 }
                 if let Some(out_path) = attrs.get(self.symbols.out_path) {
-                    return self.enter_json(out_path, pos, out, context, depth + 1);
+                    return self.enter_json(out_path, pos, out, context, depth + 1, strict);
                 }
                 out.push('{');
                 for (index, entry) in attrs.entries().iter().enumerate() {
@@ -204,7 +217,7 @@ impl Evaluator {
                     }
                     json_string(entry.name.as_str(), out);
                     out.push(':');
-                    self.enter_json(&entry.value, pos, out, context, depth + 1).map_err(|e| {
+                    self.enter_json(&entry.value, pos, out, context, depth + 1, strict).map_err(|e| {
                         e.with_frame(entry.pos, format!("while evaluating attribute '{}'", entry.name))
                     })?;
                 }
@@ -216,7 +229,7 @@ impl Evaluator {
                     if index > 0 {
                         out.push(',');
                     }
-                    self.enter_json(item, pos, out, context, depth + 1)?;
+                    self.enter_json(item, pos, out, context, depth + 1, strict)?;
                 }
                 out.push(']');
             }

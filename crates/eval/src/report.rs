@@ -13,6 +13,9 @@ impl Evaluator {
     pub fn render_error(&self, error: &EvalError, show_trace: bool) -> String {
         let mut out = format!("error: {}", error.message());
         self.render_position(error.pos(), &mut out);
+        if let Some(hint) = crate::show::did_you_mean(&error.0.suggestions) {
+            let _ = write!(out, "\n       {hint}");
+        }
         if show_trace {
             for frame in &error.0.trace {
                 let _ = write!(out, "\n\n       … {}", frame.message);

@@ -249,15 +249,25 @@ fn show(expr: &Expr, out: &mut String) {
     }
 }
 
-/// The candidate closest to `name` by edit distance, if it is close enough
-/// to be a likely typo.
-pub fn closest_name<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).max(1);
-    candidates
+/// The candidates close enough to `name` to be likely typos, best first:
+/// at most two edits away, as Nix suggests them.
+pub fn suggestions<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut close: Vec<(usize, &str)> = candidates
+        .filter(|candidate| *candidate != name)
         .map(|candidate| (levenshtein(name, candidate), candidate))
-        .filter(|(distance, candidate)| *distance <= limit && *candidate != name)
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, candidate)| candidate)
+        .filter(|(distance, _)| *distance <= 2)
+        .collect();
+    close.sort();
+    close.into_iter().take(10).map(|(_, candidate)| candidate.to_string()).collect()
+}
+
+/// "Did you mean …?" for a list of suggestions, or nothing.
+pub fn did_you_mean(suggestions: &[String]) -> Option<String> {
+    match suggestions {
+        [] => None,
+        [only] => Some(format!("Did you mean {only}?")),
+        [init @ .., last] => Some(format!("Did you mean one of {} or {last}?", init.join(", "))),
+    }
 }
 
 fn levenshtein(a: &str, b: &str) -> usize {

@@ -132,6 +132,9 @@ impl<'a> Lowerer<'a> {
 
     fn parse_error(&mut self, error: &rnix::ParseError) -> SyntaxError {
         use rnix::ParseError as E;
+        if let Some(trailing) = self.trailing_slash() {
+            return trailing;
+        }
         let end = self.source.len() as u32;
         let (offset, what) = match error {
             E::Unexpected(range) | E::UnexpectedExtra(range) => {
@@ -159,9 +162,23 @@ impl<'a> Lowerer<'a> {
         SyntaxError { message: format!("syntax error, unexpected {what}"), offset }
     }
 
+    /// Nix rejects `/a/b/` with its own message; rnix's tokenizer marks the
+    /// whole path as an error token.
+    fn trailing_slash(&self) -> Option<SyntaxError> {
+        let mut offset = 0u32;
+        for (kind, text) in rnix::tokenize(self.source) {
+            let looks_like_path = text.starts_with('/') || text.starts_with("./") || text.starts_with("~/") || text.starts_with("../");
+            if kind == SyntaxKind::TOKEN_ERROR && looks_like_path && text.len() > 1 && text.ends_with('/') {
+                return Some(SyntaxError { message: format!("path '{text}' has a trailing slash"), offset });
+            }
+            offset += text.len() as u32;
+        }
+        None
+    }
+
     fn describe_text(&self, range: rnix::TextRange) -> String {
         let text = &self.source[range];
-        let first = rnix::tokenize(text).into_iter().find(|(kind, _)| {
+        let first = rnix::tokenize(text).find(|(kind, _)| {
             !matches!(kind, SyntaxKind::TOKEN_WHITESPACE | SyntaxKind::TOKEN_COMMENT)
         });
         match first {
@@ -910,4 +927,44 @@ pub fn canonicalize_path(path: &str) -> String {
         result.push_str(component);
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check_error(source: &str, expected: &str) {
+        let globals = |_: Symbol| None;
+        let options = LowerOptions { file: 0, base_dir: "/base", label: "(string)", globals: &globals, outer_with: false };
+        let errors = lower(source, &options).err().unwrap_or_default();
+        let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+        assert!(messages.iter().any(|m| m.contains(expected)), "{source}: {messages:?}");
+    }
+
+    #[test]
+    fn rejects_what_nix_rejects() {
+        check_error("[ /foo/bar/ ]", "path '/foo/bar/' has a trailing slash");
+        check_error("{ a = 1; a = 2; }", "attribute 'a' already defined at (string):1:3");
+        check_error("{ a.b = 1; a.b = 2; }", "attribute 'a.b' already defined");
+        check_error("{ a = { b = 1; }; a.b = 2; }", "attribute 'a.b' already defined");
+        check_error("{ x, x }: x", "duplicate formal function argument 'x'");
+        check_error("undefinedThing", "undefined variable 'undefinedThing'");
+        check_error("99999999999999999999", "invalid integer '99999999999999999999'");
+        check_error("let ${\"a\"} = 1; ${x} = 2; in 1", "dynamic attributes not allowed in let");
+        check_error("1 +", "syntax error");
+    }
+
+    #[test]
+    fn merges_nested_definitions() {
+        let globals = |_: Symbol| None;
+        let options = LowerOptions { file: 0, base_dir: "/base", label: "(string)", globals: &globals, outer_with: false };
+        assert!(lower("{ a.b = 1; a.c = 2; a = { d = 3; }; }", &options).is_ok());
+        assert!(lower("{ a = { b = 1; }; a.c = 2; }", &options).is_ok());
+    }
+
+    #[test]
+    fn canonicalizes_paths() {
+        assert_eq!(canonicalize_path("/a/./b/../c//d"), "/a/c/d");
+        assert_eq!(canonicalize_path("/.."), "/");
+    }
 }

@@ -63,7 +63,7 @@ fn elem_at(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 fn elem(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let list = ev.force_list(&args[1], pos)?;
     for item in list.iter() {
-        if ev.equal(&args[0], item, false)? {
+        if ev.equal(&args[0], item, true)? {
             return Ok(Value::Bool(true));
         }
     }

@@ -106,7 +106,11 @@ fn render(evaluator: &Evaluator, request: &EvalRequest, value: &Value) -> Result
         OutputFormat::Json => {
             let mut out = String::new();
             let mut context = Default::default();
-            evaluator.to_json(value, Pos::NONE, &mut out, &mut context)?;
+            if request.strict {
+                evaluator.to_json(value, Pos::NONE, &mut out, &mut context)?;
+            } else {
+                evaluator.to_json_lazy(value, Pos::NONE, &mut out, &mut context)?;
+            }
             out
         }
         OutputFormat::Xml => evaluator.to_xml(value, Pos::NONE, request.location)?,
