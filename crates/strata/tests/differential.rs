@@ -1,0 +1,119 @@
+//! Differential tests: every `eval-okay` and `eval-fail` case of `tests/lang/`
+//! is run through both the reference `nix-instantiate --eval` (Nix 2.8) and
+//! `strata eval`, with the same flags, directory and environment; stdout and
+//! exit code must agree. Cases in `tests/lang/divergences.toml` are skipped
+//! (marked ignored, with their reason printed), and so are `notyetpassing/`
+//! cases, which the `lang` harness already holds to failing.
+//!
+//! Without `nix-instantiate` on PATH every test is ignored with a clear
+//! message, unless `CI` is set: CI installs nix-bin, so there its absence is a
+//! failure. `STRATA_BIN` replaces the strata binary as in the `lang` harness.
+
+mod common;
+
+use common::{block, case_args, collect_cases, diff, divergences, run, strata_bin, Kind, Output};
+use libtest_mimic::{Arguments, Failed, Trial};
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+const NIX_MISSING: &str =
+    "differential: nix-instantiate not found; install nix-bin (apt-get install nix-bin) — skipping";
+
+fn main() {
+    let args = Arguments::from_args();
+    let nix = find_in_path("nix-instantiate");
+    let in_ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty());
+    if nix.is_none() {
+        if in_ci {
+            eprintln!("differential: nix-instantiate not found, and CI is set: CI must install nix-bin (apt-get install nix-bin)");
+        } else {
+            eprintln!("{NIX_MISSING}");
+        }
+    }
+    let skip = divergences();
+
+    let mut trials = Vec::new();
+    let mut skipped = 0;
+    for case in collect_cases() {
+        if case.not_yet_passing || !matches!(case.kind, Kind::EvalOkay | Kind::EvalFail) {
+            continue;
+        }
+        let name = case.test_name("differential");
+        if skip.contains_key(&case.id) {
+            skipped += 1;
+            trials.push(Trial::test(name, || Ok(())).with_ignored_flag(true));
+            continue;
+        }
+        match &nix {
+            // Without the reference every comparison is ignored; in CI the
+            // single `nix-instantiate-available` test below fails instead.
+            None => trials.push(Trial::test(name, || Ok(())).with_ignored_flag(true)),
+            Some(nix) => {
+                let nix = nix.clone();
+                trials.push(Trial::test(name, move || compare(&nix, &case).map_err(Failed::from)));
+            }
+        }
+    }
+    if nix.is_none() && in_ci {
+        trials.push(Trial::test("differential::nix-instantiate-available", || {
+            Err(Failed::from(
+                "nix-instantiate not found on PATH, and CI is set: CI must install nix-bin (apt-get install nix-bin)",
+            ))
+        }));
+    }
+    if skipped > 0 && !args.list {
+        eprintln!(
+            "differential: {skipped} cases ignored as intentional divergences (reasons in tests/lang/divergences.toml)"
+        );
+    }
+    // A divergence entry naming no case is a stale entry.
+    let ids: Vec<String> = collect_cases().into_iter().map(|c| c.id).collect();
+    for (id, _) in skip {
+        if !ids.contains(&id) {
+            trials.push(Trial::test(format!("differential::divergences.toml::{id}"), move || {
+                Err(Failed::from(format!("divergences.toml names `{id}`, which is not a case")))
+            }));
+        }
+    }
+    libtest_mimic::run(&args, trials).exit();
+}
+
+fn compare(nix: &Path, case: &common::Case) -> Result<(), String> {
+    let args = case_args(case)?;
+    let mut nix_args = vec![OsString::from("--eval")];
+    nix_args.extend(args.iter().cloned());
+    let mut strata_args = vec![OsString::from("eval")];
+    strata_args.extend(args);
+
+    let reference = run(nix, &nix_args, case.dir())?;
+    let ours = run(&strata_bin(), &strata_args, case.dir())?;
+    if reference.code == ours.code && reference.stdout == ours.stdout {
+        return Ok(());
+    }
+    let mut msg = String::new();
+    if reference.code != ours.code {
+        msg.push_str(&format!(
+            "exit status differs: nix-instantiate {}, strata {}\n",
+            reference.describe_exit(),
+            ours.describe_exit()
+        ));
+    }
+    if reference.stdout != ours.stdout {
+        msg.push_str(&diff(&reference.stdout, &ours.stdout));
+        msg.push('\n');
+    }
+    msg.push_str(&stderr_of("nix-instantiate", &reference));
+    msg.push_str(&stderr_of("strata", &ours));
+    Err(msg)
+}
+
+fn stderr_of(who: &str, out: &Output) -> String {
+    block(&format!("{who} stderr"), &out.stderr)
+}
+
+fn find_in_path(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|candidate| candidate.is_file())
+}

@@ -1,0 +1,2 @@
+# error: cannot coerce null to a string
+"a" + null

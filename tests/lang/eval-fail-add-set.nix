@@ -1,0 +1,2 @@
+# error: cannot coerce a set to a string
+{ } + { }

@@ -1,0 +1,2 @@
+# error: cannot add a string to an integer
+1 + "a"

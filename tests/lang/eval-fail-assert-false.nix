@@ -1,0 +1,2 @@
+# error: assertion 'false' failed
+assert false; 1

@@ -1,0 +1,2 @@
+# error: attribute 'x' already defined at
+let x = 1; in { inherit x; x = 2; }

@@ -1,0 +1,2 @@
+# error: attribute 'z' missing
+{ a.b = 1; }.a.z

@@ -1,0 +1,2 @@
+# error: attribute 'completelydifferent' missing
+{ a = 1; }.completelydifferent

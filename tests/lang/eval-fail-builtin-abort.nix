@@ -1,0 +1,2 @@
+# error: evaluation aborted with the following error message: 'stop here'
+abort "stop here"

@@ -1,0 +1,2 @@
+# error: division by zero
+builtins.div 1 0

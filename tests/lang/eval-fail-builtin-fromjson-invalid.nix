@@ -1,0 +1,2 @@
+# error: syntax error while parsing object key
+builtins.fromJSON "{ not json"

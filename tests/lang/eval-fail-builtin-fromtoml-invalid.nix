@@ -1,0 +1,2 @@
+# error: while parsing a TOML string
+builtins.fromTOML "a = "

@@ -1,0 +1,2 @@
+# error: attribute 'key' missing
+builtins.genericClosure { startSet = [ { nokey = 1; } ]; operator = x: []; }

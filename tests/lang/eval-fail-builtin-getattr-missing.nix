@@ -1,0 +1,2 @@
+# error: attribute 'b' missing
+builtins.getAttr "b" { a = 1; }

@@ -1,0 +1,2 @@
+# error: unknown hash algorithm 'sha3'
+builtins.hashString "sha3" "x"

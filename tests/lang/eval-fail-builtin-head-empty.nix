@@ -1,0 +1,2 @@
+# error: 'builtins.head' called on an empty list
+builtins.head []

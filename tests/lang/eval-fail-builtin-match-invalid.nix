@@ -1,0 +1,2 @@
+# error: invalid regular expression '('
+builtins.match "(" "x"

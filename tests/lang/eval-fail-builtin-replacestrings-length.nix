@@ -1,0 +1,2 @@
+# error: 'from' and 'to' arguments to 'replaceStrings' have different lengths
+builtins.replaceStrings [ "a" ] [] "a"

@@ -1,0 +1,2 @@
+# error: 'tail' called on an empty list
+builtins.tail []

@@ -1,0 +1,2 @@
+# error: a custom message
+throw "a custom message"

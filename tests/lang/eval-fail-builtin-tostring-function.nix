@@ -1,0 +1,2 @@
+# error: cannot coerce a function to a string
+toString (x: x)

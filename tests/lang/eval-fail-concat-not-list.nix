@@ -1,0 +1,2 @@
+# error: value is an integer while a list was expected
+[ 1 ] ++ 2

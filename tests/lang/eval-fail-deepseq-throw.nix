@@ -1,0 +1,2 @@
+# error: deep inside
+builtins.deepSeq { a = [ { b = throw "deep inside"; } ]; } 1

@@ -1,0 +1,2 @@
+# error: required attribute 'name' missing
+(derivation { system = "x"; builder = "/bin/sh"; }).drvPath

@@ -1,0 +1,2 @@
+# error: required attribute 'system' missing
+(derivation { name = "x"; builder = "/bin/sh"; }).drvPath

@@ -1,0 +1,2 @@
+# error: duplicate formal function argument 'x'
+x@{ x }: x

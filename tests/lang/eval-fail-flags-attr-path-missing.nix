@@ -1,0 +1,2 @@
+# error: attribute 'nope' in selection path 'nope' not found
+{ a = 1; }

@@ -1,0 +1,2 @@
+# error: value is a float while an integer was expected
+builtins.bitAnd 1.0 1

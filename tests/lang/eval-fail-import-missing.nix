@@ -1,0 +1,3 @@
+# error: getting status of
+# error: lib/missing.nix': No such file or directory
+import ./lib/missing.nix

@@ -1,0 +1,2 @@
+# error: thrown from lib/throws.nix
+import ./lib/throws.nix

@@ -1,0 +1,2 @@
+# error: infinite recursion encountered
+rec { a = b; b = a; }.a

@@ -1,0 +1,2 @@
+# error: cannot coerce a Boolean to a string
+"${true}"

@@ -1,0 +1,2 @@
+# error: cannot coerce an integer to a string
+"${1}"

@@ -1,0 +1,2 @@
+# error: cannot convert a function to JSON
+x: x

@@ -1,0 +1,2 @@
+# error: attribute 'value' missing
+builtins.listToAttrs [ { name = "a"; } ]

@@ -1,0 +1,2 @@
+# error: cannot compare a Boolean with a Boolean
+true < false

@@ -1,0 +1,2 @@
+# error: cannot compare an integer with a string
+1 < "a"

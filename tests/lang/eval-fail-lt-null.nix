@@ -1,0 +1,2 @@
+# error: cannot compare null with null
+null < null

@@ -1,0 +1,2 @@
+# error: cannot compare a set with a set
+{ } < { }

@@ -1,0 +1,2 @@
+# error: division by zero
+1.0 / 0.0

@@ -1,0 +1,2 @@
+# error: string 'relative.nix' doesn't represent an absolute path
+import "relative.nix"

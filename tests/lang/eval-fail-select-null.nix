@@ -1,0 +1,2 @@
+# error: value is null while a set was expected
+null.a

@@ -1,0 +1,2 @@
+# error: stack overflow
+let f = x: 1 + f x; in f 0

@@ -1,0 +1,3 @@
+# --strict forces everything printed.
+# error: forced by strict
+{ a = 1; b = throw "forced by strict"; }

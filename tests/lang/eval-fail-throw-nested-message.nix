@@ -1,0 +1,2 @@
+# error: outer message
+let f = x: throw "outer message"; in f 1

@@ -1,0 +1,2 @@
+# error: string 'rel' doesn't represent an absolute path
+builtins.toPath "rel"

@@ -1,0 +1,2 @@
+# error: value is a string while a Boolean was expected
+"x" && true

@@ -1,0 +1,2 @@
+# error: value is an integer while a Boolean was expected
+if 1 then 2 else 3

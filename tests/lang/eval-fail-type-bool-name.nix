@@ -1,0 +1,2 @@
+# error: value is a Boolean while a set was expected
+true.a

@@ -1,0 +1,2 @@
+# error: attempt to call something which is not a function but an integer
+1 2

@@ -1,0 +1,2 @@
+# error: value is an integer while a string was expected
+builtins.stringLength 1

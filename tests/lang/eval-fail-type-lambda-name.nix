@@ -1,0 +1,2 @@
+# error: value is a function while a set was expected
+(x: x).a

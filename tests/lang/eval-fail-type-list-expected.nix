@@ -1,0 +1,2 @@
+# error: value is a set while a list was expected
+builtins.length {}

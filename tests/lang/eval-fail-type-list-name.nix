@@ -1,0 +1,2 @@
+# error: value is a list while a set was expected
+[].a

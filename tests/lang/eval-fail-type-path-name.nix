@@ -1,0 +1,2 @@
+# error: value is a path while a set was expected
+(./x).a

@@ -1,0 +1,2 @@
+# error: value is a set while an integer was expected
+builtins.genList (x: x) {}

@@ -1,0 +1,3 @@
+# error: anonymous function at
+# error: called with unexpected argument 'y'
+({ x }: x) { x = 1; y = 2; }

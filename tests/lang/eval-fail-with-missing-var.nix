@@ -1,0 +1,2 @@
+# error: undefined variable 'zzz'
+with { a = 1; }; zzz

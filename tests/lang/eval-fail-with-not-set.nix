@@ -1,0 +1,2 @@
+# error: value is an integer while a set was expected
+with 1; x

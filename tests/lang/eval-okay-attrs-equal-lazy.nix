@@ -1,0 +1,2 @@
+# Set equality compares attribute names before values.
+{ a = 1; } == { b = throw "not forced"; }

@@ -1,0 +1,1 @@
+with builtins; [ (all (x: x > 0) [ 1 2 ]) (all (x: x > 1) [ 1 2 ]) (all (x: throw "no") []) (any (x: x == 2) [ 1 2 ]) (any (x: x == 3) [ 1 2 ]) (any (x: x) []) (any (x: x) [ true (throw "short-circuit") ]) ]

@@ -1,0 +1,1 @@
+[ (builtins.builtins.add 1 2) (builtins ? builtins) (builtins.typeOf builtins) ]

@@ -1,0 +1,1 @@
+with builtins; [ (concatLists [ [ 1 2 ] [ 3 ] [] [ [ 4 ] ] ]) (concatLists []) ]

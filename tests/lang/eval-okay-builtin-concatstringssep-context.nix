@@ -1,0 +1,1 @@
+let d = derivation { name = "c"; system = "x"; builder = "/bin/sh"; }; in builtins.getContext (builtins.concatStringsSep " " [ "a" "${d}" ])

@@ -1,0 +1,1 @@
+[ (builtins.typeOf builtins.currentTime) (builtins.currentTime > 1600000000) ]

@@ -1,0 +1,1 @@
+builtins.filterSource (path: type: baseNameOf path != "b.nix") ./lib/dir

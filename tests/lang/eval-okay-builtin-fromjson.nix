@@ -1,0 +1,1 @@
+with builtins; [ (fromJSON "{\"a\": 1, \"b\": [true, false, null], \"c\": \"str\"}") (fromJSON "1.5") (fromJSON "-3") (fromJSON "\"\\u00e9\\n\"") (fromJSON "[]") (fromJSON "{}") (fromJSON "  42  ") (fromJSON "1e3") (fromJSON "12345678901234") ]

@@ -1,0 +1,2 @@
+# The runners set HOME; an unset variable gives "".
+[ (builtins.getEnv "HOME") (builtins.getEnv "STRATA_SURELY_UNSET_VARIABLE") ]

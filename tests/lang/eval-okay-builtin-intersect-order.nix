@@ -1,0 +1,2 @@
+# Values come from the second set.
+builtins.intersectAttrs { a = "first"; } { a = "second"; }

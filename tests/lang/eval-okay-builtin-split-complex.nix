@@ -1,0 +1,1 @@
+builtins.split "([[:space:]]*)(,)([[:space:]]*)" "a , b,c  ,  d"

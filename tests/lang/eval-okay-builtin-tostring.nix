@@ -1,0 +1,1 @@
+with builtins; [ (toString 1) (toString 1.5) (toString true) (toString false) (toString null) (toString [ 1 [ 2 3 ] null "a" ]) (toString "s") (toString { __toString = self: "ts"; }) (toString { outPath = "op"; }) (toString 1.0) (toString 0.1) (toString [ ]) ]

@@ -1,0 +1,1 @@
+builtins.toXML { d = derivation { name = "x"; system = "x"; builder = "/bin/sh"; }; }

@@ -1,0 +1,1 @@
+builtins.attrValues (builtins.getContext "${./lib/data.txt}")

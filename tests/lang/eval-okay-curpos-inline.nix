@@ -1,0 +1,4 @@
+{
+  a = __curPos.line;
+    b = __curPos.column;
+}

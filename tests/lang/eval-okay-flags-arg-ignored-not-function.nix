@@ -1,0 +1,2 @@
+# --arg only applies when the top-level value is a function with formals.
+"not a function"

@@ -1,0 +1,2 @@
+# A plain lambda is not auto-called.
+x: x

@@ -1,0 +1,1 @@
+[ (import <strata-lib/value.nix>).answer (import <strata-lib>) ]

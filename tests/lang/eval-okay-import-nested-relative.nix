@@ -1,0 +1,1 @@
+[ (import ./lib/relative.nix).answer (import ./lib/subdir/up.nix).list ]

@@ -1,0 +1,2 @@
+# import also accepts an absolute path string.
+(import (toString ./lib/value.nix)).answer

@@ -1,0 +1,5 @@
+# Interpolations do not count as indentation characters.
+let x = "  "; in ''
+  ${x}a
+    b
+''

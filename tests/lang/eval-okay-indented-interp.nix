@@ -1,0 +1,5 @@
+let x = "X"; multi = "1\n2"; in ''
+  start ${x} end
+    ${multi}
+  tail
+''

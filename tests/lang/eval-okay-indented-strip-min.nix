@@ -1,0 +1,11 @@
+# The smallest indentation of non-empty lines is removed.
+[ ''
+      four
+    two
+        six
+  ''
+  ''  one line  ''
+  ''
+  ''
+  ''x''
+]

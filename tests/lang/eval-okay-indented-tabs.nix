@@ -1,0 +1,5 @@
+# Tabs are not stripped as indentation.
+"${''
+	tab
+  space
+''}"

@@ -1,0 +1,5 @@
+# A last line of only spaces is dropped.
+''
+  a
+  b
+   ''

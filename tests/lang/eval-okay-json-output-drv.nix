@@ -1,0 +1,1 @@
+derivation { name = "j"; system = "x"; builder = "/bin/sh"; }

@@ -1,0 +1,1 @@
+"line\nwith \"quotes\" and é"

@@ -1,0 +1,1 @@
+let f = {}: "empty"; in f {}

@@ -1,0 +1,1 @@
+let f = { x ? "default" }: with { x = "with"; }; x; in [ (f {}) (f { x = "arg"; }) ]

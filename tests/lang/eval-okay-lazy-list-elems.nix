@@ -1,0 +1,1 @@
+builtins.elemAt [ (throw "first") 2 (abort "third") ] 1

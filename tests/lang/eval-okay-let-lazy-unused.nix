@@ -1,0 +1,1 @@
+let unused = throw "never forced"; x = 5; in x

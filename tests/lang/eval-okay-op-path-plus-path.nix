@@ -1,0 +1,1 @@
+let p = ./lib + ./lib; in [ (builtins.typeOf p) (baseNameOf p) ]

@@ -1,0 +1,2 @@
+# `//` is right-associative; the rightmost wins.
+{ a = 1; } // { a = 2; } // { a = 3; }

@@ -1,0 +1,1 @@
+let s = { outPath = "/some/path"; }; in [ "${s}" (toString s) (builtins.typeOf "${s}") ]

@@ -1,0 +1,1 @@
+let s = { outPath = { outPath = "deep"; }; }; in "${s}"

@@ -1,0 +1,1 @@
+[ /foo/bar /foo/../baz /a/./b /. /foo/bar/.. /.. (toString /foo/bar) ]

@@ -1,0 +1,1 @@
+baseNameOf (builtins.findFile [ { prefix = "p"; path = toString ./lib; } ] "p/data.txt")

@@ -1,0 +1,2 @@
+# The runners set HOME=/homeless-shelter for every case.
+[ ~/foo ~/a/b/../c (toString ~/x) ]

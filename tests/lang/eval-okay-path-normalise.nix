@@ -1,0 +1,1 @@
+[ (baseNameOf ./a/../b) (baseNameOf ./a/./c) (./a/.. == ./.) (./a/b/.. == ./a) ]

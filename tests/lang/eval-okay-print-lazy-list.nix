@@ -1,0 +1,1 @@
+[ (1 + 1) "x" (throw "not forced") ]

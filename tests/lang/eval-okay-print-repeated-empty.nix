@@ -1,0 +1,2 @@
+# Empty lists and sets are shared values too.
+let e = []; a = {}; in [ e e a a ]

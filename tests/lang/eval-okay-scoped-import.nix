@@ -1,0 +1,1 @@
+scopedImport { magic = "abracadabra"; } ./lib/scoped.nix

@@ -1,0 +1,1 @@
+[ "héllo" "日本語" "emoji 🎉" (builtins.stringLength "é") (builtins.stringLength "日本") ]

@@ -1,0 +1,1 @@
+let s = { __toString = self: "name=${self.name}"; name = "x"; }; in [ (toString s) "${s}" (s + "!") ]

@@ -1,0 +1,1 @@
+[ http://example.org/foo?x=1 (builtins.typeOf https://nixos.org) ]

@@ -1,0 +1,1 @@
+[ (derivation (builtins.fromJSON ''{ "name": "x", "system": "x", "builder": "/bin/sh" }'')) ]

@@ -1,0 +1,1 @@
+builtins.fromJSON ''{ "<&>": "<tag attr=\"v\"> & 'q'\n\t" }''

@@ -1,0 +1,1 @@
+builtins.fromJSON ''{ "a": 1, "b": { "c": [ 1.5, "x", false ] } }''

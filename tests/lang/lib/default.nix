@@ -1,0 +1,2 @@
+# Imported by `import ./lib`.
+"lib/default.nix"

@@ -1,0 +1,2 @@
+# error: syntax error
+x ? 1: x

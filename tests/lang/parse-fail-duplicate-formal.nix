@@ -1,0 +1,2 @@
+# error: duplicate formal function argument 'a'
+{ a, b, a }: a

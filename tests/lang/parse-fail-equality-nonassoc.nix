@@ -1,0 +1,2 @@
+# error: syntax error, unexpected EQ
+1 == 1 == true

@@ -1,0 +1,2 @@
+# error: dynamic attributes not allowed in inherit
+{ inherit ${"a"}; }

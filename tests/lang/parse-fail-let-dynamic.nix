@@ -1,0 +1,2 @@
+# error: dynamic attributes not allowed in let
+let x = "a"; in let ${x} = 1; in a

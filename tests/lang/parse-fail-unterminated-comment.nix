@@ -1,0 +1,2 @@
+# error: syntax error
+1 /* never closed
