@@ -72,9 +72,6 @@ impl EvalError {
 
     /// Adds a "while evaluating" frame; the innermost frame comes first.
     pub fn with_frame(mut self, pos: Pos, message: impl Into<String>) -> EvalError {
-        if self.0.pos.is_none() {
-            self.0.pos = pos;
-        }
         self.0.trace.push(TraceFrame { pos, message: message.into() });
         self
     }

@@ -82,6 +82,7 @@ pub struct Evaluator {
     /// Whether XML output carries source positions (`--no-location`).
     pub(crate) xml_location: Cell<bool>,
     pub(crate) stack_limit: Cell<usize>,
+    pub(crate) xml_strict: Cell<bool>,
 }
 
 /// Symbols the evaluator looks up often.
@@ -119,6 +120,7 @@ impl Evaluator {
             symbols,
             xml_location: Cell::new(true),
             stack_limit: Cell::new(0),
+            xml_strict: Cell::new(true),
         };
         crate::builtins::install(&mut evaluator);
         evaluator
@@ -182,12 +184,13 @@ impl Evaluator {
     }
 
     pub(crate) fn root_env(&self) -> Rc<Env> {
-        Env::new(Vec::new(), None)
+        Env::new(Slots::new(), None)
     }
 
     // ---- forcing --------------------------------------------------------------
 
     /// Forces a value to weak head normal form.
+    #[inline]
     pub fn force(&self, value: &Value) -> Result<Value> {
         match value {
             Value::Thunk(thunk) => self.force_thunk(thunk),
@@ -199,6 +202,13 @@ impl Evaluator {
         if let ThunkState::Done(value) = &*thunk.state.borrow() {
             return Ok(value.clone());
         }
+        self.enter(Pos::NONE)?;
+        let result = self.force_thunk_slow(thunk);
+        self.leave();
+        result
+    }
+
+    fn force_thunk_slow(&self, thunk: &Rc<Thunk>) -> Result<Value> {
         let state = std::mem::replace(&mut *thunk.state.borrow_mut(), ThunkState::Blackhole);
         let result = match state {
             ThunkState::Done(value) => Ok(value),
@@ -368,11 +378,9 @@ impl Evaluator {
     }
 
     /// Evaluates an expression in an environment to weak head normal form.
+    #[inline]
     pub fn eval(&self, expr: &'static Expr, env: &Rc<Env>) -> Result<Value> {
-        self.enter(Pos::NONE)?;
-        let result = self.eval_inner(expr, env);
-        self.leave();
-        result
+        self.eval_inner(expr, env)
     }
 
     /// The value for `expr` without evaluating it: constants directly,
@@ -418,7 +426,8 @@ impl Evaluator {
                 let home = self.io.env_var("HOME").ok_or_else(|| {
                     error(ErrorKind::Eval, *pos, "cannot resolve '~/': the HOME environment variable is not set")
                 })?;
-                Ok(Value::path(syntax::canonicalize_path(&format!("{home}/{rest}"))))
+                // Nix does not normalise `~/` paths.
+                Ok(Value::path(format!("{home}/{rest}")))
             }
             Expr::InterpPath(parts, pos) => self.interpolate_path(parts, env, *pos),
             Expr::SearchPath(name, pos) => crate::builtins::find_file_in_search_path(self, name, *pos),
@@ -550,9 +559,11 @@ impl Evaluator {
                     return Err(self.expected(&other, "a set", pos));
                 }
             };
-            match attrs.get(name) {
-                Some(value) => {
-                    current = self.force(value).map_err(|e| e.at(pos))?;
+            match attrs.get_entry(name) {
+                Some(entry) => {
+                    current = self.force(&entry.value).map_err(|e| {
+                        e.with_frame(entry.pos, format!("while evaluating the attribute '{name}'"))
+                    })?;
                 }
                 None => {
                     if let Some(default) = default {
@@ -593,7 +604,7 @@ impl Evaluator {
 
     /// Creates the scope of a `let` or `rec` set and fills its slots.
     fn bind_scope(&self, def: &'static AttrsDef, env: &Rc<Env>) -> Rc<Env> {
-        let scope = Env::new(Vec::with_capacity(def.entries.len()), Some(env.clone()));
+        let scope = Env::new(Slots::with_capacity(def.entries.len()), Some(env.clone()));
         for entry in def.entries.iter() {
             let value = match entry.kind {
                 EntryKind::Inherited => self.delay(&entry.value, env),
@@ -617,7 +628,9 @@ impl Evaluator {
                 .map(|(entry, value)| AttrEntry { name: entry.name, value: value.clone(), pos: entry.pos })
                 .collect();
             drop(slots);
-            (Attrs::from_sorted(entries), scope)
+            let mut attrs = Attrs::from_sorted(entries);
+            self.apply_overrides(&mut attrs, def, &scope)?;
+            (attrs, scope)
         } else {
             let entries = def
                 .entries
@@ -630,7 +643,7 @@ impl Evaluator {
             let key = self.eval(&dynamic.key, &scope)?;
             let key = match self.force(&key)? {
                 Value::Null => continue,
-                other => self.force_str(&other, dynamic.pos)?,
+                other => crate::builtins::force_str_no_context(self, &other, dynamic.pos)?,
             };
             let name = Symbol::intern(&key);
             if let Some(existing) = attrs.get_entry(name) {
@@ -643,6 +656,23 @@ impl Evaluator {
             attrs.insert(name, self.delay(&dynamic.value, &scope), dynamic.pos);
         }
         Ok(Value::attrs(attrs))
+    }
+
+    /// The old `rec { __overrides = { ... }; }` feature: entries of
+    /// `__overrides` replace the set's own, also inside the recursive scope.
+    fn apply_overrides(&self, attrs: &mut Attrs, def: &'static AttrsDef, scope: &Rc<Env>) -> Result<()> {
+        let overrides_symbol = Symbol::intern("__overrides");
+        let Some(overrides) = attrs.get(overrides_symbol).cloned() else {
+            return Ok(());
+        };
+        let overrides = self.force_attrs(&overrides, Pos::NONE)?;
+        for entry in overrides.entries() {
+            if let Some(slot) = def.entries.iter().position(|e| e.name == entry.name) {
+                scope.slots.borrow_mut()[slot] = entry.value.clone();
+            }
+            attrs.insert(entry.name, entry.value.clone(), entry.pos);
+        }
+        Ok(())
     }
 
     // ---- calls ------------------------------------------------------------------
@@ -705,12 +735,12 @@ impl Evaluator {
     fn call_lambda(&self, closure: &Closure, argument: Value, pos: Pos) -> Result<Value> {
         let def = closure.def;
         let scope = match &def.param {
-            Param::Ident(_) => Env::new(vec![argument], Some(closure.env.clone())),
+            Param::Ident(_) => Env::new(smallvec::smallvec![argument], Some(closure.env.clone())),
             Param::Pattern { formals, ellipsis, .. } => {
                 let attrs = self.force_attrs(&argument, pos).map_err(|e| {
                     e.with_frame(pos, format!("while calling {}", self.describe_lambda(closure)))
                 })?;
-                let scope = Env::new(Vec::with_capacity(formals.len() + 1), Some(closure.env.clone()));
+                let scope = Env::new(Slots::with_capacity(formals.len() + 1), Some(closure.env.clone()));
                 let mut used = 0;
                 {
                     let mut slots = scope.slots.borrow_mut();

@@ -244,8 +244,9 @@ impl Evaluator {
     }
 
     /// `builtins.toXML` / `--xml`: Nix's XML form, strict.
-    pub fn to_xml(&self, value: &Value, pos: Pos, location: bool) -> Result<String> {
+    pub fn to_xml(&self, value: &Value, pos: Pos, location: bool, strict: bool) -> Result<String> {
         self.xml_location.set(location);
+        self.xml_strict.set(strict);
         let mut out = String::from("<?xml version='1.0' encoding='utf-8'?>\n<expr>\n");
         let mut seen = HashSet::new();
         self.xml_value(value, pos, &mut out, 1, &mut seen)?;
@@ -272,6 +273,14 @@ impl Evaluator {
 
     fn xml_value(&self, value: &Value, pos: Pos, out: &mut String, indent: usize, seen: &mut HashSet<usize>) -> Result<()> {
         let pad = "  ".repeat(indent);
+        if !self.xml_strict.get() && indent > 1 {
+            if let Value::Thunk(thunk) = value {
+                if thunk.value().is_none() {
+                    let _ = writeln!(out, "{pad}<unevaluated />");
+                    return Ok(());
+                }
+            }
+        }
         let value = self.force(value)?;
         match &value {
             Value::Null => {
@@ -381,8 +390,6 @@ fn xml_escape(text: &str) -> String {
             '&' => out.push_str("&amp;"),
             '"' => out.push_str("&quot;"),
             '\n' => out.push_str("&#xA;"),
-            '\r' => out.push_str("&#xD;"),
-            '\t' => out.push_str("&#x9;"),
             c => out.push(c),
         }
     }

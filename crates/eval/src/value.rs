@@ -239,23 +239,26 @@ impl Attrs {
 
     fn index_of(&self, name: Symbol) -> Result<usize, usize> {
         let key = name.as_str();
-        // Small sets: a linear scan on symbol numbers beats string compares.
-        if self.entries.len() <= 8 {
-            for (index, entry) in self.entries.iter().enumerate() {
-                if entry.name == name {
-                    return Ok(index);
-                }
-            }
-        }
         self.entries.binary_search_by(|entry| entry.name.as_str().cmp(key))
     }
 
+    /// The position of `name`, without computing where it would be inserted.
+    #[inline]
+    fn find(&self, name: Symbol) -> Option<usize> {
+        if self.entries.len() <= 8 {
+            return self.entries.iter().position(|entry| entry.name == name);
+        }
+        let key = name.as_str();
+        self.entries.binary_search_by(|entry| entry.name.as_str().cmp(key)).ok()
+    }
+
+    #[inline]
     pub fn get(&self, name: Symbol) -> Option<&Value> {
-        self.index_of(name).ok().map(|index| &self.entries[index].value)
+        self.find(name).map(|index| &self.entries[index].value)
     }
 
     pub fn get_entry(&self, name: Symbol) -> Option<&AttrEntry> {
-        self.index_of(name).ok().map(|index| &self.entries[index])
+        self.find(name).map(|index| &self.entries[index])
     }
 
     pub fn get_str(&self, name: &str) -> Option<&Value> {
@@ -263,7 +266,7 @@ impl Attrs {
     }
 
     pub fn contains(&self, name: Symbol) -> bool {
-        self.index_of(name).is_ok()
+        self.find(name).is_some()
     }
 
     /// Inserts or replaces an entry, keeping the order.
@@ -329,21 +332,25 @@ pub struct PrimOpApp {
 
 /// One scope at run time: the slots of a `let`, `rec` set or lambda, or the
 /// namespace of a `with` (slot 0).
+/// The slots of one scope; most scopes have three or fewer.
+pub type Slots = smallvec::SmallVec<[Value; 3]>;
+
 pub struct Env {
-    pub slots: RefCell<Vec<Value>>,
+    pub slots: RefCell<Slots>,
     pub parent: Option<Rc<Env>>,
     pub is_with: bool,
 }
 
 impl Env {
-    pub fn new(slots: Vec<Value>, parent: Option<Rc<Env>>) -> Rc<Env> {
+    pub fn new(slots: Slots, parent: Option<Rc<Env>>) -> Rc<Env> {
         Rc::new(Env { slots: RefCell::new(slots), parent, is_with: false })
     }
 
     pub fn with_scope(namespace: Value, parent: Option<Rc<Env>>) -> Rc<Env> {
-        Rc::new(Env { slots: RefCell::new(vec![namespace]), parent, is_with: true })
+        Rc::new(Env { slots: RefCell::new(smallvec::smallvec![namespace]), parent, is_with: true })
     }
 
+    #[inline]
     pub fn slot(&self, slot: u32) -> Value {
         self.slots.borrow().get(slot as usize).cloned().unwrap_or(Value::Null)
     }

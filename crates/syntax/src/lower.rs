@@ -140,11 +140,21 @@ impl<'a> Lowerer<'a> {
             E::Unexpected(range) | E::UnexpectedExtra(range) => {
                 (u32::from(range.start()), self.describe_text(*range))
             }
-            E::UnexpectedWanted(kind, range, _) => {
-                (u32::from(range.start()), describe_kind(*kind, &self.source[*range]))
+            E::UnexpectedWanted(kind, range, wanted) => {
+                let mut what = describe_kind(*kind, &self.source[*range]);
+                if let [only] = &wanted[..] {
+                    what.push_str(&format!(", expecting {}", describe_kind(*only, "")));
+                }
+                (u32::from(range.start()), what)
             }
             E::UnexpectedDoubleBind(range) => (u32::from(range.start()), "'@'".to_string()),
-            E::UnexpectedEOF | E::UnexpectedEOFWanted(_) => (end, "end of file".to_string()),
+            E::UnexpectedEOF | E::UnexpectedEOFWanted(_) => {
+                let mut what = "end of file".to_string();
+                if let Some(expected) = self.expected_at_end() {
+                    what.push_str(&format!(", expecting {expected}"));
+                }
+                (end, what)
+            }
             E::DuplicatedArgs(range, name) => {
                 return SyntaxError {
                     message: format!("duplicate formal function argument '{name}'"),
@@ -169,11 +179,53 @@ impl<'a> Lowerer<'a> {
         for (kind, text) in rnix::tokenize(self.source) {
             let looks_like_path = text.starts_with('/') || text.starts_with("./") || text.starts_with("~/") || text.starts_with("../");
             if kind == SyntaxKind::TOKEN_ERROR && looks_like_path && text.len() > 1 && text.ends_with('/') {
-                return Some(SyntaxError { message: format!("path '{text}' has a trailing slash"), offset });
+                return Some(SyntaxError { message: "path has a trailing slash".to_string(), offset });
             }
             offset += text.len() as u32;
         }
         None
+    }
+
+    /// What the innermost unfinished construct needs at the end of input,
+    /// in Nix's (Bison's) token names: `let` needs `in`, `[` needs `]`…
+    fn expected_at_end(&self) -> Option<&'static str> {
+        use SyntaxKind::*;
+        let mut open: Vec<SyntaxKind> = Vec::new();
+        for (kind, _) in rnix::tokenize(self.source) {
+            match kind {
+                TOKEN_L_BRACK | TOKEN_L_PAREN | TOKEN_L_BRACE | TOKEN_INTERPOL_START | TOKEN_LET | TOKEN_IF => {
+                    open.push(kind)
+                }
+                TOKEN_THEN => {
+                    if open.last() == Some(&TOKEN_IF) {
+                        open.pop();
+                        open.push(TOKEN_THEN);
+                    }
+                }
+                TOKEN_ELSE => {
+                    if open.last() == Some(&TOKEN_THEN) {
+                        open.pop();
+                    }
+                }
+                TOKEN_IN => {
+                    if open.last() == Some(&TOKEN_LET) {
+                        open.pop();
+                    }
+                }
+                TOKEN_R_BRACK | TOKEN_R_PAREN | TOKEN_R_BRACE | TOKEN_INTERPOL_END => {
+                    open.pop();
+                }
+                _ => {}
+            }
+        }
+        match open.last()? {
+            TOKEN_L_BRACK => Some("']'"),
+            TOKEN_L_PAREN => Some("')'"),
+            TOKEN_LET => Some("IN"),
+            TOKEN_IF => Some("THEN"),
+            TOKEN_THEN => Some("ELSE"),
+            _ => None,
+        }
     }
 
     fn describe_text(&self, range: rnix::TextRange) -> String {
@@ -900,6 +952,17 @@ fn describe_kind(kind: SyntaxKind, text: &str) -> String {
         TOKEN_IMPLICATION => "IMPL".into(),
         TOKEN_UPDATE => "UPDATE".into(),
         TOKEN_CONCAT => "CONCAT".into(),
+        TOKEN_R_BRACK => "']'".into(),
+        TOKEN_L_BRACK => "'['".into(),
+        TOKEN_R_PAREN => "')'".into(),
+        TOKEN_L_PAREN => "'('".into(),
+        TOKEN_R_BRACE => "'}'".into(),
+        TOKEN_L_BRACE => "'{'".into(),
+        TOKEN_SEMICOLON => "';'".into(),
+        TOKEN_COLON => "':'".into(),
+        TOKEN_ASSIGN => "'='".into(),
+        TOKEN_COMMA => "','".into(),
+        TOKEN_DOT => "'.'".into(),
         _ if text.is_empty() => "end of file".into(),
         _ => format!("'{}'", text.chars().next().unwrap_or(' ')),
     }
@@ -943,7 +1006,7 @@ mod tests {
 
     #[test]
     fn rejects_what_nix_rejects() {
-        check_error("[ /foo/bar/ ]", "path '/foo/bar/' has a trailing slash");
+        check_error("[ /foo/bar/ ]", "path has a trailing slash");
         check_error("{ a = 1; a = 2; }", "attribute 'a' already defined at (string):1:3");
         check_error("{ a.b = 1; a.b = 2; }", "attribute 'a.b' already defined");
         check_error("{ a = { b = 1; }; a.b = 2; }", "attribute 'a.b' already defined");

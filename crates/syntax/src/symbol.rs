@@ -1,21 +1,28 @@
 //! Interned identifiers and attribute names.
 //!
-//! Every attribute name the evaluator sees is interned once per thread; a
-//! [`Symbol`] compares in one instruction and its text lives for the rest of
-//! the process, which matches how long an evaluation keeps its names anyway.
+//! Every attribute name the evaluator sees is interned once per thread. A
+//! [`Symbol`] is a pointer to its interned text: comparing two symbols is
+//! one pointer comparison and reading the text needs no table lookup. The
+//! text lives for the rest of the process, which matches how long an
+//! evaluation keeps its names anyway.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 
 /// An interned string.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Symbol(u32);
+#[derive(Clone, Copy)]
+pub struct Symbol(&'static SymbolData);
+
+struct SymbolData {
+    text: &'static str,
+    index: u32,
+}
 
 #[derive(Default)]
 struct Interner {
     map: HashMap<&'static str, Symbol>,
-    names: Vec<&'static str>,
 }
 
 thread_local! {
@@ -31,21 +38,51 @@ impl Symbol {
                 return symbol;
             }
             let leaked: &'static str = Box::leak(text.to_owned().into_boxed_str());
-            let symbol = Symbol(interner.names.len() as u32);
-            interner.names.push(leaked);
+            let index = interner.map.len() as u32;
+            let data: &'static SymbolData = Box::leak(Box::new(SymbolData { text: leaked, index }));
+            let symbol = Symbol(data);
             interner.map.insert(leaked, symbol);
             symbol
         })
     }
 
     /// The symbol's text.
+    #[inline]
     pub fn as_str(self) -> &'static str {
-        INTERNER.with(|cell| cell.borrow().names[self.0 as usize])
+        self.0.text
     }
 
-    /// The symbol's number, stable for the life of the thread.
+    /// The symbol's number, in order of first use.
     pub fn index(self) -> u32 {
-        self.0
+        self.0.index
+    }
+}
+
+impl PartialEq for Symbol {
+    #[inline]
+    fn eq(&self, other: &Symbol) -> bool {
+        std::ptr::eq(self.0, other.0)
+    }
+}
+
+impl Eq for Symbol {}
+
+impl Hash for Symbol {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        (self.0 as *const SymbolData as usize).hash(state);
+    }
+}
+
+impl PartialOrd for Symbol {
+    fn partial_cmp(&self, other: &Symbol) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Symbols order by their text, the order Nix sorts attribute names in.
+impl Ord for Symbol {
+    fn cmp(&self, other: &Symbol) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
     }
 }
 

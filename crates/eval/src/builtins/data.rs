@@ -1,5 +1,645 @@
-//! data builtins.
+//! Data-format builtins: JSON, TOML and XML.
+//!
+//! `fromJSON` has its own parser because Nix 2.8's error messages are those
+//! of the nlohmann JSON library (with its line/column and "last read"
+//! conventions) and its number rules differ from serde's.
 
-use crate::value::Builtin;
+use std::rc::Rc;
 
-pub(super) const BUILTINS: &[Builtin] = &[];
+use syntax::ast::Pos;
+use syntax::Symbol;
+
+use super::strings::force_str_no_context;
+use crate::error::{error, ErrorKind, Result};
+use crate::eval::Evaluator;
+use crate::value::*;
+
+pub(super) const BUILTINS: &[Builtin] = &[
+    Builtin { name: "fromJSON", arity: 1, func: from_json },
+    Builtin { name: "toJSON", arity: 1, func: to_json },
+    Builtin { name: "fromTOML", arity: 1, func: from_toml },
+    Builtin { name: "toXML", arity: 1, func: to_xml },
+];
+
+/// `builtins.fromJSON s`.
+fn from_json(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let text = force_str_no_context(ev, &args[0], pos)?;
+    parse_json(text.as_bytes())
+        .map_err(|message| error(ErrorKind::Eval, pos, message).with_frame(pos, "while decoding a JSON string"))
+}
+
+/// `builtins.toJSON v`: the result carries the context of every string
+/// written.
+fn to_json(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let mut out = String::new();
+    let mut context = Context::new();
+    ev.to_json(&args[0], pos, &mut out, &mut context)?;
+    Ok(Value::string_with_context(out, context))
+}
+
+/// `builtins.toXML v`: Nix's XML form without source locations; the result
+/// carries the context of every string in the value.
+fn to_xml(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let xml = ev.to_xml(&args[0], pos, false, true)?;
+    let mut context = Context::new();
+    let mut seen = std::collections::HashSet::new();
+    collect_context(&args[0], &mut context, &mut seen);
+    Ok(Value::string_with_context(xml, context))
+}
+
+/// Gathers the context of the strings inside a value that has been forced
+/// already (as `toXML` forces everything it prints).
+fn collect_context(value: &Value, context: &mut Context, seen: &mut std::collections::HashSet<usize>) {
+    match value {
+        Value::String(s) => context.extend(s.context.iter().cloned()),
+        Value::Thunk(thunk) => {
+            if let Some(forced) = thunk.value() {
+                collect_context(&forced, context, seen);
+            }
+        }
+        Value::List(items) if seen.insert(Rc::as_ptr(items) as usize) => {
+            for item in items.iter() {
+                collect_context(item, context, seen);
+            }
+        }
+        Value::Attrs(attrs) if seen.insert(Rc::as_ptr(attrs) as usize) => {
+            for entry in attrs.entries() {
+                collect_context(&entry.value, context, seen);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `builtins.fromTOML s`. Dates and times are rejected as in Nix 2.8.
+/// Parse errors carry the `toml` crate's wording, not toml11's.
+fn from_toml(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let text = force_str_no_context(ev, &args[0], pos)?;
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        let message = e.message().lines().next().unwrap_or("").to_string();
+        error(ErrorKind::Eval, pos, format!("while parsing a TOML string: {message}"))
+    })?;
+    toml_value(&toml::Value::Table(table))
+        .map_err(|message| error(ErrorKind::Eval, pos, format!("while parsing a TOML string: {message}")))
+}
+
+fn toml_value(value: &toml::Value) -> std::result::Result<Value, String> {
+    Ok(match value {
+        toml::Value::String(s) => Value::string(s.as_str()),
+        toml::Value::Integer(i) => Value::Int(*i),
+        toml::Value::Float(f) => Value::Float(*f),
+        toml::Value::Boolean(b) => Value::Bool(*b),
+        toml::Value::Datetime(_) => return Err("Dates and times are not supported".to_string()),
+        toml::Value::Array(items) => Value::list(items.iter().map(toml_value).collect::<std::result::Result<_, _>>()?),
+        toml::Value::Table(table) => {
+            let mut entries = Vec::with_capacity(table.len());
+            for (key, item) in table {
+                entries.push(AttrEntry { name: Symbol::intern(key), value: toml_value(item)?, pos: Pos::NONE });
+            }
+            Value::attrs(Attrs::from_unsorted(entries))
+        }
+    })
+}
+
+// ---- JSON ---------------------------------------------------------------------
+
+/// nlohmann's token types, named as its messages name them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Token {
+    Uninitialized,
+    True,
+    False,
+    Null,
+    String,
+    Unsigned,
+    Integer,
+    Float,
+    BeginArray,
+    BeginObject,
+    EndArray,
+    EndObject,
+    NameSeparator,
+    ValueSeparator,
+    ParseError,
+    EndOfInput,
+    LiteralOrValue,
+}
+
+impl Token {
+    fn name(self) -> &'static str {
+        match self {
+            Token::Uninitialized => "<uninitialized>",
+            Token::True => "true literal",
+            Token::False => "false literal",
+            Token::Null => "null literal",
+            Token::String => "string literal",
+            Token::Unsigned | Token::Integer | Token::Float => "number literal",
+            Token::BeginArray => "'['",
+            Token::BeginObject => "'{'",
+            Token::EndArray => "']'",
+            Token::EndObject => "'}'",
+            Token::NameSeparator => "':'",
+            Token::ValueSeparator => "','",
+            Token::ParseError => "<parse error>",
+            Token::EndOfInput => "end of input",
+            Token::LiteralOrValue => "'[', '{', or a literal",
+        }
+    }
+}
+
+/// A byte-for-byte model of nlohmann's lexer, including how it counts
+/// lines and columns and what it remembers as "last read".
+struct Lexer<'a> {
+    input: &'a [u8],
+    next_index: usize,
+    current: Option<u8>,
+    next_unget: bool,
+    chars_read_total: usize,
+    chars_read_current_line: usize,
+    lines_read: usize,
+    token_string: Vec<u8>,
+    token_buffer: Vec<u8>,
+    error_message: &'static str,
+}
+
+impl Lexer<'_> {
+    fn get(&mut self) -> Option<u8> {
+        self.chars_read_total += 1;
+        self.chars_read_current_line += 1;
+        if self.next_unget {
+            self.next_unget = false;
+        } else {
+            self.current = self.input.get(self.next_index).copied();
+            if self.current.is_some() {
+                self.next_index += 1;
+            }
+        }
+        if let Some(c) = self.current {
+            self.token_string.push(c);
+            if c == b'\n' {
+                self.lines_read += 1;
+                self.chars_read_current_line = 0;
+            }
+        }
+        self.current
+    }
+
+    fn unget(&mut self) {
+        self.next_unget = true;
+        self.chars_read_total -= 1;
+        if self.chars_read_current_line == 0 {
+            self.lines_read = self.lines_read.saturating_sub(1);
+        } else {
+            self.chars_read_current_line -= 1;
+        }
+        if self.current.is_some() {
+            self.token_string.pop();
+        }
+    }
+
+    fn reset(&mut self) {
+        self.token_buffer.clear();
+        self.token_string.clear();
+        if let Some(c) = self.current {
+            self.token_string.push(c);
+        }
+    }
+
+    fn fail(&mut self, message: &'static str) -> Token {
+        self.error_message = message;
+        Token::ParseError
+    }
+
+    fn scan(&mut self) -> Token {
+        if self.chars_read_total == 0 && !self.skip_bom() {
+            return self.fail("invalid BOM; must be 0xEF 0xBB 0xBF if given");
+        }
+        loop {
+            self.get();
+            if !matches!(self.current, Some(b' ' | b'\t' | b'\n' | b'\r')) {
+                break;
+            }
+        }
+        match self.current {
+            Some(b'[') => Token::BeginArray,
+            Some(b']') => Token::EndArray,
+            Some(b'{') => Token::BeginObject,
+            Some(b'}') => Token::EndObject,
+            Some(b':') => Token::NameSeparator,
+            Some(b',') => Token::ValueSeparator,
+            Some(b't') => self.scan_literal(b"true", Token::True),
+            Some(b'f') => self.scan_literal(b"false", Token::False),
+            Some(b'n') => self.scan_literal(b"null", Token::Null),
+            Some(b'"') => self.scan_string(),
+            Some(b'-' | b'0'..=b'9') => self.scan_number(),
+            Some(0) | None => Token::EndOfInput,
+            Some(_) => self.fail("invalid literal"),
+        }
+    }
+
+    fn skip_bom(&mut self) -> bool {
+        if self.get() == Some(0xEF) {
+            return self.get() == Some(0xBB) && self.get() == Some(0xBF);
+        }
+        self.unget();
+        true
+    }
+
+    fn scan_literal(&mut self, literal: &[u8], token: Token) -> Token {
+        for &expected in &literal[1..] {
+            if self.get() != Some(expected) {
+                return self.fail("invalid literal");
+            }
+        }
+        token
+    }
+
+    fn hex_codepoint(&mut self) -> Option<u32> {
+        let mut codepoint = 0;
+        for _ in 0..4 {
+            let digit = (self.get()? as char).to_digit(16)?;
+            codepoint = codepoint * 16 + digit;
+        }
+        Some(codepoint)
+    }
+
+    fn push_codepoint(&mut self, codepoint: u32) {
+        let c = char::from_u32(codepoint).unwrap_or(char::REPLACEMENT_CHARACTER);
+        let mut buffer = [0; 4];
+        self.token_buffer.extend_from_slice(c.encode_utf8(&mut buffer).as_bytes());
+    }
+
+    fn scan_string(&mut self) -> Token {
+        self.reset();
+        loop {
+            let Some(c) = self.get() else {
+                return self.fail("invalid string: missing closing quote");
+            };
+            match c {
+                b'"' => return Token::String,
+                b'\\' => {
+                    let escaped = match self.get() {
+                        Some(b'"') => b'"',
+                        Some(b'\\') => b'\\',
+                        Some(b'/') => b'/',
+                        Some(b'b') => 0x08,
+                        Some(b'f') => 0x0c,
+                        Some(b'n') => b'\n',
+                        Some(b'r') => b'\r',
+                        Some(b't') => b'\t',
+                        Some(b'u') => {
+                            let Some(first) = self.hex_codepoint() else {
+                                return self.fail("invalid string: '\\u' must be followed by 4 hex digits");
+                            };
+                            let codepoint = if (0xD800..=0xDBFF).contains(&first) {
+                                if self.get() == Some(b'\\') && self.get() == Some(b'u') {
+                                    let Some(second) = self.hex_codepoint() else {
+                                        return self.fail("invalid string: '\\u' must be followed by 4 hex digits");
+                                    };
+                                    if !(0xDC00..=0xDFFF).contains(&second) {
+                                        return self.fail(
+                                            "invalid string: surrogate U+D800..U+DBFF must be followed by U+DC00..U+DFFF",
+                                        );
+                                    }
+                                    0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+                                } else {
+                                    return self.fail(
+                                        "invalid string: surrogate U+D800..U+DBFF must be followed by U+DC00..U+DFFF",
+                                    );
+                                }
+                            } else if (0xDC00..=0xDFFF).contains(&first) {
+                                return self
+                                    .fail("invalid string: surrogate U+DC00..U+DFFF must follow U+D800..U+DBFF");
+                            } else {
+                                first
+                            };
+                            self.push_codepoint(codepoint);
+                            continue;
+                        }
+                        _ => return self.fail("invalid string: forbidden character after backslash"),
+                    };
+                    self.token_buffer.push(escaped);
+                }
+                0x00..=0x1F => return self.fail(CONTROL_CHARACTER_ERRORS[c as usize]),
+                other => self.token_buffer.push(other),
+            }
+        }
+    }
+
+    fn scan_number(&mut self) -> Token {
+        self.reset();
+        let push = |lexer: &mut Lexer| {
+            if let Some(c) = lexer.current {
+                lexer.token_buffer.push(c);
+            }
+        };
+        push(self);
+        let mut token = if self.current == Some(b'-') { Token::Integer } else { Token::Unsigned };
+        // The integer part.
+        let first = if self.current == Some(b'-') {
+            match self.get() {
+                Some(c @ b'0'..=b'9') => {
+                    push(self);
+                    c
+                }
+                _ => return self.fail("invalid number; expected digit after '-'"),
+            }
+        } else {
+            self.current.unwrap_or(b'0')
+        };
+        let mut next = self.get();
+        if first != b'0' {
+            while let Some(b'0'..=b'9') = next {
+                push(self);
+                next = self.get();
+            }
+        }
+        if next == Some(b'.') {
+            push(self);
+            token = Token::Float;
+            match self.get() {
+                Some(b'0'..=b'9') => push(self),
+                _ => return self.fail("invalid number; expected digit after '.'"),
+            }
+            next = self.get();
+            while let Some(b'0'..=b'9') = next {
+                push(self);
+                next = self.get();
+            }
+        }
+        if matches!(next, Some(b'e' | b'E')) {
+            push(self);
+            token = Token::Float;
+            match self.get() {
+                Some(b'+' | b'-') => {
+                    push(self);
+                    match self.get() {
+                        Some(b'0'..=b'9') => push(self),
+                        _ => return self.fail("invalid number; expected digit after exponent sign"),
+                    }
+                }
+                Some(b'0'..=b'9') => push(self),
+                _ => return self.fail("invalid number; expected '+', '-', or digit after exponent"),
+            }
+            next = self.get();
+            while let Some(b'0'..=b'9') = next {
+                push(self);
+                next = self.get();
+            }
+        }
+        self.unget();
+        token
+    }
+
+    /// The "last read" text, control characters shown as `<U+XXXX>`.
+    fn token_string(&self) -> String {
+        let mut out = Vec::new();
+        for &c in &self.token_string {
+            if c <= 0x1F {
+                out.extend_from_slice(format!("<U+{:04X}>", c).as_bytes());
+            } else {
+                out.push(c);
+            }
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    fn syntax_error(&self, token: Token, context: &str, expected: Token) -> String {
+        let mut message = format!(
+            "[json.exception.parse_error.101] parse error at line {}, column {}: syntax error while parsing {context} - ",
+            self.lines_read + 1,
+            self.chars_read_current_line
+        );
+        if token == Token::ParseError {
+            message.push_str(&format!("{}; last read: '{}'", self.error_message, self.token_string()));
+        } else {
+            message.push_str(&format!("unexpected {}", token.name()));
+        }
+        if expected != Token::Uninitialized {
+            message.push_str(&format!("; expected {}", expected.name()));
+        }
+        message
+    }
+
+    /// The string just scanned; Nix keeps only the part before a NUL.
+    fn string_value(&self) -> String {
+        let end = self.token_buffer.iter().position(|&b| b == 0).unwrap_or(self.token_buffer.len());
+        String::from_utf8_lossy(&self.token_buffer[..end]).into_owned()
+    }
+
+    fn number_value(&self, token: Token) -> std::result::Result<Value, String> {
+        let text = std::str::from_utf8(&self.token_buffer).unwrap_or("");
+        match token {
+            Token::Integer => {
+                if let Ok(i) = text.parse::<i64>() {
+                    return Ok(Value::Int(i));
+                }
+            }
+            // Nix stores an unsigned number in its signed integer as is.
+            Token::Unsigned => {
+                if let Ok(u) = text.parse::<u64>() {
+                    return Ok(Value::Int(u as i64));
+                }
+            }
+            _ => {}
+        }
+        let float: f64 = text.parse().unwrap_or(f64::NAN);
+        if !float.is_finite() {
+            return Err(format!("[json.exception.out_of_range.406] number overflow parsing '{}'", self.token_string()));
+        }
+        Ok(Value::Float(float))
+    }
+}
+
+const CONTROL_CHARACTER_ERRORS: [&str; 32] = [
+    "invalid string: control character U+0000 (NUL) must be escaped to \\u0000",
+    "invalid string: control character U+0001 (SOH) must be escaped to \\u0001",
+    "invalid string: control character U+0002 (STX) must be escaped to \\u0002",
+    "invalid string: control character U+0003 (ETX) must be escaped to \\u0003",
+    "invalid string: control character U+0004 (EOT) must be escaped to \\u0004",
+    "invalid string: control character U+0005 (ENQ) must be escaped to \\u0005",
+    "invalid string: control character U+0006 (ACK) must be escaped to \\u0006",
+    "invalid string: control character U+0007 (BEL) must be escaped to \\u0007",
+    "invalid string: control character U+0008 (BS) must be escaped to \\u0008 or \\b",
+    "invalid string: control character U+0009 (HT) must be escaped to \\u0009 or \\t",
+    "invalid string: control character U+000A (LF) must be escaped to \\u000A or \\n",
+    "invalid string: control character U+000B (VT) must be escaped to \\u000B",
+    "invalid string: control character U+000C (FF) must be escaped to \\u000C or \\f",
+    "invalid string: control character U+000D (CR) must be escaped to \\u000D or \\r",
+    "invalid string: control character U+000E (SO) must be escaped to \\u000E",
+    "invalid string: control character U+000F (SI) must be escaped to \\u000F",
+    "invalid string: control character U+0010 (DLE) must be escaped to \\u0010",
+    "invalid string: control character U+0011 (DC1) must be escaped to \\u0011",
+    "invalid string: control character U+0012 (DC2) must be escaped to \\u0012",
+    "invalid string: control character U+0013 (DC3) must be escaped to \\u0013",
+    "invalid string: control character U+0014 (DC4) must be escaped to \\u0014",
+    "invalid string: control character U+0015 (NAK) must be escaped to \\u0015",
+    "invalid string: control character U+0016 (SYN) must be escaped to \\u0016",
+    "invalid string: control character U+0017 (ETB) must be escaped to \\u0017",
+    "invalid string: control character U+0018 (CAN) must be escaped to \\u0018",
+    "invalid string: control character U+0019 (EM) must be escaped to \\u0019",
+    "invalid string: control character U+001A (SUB) must be escaped to \\u001A",
+    "invalid string: control character U+001B (ESC) must be escaped to \\u001B",
+    "invalid string: control character U+001C (FS) must be escaped to \\u001C",
+    "invalid string: control character U+001D (GS) must be escaped to \\u001D",
+    "invalid string: control character U+001E (RS) must be escaped to \\u001E",
+    "invalid string: control character U+001F (US) must be escaped to \\u001F",
+];
+
+/// A container being filled while parsing.
+enum Frame {
+    Array(Vec<Value>),
+    Object(Vec<(String, Value)>, String),
+}
+
+fn object_value(entries: Vec<(String, Value)>) -> Value {
+    // Later duplicates win; `from_unsorted` keeps the first of equal names.
+    let entries = entries
+        .into_iter()
+        .rev()
+        .map(|(name, value)| AttrEntry { name: Symbol::intern(&name), value, pos: Pos::NONE })
+        .collect();
+    Value::attrs(Attrs::from_unsorted(entries))
+}
+
+/// Parses JSON text as Nix 2.8 does; the error is the exception text Nix
+/// prints. Nesting is handled with an explicit stack, so depth is no limit.
+fn parse_json(input: &[u8]) -> std::result::Result<Value, String> {
+    let mut lexer = Lexer {
+        input,
+        next_index: 0,
+        current: None,
+        next_unget: false,
+        chars_read_total: 0,
+        chars_read_current_line: 0,
+        lines_read: 0,
+        token_string: Vec::new(),
+        token_buffer: Vec::new(),
+        error_message: "",
+    };
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut token = lexer.scan();
+    'value: loop {
+        let mut value = match token {
+            Token::BeginObject => {
+                token = lexer.scan();
+                if token == Token::EndObject {
+                    Value::attrs(Attrs::new())
+                } else {
+                    if token != Token::String {
+                        return Err(lexer.syntax_error(token, "object key", Token::String));
+                    }
+                    let key = lexer.string_value();
+                    token = lexer.scan();
+                    if token != Token::NameSeparator {
+                        return Err(lexer.syntax_error(token, "object separator", Token::NameSeparator));
+                    }
+                    stack.push(Frame::Object(Vec::new(), key));
+                    token = lexer.scan();
+                    continue 'value;
+                }
+            }
+            Token::BeginArray => {
+                token = lexer.scan();
+                if token == Token::EndArray {
+                    Value::list(Vec::new())
+                } else {
+                    stack.push(Frame::Array(Vec::new()));
+                    continue 'value;
+                }
+            }
+            Token::True => Value::Bool(true),
+            Token::False => Value::Bool(false),
+            Token::Null => Value::Null,
+            Token::String => Value::string(lexer.string_value()),
+            Token::Integer | Token::Unsigned | Token::Float => lexer.number_value(token)?,
+            Token::ParseError => return Err(lexer.syntax_error(token, "value", Token::Uninitialized)),
+            _ => return Err(lexer.syntax_error(token, "value", Token::LiteralOrValue)),
+        };
+        // Attach the finished value to its container, closing containers
+        // as their end tokens arrive.
+        loop {
+            match stack.last_mut() {
+                None => {
+                    token = lexer.scan();
+                    if token != Token::EndOfInput {
+                        return Err(lexer.syntax_error(token, "value", Token::EndOfInput));
+                    }
+                    return Ok(value);
+                }
+                Some(Frame::Array(items)) => {
+                    items.push(value);
+                    token = lexer.scan();
+                    if token == Token::ValueSeparator {
+                        token = lexer.scan();
+                        continue 'value;
+                    }
+                    if token != Token::EndArray {
+                        return Err(lexer.syntax_error(token, "array", Token::EndArray));
+                    }
+                    let Some(Frame::Array(items)) = stack.pop() else { unreachable!() };
+                    value = Value::list(items);
+                }
+                Some(Frame::Object(entries, key)) => {
+                    entries.push((std::mem::take(key), value));
+                    token = lexer.scan();
+                    if token == Token::ValueSeparator {
+                        token = lexer.scan();
+                        if token != Token::String {
+                            return Err(lexer.syntax_error(token, "object key", Token::String));
+                        }
+                        *key = lexer.string_value();
+                        token = lexer.scan();
+                        if token != Token::NameSeparator {
+                            return Err(lexer.syntax_error(token, "object separator", Token::NameSeparator));
+                        }
+                        token = lexer.scan();
+                        continue 'value;
+                    }
+                    if token != Token::EndObject {
+                        return Err(lexer.syntax_error(token, "object", Token::EndObject));
+                    }
+                    let Some(Frame::Object(entries, _)) = stack.pop() else { unreachable!() };
+                    value = object_value(entries);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_json;
+
+    fn error_of(input: &str) -> String {
+        parse_json(input.as_bytes()).err().unwrap_or_default()
+    }
+
+    #[test]
+    fn json_errors_match_nlohmann() {
+        let prefix = "[json.exception.parse_error.101] parse error at ";
+        let cases = [
+            ("[1,2", "line 1, column 5: syntax error while parsing array - unexpected end of input; expected ']'"),
+            ("1 2", "line 1, column 3: syntax error while parsing value - unexpected number literal; expected end of input"),
+            ("", "line 1, column 1: syntax error while parsing value - unexpected end of input; expected '[', '{', or a literal"),
+            ("tru", "line 1, column 4: syntax error while parsing value - invalid literal; last read: 'tru'"),
+            ("[1,]", "line 1, column 4: syntax error while parsing value - unexpected ']'; expected '[', '{', or a literal"),
+            ("{\"a\" 1}", "line 1, column 6: syntax error while parsing object separator - unexpected number literal; expected ':'"),
+            ("{1:2}", "line 1, column 2: syntax error while parsing object key - unexpected number literal; expected string literal"),
+            ("\"a\nb\"", "line 2, column 0: syntax error while parsing value - invalid string: control character U+000A (LF) must be escaped to \\u000A or \\n; last read: '\"a<U+000A>'"),
+            ("01", "line 1, column 2: syntax error while parsing value - unexpected number literal; expected end of input"),
+            ("-", "line 1, column 2: syntax error while parsing value - invalid number; expected digit after '-'; last read: '-'"),
+            ("1.e", "line 1, column 3: syntax error while parsing value - invalid number; expected digit after '.'; last read: '1.e'"),
+            ("[1\n,\n2x]", "line 3, column 2: syntax error while parsing array - invalid literal; last read: '2x'; expected ']'"),
+            ("\"\\ud800\"", "line 1, column 8: syntax error while parsing value - invalid string: surrogate U+D800..U+DBFF must be followed by U+DC00..U+DFFF; last read: '\"\\ud800\"'"),
+            ("\"\\x\"", "line 1, column 3: syntax error while parsing value - invalid string: forbidden character after backslash; last read: '\"\\x'"),
+            ("{\"a\":1,}", "line 1, column 8: syntax error while parsing object key - unexpected '}'; expected string literal"),
+            ("{\"a\":1", "line 1, column 7: syntax error while parsing object - unexpected end of input; expected '}'"),
+            ("  \n  ", "line 2, column 3: syntax error while parsing value - unexpected end of input; expected '[', '{', or a literal"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(error_of(input), format!("{prefix}{expected}"), "{input:?}");
+        }
+        assert_eq!(error_of("1e400"), "[json.exception.out_of_range.406] number overflow parsing '1e400'");
+    }
+}

@@ -20,6 +20,8 @@ mod fs;
 mod lists;
 mod strings;
 
+pub(crate) use strings::force_str_no_context;
+
 /// Builtins Nix puts in the base environment under their own name.
 const TOP_LEVEL: &[&str] = &[
     "abort",
@@ -101,6 +103,15 @@ pub(crate) fn install(evaluator: &mut Evaluator) {
         }
     }
     add_global(evaluator, "builtins", Value::attrs(attrs));
+    // `derivation` is Nix code over the base environment: evaluate it now
+    // that the environment is complete, so it prints as `<LAMBDA>` like any
+    // other builtin function.
+    if let Some(&index) = evaluator.global_index.get(&Symbol::intern("derivation")) {
+        let derivation = evaluator.globals[index as usize].clone();
+        if let Err(err) = evaluator.force(&derivation) {
+            debug_assert!(false, "the derivation wrapper does not evaluate: {}", err.message());
+        }
+    }
 }
 
 fn constants(evaluator: &Evaluator) -> Vec<(&'static str, Value)> {
@@ -125,6 +136,7 @@ fn constants(evaluator: &Evaluator) -> Vec<(&'static str, Value)> {
         ("nixVersion", Value::string("2.8.0")),
         ("storeDir", Value::string(&options.store_dir)),
         ("nixPath", Value::list(nix_path)),
+        ("derivation", derivations::derivation_wrapper()),
     ]
 }
 
@@ -158,8 +170,9 @@ pub(crate) fn copy_path_to_store(evaluator: &Evaluator, path: &str, pos: Pos) ->
     if let Some(known) = evaluator.copied_paths.borrow().get(path) {
         return Ok(known.clone());
     }
-    let _ = (path, pos);
-    Err(error(ErrorKind::Internal, pos, "copying paths to the store is not available yet"))
+    let store_path = fs::copy_to_store(evaluator, path, pos)?;
+    evaluator.copied_paths.borrow_mut().insert(path.to_string(), store_path.clone());
+    Ok(store_path)
 }
 
 /// The base name of a path or string, as `baseNameOf` computes it.

@@ -21,8 +21,11 @@ pub fn run(request: &EvalRequest, printer: &mut Printer) -> u8 {
                     printer.out(&output);
                 }
             }
-            Err(error) => {
-                printer.err(&evaluator.render_error(&error, request.show_trace));
+            Err(failure) => {
+                for output in failure.outputs {
+                    printer.out(&output);
+                }
+                printer.err(&evaluator.render_error(&failure.error, request.show_trace));
                 return 1;
             }
         }
@@ -56,13 +59,13 @@ fn current_dir() -> String {
     std::env::current_dir().map(|d| d.to_string_lossy().into_owned()).unwrap_or_else(|_| "/".into())
 }
 
-fn evaluate_input(evaluator: &Evaluator, request: &EvalRequest, input: &Input) -> Result<Vec<String>, EvalError> {
+fn evaluate_input(evaluator: &Evaluator, request: &EvalRequest, input: &Input) -> Result<Vec<String>, PartialFailure> {
     let root = match input {
         Input::Expr(text) => evaluator.eval_source("«string»", text, &current_dir())?,
         Input::Stdin => {
             let mut text = String::new();
             if let Err(error) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
-                return Err(EvalError::new(eval::ErrorKind::Io, Pos::NONE, format!("reading standard input: {error}")));
+                return Err(EvalError::new(eval::ErrorKind::Io, Pos::NONE, format!("reading standard input: {error}")).into());
             }
             evaluator.eval_source("«stdin»", &text, &current_dir())?
         }
@@ -79,9 +82,27 @@ fn evaluate_input(evaluator: &Evaluator, request: &EvalRequest, input: &Input) -
     for attr_path in &request.attr_paths {
         let selected = find_along_attr_path(evaluator, attr_path, &auto_args, &root)?;
         let value = if auto_args.is_empty() { selected } else { auto_call(evaluator, &selected, &auto_args)? };
-        outputs.push(render(evaluator, request, &value)?);
+        let mut output = String::new();
+        let result = render(evaluator, request, &value, &mut output);
+        outputs.push(output);
+        if let Err(error) = result {
+            return Err(PartialFailure { outputs, error });
+        }
     }
     Ok(outputs)
+}
+
+/// An error after part of the output was produced: like Nix, what was
+/// printed before the error is still written.
+struct PartialFailure {
+    outputs: Vec<String>,
+    error: EvalError,
+}
+
+impl From<EvalError> for PartialFailure {
+    fn from(error: EvalError) -> PartialFailure {
+        PartialFailure { outputs: Vec::new(), error }
+    }
 }
 
 fn auto_args(evaluator: &Evaluator, args: &[(String, AutoArg)]) -> Result<Attrs, EvalError> {
@@ -101,24 +122,25 @@ fn auto_args(evaluator: &Evaluator, args: &[(String, AutoArg)]) -> Result<Attrs,
     Ok(Attrs::from_unsorted(entries))
 }
 
-fn render(evaluator: &Evaluator, request: &EvalRequest, value: &Value) -> Result<String, EvalError> {
-    Ok(match request.format {
+fn render(evaluator: &Evaluator, request: &EvalRequest, value: &Value, out: &mut String) -> Result<(), EvalError> {
+    match request.format {
         OutputFormat::Json => {
-            let mut out = String::new();
             let mut context = Default::default();
             if request.strict {
-                evaluator.to_json(value, Pos::NONE, &mut out, &mut context)?;
+                evaluator.to_json(value, Pos::NONE, out, &mut context)
             } else {
-                evaluator.to_json_lazy(value, Pos::NONE, &mut out, &mut context)?;
+                evaluator.to_json_lazy(value, Pos::NONE, out, &mut context)
             }
-            out
         }
-        OutputFormat::Xml => evaluator.to_xml(value, Pos::NONE, request.location)?,
+        OutputFormat::Xml => {
+            out.push_str(&evaluator.to_xml(value, Pos::NONE, request.location, request.strict)?);
+            Ok(())
+        }
         OutputFormat::Nix => {
             let value = if request.strict { evaluator.force_deep(value)? } else { evaluator.force(value)? };
-            let mut text = eval::print::print_value(&value);
-            text.push('\n');
-            text
+            out.push_str(&eval::print::print_value(&value));
+            out.push('\n');
+            Ok(())
         }
-    })
+    }
 }
