@@ -360,6 +360,7 @@ pub(crate) fn find_in_search_path(ev: &Evaluator, entries: &[SearchPathEntry], n
         };
         let base = syntax::canonicalize_path(&base);
         if ev.io.file_type(&base).is_err() {
+            ev.io.trace(&format!("warning: Nix search path entry '{base}' does not exist, ignoring"));
             continue;
         }
         let candidate = format!("{base}{suffix}");
@@ -442,7 +443,7 @@ fn fetchurl(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         .read_file(path)
         .map_err(|e| eval_error(pos, format!("unable to download '{}': {}", request.url, os_message(&e))))?;
     let hash = store::Hash::compute(store::HashAlgo::Sha256, &bytes);
-    check_expected_hash(&request, &hash, store::HashAlgo::Sha256, pos)?;
+    check_expected_hash(&request, &hash, store::HashAlgo::Sha256)?;
     let name = request.name.clone().unwrap_or_else(|| super::base_name(&request.url).to_string());
     let dir = store_dir(ev);
     let store_path = store::make_fixed_output_path(&dir, store::FileIngestionMethod::Flat, &hash, &name, &BTreeSet::new())
@@ -450,19 +451,19 @@ fn fetchurl(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     Ok(store_path_string(store_path))
 }
 
-fn check_expected_hash(request: &FetchRequest, actual: &store::Hash, algo: store::HashAlgo, pos: Pos) -> Result<()> {
+fn check_expected_hash(request: &FetchRequest, actual: &store::Hash, algo: store::HashAlgo) -> Result<()> {
     let Some(expected) = &request.sha256 else {
         return Ok(());
     };
-    let expected = store::Hash::parse_allow_empty(expected, Some(algo)).map_err(|e| eval_error(pos, e))?;
+    let expected = store::Hash::parse_allow_empty(expected, Some(algo)).map_err(|e| eval_error(Pos::NONE, e))?;
     if &expected != actual {
         return Err(eval_error(
-            pos,
+            Pos::NONE,
             format!(
-                "hash mismatch in file downloaded from '{}':\n  specified: {}\n  got:       {}",
+                "hash mismatch in file downloaded from '{}':\n         specified: {}\n         got:       {}",
                 request.url,
-                expected.to_sri(),
-                actual.to_sri()
+                expected.to_format(store::HashFormat::Nix32, true),
+                actual.to_format(store::HashFormat::Nix32, true)
             ),
         ));
     }
@@ -639,27 +640,35 @@ fn fetch_git_input(ev: &Evaluator, input: &BTreeMap<String, Value>, pos: Pos) ->
         Some(value) => ev.force_bool(value, pos)?,
         None => false,
     };
-    let git = Git { repo: &repo, pos };
-    let has_head = git.run(&["rev-parse", "--verify", "--no-revs", "HEAD^{commit}"]).is_ok();
+    let git = Git { repo: &repo, io: &*ev.io };
+    if !ev.io.path_exists(&format!("{}/.git", repo.trim_end_matches('/'))) {
+        // Nix treats it as a remote and lets `git fetch` complain.
+        ev.io.trace(&format!(
+            "fatal: '{repo}' does not appear to be a git repository\nfatal: Could not read from remote repository.\n\nPlease make sure you have the correct access rights\nand the repository exists."
+        ));
+        return Err(eval_error(Pos::NONE, "program 'git' failed with exit code 128"));
+    }
+    let has_head = git.succeeds(&["rev-parse", "--verify", "--no-revs", "HEAD^{commit}"]);
     let dirty = rev.is_none()
         && reference.is_none()
-        && (!has_head || git.run(&["diff", "HEAD", "--quiet", "--ignore-submodules", "--"]).is_err());
+        && (!has_head || !git.succeeds(&["diff", "HEAD", "--quiet", "--ignore-submodules", "--"]));
 
     let (hash, rev, rev_count, last_modified) = if dirty {
         ev.io.trace(&format!("warning: Git tree '{repo}' is dirty"));
         let listing = git.run(&["ls-files", "-z"])?;
         let files: BTreeSet<String> = listing.split('\0').filter(|f| !f.is_empty()).map(str::to_string).collect();
         let hash = hash_work_tree(ev, &repo, &files, pos)?;
-        let last_modified = if has_head { git.run(&["log", "-1", "--format=%ct", "--no-show-signature", "HEAD"])?.trim().parse().unwrap_or(0) } else { 0 };
+        let last_modified = if has_head { commit_time(&git, "HEAD")? } else { 0 };
         (hash, "0".repeat(40), 0, last_modified)
     } else {
-        let target = rev.clone().or(reference).unwrap_or_else(|| "HEAD".to_string());
-        let commit = git.run(&["rev-parse", "--verify", &format!("{target}^{{commit}}")])?.trim().to_string();
+        let commit = match rev {
+            Some(rev) => rev,
+            None => git.run(&["rev-parse", reference.as_deref().unwrap_or("HEAD")])?.trim().to_string(),
+        };
         let tree = GitTree::read(&git, &commit)?;
         let hash = nar_hash_with(ev, &tree, GitTree::ROOT, None, pos)?;
         let count = git.run(&["rev-list", "--count", &commit])?.trim().parse().unwrap_or(0);
-        let last_modified = git.run(&["log", "-1", "--format=%ct", "--no-show-signature", &commit])?.trim().parse().unwrap_or(0);
-        (hash, commit, count, last_modified)
+        (hash, commit.clone(), count, commit_time(&git, &commit)?)
     };
     let store_path = store::store_path_for_local_path(&store_dir(ev), &name, &hash).map_err(|e| eval_error(pos, e))?;
     Ok(new_attrs(vec![
@@ -672,6 +681,11 @@ fn fetch_git_input(ev: &Evaluator, input: &BTreeMap<String, Value>, pos: Pos) ->
         ("lastModified", Value::Int(last_modified)),
         ("lastModifiedDate", Value::string(format_date(last_modified))),
     ]))
+}
+
+/// The commit time of a revision, in seconds since the epoch.
+fn commit_time(git: &Git, revision: &str) -> Result<i64> {
+    Ok(git.run(&["log", "-1", "--format=%ct", "--no-show-signature", revision])?.trim().parse().unwrap_or(0))
 }
 
 /// The NAR hash of a dirty work tree: only files git tracks, and the
@@ -691,10 +705,11 @@ fn hash_work_tree(ev: &Evaluator, repo: &str, files: &BTreeSet<String>, pos: Pos
     store::nar_hash(&fs, Path::new(root), &mut keep).map_err(|e| e.0.at(pos))
 }
 
-/// Runs `git -C <repo> …` and returns its standard output.
+/// Runs `git -C <repo> …` and returns its standard output. A failure shows
+/// git's own complaint and then Nix's "program 'git' failed" error.
 struct Git<'a> {
     repo: &'a str,
-    pos: Pos,
+    io: &'a dyn EvalIO,
 }
 
 impl Git<'_> {
@@ -703,17 +718,35 @@ impl Git<'_> {
         Ok(String::from_utf8_lossy(&bytes).into_owned())
     }
 
+    /// Whether the command succeeds; its complaints are not shown.
+    fn succeeds(&self, args: &[&str]) -> bool {
+        self.output(args, None).is_ok_and(|output| output.status.success())
+    }
+
     fn run_bytes(&self, args: &[&str], stdin: Option<&[u8]>) -> Result<Vec<u8>> {
+        let output = self
+            .output(args, stdin)
+            .map_err(|e| eval_error(Pos::NONE, format!("executing 'git': {}", os_message(&e))))?;
+        if !output.status.success() {
+            let complaint = String::from_utf8_lossy(&output.stderr);
+            let complaint = complaint.trim_end();
+            if !complaint.is_empty() {
+                self.io.trace(complaint);
+            }
+            let code = output.status.code().unwrap_or(1);
+            return Err(eval_error(Pos::NONE, format!("program 'git' failed with exit code {code}")));
+        }
+        Ok(output.stdout)
+    }
+
+    fn output(&self, args: &[&str], stdin: Option<&[u8]>) -> std::io::Result<std::process::Output> {
         use std::io::Write;
         use std::process::{Command, Stdio};
         let mut command = Command::new("git");
         command.arg("-C").arg(self.repo).args(args);
         command.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
         command.stdout(Stdio::piped()).stderr(Stdio::piped());
-        let failed = |detail: String| {
-            eval_error(self.pos, format!("program 'git' failed in '{}' ({}): {detail}", self.repo, args.join(" ")))
-        };
-        let mut child = command.spawn().map_err(|e| failed(e.to_string()))?;
+        let mut child = command.spawn()?;
         if let (Some(input), Some(mut pipe)) = (stdin, child.stdin.take()) {
             // Written from a thread so a large output cannot block the input.
             let input = input.to_vec();
@@ -721,11 +754,7 @@ impl Git<'_> {
                 let _ = pipe.write_all(&input);
             });
         }
-        let output = child.wait_with_output().map_err(|e| failed(e.to_string()))?;
-        if !output.status.success() {
-            return Err(failed(String::from_utf8_lossy(&output.stderr).trim().to_string()));
-        }
-        Ok(output.stdout)
+        child.wait_with_output()
     }
 }
 
