@@ -23,6 +23,9 @@ pub struct SearchPathEntry {
 #[derive(Clone, Debug)]
 pub struct EvalOptions {
     pub search_path: Vec<SearchPathEntry>,
+    /// Search-path entries provided by the embedding (e.g. `<strata/lib>`),
+    /// consulted after `search_path` and not listed in `builtins.nixPath`.
+    pub builtin_search_path: Vec<SearchPathEntry>,
     pub store_dir: String,
     /// Pure evaluation: no environment, clock or unrestricted file access.
     pub pure: bool,
@@ -35,6 +38,7 @@ impl Default for EvalOptions {
     fn default() -> EvalOptions {
         EvalOptions {
             search_path: Vec::new(),
+            builtin_search_path: Vec::new(),
             store_dir: "/nix/store".to_string(),
             pure: false,
             max_depth: 50_000_000,

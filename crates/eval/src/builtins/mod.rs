@@ -7,7 +7,7 @@
 use syntax::ast::Pos;
 use syntax::Symbol;
 
-use crate::error::{error, ErrorKind, Result};
+use crate::error::Result;
 use crate::eval::Evaluator;
 use crate::value::*;
 
@@ -140,28 +140,12 @@ fn constants(evaluator: &Evaluator) -> Vec<(&'static str, Value)> {
     ]
 }
 
-/// Resolves `<name>` against the search path.
+/// Resolves `<name>` against the search path, then against the entries
+/// built into Strata (which `builtins.nixPath` does not show).
 pub(crate) fn find_file_in_search_path(evaluator: &Evaluator, name: &str, pos: Pos) -> Result<Value> {
-    for entry in &evaluator.options.search_path {
-        let candidate = if entry.prefix.is_empty() {
-            format!("{}/{name}", entry.path)
-        } else if name == entry.prefix {
-            entry.path.clone()
-        } else if let Some(rest) = name.strip_prefix(&format!("{}/", entry.prefix)) {
-            format!("{}/{rest}", entry.path)
-        } else {
-            continue;
-        };
-        let candidate = syntax::canonicalize_path(&candidate);
-        if evaluator.io.path_exists(&candidate) {
-            return Ok(Value::path(candidate));
-        }
-    }
-    Err(error(
-        ErrorKind::Eval,
-        pos,
-        format!("file '{name}' was not found in the Nix search path (add it using $NIX_PATH or -I)"),
-    ))
+    let options = &evaluator.options;
+    let entries: Vec<_> = options.search_path.iter().chain(options.builtin_search_path.iter()).cloned().collect();
+    Ok(Value::path(fs::find_in_search_path(evaluator, &entries, name, pos)?))
 }
 
 /// Copies a source path "to the store": computes the store path Nix would

@@ -10,8 +10,13 @@ use crate::cli::{AutoArg, EvalRequest, Input, OutputFormat};
 use crate::printer::Printer;
 
 pub fn run(request: &EvalRequest, printer: &mut Printer) -> u8 {
-    let io = StdIO;
-    let options = EvalOptions { search_path: search_path(&request.include, io.env_var("NIX_PATH")), ..EvalOptions::default() };
+    let io = modules::LibIO::new(StdIO);
+    let options = EvalOptions {
+        search_path: search_path(&request.include, io.env_var("NIX_PATH")),
+        // `<strata/lib>` always resolves to the embedded lib, after user entries.
+        builtin_search_path: vec![modules::search_path_entry()],
+        ..EvalOptions::default()
+    };
     let evaluator = Evaluator::new(options, Box::new(io));
     evaluator.set_stack_limit(crate::stack_limit());
     for input in &request.inputs {
