@@ -1,2 +1,2 @@
-# error: required attribute 'name' missing
+# error: attribute 'name' missing for call to 'derivationStrict'
 (derivation { system = "x"; builder = "/bin/sh"; }).drvPath

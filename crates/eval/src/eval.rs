@@ -87,6 +87,8 @@ pub struct Evaluator {
     pub(crate) xml_location: Cell<bool>,
     pub(crate) stack_limit: Cell<usize>,
     pub(crate) xml_strict: Cell<bool>,
+    pub(crate) gc: RefCell<crate::gc::Tracker>,
+    pub(crate) gc_due: Cell<bool>,
 }
 
 /// Symbols the evaluator looks up often.
@@ -125,6 +127,8 @@ impl Evaluator {
             xml_location: Cell::new(true),
             stack_limit: Cell::new(0),
             xml_strict: Cell::new(true),
+            gc: RefCell::new(crate::gc::Tracker::default()),
+            gc_due: Cell::new(false),
         };
         crate::builtins::install(&mut evaluator);
         evaluator
@@ -329,7 +333,7 @@ impl Evaluator {
         }
     }
 
-    pub fn force_list(&self, value: &Value, pos: Pos) -> Result<Rc<Vec<Value>>> {
+    pub fn force_list(&self, value: &Value, pos: Pos) -> Result<Rc<List>> {
         match self.force(value)? {
             Value::List(list) => Ok(list),
             other => Err(self.expected(&other, "a list", pos)),
@@ -443,7 +447,7 @@ impl Evaluator {
                 let argument = self.delay(argument, env);
                 self.call(&function, argument, *pos)
             }
-            Expr::Lambda(def) => Ok(Value::Lambda(Rc::new(Closure { def, env: env.clone() }))),
+            Expr::Lambda(def) => Ok(Value::Lambda(Rc::new(Closure::new(def, env.clone())))),
             Expr::Let(def, body) => {
                 let scope = self.bind_scope(def, env);
                 self.eval(body, &scope)
@@ -476,6 +480,7 @@ impl Evaluator {
             Expr::With(namespace, body, _) => {
                 let namespace = self.delay(namespace, env);
                 let scope = Env::with_scope(namespace, Some(env.clone()));
+                self.track(&scope);
                 self.eval(body, &scope)
             }
             Expr::BinOp(op, lhs, rhs, pos) => self.binop(*op, lhs, rhs, env, *pos),
@@ -609,9 +614,10 @@ impl Evaluator {
     /// Creates the scope of a `let` or `rec` set and fills its slots.
     fn bind_scope(&self, def: &'static AttrsDef, env: &Rc<Env>) -> Rc<Env> {
         let scope = Env::new(Slots::with_capacity(def.entries.len()), Some(env.clone()));
+        self.track(&scope);
         for entry in def.entries.iter() {
             let value = match entry.kind {
-                EntryKind::Inherited => self.delay(&entry.value, env),
+                EntryKind::Inherited | EntryKind::Outer => self.delay(&entry.value, env),
                 // Slots of this scope may not be filled yet, so variables of
                 // depth 0 become thunks (delay handles missing slots).
                 EntryKind::Plain => self.delay(&entry.value, &scope),
@@ -683,6 +689,7 @@ impl Evaluator {
 
     /// Applies a function value to an argument.
     pub fn call(&self, function: &Value, argument: Value, pos: Pos) -> Result<Value> {
+        self.maybe_collect();
         self.enter(pos)?;
         let result = self.call_inner(function, argument, pos);
         self.leave();
@@ -703,7 +710,7 @@ impl Evaluator {
                 if builtin.arity <= 1 {
                     (builtin.func)(self, &[argument], pos)
                 } else {
-                    Ok(Value::PrimOpApp(Rc::new(PrimOpApp { builtin, args: vec![argument] })))
+                    Ok(Value::PrimOpApp(Rc::new(PrimOpApp::new(builtin, vec![argument]))))
                 }
             }
             Value::PrimOpApp(app) => {
@@ -712,7 +719,7 @@ impl Evaluator {
                 if args.len() >= app.builtin.arity {
                     (app.builtin.func)(self, &args, pos)
                 } else {
-                    Ok(Value::PrimOpApp(Rc::new(PrimOpApp { builtin: app.builtin, args })))
+                    Ok(Value::PrimOpApp(Rc::new(PrimOpApp::new(app.builtin, args))))
                 }
             }
             Value::Attrs(attrs) => match attrs.get(self.symbols.functor) {
@@ -755,6 +762,9 @@ impl Evaluator {
                                 slots.push(value.clone());
                             }
                             None => match &formal.default {
+                                Some(default) if formal.default_in_parent => {
+                                    slots.push(self.delay(default, &closure.env))
+                                }
                                 Some(default) => slots.push(Thunk::pending(default, scope.clone())),
                                 None => {
                                     return Err(type_error(
@@ -788,6 +798,7 @@ impl Evaluator {
                 scope
             }
         };
+        self.track(&scope);
         self.eval(&def.body, &scope)
     }
 

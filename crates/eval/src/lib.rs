@@ -9,6 +9,7 @@
 pub mod builtins;
 pub mod error;
 mod eval;
+mod gc;
 pub mod instantiate;
 mod report;
 pub mod io;

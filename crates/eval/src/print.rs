@@ -115,25 +115,39 @@ fn print_into(value: &Value, out: &mut String, seen: &mut HashSet<usize>) {
             out.push('}');
         }
         Value::List(items) => {
-            if !items.is_empty() && !seen.insert(std::rc::Rc::as_ptr(items) as usize) {
+            // Nix stores lists of up to two items inside the value itself, so
+            // a copy of such a value is a different list to its printer; only
+            // the same thunk (see below) or a longer list repeats.
+            if items.len() > 2 && !seen.insert(std::rc::Rc::as_ptr(items) as usize) {
                 out.push_str("«repeated»");
                 return;
             }
-            out.push_str("[ ");
-            for item in items.iter() {
-                print_into(item, out, seen);
-                out.push(' ');
-            }
-            out.push(']');
+            print_list_items(items, out, seen);
         }
         Value::Lambda(_) => out.push_str("<LAMBDA>"),
         Value::PrimOp(_) => out.push_str("<PRIMOP>"),
         Value::PrimOpApp(_) => out.push_str("<PRIMOP-APP>"),
         Value::Thunk(thunk) => match thunk.value() {
+            Some(Value::List(items)) if !items.is_empty() && items.len() <= 2 => {
+                if !seen.insert(std::rc::Rc::as_ptr(thunk) as usize) {
+                    out.push_str("«repeated»");
+                    return;
+                }
+                print_list_items(&items, out, seen);
+            }
             Some(value) => print_into(&value, out, seen),
             None => out.push_str("<CODE>"),
         },
     }
+}
+
+fn print_list_items(items: &[Value], out: &mut String, seen: &mut HashSet<usize>) {
+    out.push_str("[ ");
+    for item in items.iter() {
+        print_into(item, out, seen);
+        out.push(' ');
+    }
+    out.push(']');
 }
 
 /// Escapes a string for JSON the way Nix does.
@@ -217,9 +231,12 @@ impl Evaluator {
                     }
                     json_string(entry.name.as_str(), out);
                     out.push(':');
-                    self.enter_json(&entry.value, pos, out, context, depth + 1, strict).map_err(|e| {
-                        e.with_frame(entry.pos, format!("while evaluating attribute '{}'", entry.name))
-                    })?;
+                    // Like Nix's JSON writer, close the object even when a
+                    // value fails: the partial output stays well nested.
+                    if let Err(e) = self.enter_json(&entry.value, pos, out, context, depth + 1, strict) {
+                        out.push('}');
+                        return Err(e.with_frame(entry.pos, format!("while evaluating attribute '{}'", entry.name)));
+                    }
                 }
                 out.push('}');
             }
@@ -229,7 +246,10 @@ impl Evaluator {
                     if index > 0 {
                         out.push(',');
                     }
-                    self.enter_json(item, pos, out, context, depth + 1, strict)?;
+                    if let Err(e) = self.enter_json(item, pos, out, context, depth + 1, strict) {
+                        out.push(']');
+                        return Err(e);
+                    }
                 }
                 out.push(']');
             }
@@ -368,12 +388,15 @@ impl Evaluator {
     fn xml_attrs(&self, attrs: &Attrs, pos: Pos, out: &mut String, indent: usize, seen: &mut HashSet<usize>) -> Result<()> {
         let pad = "  ".repeat(indent);
         for entry in attrs.entries() {
-            let _ = writeln!(
-                out,
-                "{pad}<attr{} name=\"{}\">",
-                self.xml_pos_attrs(entry.pos),
-                xml_escape(entry.name.as_str())
-            );
+            // Nix writes the XML attributes in alphabetical order:
+            // column, line, name, path.
+            let position = self.xml_pos_attrs(entry.pos);
+            let name = format!(" name=\"{}\"", xml_escape(entry.name.as_str()));
+            let header = match position.find(" path=") {
+                Some(split) => format!("{}{name}{}", &position[..split], &position[split..]),
+                None => format!("{position}{name}"),
+            };
+            let _ = writeln!(out, "{pad}<attr{header}>");
             self.xml_value(&entry.value, pos, out, indent + 1, seen)?;
             let _ = writeln!(out, "{pad}</attr>");
         }

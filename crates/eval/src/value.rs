@@ -26,7 +26,7 @@ pub enum Value {
     String(Rc<NixString>),
     Path(Rc<String>),
     Attrs(Rc<Attrs>),
-    List(Rc<Vec<Value>>),
+    List(Rc<List>),
     Lambda(Rc<Closure>),
     PrimOp(&'static Builtin),
     PrimOpApp(Rc<PrimOpApp>),
@@ -113,7 +113,7 @@ impl Value {
     }
 
     pub fn list(items: Vec<Value>) -> Value {
-        Value::List(Rc::new(items))
+        Value::List(Rc::new(List { items, gc: GcHeader::default() }))
     }
 
     pub fn attrs(attrs: Attrs) -> Value {
@@ -190,9 +190,39 @@ impl NixString {
 
 /// An attribute set: entries sorted by name, each with the position of its
 /// definition (for `unsafeGetAttrPos` and provenance).
-#[derive(Clone, Default)]
+#[derive(Default)]
 pub struct Attrs {
     entries: Vec<AttrEntry>,
+    pub(crate) gc: GcHeader,
+}
+
+impl Clone for Attrs {
+    fn clone(&self) -> Attrs {
+        Attrs { entries: self.entries.clone(), gc: GcHeader::default() }
+    }
+}
+
+/// Bookkeeping of the cycle collector inside each heap object (see `gc`).
+#[derive(Default)]
+pub struct GcHeader(pub(crate) std::cell::Cell<u64>);
+
+/// A list's items.
+pub struct List {
+    items: Vec<Value>,
+    pub(crate) gc: GcHeader,
+}
+
+impl List {
+    pub fn items(&self) -> &[Value] {
+        &self.items
+    }
+}
+
+impl std::ops::Deref for List {
+    type Target = Vec<Value>;
+    fn deref(&self) -> &Vec<Value> {
+        &self.items
+    }
 }
 
 #[derive(Clone)]
@@ -204,7 +234,7 @@ pub struct AttrEntry {
 
 impl Attrs {
     pub fn new() -> Attrs {
-        Attrs { entries: Vec::new() }
+        Attrs { entries: Vec::new(), gc: GcHeader::default() }
     }
 
     /// Builds a set from entries in any order; for duplicate names the first
@@ -212,13 +242,13 @@ impl Attrs {
     pub fn from_unsorted(mut entries: Vec<AttrEntry>) -> Attrs {
         entries.sort_by(|a, b| a.name.as_str().cmp(b.name.as_str()));
         entries.dedup_by(|later, earlier| later.name == earlier.name);
-        Attrs { entries }
+        Attrs { entries, gc: GcHeader::default() }
     }
 
     /// Builds a set from entries already sorted by name without duplicates.
     pub fn from_sorted(entries: Vec<AttrEntry>) -> Attrs {
         debug_assert!(entries.windows(2).all(|w| w[0].name.as_str() < w[1].name.as_str()));
-        Attrs { entries }
+        Attrs { entries, gc: GcHeader::default() }
     }
 
     pub fn len(&self) -> usize {
@@ -307,7 +337,7 @@ impl Attrs {
         }
         entries.extend_from_slice(&left[i..]);
         entries.extend_from_slice(&right[j..]);
-        Attrs { entries }
+        Attrs { entries, gc: GcHeader::default() }
     }
 }
 
@@ -315,6 +345,13 @@ impl Attrs {
 pub struct Closure {
     pub def: &'static LambdaDef,
     pub env: Rc<Env>,
+    pub(crate) gc: GcHeader,
+}
+
+impl Closure {
+    pub fn new(def: &'static LambdaDef, env: Rc<Env>) -> Closure {
+        Closure { def, env, gc: GcHeader::default() }
+    }
 }
 
 /// A builtin function.
@@ -328,6 +365,13 @@ pub struct Builtin {
 pub struct PrimOpApp {
     pub builtin: &'static Builtin,
     pub args: Vec<Value>,
+    pub(crate) gc: GcHeader,
+}
+
+impl PrimOpApp {
+    pub fn new(builtin: &'static Builtin, args: Vec<Value>) -> PrimOpApp {
+        PrimOpApp { builtin, args, gc: GcHeader::default() }
+    }
 }
 
 /// One scope at run time: the slots of a `let`, `rec` set or lambda, or the
@@ -339,15 +383,16 @@ pub struct Env {
     pub slots: RefCell<Slots>,
     pub parent: Option<Rc<Env>>,
     pub is_with: bool,
+    pub(crate) gc: GcHeader,
 }
 
 impl Env {
     pub fn new(slots: Slots, parent: Option<Rc<Env>>) -> Rc<Env> {
-        Rc::new(Env { slots: RefCell::new(slots), parent, is_with: false })
+        Rc::new(Env { slots: RefCell::new(slots), parent, is_with: false, gc: GcHeader::default() })
     }
 
     pub fn with_scope(namespace: Value, parent: Option<Rc<Env>>) -> Rc<Env> {
-        Rc::new(Env { slots: RefCell::new(smallvec::smallvec![namespace]), parent, is_with: true })
+        Rc::new(Env { slots: RefCell::new(smallvec::smallvec![namespace]), parent, is_with: true, gc: GcHeader::default() })
     }
 
     #[inline]
@@ -366,6 +411,7 @@ impl Env {
 
 pub struct Thunk {
     pub state: RefCell<ThunkState>,
+    pub(crate) gc: GcHeader,
 }
 
 pub enum ThunkState {
@@ -379,7 +425,7 @@ pub enum ThunkState {
 
 impl Thunk {
     pub fn new(state: ThunkState) -> Thunk {
-        Thunk { state: RefCell::new(state) }
+        Thunk { state: RefCell::new(state), gc: GcHeader::default() }
     }
 
     pub fn pending(expr: &'static Expr, env: Rc<Env>) -> Value {

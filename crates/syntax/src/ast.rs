@@ -131,6 +131,9 @@ pub enum Param {
 pub struct Formal {
     pub name: Symbol,
     pub default: Option<Expr>,
+    /// The default uses no formal of its own function: it is lowered and
+    /// evaluated in the function's enclosing scope.
+    pub default_in_parent: bool,
     pub pos: Pos,
 }
 
@@ -160,6 +163,10 @@ pub enum EntryKind {
     Plain,
     /// `inherit name;` inside a scope-creating set: evaluate in the parent scope.
     Inherited,
+    /// A binding of a `let` or `rec` set that uses none of the scope's own
+    /// names: lowered and evaluated in the parent scope, so its thunk does not
+    /// keep the new scope alive (no reference cycle).
+    Outer,
 }
 
 #[derive(Debug)]

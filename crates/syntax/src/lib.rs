@@ -10,6 +10,7 @@
 pub mod ast;
 mod lines;
 mod lower;
+mod nesting;
 mod symbol;
 
 pub use lines::LineIndex;

@@ -44,6 +44,9 @@ const MAX_DEPTH: u32 = 20_000;
 /// Parses and lowers `source`. The returned tree is leaked on purpose: see the
 /// module docs of [`crate::ast`].
 pub fn lower(source: &str, options: &LowerOptions) -> Result<&'static Expr, Vec<SyntaxError>> {
+    if let Some(error) = crate::nesting::check(source) {
+        return Err(vec![error]);
+    }
     let parse = rnix::Root::parse(source);
     let mut lowerer = Lowerer {
         options,
@@ -164,7 +167,7 @@ impl<'a> Lowerer<'a> {
             E::RecursionLimitExceeded => {
                 return SyntaxError {
                     message: "expression nested too deeply (parser recursion limit exceeded)".into(),
-                    offset: 0,
+                    offset: crate::nesting::deepest_opening(self.source),
                 }
             }
             _ => (0, "input".to_string()),
@@ -561,15 +564,26 @@ impl<'a> Lowerer<'a> {
                     }
                     slots.insert(at, entries.len() as u32);
                 }
-                self.scopes.push(Scope::Slots(slots));
+                let names: std::collections::HashSet<&'static str> = slots.keys().map(|s| s.as_str()).collect();
                 let formals: Vec<Formal> = entries
                     .into_iter()
-                    .map(|entry| Formal {
-                        name: ident_symbol(entry.ident()),
-                        pos: self.node_pos(&entry),
-                        default: entry.default().map(|d| self.expr(d)),
+                    .map(|entry| {
+                        let default_node = entry.default();
+                        let in_parent = default_node.as_ref().is_some_and(|d| !mentions_any(d.syntax(), &names));
+                        let default = match default_node {
+                            Some(d) if in_parent => Some(self.expr(d)),
+                            Some(d) => {
+                                self.scopes.push(Scope::Slots(slots.clone()));
+                                let lowered = self.expr(d);
+                                self.scopes.pop();
+                                Some(lowered)
+                            }
+                            None => None,
+                        };
+                        Formal { name: ident_symbol(entry.ident()), pos: self.node_pos(&entry), default, default_in_parent: in_parent }
                     })
                     .collect();
+                self.scopes.push(Scope::Slots(slots));
                 let body = self.opt_expr(lambda.body(), offset);
                 self.scopes.pop();
                 return Expr::Lambda(Box::new(LambdaDef {
@@ -659,8 +673,10 @@ impl<'a> Lowerer<'a> {
             match entry {
                 rast::Entry::Inherit(inherit) => {
                     let from = inherit.from().and_then(|f| f.expr());
+                    // Nix places inherited attributes just after `inherit`.
+                    let inherit_end: Option<u32> = inherit.inherit_token().map(|t| t.text_range().end().into());
                     for attr in inherit.attrs() {
-                        let offset: u32 = attr.syntax().text_range().start().into();
+                        let offset: u32 = inherit_end.unwrap_or_else(|| attr.syntax().text_range().start().into());
                         match self.attr_name(attr) {
                             AttrName::Static(name) => {
                                 let value = Collected::Inherit(from.clone());
@@ -858,6 +874,22 @@ impl<'a> Lowerer<'a> {
                 pending.push(Some((name, collected, offset)));
             }
         }
+        let names: std::collections::HashSet<&'static str> = slots.keys().map(|s| s.as_str()).collect();
+        // Bindings that mention none of the scope's names are lowered in the
+        // enclosing scope (see `EntryKind::Outer`).
+        for (index, item) in pending.iter_mut().enumerate() {
+            let outer = match item {
+                Some((_, Collected::Value(expr), _)) => !mentions_any(expr.syntax(), &names),
+                Some((_, Collected::Inherit(Some(from)), _)) => !mentions_any(from.syntax(), &names),
+                _ => false,
+            };
+            if outer {
+                if let Some((name, collected, offset)) = item.take() {
+                    let value = self.lower_collected(collected, name, offset);
+                    entries[index] = Some(AttrEntry { name, value, kind: EntryKind::Outer, pos: self.pos(offset) });
+                }
+            }
+        }
         self.scopes.push(Scope::Slots(slots));
         for (index, item) in pending.into_iter().enumerate() {
             if let Some((name, collected, offset)) = item {
@@ -901,6 +933,15 @@ impl<'a> Lowerer<'a> {
             Collected::Inherit(None) => self.variable(name, offset),
         }
     }
+}
+
+/// Whether any identifier in `node` is one of `names` (conservatively: also
+/// attribute names and shadowed uses count).
+fn mentions_any(node: &rnix::SyntaxNode, names: &std::collections::HashSet<&'static str>) -> bool {
+    node.descendants_with_tokens().any(|element| match element {
+        rowan::NodeOrToken::Token(token) => token.kind() == SyntaxKind::TOKEN_IDENT && names.contains(token.text()),
+        rowan::NodeOrToken::Node(_) => false,
+    })
 }
 
 fn ident_symbol(ident: Option<rast::Ident>) -> Symbol {

@@ -1,0 +1,318 @@
+//! Collecting reference cycles.
+//!
+//! Values are reference counted, which frees almost everything as soon as it
+//! is unused, except cycles: a `let` or `rec` scope whose slots hold closures
+//! or thunks that point back at the scope. Module-system code creates such
+//! cycles in every function with a `let`, and without collection they add up
+//! to gigabytes.
+//!
+//! The collector is synchronous trial deletion (Bacon and Rajan) over the
+//! object graph reachable from every live scope: it counts, for each object,
+//! the references that come from inside that graph. An object with more
+//! strong references than internal ones is held from outside (the Rust stack,
+//! an opaque native thunk), so it and everything it reaches are live. The rest
+//! is garbage held only by cycles; clearing the slots of its scopes and the
+//! states of its thunks breaks every cycle (cycles can only be built through
+//! those two mutable places), and reference counting frees the rest.
+//!
+//! Collection runs only at function calls, when the number of scopes created
+//! since the last collection exceeds a threshold that grows with the live heap,
+//! so its cost is linear in the allocation volume.
+
+use std::rc::{Rc, Weak};
+
+use crate::value::*;
+use crate::Evaluator;
+
+/// Scopes held (by cycles or for real) before a collection is considered.
+const MIN_THRESHOLD: usize = 400_000;
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Node {
+    Env(*const Env),
+    Thunk(*const Thunk),
+    Attrs(*const Attrs),
+    List(*const List),
+    Closure(*const Closure),
+    App(*const PrimOpApp),
+}
+
+struct Info {
+    node: Node,
+    strong: usize,
+    internal: usize,
+    /// Its edges could not be read (borrowed right now): keep it.
+    opaque: bool,
+    live: bool,
+}
+
+/// The scopes the collector knows about, and when to look at them next.
+#[derive(Default)]
+pub(crate) struct Tracker {
+    envs: Vec<Weak<Env>>,
+    /// Length of `envs` at which to prune it and check the threshold.
+    created: usize,
+    /// How many scopes may be created before the next collection: half the
+    /// objects the last collection had to look at, so collection work stays
+    /// proportional to allocation.
+    threshold: usize,
+    /// Numbers collections, so object headers from earlier ones are ignored.
+    epoch: u64,
+}
+
+/// The collector's header in an object.
+///
+/// SAFETY: `node` must point to a live object.
+unsafe fn header(node: Node) -> &'static std::cell::Cell<u64> {
+    match node {
+        Node::Env(p) => &(*p).gc.0,
+        Node::Thunk(p) => &(*p).gc.0,
+        Node::Attrs(p) => &(*p).gc.0,
+        Node::List(p) => &(*p).gc.0,
+        Node::Closure(p) => &(*p).gc.0,
+        Node::App(p) => &(*p).gc.0,
+    }
+}
+
+/// The nodes of one collection, found through the headers of the objects.
+struct Graph {
+    epoch: u64,
+    infos: Vec<Info>,
+}
+
+impl Graph {
+    fn index(&self, node: Node) -> Option<usize> {
+        // SAFETY: nodes are live during a collection.
+        let value = unsafe { header(node) }.get();
+        (value >> 32 == self.epoch).then_some((value & 0xffff_ffff) as usize)
+    }
+
+    /// The node's index, adding it (and returning true) when it is new.
+    fn insert(&mut self, node: Node, strong: usize) -> (usize, bool) {
+        if let Some(index) = self.index(node) {
+            return (index, false);
+        }
+        let index = self.infos.len();
+        // SAFETY: as above.
+        unsafe { header(node) }.set(self.epoch << 32 | index as u64);
+        self.infos.push(Info { node, strong, internal: 0, opaque: false, live: false });
+        (index, true)
+    }
+}
+
+fn value_node(value: &Value) -> Option<(Node, usize)> {
+    Some(match value {
+        Value::Thunk(rc) => (Node::Thunk(Rc::as_ptr(rc)), Rc::strong_count(rc)),
+        Value::Attrs(rc) => (Node::Attrs(Rc::as_ptr(rc)), Rc::strong_count(rc)),
+        Value::List(rc) => (Node::List(Rc::as_ptr(rc)), Rc::strong_count(rc)),
+        Value::Lambda(rc) => (Node::Closure(Rc::as_ptr(rc)), Rc::strong_count(rc)),
+        Value::PrimOpApp(rc) => (Node::App(Rc::as_ptr(rc)), Rc::strong_count(rc)),
+        _ => return None,
+    })
+}
+
+fn env_node(env: &Rc<Env>) -> (Node, usize) {
+    (Node::Env(Rc::as_ptr(env)), Rc::strong_count(env))
+}
+
+/// Calls `visit` for every reference `node` holds; returns false when the
+/// node's contents are borrowed and could not be read.
+///
+/// SAFETY: `node` must point to a live object; the collector guarantees this
+/// by dropping nothing until it has finished looking.
+unsafe fn for_each_child(node: Node, visit: &mut dyn FnMut((Node, usize))) -> bool {
+    match node {
+        Node::Env(pointer) => {
+            let env = &*pointer;
+            let Ok(slots) = env.slots.try_borrow() else {
+                return false;
+            };
+            for value in slots.iter() {
+                if let Some(child) = value_node(value) {
+                    visit(child);
+                }
+            }
+            if let Some(parent) = &env.parent {
+                visit(env_node(parent));
+            }
+        }
+        Node::Thunk(pointer) => {
+            let thunk = &*pointer;
+            let Ok(state) = thunk.state.try_borrow() else {
+                return false;
+            };
+            match &*state {
+                ThunkState::Pending(_, env) => visit(env_node(env)),
+                ThunkState::Apply(function, argument) => {
+                    for value in [function, argument] {
+                        if let Some(child) = value_node(value) {
+                            visit(child);
+                        }
+                    }
+                }
+                ThunkState::Done(value) => {
+                    if let Some(child) = value_node(value) {
+                        visit(child);
+                    }
+                }
+                // What a native closure captured cannot be seen: the objects
+                // it holds look externally referenced and stay alive.
+                ThunkState::Native(_) | ThunkState::Blackhole => {}
+            }
+        }
+        Node::Attrs(pointer) => {
+            for entry in (*pointer).entries() {
+                if let Some(child) = value_node(&entry.value) {
+                    visit(child);
+                }
+            }
+        }
+        Node::List(pointer) => {
+            for item in (*pointer).iter() {
+                if let Some(child) = value_node(item) {
+                    visit(child);
+                }
+            }
+        }
+        Node::Closure(pointer) => visit(env_node(&(*pointer).env)),
+        Node::App(pointer) => {
+            for arg in (*pointer).args.iter() {
+                if let Some(child) = value_node(arg) {
+                    visit(child);
+                }
+            }
+        }
+    }
+    true
+}
+
+impl Evaluator {
+    /// Registers a new scope with the cycle collector.
+    #[inline]
+    pub(crate) fn track(&self, env: &Rc<Env>) {
+        let mut tracker = self.gc.borrow_mut();
+        tracker.envs.push(Rc::downgrade(env));
+        if tracker.envs.len() >= tracker.created {
+            // Most scopes die by reference counting; only scopes still held
+            // (by cycles or for real) count towards a collection.
+            tracker.envs.retain(|weak| weak.strong_count() > 0);
+            if tracker.envs.len() >= tracker.threshold.max(MIN_THRESHOLD) {
+                self.gc_due.set(true);
+            }
+            tracker.created = tracker.envs.len() * 2 + MIN_THRESHOLD / 4;
+        }
+    }
+
+    /// Runs a collection if enough scopes were created since the last one.
+    /// Must only be called where no `RefCell` of a value is borrowed.
+    #[inline]
+    pub(crate) fn maybe_collect(&self) {
+        if self.gc_due.get() {
+            self.gc_due.set(false);
+            self.collect_cycles();
+        }
+    }
+
+    /// Frees the values that are only held by reference cycles; returns how
+    /// many scopes were found to be garbage.
+    pub fn collect_cycles(&self) -> usize {
+        let roots: Vec<Rc<Env>> = {
+            let mut tracker = self.gc.borrow_mut();
+            tracker.envs.retain(|weak| weak.strong_count() > 0);
+            tracker.envs.iter().filter_map(Weak::upgrade).collect()
+        };
+        let epoch = {
+            let mut tracker = self.gc.borrow_mut();
+            tracker.epoch += 1;
+            tracker.epoch
+        };
+        let mut graph = Graph { epoch, infos: Vec::new() };
+        let mut stack: Vec<usize> = Vec::new();
+        for root in &roots {
+            let (node, strong) = env_node(root);
+            let (index, new) = graph.insert(node, strong);
+            if new {
+                stack.push(index);
+            }
+            // Our own handle on the root is not a reference from the heap.
+            graph.infos[index].strong -= 1;
+        }
+        // Discover the graph and count references from inside it.
+        let mut children = Vec::new();
+        while let Some(index) = stack.pop() {
+            children.clear();
+            // SAFETY: nothing is dropped while the collector looks.
+            let readable = unsafe { for_each_child(graph.infos[index].node, &mut |child| children.push(child)) };
+            if !readable {
+                graph.infos[index].opaque = true;
+            }
+            for &(child, strong) in &children {
+                let (child_index, new) = graph.insert(child, strong);
+                graph.infos[child_index].internal += 1;
+                if new {
+                    stack.push(child_index);
+                }
+            }
+        }
+        // Everything reachable from an externally held object is live.
+        let mut live: Vec<usize> = Vec::new();
+        for (index, info) in graph.infos.iter_mut().enumerate() {
+            if info.opaque || info.strong > info.internal {
+                info.live = true;
+                live.push(index);
+            }
+        }
+        let mut child_nodes = Vec::new();
+        while let Some(index) = live.pop() {
+            child_nodes.clear();
+            // SAFETY: as above.
+            unsafe { for_each_child(graph.infos[index].node, &mut |(child, _)| child_nodes.push(child)) };
+            for &child in &child_nodes {
+                if let Some(child_index) = graph.index(child) {
+                    if !graph.infos[child_index].live {
+                        graph.infos[child_index].live = true;
+                        live.push(child_index);
+                    }
+                }
+            }
+        }
+        // Break the garbage cycles; drop what they held only at the end.
+        let mut freed_slots: Vec<Slots> = Vec::new();
+        let mut freed_states: Vec<ThunkState> = Vec::new();
+        let mut garbage_envs = 0;
+        for info in &graph.infos {
+            if info.live {
+                continue;
+            }
+            match info.node {
+                // SAFETY: as above; garbage is unreachable from any code.
+                Node::Env(pointer) => unsafe {
+                    if let Ok(mut slots) = (*pointer).slots.try_borrow_mut() {
+                        freed_slots.push(std::mem::take(&mut *slots));
+                        garbage_envs += 1;
+                    }
+                },
+                Node::Thunk(pointer) => unsafe {
+                    if let Ok(mut state) = (*pointer).state.try_borrow_mut() {
+                        freed_states.push(std::mem::replace(&mut *state, ThunkState::Blackhole));
+                    }
+                },
+                _ => {}
+            }
+        }
+        let visited = graph.infos.len();
+        drop(graph);
+        drop(freed_states);
+        drop(freed_slots);
+        drop(roots);
+        let mut tracker = self.gc.borrow_mut();
+        tracker.envs.retain(|weak| weak.strong_count() > 0);
+        // Collect again when the scopes still held have doubled.
+        tracker.threshold = tracker.envs.len() * 2;
+        tracker.created = tracker.envs.len() * 2 + MIN_THRESHOLD / 4;
+        if std::env::var_os("STRATA_GC_STATS").is_some() {
+            eprintln!("gc: {garbage_envs} scopes garbage, {} live, {visited} objects visited", tracker.envs.len());
+        }
+        garbage_envs
+    }
+}

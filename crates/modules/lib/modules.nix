@@ -1,0 +1,1170 @@
+# The module system: `evalModules` and the properties (`mkIf`, `mkMerge`,
+# priorities, ordering) definitions may carry.
+#
+# Behaviour follows nixpkgs' `lib.modules` (results, order of definitions,
+# messages); the code is Strata's own. The work happens in three steps:
+#
+#   1. collect: load every module reachable through `imports`, normalise
+#      it to `{ _file, key, _class, disabledModules, imports, options, config }`,
+#      drop disabled modules and duplicate keys;
+#   2. merge: walk the option tree level by level, pairing declarations with
+#      the definitions found at the same path (`walkLevel`);
+#   3. evaluate each option from its definitions (`mergeDefinitions`).
+{ lib }:
+let
+  inherit (builtins)
+    all
+    attrNames
+    catAttrs
+    concatLists
+    concatMap
+    elem
+    filter
+    foldl'
+    functionArgs
+    genericClosure
+    head
+    isAttrs
+    isList
+    isPath
+    isString
+    length
+    mapAttrs
+    tail
+    typeOf
+    zipAttrsWith
+    ;
+  inherit (lib.options)
+    isOption
+    mkOption
+    showDefs
+    showFiles
+    showOption
+    unknownModule
+    ;
+
+  defaultOverridePriority = 100;
+  defaultOrderPriority = 1000;
+
+  # The names a module may use beside its definitions.
+  moduleStructureKeys = [
+    "_class"
+    "_file"
+    "key"
+    "disabledModules"
+    "imports"
+    "options"
+    "config"
+    "meta"
+    "freeformType"
+  ];
+
+  # ---------------------------------------------------------------------
+  # Properties
+
+  mkIf = condition: content: {
+    _type = "if";
+    inherit condition content;
+  };
+
+  mkAssert =
+    assertion: message: content:
+    mkIf (if assertion then true else throw "\nFailed assertion: ${message}") content;
+
+  mkMerge = contents: {
+    _type = "merge";
+    inherit contents;
+  };
+
+  mkDefinition = args@{ file, value }: args // { _type = "definition"; };
+
+  mkOverride = priority: content: {
+    _type = "override";
+    inherit priority content;
+  };
+
+  mkOptionDefault = mkOverride 1500;
+  mkDefault = mkOverride 1000;
+  mkImageMediaOverride = mkOverride 60;
+  mkForce = mkOverride 50;
+  mkVMOverride = mkOverride 10;
+
+  mkFixStrictness = lib.warn "lib.mkFixStrictness has no effect and will be removed. It returns its argument unmodified, so you can just remove any calls." (
+    x: x
+  );
+
+  mkOrder = priority: content: {
+    _type = "order";
+    inherit priority content;
+  };
+
+  mkBefore = mkOrder 500;
+  mkAfter = mkOrder 1500;
+
+  # Moves `mkMerge`, `mkIf` and `mkOverride` wrapped around an attribute set
+  # onto each of its attributes, so that the set's names are known without
+  # evaluating any condition. Returns a list of attribute sets.
+  pushDownProperties =
+    cfg:
+    let
+      kind = cfg._type or "";
+    in
+    if kind == "merge" then
+      concatMap pushDownProperties cfg.contents
+    else if kind == "if" then
+      map (mapAttrs (_: mkIf cfg.condition)) (pushDownProperties cfg.content)
+    else if kind == "override" then
+      map (mapAttrs (_: mkOverride cfg.priority)) (pushDownProperties cfg.content)
+    else
+      [ cfg ];
+
+  # Removes `mkMerge` and `mkIf` from a definition, giving the list of the
+  # values it contributes; overrides and orders are kept for later.
+  dischargeProperties =
+    def:
+    let
+      kind = def._type or "";
+    in
+    if kind == "merge" then
+      concatMap dischargeProperties def.contents
+    else if kind == "if" then
+      if def.condition == true then
+        dischargeProperties def.content
+      else if def.condition == false then
+        [ ]
+      else
+        throw "‘mkIf’ called with a non-Boolean condition"
+    else
+      [ def ];
+
+  priorityOf =
+    def: if (def.value._type or "") == "override" then def.value.priority else defaultOverridePriority;
+
+  # Keeps the definitions with the highest priority (the lowest number).
+  filterOverrides' =
+    defs:
+    let
+      highestPrio = foldl' (best: def: lib.min (priorityOf def) best) 9999 defs;
+      unwrap = def: if (def.value._type or "") == "override" then def // { value = def.value.content; } else def;
+    in
+    {
+      values = concatMap (def: if priorityOf def == highestPrio then [ (unwrap def) ] else [ ]) defs;
+      inherit highestPrio;
+    };
+
+  filterOverrides = defs: (filterOverrides' defs).values;
+
+  # Stable sort by `mkOrder` priority, removing the order wrappers.
+  sortProperties =
+    defs:
+    let
+      orderOf = def: if (def.value._type or "") == "order" then def.value.priority else defaultOrderPriority;
+      anyOrdered = builtins.any (def: (def.value._type or "") == "order") defs;
+      unwrap = def: if (def.value._type or "") == "order" then def // { value = def.value.content; } else def;
+    in
+    if anyOrdered then
+      map (entry: entry.def) (
+        builtins.sort (a: b: a.order < b.order) (
+          map (def: {
+            order = orderOf def;
+            def = unwrap def;
+          }) defs
+        )
+      )
+    else
+      defs;
+
+  # ---------------------------------------------------------------------
+  # Evaluating one option
+
+  # Merges the definitions `defs` (each `{ file, value }`) of the option at
+  # `loc` with `type`.
+  mergeDefinitions =
+    loc: type: defs:
+    let
+      discharged = concatMap (
+        def:
+        map (
+          value:
+          if (value._type or "") == "definition" then
+            { inherit (value) file value; }
+          else
+            {
+              inherit (def) file;
+              inherit value;
+            }
+        ) (builtins.addErrorContext "while evaluating definitions from `${def.file}':" (dischargeProperties def.value))
+      ) defs;
+      filtered = filterOverrides' discharged;
+      defsFinal = sortProperties filtered.values;
+      isDefined = defsFinal != [ ];
+      notOfType = "A definition for option `${showOption loc}' is not of type `${type.description}'.";
+      # Types whose merge has a `v2` entry report their own type errors
+      # (prefixed with "TypeError:"); the others are checked here.
+      hasV2 = isAttrs type.merge && type.merge ? v2;
+      mergedValue =
+        if isDefined then
+          if hasV2 then
+            let
+              result = type.merge.v2 {
+                inherit loc;
+                defs = defsFinal;
+              };
+            in
+            if result.headError != null then
+              throw "${notOfType} TypeError: ${result.headError.message}"
+            else
+              result.value
+          else if all (def: type.check def.value) defsFinal then
+            type.merge loc defsFinal
+          else
+            let
+              invalid = filter (def: !type.check def.value) defsFinal;
+            in
+            throw "${notOfType} Definition values:${showDefs invalid}"
+        else
+          throw "The option `${showOption loc}' was accessed but has no value defined. Try setting the option.";
+    in
+    {
+      defsFinal' = {
+        values = defsFinal;
+        inherit (filtered) highestPrio;
+      };
+      inherit defsFinal isDefined mergedValue;
+      optionalValue = if isDefined then { value = mergedValue; } else { };
+    };
+
+  # An option declaration with its value, given its merged declaration
+  # `opt` and its definitions.
+  evalOptionValue =
+    loc: opt: defs:
+    let
+      allDefs =
+        (
+          if opt ? default then
+            [
+              {
+                file = head opt.declarations;
+                value = mkOptionDefault opt.default;
+              }
+            ]
+          else
+            [ ]
+        )
+        ++ defs;
+      merged =
+        if (opt.readOnly or false) && length allDefs > 1 then
+          let
+            separate = map (def: def // { value = (mergeDefinitions loc opt.type [ def ]).mergedValue; }) allDefs;
+          in
+          throw "The option `${showOption loc}' is read-only, but it's set multiple times. Definition values:${showDefs separate}"
+        else
+          mergeDefinitions loc opt.type allDefs;
+      value = if opt ? apply then opt.apply merged.mergedValue else merged.mergedValue;
+      deprecated = opt.type.deprecationMessage or null;
+      warnDeprecated =
+        if deprecated != null then
+          lib.warn "The type `types.${opt.type.name}' of option `${showOption loc}' defined in ${showFiles opt.declarations} is deprecated. ${deprecated}"
+        else
+          (x: x);
+    in
+    warnDeprecated opt
+    // {
+      value = builtins.addErrorContext "while evaluating the option `${showOption loc}':" value;
+      inherit (merged.defsFinal') highestPrio;
+      definitions = map (def: def.value) merged.defsFinal;
+      files = map (def: def.file) merged.defsFinal;
+      definitionsWithLocations = merged.defsFinal;
+      inherit (merged) isDefined;
+      __toString = _: showOption loc;
+    };
+
+  # ---------------------------------------------------------------------
+  # Declarations
+
+  declarationPosition =
+    name: decl:
+    let
+      pos = builtins.unsafeGetAttrPos name decl.parent;
+    in
+    if pos == null then
+      {
+        file = decl._file;
+        line = null;
+        column = null;
+      }
+    else
+      pos;
+
+  # Combines the declarations (`{ _file, options, pos }`, `options` being an
+  # option) of one option from several modules.
+  mergeOptionDecls =
+    loc: decls:
+    foldl' (
+      acc: decl:
+      let
+        this = decl.options;
+        both = name: this ? ${name} && acc ? ${name};
+        mergedType = if both "type" then acc.type.typeMerge this.type.functor else null;
+        typesClash = both "type" && mergedType == null;
+        subModules = this.type.getSubModules or null;
+      in
+      if both "default" || both "example" || both "description" || both "apply" || typesClash then
+        throw "The option `${showOption loc}' in `${decl._file}' is already declared in ${showFiles acc.declarations}."
+      else
+        this
+        // acc
+        // {
+          declarations = acc.declarations ++ [ decl._file ];
+          declarationPositions = acc.declarationPositions ++ [ decl.pos ];
+          options =
+            if subModules != null then
+              map (setDefaultModuleLocation decl._file) subModules ++ acc.options
+            else
+              acc.options;
+        }
+        // lib.optionalAttrs (mergedType != null) { type = mergedType; }
+    ) {
+      inherit loc;
+      declarations = [ ];
+      declarationPositions = [ ];
+      options = [ ];
+    } decls;
+
+  # Gives a merged declaration its final type: submodule-like types get the
+  # modules of every declaration.
+  fixupOptionType =
+    loc: opt:
+    let
+      type = opt.type or lib.types.unspecified;
+    in
+    opt
+    // {
+      type = if (type.getSubModules or null) != null then type.substSubModules opt.options else type;
+    };
+
+  throwDeclarationTypeError =
+    loc: tag: file:
+    let
+      name = lib.last loc;
+      hint =
+        if tag == "option-type" then
+          "\n\nWhen declaring an option, you must wrap the type in a `mkOption` call. It should look somewhat like:\n\n    ${name} = lib.mkOption {\n      description = ...;\n      type = <the type you wrote for ${name}>;\n      ...\n    };\n"
+        else
+          "";
+    in
+    throw "In module ${file}: expected an option declaration at option path `${showOption loc}` but got an attribute set with type ${tag}${hint}";
+
+  # A non-option declaration tree, turned into an option whose submodule
+  # declares those options (used when it meets a submodule option).
+  treeToOption =
+    decl:
+    if isOption decl.options then
+      decl
+    else
+      decl
+      // {
+        options = mkOption {
+          type = lib.types.submoduleWith {
+            modules = [ { options = decl.options; } ];
+            shorthandOnlyDefinesConfig = null;
+          };
+        };
+      };
+
+  # ---------------------------------------------------------------------
+  # The option tree
+
+  # One level of the tree at `loc`. `decls` are `{ _file, options }` (an
+  # attribute set of declarations each), `defs` are `{ file, value }` (an
+  # attribute set of definitions each, properties already pushed down).
+  # Returns the options, the config and the definitions no option matched
+  # (`{ file, prefix, value }`, `prefix` relative to `loc`).
+  walkLevel =
+    loc: decls: defs:
+    let
+      declsByName = zipAttrsWith (_: xs: xs) (
+        map (
+          decl:
+          if isAttrs decl.options then
+            mapAttrs (name: options: {
+              inherit (decl) _file;
+              inherit options;
+              parent = decl.options;
+            }) decl.options
+          else
+            throw "An option declaration for `${showOption loc}' has type\n`${typeOf decl.options}' rather than an attribute set.\nDid you mean to define this outside of `options'?"
+        ) decls
+      );
+
+      defsByName = zipAttrsWith (_: concatLists) (
+        map (
+          def:
+          if isAttrs def.value then
+            mapAttrs (
+              _: value:
+              [
+                {
+                  inherit (def) file;
+                  inherit value;
+                }
+              ]
+            ) def.value
+          else
+            throw "In module `${def.file}', you're trying to define a value of type `${typeOf def.value}'\nrather than an attribute set for the option\n`${lib.concatStringsSep "." loc}'!\n\nThis usually happens if `${lib.concatStringsSep "." loc}' has option\ndefinitions inside that are not matched. Please check how to properly define\nthis option by e.g. referring to `man 5 configuration.nix'!\n"
+        ) defs
+      );
+
+      entries = mapAttrs (
+        name: nameDecls:
+        let
+          subLoc = loc ++ [ name ];
+          nameDefs = defsByName.${name} or [ ];
+          withPos = map (d: d // { pos = declarationPosition name d; }) nameDecls;
+          optionDecls = filter (
+            d:
+            d.options ? _type
+            && (d.options._type == "option" || throwDeclarationTypeError subLoc d.options._type d._file)
+          ) nameDecls;
+          leaf = opt: {
+            isLeaf = true;
+            option = evalOptionValue subLoc opt nameDefs;
+            unmatched = [ ];
+          };
+        in
+        if length optionDecls == length nameDecls then
+          leaf (fixupOptionType subLoc (mergeOptionDecls subLoc withPos))
+        else if optionDecls != [ ] then
+          if all (d: (d.options.type.name or null) == "submodule") optionDecls then
+            leaf (fixupOptionType subLoc (mergeOptionDecls subLoc (map treeToOption withPos)))
+          else
+            let
+              first = head optionDecls;
+              others = filter (d: !isOption d.options) nameDecls;
+              listed = lib.concatMapStringsSep "\n" (
+                d:
+                " - option(s) with prefix `${showOption (subLoc ++ [ (head (attrNames d.options)) ])}' in module `${d._file}'"
+              ) others;
+            in
+            throw "The option `${showOption subLoc}' in module `${first._file}' would be a parent of the following options, but its type `${
+              first.options.type.description or "<no description>"
+            }' does not support nested options.\n${listed}"
+        else
+          let
+            sub = walkLevel subLoc (map (d: {
+              inherit (d) _file;
+              options = d.options;
+            }) nameDecls) (concatMap (def: map (value: { inherit (def) file; inherit value; }) (pushDownProperties def.value)) nameDefs);
+          in
+          {
+            isLeaf = false;
+            inherit sub;
+            unmatched = map (u: u // { prefix = [ name ] ++ u.prefix; }) sub.unmatched;
+          }
+      ) declsByName;
+
+      undeclared = lib.filterAttrs (name: _: !(declsByName ? ${name})) defsByName;
+    in
+    {
+      options = mapAttrs (_: e: if e.isLeaf then e.option else e.sub.options) entries;
+      config = mapAttrs (_: e: if e.isLeaf then e.option.value else e.sub.config) entries;
+      unmatched =
+        concatMap (e: e.unmatched) (builtins.attrValues entries)
+        ++ concatMap (
+          name:
+          map (def: {
+            inherit (def) file value;
+            prefix = [ name ];
+          }) undeclared.${name}
+        ) (attrNames undeclared);
+    };
+
+  # nixpkgs-compatible entry points over `walkLevel`.
+  mergeModules =
+    prefix: modules:
+    mergeModules' prefix modules (
+      concatMap (
+        m:
+        map (config: {
+          file = m._file;
+          inherit config;
+        }) (pushDownProperties m.config)
+      ) modules
+    );
+
+  mergeModules' =
+    prefix: modules: configs:
+    let
+      walked = walkLevel prefix (map (m: {
+        inherit (m) _file options;
+      }) modules) (map (c: {
+        inherit (c) file;
+        value = c.config;
+      }) configs);
+    in
+    {
+      matchedOptions = walked.options;
+      unmatchedDefns = walked.unmatched;
+    };
+
+  # ---------------------------------------------------------------------
+  # Collecting modules
+
+  setDefaultModuleLocation = file: m: {
+    _file = file;
+    imports = [ m ];
+  };
+
+  # Calls a module function with the arguments it names: `args` (the
+  # standard ones and specialArgs) first, `_module.args` otherwise.
+  applyModuleArgs =
+    key: f: args@{ config, ... }:
+    let
+      requested = mapAttrs (
+        name: _:
+        builtins.addErrorContext "while evaluating the module argument `${name}' in \"${key}\":" (
+          args.${name} or config._module.args.${name}
+        )
+      ) (lib.functionArgs f);
+    in
+    f (args // requested);
+
+  applyModuleArgsIfFunction =
+    key: f: args:
+    if lib.isFunction f then applyModuleArgs key f args else f;
+
+  # Normalises a loaded module to its explicit form.
+  unifyModuleSyntax =
+    file: key: m:
+    let
+      withMeta =
+        config:
+        if m ? meta then
+          mkMerge [
+            config
+            { meta = m.meta; }
+          ]
+        else
+          config;
+      withFreeform =
+        config:
+        if m ? freeformType then
+          mkMerge [
+            config
+            { _module.freeformType = m.freeformType; }
+          ]
+        else
+          config;
+      fileOf = toString m._file or file;
+      common = {
+        _file = fileOf;
+        _class = m._class or null;
+        key = toString m.key or key;
+        disabledModules = m.disabledModules or [ ];
+        imports = m.imports or [ ];
+      };
+    in
+    if !isAttrs m then
+      throw "Module `${file}' is of type ${typeOf m} while an attribute set was expected."
+    else if m ? config || m ? options then
+      let
+        extra = removeAttrs m moduleStructureKeys;
+      in
+      if extra != { } then
+        throw "Module `${key}' has an unsupported attribute `${head (attrNames extra)}'. This is caused by introducing a top-level `config' or `options' attribute. Add configuration attributes immediately on the top level instead, or move all of them (namely: ${toString (attrNames extra)}) into the explicit `config' attribute."
+      else
+        common
+        // {
+          options = m.options or { };
+          config = withFreeform (withMeta (m.config or { }));
+        }
+    else
+      common
+      // {
+        options = { };
+        config = withFreeform (withMeta (removeAttrs m moduleStructureKeys));
+      };
+
+  loadModule =
+    class: args: fallbackFile: fallbackKey: m:
+    let
+      checked =
+        normal:
+        if class != null && normal._class != null && normal._class != class then
+          throw "The module `${normal._file}` (class: ${lib.strings.escapeNixString normal._class}) cannot be imported into a module evaluation that expects class ${lib.strings.escapeNixString class}.\n\nHelp:\n- Ensure that you are importing the correct module.\n- Verify that the module's `_class`, ${lib.strings.escapeNixString normal._class} matches the expected `class` ${lib.strings.escapeNixString class}.\n- If you are using a custom class, make sure it is correctly defined and used consistently across your modules."
+        else
+          normal;
+    in
+    checked (
+      if isAttrs m && !(m ? __functor) then
+        if elem (m._type or "module") [
+          "module"
+          "if"
+          "merge"
+          "override"
+        ] then
+          unifyModuleSyntax fallbackFile fallbackKey m
+        else
+          throw "Expected a module, but found a value of type ${lib.strings.escapeNixString m._type}.\nA module is typically loaded by adding it to the imports = [ ... ]; attribute of an existing module, or in the modules = [ ... ]; argument of various functions.\nPlease make sure that each of the list items is a module, and not a different kind of value."
+      else if lib.isFunction m then
+        unifyModuleSyntax fallbackFile fallbackKey (applyModuleArgs fallbackKey m args)
+      else if isList m then
+        throw "Module imports can't be nested lists. Perhaps you meant to remove one level of lists? Definitions:${
+          showDefs [
+            {
+              file = fallbackFile;
+              value = m;
+            }
+          ]
+        }"
+      else
+        let
+          file = toString m;
+        in
+        unifyModuleSyntax file file (applyModuleArgsIfFunction file (import m) args)
+    );
+
+  # The key a `disabledModules` entry refers to.
+  disabledKey =
+    modulesPath: file: m:
+    if isString m && builtins.substring 0 1 m != "/" then
+      toString modulesPath + "/" + m
+    else if isAttrs m && m ? key then
+      toString m.key
+    else if !lib.isFunction m then
+      toString m
+    else
+      throw "Each disabledModules item must be a path, string, or a attribute set with a key attribute, or a value supported by toString. However, one of the disabledModules items in `${toString file}' is none of that, but is of type ${typeOf m}.";
+
+  # All modules reachable from `modules`, breadth first, without disabled
+  # modules and without repeated keys; also the import graph.
+  collectModules =
+    class: modulesPath: modules: args:
+    let
+      # Every node keeps its loaded module and its children, computed once.
+      node =
+        parentFile: parentKey: index: m:
+        let
+          module = loadModule class args parentFile "${parentKey}:anon-${toString index}" m;
+        in
+        {
+          inherit (module) key;
+          inherit module;
+          children = lib.imap1 (node module._file module.key) module.imports;
+        };
+
+      roots = lib.imap1 (node unknownModule "") modules;
+
+      # Disabled keys are gathered over the whole tree, disabled or not.
+      allNodes = genericClosure {
+        startSet = map wrapNode roots;
+        operator = w: map wrapNode w.node.children;
+      };
+      # genericClosure deduplicates by key; the wrapper keys by identity of
+      # the module key, which is what nixpkgs de-duplicates on as well.
+      wrapNode = n: {
+        key = n.key;
+        node = n;
+      };
+      disabledKeys = concatMap (
+        w: map (disabledKey modulesPath w.node.module._file) w.node.module.disabledModules
+      ) allNodes;
+      isDisabled = n: elem n.key disabledKeys;
+
+      kept = genericClosure {
+        startSet = map wrapNode (filter (n: !isDisabled n) roots);
+        operator = w: map wrapNode (filter (n: !isDisabled n) w.node.children);
+      };
+
+      graphOf =
+        n:
+        {
+          key = n.key;
+          file = n.module._file;
+          disabled = isDisabled n;
+          imports = map graphOf n.children;
+        };
+    in
+    {
+      modules = map (w: w.node.module) (if disabledKeys == [ ] then allNodes else kept);
+      # The last root is the internal module, which is not the user's.
+      graph = map graphOf (lib.init roots);
+    };
+
+  # ---------------------------------------------------------------------
+  # evalModules
+
+  # "Did you mean" for an undeclared definition at `path` (relative to the
+  # evaluation's options): the three closest sibling options.
+  suggestionsFor =
+    prefix: options: path:
+    let
+      parentPath = lib.init path;
+      wanted = lib.last path;
+      siblings = lib.attrByPath parentPath { } options;
+      names = if isAttrs siblings && !isOption siblings then filter (n: n != "_module") (attrNames siblings) else [ ];
+      ranked = builtins.sort (a: b: if a.d == b.d then a.n < b.n else a.d < b.d) (
+        map (n: {
+          n = n;
+          d = lib.strings.levenshtein wanted n;
+        }) names
+      );
+      shown = map (x: "`${showOption (parentPathFull ++ [ x.n ])}'") (lib.take 3 ranked);
+      parentPathFull = prefix ++ parentPath;
+    in
+    if shown == [ ] then
+      ""
+    else
+      "\n\nDid you mean ${
+        if length shown == 1 then
+          head shown
+        else
+          lib.concatStringsSep ", " (lib.init shown) + " or " + lib.last shown
+      }?";
+
+  evalModules =
+    evalArgs@{
+      modules,
+      prefix ? [ ],
+      args ? { },
+      specialArgs ? { },
+      check ? true,
+      class ? null,
+    }:
+    let
+      withWarnings =
+        x:
+        lib.warnIf (evalArgs ? args)
+          "The args argument to evalModules is deprecated. Please set config._module.args instead."
+          (
+            lib.warnIf (evalArgs ? check)
+              "The check argument to evalModules is deprecated. Please set config._module.check instead."
+              x
+          );
+
+      internalModule = rec {
+        _file = "lib/modules.nix";
+        key = _file;
+        options = {
+          _module.args = mkOption {
+            type = lib.types.lazyAttrsOf lib.types.raw;
+            internal = evalArgs.prefix or [ ] != [ ];
+            description = ''
+              Arguments given to every module function besides `lib`,
+              `config`, `options`, `specialArgs` and the attributes of
+              `specialArgs`. Submodules have their own `_module.args`; only
+              `name` is passed down to them by the option that holds them.
+            '';
+          };
+          _module.check = mkOption {
+            type = lib.types.bool;
+            internal = true;
+            default = true;
+            description = "Whether every definition must have a matching option declaration.";
+          };
+          _module.freeformType = mkOption {
+            type = lib.types.nullOr lib.types.optionType;
+            internal = true;
+            default = null;
+            description = ''
+              The type that definitions without a declared option are
+              merged with; their result becomes part of `config`. When
+              `null`, such definitions are errors unless
+              {option}`_module.check` is off.
+            '';
+          };
+          _module.specialArgs = mkOption {
+            readOnly = true;
+            internal = true;
+            description = ''
+              The arguments given to `evalModules` as `specialArgs`; they are
+              fixed for the evaluation and usable in `imports`.
+            '';
+          };
+        };
+        config = {
+          _module.args = {
+            inherit extendModules;
+            moduleType = type;
+          }
+          // args;
+          _module.specialArgs = specialArgs;
+          _module.check = lib.mkIf (evalArgs ? check) (mkDefault check);
+        };
+      };
+
+      moduleArgs = {
+        inherit lib options specialArgs;
+        _class = class;
+        _prefix = prefix;
+        config = builtins.addErrorContext "if you get an infinite recursion here, you probably reference `config` in `imports`. If you are trying to achieve a conditional import behavior dependent on `config`, consider importing unconditionally, and using `mkEnableOption` and `mkIf` to control its effect." config;
+      }
+      // specialArgs;
+
+      collected = collectModules class (specialArgs.modulesPath or "") (
+        modules ++ [ internalModule ]
+      ) moduleArgs;
+
+      walked = walkLevel prefix (map (m: {
+        inherit (m) _file options;
+      }) (lib.reverseList collected.modules)) (
+        concatMap (
+          m:
+          map (value: {
+            file = m._file;
+            inherit value;
+          }) (pushDownProperties m.config)
+        ) (lib.reverseList collected.modules)
+      );
+
+      options = walked.options;
+      declaredConfig = walked.config;
+      freeformType = declaredConfig._module.freeformType;
+
+      config =
+        if freeformType == null then
+          declaredConfig
+        else
+          lib.recursiveUpdate (freeformType.merge prefix (
+            map (def: {
+              inherit (def) file;
+              value = lib.setAttrByPath def.prefix def.value;
+            }) walked.unmatched
+          )) declaredConfig;
+
+      checkUnmatched =
+        if config._module.check && config._module.freeformType == null && walked.unmatched != [ ] then
+          let
+            first = head walked.unmatched;
+            base = "The option `${showOption (prefix ++ first.prefix)}' does not exist. Definition values:${showDefs [ first ]}${suggestionsFor prefix options first.prefix}";
+          in
+          if attrNames options == [ "_module" ] then
+            let
+              optionName = showOption prefix;
+            in
+            if optionName == "" then
+              throw ''
+                ${base}
+
+                It seems as if you're trying to declare an option by placing it into `config' rather than `options'!
+              ''
+            else
+              throw ''
+                ${base}
+
+                However there are no options defined in `${showOption prefix}'. Are you sure you've
+                declared your options properly? This can happen if you e.g. declared your options in `types.submodule'
+                under `config' rather than `options'.
+              ''
+          else
+            throw base
+        else
+          null;
+
+      checked = builtins.seq checkUnmatched;
+
+      extendModules =
+        extendArgs@{
+          modules ? [ ],
+          specialArgs ? { },
+          prefix ? [ ],
+        }:
+        evalModules (
+          evalArgs
+          // {
+            modules = evalArgs.modules ++ modules;
+            specialArgs = evalArgs.specialArgs or { } // specialArgs;
+            prefix = extendArgs.prefix or evalArgs.prefix or [ ];
+          }
+        );
+
+      type = lib.types.submoduleWith {
+        inherit modules specialArgs class;
+      };
+
+      result = withWarnings {
+        _type = "configuration";
+        options = checked options;
+        config = checked (removeAttrs config [ "_module" ]);
+        _module = checked config._module;
+        inherit extendModules type class;
+        graph = collected.graph;
+      };
+    in
+    result;
+
+  # ---------------------------------------------------------------------
+  # Renamed, removed and aliased options
+
+  # The value of the option at `path` in `options`, with its definitions.
+  optionAt = options: path: lib.attrByPath path { } options;
+
+  doRename =
+    {
+      from,
+      to,
+      visible,
+      warn,
+      use,
+      withPriority ? true,
+      condition ? true,
+    }:
+    { config, options, ... }:
+    let
+      fromOpt = lib.getAttrFromPath from options;
+      toOf = lib.attrByPath to (abort "Renaming error: option `${showOption to}' does not exist.");
+      toType =
+        let
+          opt = lib.attrByPath to { } options;
+        in
+        opt.type or (lib.types.submodule { });
+    in
+    {
+      options = lib.setAttrByPath from (
+        mkOption {
+          inherit visible;
+          description = "Alias of {option}`${showOption to}`.";
+          apply = x: use (toOf config);
+        }
+        // lib.optionalAttrs (toType != null) { type = toType; }
+      );
+      config = mkIf condition (mkMerge [
+        (lib.optionalAttrs (options ? warnings) {
+          warnings =
+            lib.optional (warn && fromOpt.isDefined)
+              "The option `${showOption from}' defined in ${showFiles fromOpt.files} has been renamed to `${showOption to}'.";
+        })
+        (
+          if withPriority then
+            mkAliasAndWrapDefsWithPriority (lib.setAttrByPath to) fromOpt
+          else
+            mkAliasAndWrapDefinitions (lib.setAttrByPath to) fromOpt
+        )
+      ]);
+    };
+
+  mkRenamedOptionModule =
+    from: to:
+    doRename {
+      inherit from to;
+      visible = false;
+      warn = true;
+      use = builtins.trace "Obsolete option `${showOption from}' is used. It was renamed to `${showOption to}'.";
+    };
+
+  mkRenamedOptionModuleWith =
+    {
+      from,
+      to,
+      sinceRelease,
+    }:
+    doRename {
+      inherit from to;
+      visible = false;
+      warn = lib.oldestSupportedReleaseIsAtLeast sinceRelease;
+      use = lib.warnIf (lib.oldestSupportedReleaseIsAtLeast sinceRelease) "Obsolete option `${showOption from}' is used. It was renamed to `${showOption to}'.";
+    };
+
+  mkAliasOptionModule =
+    from: to:
+    doRename {
+      inherit from to;
+      visible = true;
+      warn = false;
+      use = x: x;
+    };
+
+  mkAliasOptionModuleMD = mkAliasOptionModule;
+
+  mkRemovedOptionModule =
+    optionName: replacementInstructions:
+    { options, ... }:
+    {
+      options = lib.setAttrByPath optionName (mkOption {
+        visible = false;
+        apply =
+          x:
+          throw "The option `${showOption optionName}' can no longer be used since it's been removed. ${replacementInstructions}";
+      });
+      config.assertions =
+        let
+          opt = lib.getAttrFromPath optionName options;
+        in
+        [
+          {
+            assertion = !opt.isDefined;
+            message = ''
+              The option definition `${showOption optionName}' in ${showFiles opt.files} no longer has any effect; please remove it.
+              ${replacementInstructions}
+            '';
+          }
+        ];
+    };
+
+  mkMergedOptionModule =
+    from: to: mergeFn:
+    { config, options, ... }:
+    {
+      options = foldl' lib.recursiveUpdate { } (
+        map (
+          path:
+          lib.setAttrByPath path (mkOption {
+            visible = false;
+            default = "_mkMergedOptionModule";
+          })
+        ) from
+      );
+      config = {
+        warnings = filter (x: x != "") (
+          map (
+            f:
+            let
+              val = lib.getAttrFromPath f config;
+              opt = lib.getAttrFromPath f options;
+            in
+            lib.optionalString (val != "_mkMergedOptionModule")
+              "The option `${showOption f}' defined in ${showFiles opt.files} has been changed to `${showOption to}' that has a different type. Please read `${showOption to}' documentation and update your configuration accordingly."
+          ) from
+        );
+      }
+      // lib.setAttrByPath to (
+        mkMerge (
+          lib.optional (builtins.any (f: (lib.getAttrFromPath f config) != "_mkMergedOptionModule") from) (
+            mergeFn config
+          )
+        )
+      );
+    };
+
+  mkChangedOptionModule =
+    from: to: changeFn:
+    mkMergedOptionModule [ from ] to changeFn;
+
+  mkDerivedConfig = opt: f: mkOverride (opt.highestPrio or defaultOverridePriority) (f opt.value);
+
+  mkAliasDefinitions = mkAliasAndWrapDefinitions lib.id;
+
+  mkAliasAndWrapDefinitions = wrap: option: mkAliasIfDef option (wrap (mkMerge option.definitions));
+
+  mkAliasAndWrapDefsWithPriority =
+    wrap: option:
+    let
+      prio = option.highestPrio or defaultOverridePriority;
+      defsWithPrio = map (mkOverride prio) option.definitions;
+    in
+    mkAliasIfDef option (wrap (mkMerge defsWithPrio));
+
+  mkAliasIfDef = option: mkIf (isOption option && option.isDefined);
+
+  # Definitions of several options, each as `{ value, priority }`, merged
+  # per attribute for a plain-attrs option.
+  mergeAttrDefinitionsWithPrio =
+    opt:
+    let
+      defsByAttr = zipAttrsWith (_: concatLists) (
+        map (
+          def:
+          mapAttrs (
+            _: value:
+            [
+              {
+                inherit (def) file;
+                inherit value;
+              }
+            ]
+          ) def.value
+        ) opt.definitionsWithLocations
+      );
+    in
+    assert opt.type.name == "attrsOf" || opt.type.name == "lazyAttrsOf";
+    mapAttrs (
+      _: defs:
+      let
+        merged = mergeDefinitions opt.loc opt.type.nestedTypes.elemType defs;
+      in
+      {
+        value = merged.mergedValue;
+        inherit (merged.defsFinal') highestPrio;
+      }
+    ) defsByAttr;
+
+  importApply =
+    modulePath: staticArg:
+    lib.setDefaultModuleLocation modulePath (import modulePath staticArg);
+
+  importJSON = file: {
+    _file = file;
+    config = lib.importJSON file;
+  };
+
+  importTOML = file: {
+    _file = file;
+    config = lib.importTOML file;
+  };
+
+  fixMergeModules =
+    modules: args:
+    evalModules {
+      inherit modules args;
+      check = false;
+    };
+
+  mapDefinitionValue = f: def: def // { value = f def.value; };
+in
+{
+  inherit
+    applyModuleArgsIfFunction
+    defaultOrderPriority
+    defaultOverridePriority
+    dischargeProperties
+    doRename
+    evalModules
+    evalOptionValue
+    filterOverrides
+    filterOverrides'
+    fixMergeModules
+    fixupOptionType
+    importApply
+    importJSON
+    importTOML
+    mapDefinitionValue
+    mergeAttrDefinitionsWithPrio
+    mergeDefinitions
+    mergeModules
+    mergeModules'
+    mergeOptionDecls
+    mkAfter
+    mkAliasAndWrapDefinitions
+    mkAliasAndWrapDefsWithPriority
+    mkAliasDefinitions
+    mkAliasIfDef
+    mkAliasOptionModule
+    mkAliasOptionModuleMD
+    mkAssert
+    mkBefore
+    mkChangedOptionModule
+    mkDefault
+    mkDefinition
+    mkDerivedConfig
+    mkFixStrictness
+    mkForce
+    mkIf
+    mkImageMediaOverride
+    mkMerge
+    mkMergedOptionModule
+    mkOptionDefault
+    mkOrder
+    mkOverride
+    mkRemovedOptionModule
+    mkRenamedOptionModule
+    mkRenamedOptionModuleWith
+    mkVMOverride
+    pushDownProperties
+    setDefaultModuleLocation
+    sortProperties
+    unifyModuleSyntax
+    ;
+  collectModules =
+    class: modulesPath: modules: args:
+    (collectModules class modulesPath modules args).modules;
+}
