@@ -443,6 +443,24 @@ impl Evaluator {
             Expr::Select(target, path, default, pos) => self.select(target, path, default.as_deref(), env, *pos),
             Expr::HasAttr(target, path, _) => self.has_attr(target, path, env),
             Expr::Apply(function, argument, pos) => {
+                // `f a b` where f is a builtin taking exactly two arguments
+                // (e.g. `map g xs`): call it directly, without building the
+                // partial application in between.
+                if let Expr::Apply(inner_function, first, _) = &**function {
+                    let callee = self.eval(inner_function, env)?;
+                    if let Value::PrimOp(builtin) = callee {
+                        if builtin.arity == 2 {
+                            let args = [self.delay(first, env), self.delay(argument, env)];
+                            self.maybe_collect();
+                            self.enter(*pos)?;
+                            let result = (builtin.func)(self, &args, *pos);
+                            self.leave();
+                            return result;
+                        }
+                    }
+                    let partial = self.call(&callee, self.delay(first, env), *pos)?;
+                    return self.call(&partial, self.delay(argument, env), *pos);
+                }
                 let function = self.eval(function, env)?;
                 let argument = self.delay(argument, env);
                 self.call(&function, argument, *pos)
