@@ -88,7 +88,18 @@ pub struct Evaluator {
     pub(crate) stack_limit: Cell<usize>,
     pub(crate) xml_strict: Cell<bool>,
     pub(crate) gc: RefCell<crate::gc::Tracker>,
+    /// Counters for `STRATA_SHOW_STATS`.
+    pub stats: Stats,
     pub(crate) gc_due: Cell<bool>,
+}
+
+/// How much work an evaluation did, comparable to `NIX_SHOW_STATS`.
+#[derive(Default, Debug)]
+pub struct Stats {
+    pub function_calls: Cell<u64>,
+    pub primop_calls: Cell<u64>,
+    pub thunks_forced: Cell<u64>,
+    pub scopes: Cell<u64>,
 }
 
 /// Symbols the evaluator looks up often.
@@ -128,6 +139,7 @@ impl Evaluator {
             stack_limit: Cell::new(0),
             xml_strict: Cell::new(true),
             gc: RefCell::new(crate::gc::Tracker::default()),
+            stats: Stats::default(),
             gc_due: Cell::new(false),
         };
         crate::builtins::install(&mut evaluator);
@@ -217,6 +229,7 @@ impl Evaluator {
     }
 
     fn force_thunk_slow(&self, thunk: &Rc<Thunk>) -> Result<Value> {
+        self.stats.thunks_forced.set(self.stats.thunks_forced.get() + 1);
         let state = std::mem::replace(&mut *thunk.state.borrow_mut(), ThunkState::Blackhole);
         let result = match state {
             ThunkState::Done(value) => Ok(value),
@@ -497,8 +510,9 @@ impl Evaluator {
             }
             Expr::With(namespace, body, _) => {
                 let namespace = self.delay(namespace, env);
+                // A `with` scope's only slot was made before the scope, so it
+                // cannot point back at it: no cycle to track.
                 let scope = Env::with_scope(namespace, Some(env.clone()));
-                self.track(&scope);
                 self.eval(body, &scope)
             }
             Expr::BinOp(op, lhs, rhs, pos) => self.binop(*op, lhs, rhs, env, *pos),
@@ -762,6 +776,7 @@ impl Evaluator {
     }
 
     fn call_lambda(&self, closure: &Closure, argument: Value, pos: Pos) -> Result<Value> {
+        self.stats.function_calls.set(self.stats.function_calls.get() + 1);
         let def = closure.def;
         let scope = match &def.param {
             Param::Ident(_) => Env::new(smallvec::smallvec![argument], Some(closure.env.clone())),
@@ -813,10 +828,13 @@ impl Evaluator {
                         }
                     }
                 }
+                if formals.iter().any(|f| f.default.is_some() && !f.default_in_parent) {
+                    // Default thunks point back at the scope.
+                    self.track(&scope);
+                }
                 scope
             }
         };
-        self.track(&scope);
         self.eval(&def.body, &scope)
     }
 

@@ -15,6 +15,13 @@
 //! states of its thunks breaks every cycle (cycles can only be built through
 //! those two mutable places), and reference counting frees the rest.
 //!
+//! Only `let` and `rec` scopes (and function scopes whose defaults refer to
+//! their own formals) are tracked as roots: a function's argument slots are
+//! filled before its scope exists, so such scopes are in a cycle only when an
+//! argument thunk later evaluates to something that captured the scope, which
+//! is rare; such a cycle is found when a tracked scope is part of it and is
+//! otherwise kept (memory, never correctness).
+//!
 //! Collection runs only at function calls, when the number of scopes created
 //! since the last collection exceeds a threshold that grows with the live heap,
 //! so its cost is linear in the allocation volume.
@@ -25,7 +32,7 @@ use crate::value::*;
 use crate::Evaluator;
 
 /// Scopes held (by cycles or for real) before a collection is considered.
-const MIN_THRESHOLD: usize = 100_000;
+const MIN_THRESHOLD: usize = 20_000;
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Node {
@@ -60,6 +67,12 @@ pub(crate) struct Tracker {
     epoch: u64,
     /// Objects the last collection looked at.
     last_visited: usize,
+    /// Tracked scopes that became old; roots only of full collections.
+    old_envs: Vec<Weak<Env>>,
+    /// Objects made old since the last full collection, and the live objects
+    /// it found: a full collection runs when the first exceeds the second.
+    promoted: usize,
+    live_after_full: usize,
     /// Buffers kept between collections: a fresh multi-megabyte buffer each
     /// time costs more in page faults than the collection itself.
     buffers: Buffers,
@@ -87,9 +100,18 @@ unsafe fn header(node: Node) -> &'static std::cell::Cell<u64> {
     }
 }
 
+/// Header bits: the object survived one collection, or two (old: minor
+/// collections do not look inside it).
+const SURVIVED: u64 = 1 << 62;
+const OLD: u64 = 1 << 63;
+const FLAGS: u64 = OLD | SURVIVED;
+const EPOCH_MASK: u64 = (1 << 30) - 1;
+
 /// The nodes of one collection, found through the headers of the objects.
 struct Graph {
     epoch: u64,
+    /// A full collection also looks inside old objects.
+    full: bool,
     infos: Vec<Info>,
 }
 
@@ -97,7 +119,13 @@ impl Graph {
     fn index(&self, node: Node) -> Option<usize> {
         // SAFETY: nodes are live during a collection.
         let value = unsafe { header(node) }.get();
-        (value >> 32 == self.epoch).then_some((value & 0xffff_ffff) as usize)
+        ((value >> 32) & EPOCH_MASK == self.epoch).then_some((value & 0xffff_ffff) as usize)
+    }
+
+    /// Whether a minor collection treats the node as held from outside.
+    fn skipped(&self, node: Node) -> bool {
+        // SAFETY: as above.
+        !self.full && unsafe { header(node) }.get() & OLD != 0
     }
 
     /// The node's index, adding it (and returning true) when it is new.
@@ -108,7 +136,9 @@ impl Graph {
         }
         let index = self.infos.len();
         // SAFETY: as above.
-        unsafe { header(node) }.set(self.epoch << 32 | index as u64);
+        let flags = unsafe { header(node) }.get() & FLAGS;
+        // SAFETY: as above.
+        unsafe { header(node) }.set(flags | (self.epoch & EPOCH_MASK) << 32 | index as u64);
         self.infos.push(Info { node, strong, internal: 0, opaque: false, live: false });
         (index, true)
     }
@@ -204,6 +234,7 @@ impl Evaluator {
     /// Registers a new scope with the cycle collector.
     #[inline]
     pub(crate) fn track(&self, env: &Rc<Env>) {
+        self.stats.scopes.set(self.stats.scopes.get() + 1);
         let mut tracker = self.gc.borrow_mut();
         tracker.envs.push(Rc::downgrade(env));
         if tracker.envs.len() >= tracker.created {
@@ -230,10 +261,24 @@ impl Evaluator {
     /// Frees the values that are only held by reference cycles; returns how
     /// many scopes were found to be garbage.
     pub fn collect_cycles(&self) -> usize {
+        let full = {
+            let tracker = self.gc.borrow();
+            tracker.promoted > tracker.live_after_full.max(4 * MIN_THRESHOLD)
+        };
+        self.collect(full)
+    }
+
+    /// A minor collection starts from the scopes that are not old yet and
+    /// stops at old objects; a full one looks at everything.
+    pub fn collect(&self, full: bool) -> usize {
         let roots: Vec<Rc<Env>> = {
             let mut tracker = self.gc.borrow_mut();
             tracker.envs.retain(|weak| weak.strong_count() > 0);
-            tracker.envs.iter().filter_map(Weak::upgrade).collect()
+            let mut roots: Vec<Rc<Env>> = tracker.envs.iter().filter_map(Weak::upgrade).collect();
+            if full {
+                roots.extend(tracker.old_envs.drain(..).filter_map(|weak| weak.upgrade()));
+            }
+            roots
         };
         let epoch = {
             let mut tracker = self.gc.borrow_mut();
@@ -243,10 +288,13 @@ impl Evaluator {
         let mut buffers = std::mem::take(&mut self.gc.borrow_mut().buffers);
         buffers.infos.clear();
         buffers.stack.clear();
-        let mut graph = Graph { epoch, infos: std::mem::take(&mut buffers.infos) };
+        let mut graph = Graph { epoch, full, infos: std::mem::take(&mut buffers.infos) };
         let mut stack = std::mem::take(&mut buffers.stack);
         for root in &roots {
             let (node, strong) = env_node(root);
+            if graph.skipped(node) {
+                continue;
+            }
             let (index, new) = graph.insert(node, strong);
             if new {
                 stack.push(index);
@@ -264,6 +312,9 @@ impl Evaluator {
                 graph.infos[index].opaque = true;
             }
             for &(child, strong) in &children {
+                if graph.skipped(child) {
+                    continue;
+                }
                 let (child_index, new) = graph.insert(child, strong);
                 graph.infos[child_index].internal += 1;
                 if new {
@@ -318,6 +369,25 @@ impl Evaluator {
             }
         }
         let visited = graph.infos.len();
+        // Age the survivors: twice surviving (or surviving a full
+        // collection) makes an object old.
+        let mut promoted = 0;
+        for info in &graph.infos {
+            if !info.live {
+                continue;
+            }
+            // SAFETY: live objects are still alive.
+            let header = unsafe { header(info.node) };
+            let value = header.get();
+            if full || value & SURVIVED != 0 {
+                if value & OLD == 0 {
+                    promoted += 1;
+                }
+                header.set(value | OLD);
+            } else {
+                header.set(value | SURVIVED);
+            }
+        }
         freed_states.clear();
         freed_slots.clear();
         buffers.infos = graph.infos;
@@ -325,8 +395,24 @@ impl Evaluator {
         buffers.stack = stack;
         buffers.freed_slots = freed_slots;
         buffers.freed_states = freed_states;
-        drop(roots);
         let mut tracker = self.gc.borrow_mut();
+        tracker.envs.clear();
+        for root in &roots {
+            // SAFETY: the roots are alive (we hold them).
+            let old = unsafe { header(env_node(root).0) }.get() & OLD != 0;
+            if old {
+                tracker.old_envs.push(Rc::downgrade(root));
+            } else {
+                tracker.envs.push(Rc::downgrade(root));
+            }
+        }
+        if full {
+            tracker.promoted = 0;
+            tracker.live_after_full = visited;
+        } else {
+            tracker.promoted += promoted;
+        }
+        drop(roots);
         tracker.envs.retain(|weak| weak.strong_count() > 0);
         // Collect again when the scopes still held have tripled: a factor of
         // two collected twice as often for a third less memory on the fleet
@@ -335,7 +421,12 @@ impl Evaluator {
         tracker.last_visited = visited;
         tracker.created = tracker.envs.len() * 2 + MIN_THRESHOLD / 4;
         if std::env::var_os("STRATA_GC_STATS").is_some() {
-            eprintln!("gc: {garbage_envs} scopes garbage, {} live, {visited} objects visited", tracker.envs.len());
+            eprintln!(
+                "gc{}: {garbage_envs} scopes garbage, {} young and {} old scopes held, {visited} objects visited",
+                if full { " (full)" } else { "" },
+                tracker.envs.len(),
+                tracker.old_envs.len()
+            );
         }
         garbage_envs
     }

@@ -18,5 +18,5 @@ pub mod show;
 pub mod value;
 
 pub use error::{ErrorKind, EvalError};
-pub use eval::{Coercion, EvalOptions, Evaluator, SearchPathEntry, SourceFile};
+pub use eval::{Coercion, EvalOptions, Evaluator, SearchPathEntry, SourceFile, Stats};
 pub use value::{AttrEntry, Attrs, Context, NixString, Value};

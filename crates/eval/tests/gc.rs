@@ -11,7 +11,9 @@ fn run(source: &'static str) -> (String, usize) {
             let evaluator = Evaluator::new(EvalOptions::default(), Box::new(StdIO));
             let value = evaluator.eval_source("«string»", source, "/").expect("evaluates");
             let value = evaluator.force_deep(&value).expect("forces");
-            let freed = evaluator.collect_cycles();
+            // A minor collection, then a full one that also looks inside
+            // objects that became old.
+            let freed = evaluator.collect_cycles() + evaluator.collect(true);
             (eval::print::print_value(&value), freed)
         })
         .expect("thread starts")

@@ -5,7 +5,10 @@
 //! The `lib` is Nix source embedded in the binary (`crates/modules/lib`);
 //! [`LibIO`] serves it to the evaluator under [`LIB_ROOT`] so that it behaves
 //! like files on disk (positions, `import`, `builtins.readDir`).
+//! [`provenance`] answers where an option's value came from.
 
 mod embedded;
+pub mod provenance;
 
 pub use embedded::{search_path_entry, LibIO, LIB_ROOT};
+pub use provenance::{explain, list_options, Definition, DisabledDefinition, OptionProvenance};

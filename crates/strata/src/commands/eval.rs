@@ -19,8 +19,17 @@ pub fn run(request: &EvalRequest, printer: &mut Printer) -> u8 {
     };
     let evaluator = Evaluator::new(options, Box::new(io));
     evaluator.set_stack_limit(crate::stack_limit());
+    let show_stats = std::env::var_os("STRATA_SHOW_STATS").is_some();
+    let code = evaluate_all(&evaluator, request, printer);
+    if show_stats {
+        printer.err(&format!("{:?}", evaluator.stats));
+    }
+    code
+}
+
+fn evaluate_all(evaluator: &Evaluator, request: &EvalRequest, printer: &mut Printer) -> u8 {
     for input in &request.inputs {
-        match evaluate_input(&evaluator, request, input) {
+        match evaluate_input(evaluator, request, input) {
             Ok(outputs) => {
                 for output in outputs {
                     printer.out(&output);
