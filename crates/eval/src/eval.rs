@@ -542,6 +542,7 @@ impl Evaluator {
         }
     }
 
+    #[inline(never)]
     fn lookup(&self, var: &Var, env: &Rc<Env>, pos: Pos) -> Result<Value> {
         match *var {
             Var::Local { depth, slot, .. } => {
@@ -580,6 +581,7 @@ impl Evaluator {
         }
     }
 
+    #[inline(never)]
     fn select(
         &self,
         target: &'static Expr,
@@ -623,6 +625,7 @@ impl Evaluator {
         error(ErrorKind::Missing, pos, format!("attribute '{name}' missing")).with_suggestions(suggestions)
     }
 
+    #[inline(never)]
     fn has_attr(&self, target: &'static Expr, path: &'static [AttrKey], env: &Rc<Env>) -> Result<Value> {
         let mut current = self.eval(target, env)?;
         for (index, key) in path.iter().enumerate() {
@@ -644,6 +647,7 @@ impl Evaluator {
     }
 
     /// Creates the scope of a `let` or `rec` set and fills its slots.
+    #[inline(never)]
     fn bind_scope(&self, def: &'static AttrsDef, env: &Rc<Env>) -> Rc<Env> {
         let scope = Env::new(Slots::with_capacity(def.entries.len()), Some(env.clone()));
         self.track(&scope);
@@ -659,6 +663,7 @@ impl Evaluator {
         scope
     }
 
+    #[inline(never)]
     fn build_attrs(&self, def: &'static AttrsDef, env: &Rc<Env>) -> Result<Value> {
         let (mut attrs, scope) = if def.recursive {
             let scope = self.bind_scope(def, env);
@@ -702,6 +707,7 @@ impl Evaluator {
 
     /// The old `rec { __overrides = { ... }; }` feature: entries of
     /// `__overrides` replace the set's own, also inside the recursive scope.
+    #[inline(never)]
     fn apply_overrides(&self, attrs: &mut Attrs, def: &'static AttrsDef, scope: &Rc<Env>) -> Result<()> {
         let overrides_symbol = Symbol::intern("__overrides");
         let Some(overrides) = attrs.get(overrides_symbol).cloned() else {
@@ -775,6 +781,7 @@ impl Evaluator {
         }
     }
 
+    #[inline(never)]
     fn call_lambda(&self, closure: &Closure, argument: Value, pos: Pos) -> Result<Value> {
         self.stats.function_calls.set(self.stats.function_calls.get() + 1);
         let def = closure.def;
@@ -840,6 +847,7 @@ impl Evaluator {
 
     // ---- operators -----------------------------------------------------------------
 
+    #[inline(never)]
     fn binop(&self, op: BinOp, lhs: &'static Expr, rhs: &'static Expr, env: &Rc<Env>, pos: Pos) -> Result<Value> {
         match op {
             BinOp::And => {
@@ -996,6 +1004,7 @@ impl Evaluator {
         }
     }
 
+    #[inline(never)]
     fn interpolate(&self, parts: &'static [StrPart], env: &Rc<Env>, pos: Pos) -> Result<Value> {
         let mut result = NixString::default();
         for part in parts.iter() {
@@ -1012,6 +1021,7 @@ impl Evaluator {
         Ok(Value::String(Rc::new(result)))
     }
 
+    #[inline(never)]
     fn interpolate_path(&self, parts: &'static [StrPart], env: &Rc<Env>, pos: Pos) -> Result<Value> {
         let mut text = String::new();
         for part in parts.iter() {
