@@ -285,6 +285,7 @@ impl Evaluator {
     }
 
     fn force_deep_inner(&self, value: &Value, seen: &mut std::collections::HashSet<usize>) -> Result<()> {
+        self.check_stack(Pos::NONE)?;
         match value {
             Value::Attrs(attrs) => {
                 if !seen.insert(Rc::as_ptr(attrs) as usize) {
@@ -381,6 +382,18 @@ impl Evaluator {
     /// stops with Nix's "stack overflow" error instead of a crash.
     pub fn set_stack_limit(&self, lowest_address: usize) {
         self.stack_limit.set(lowest_address);
+    }
+
+    /// Fails with Nix's "stack overflow" error when the native stack is
+    /// nearly used up; for recursive walks over values (JSON, XML, deep
+    /// forcing, equality) that do not go through [`Evaluator::call`].
+    pub fn check_stack(&self, pos: Pos) -> Result<()> {
+        let marker = 0u8;
+        let here = std::ptr::addr_of!(marker) as usize;
+        if here < self.stack_limit.get() {
+            return Err(error(ErrorKind::StackOverflow, pos, "stack overflow (possible infinite recursion)"));
+        }
+        Ok(())
     }
 
     fn enter(&self, pos: Pos) -> Result<()> {
@@ -1096,6 +1109,7 @@ impl Evaluator {
     /// Nix's `==`. `nested` enables the pointer-identity shortcut Nix applies
     /// to list elements and attribute values.
     pub fn equal(&self, left: &Value, right: &Value, nested: bool) -> Result<bool> {
+        self.check_stack(Pos::NONE)?;
         if nested && same_identity(left, right) {
             return Ok(true);
         }

@@ -183,6 +183,7 @@ impl Evaluator {
     }
 
     fn enter_json(&self, value: &Value, pos: Pos, out: &mut String, context: &mut Context, depth: usize, strict: bool) -> Result<()> {
+        self.check_stack(pos)?;
         if !strict && depth > 0 {
             if let Value::Thunk(thunk) = value {
                 if thunk.value().is_none() {
@@ -292,6 +293,7 @@ impl Evaluator {
     }
 
     fn xml_value(&self, value: &Value, pos: Pos, out: &mut String, indent: usize, seen: &mut HashSet<usize>) -> Result<()> {
+        self.check_stack(pos)?;
         let pad = "  ".repeat(indent);
         if !self.xml_strict.get() && indent > 1 {
             if let Value::Thunk(thunk) = value {

@@ -261,6 +261,7 @@ let
         else
           mergeDefinitions loc opt.type allDefs;
       value = if opt ? apply then opt.apply merged.mergedValue else merged.mergedValue;
+      provenance = definitionProvenance loc defs;
       deprecated = opt.type.deprecationMessage or null;
       warnDeprecated =
         if deprecated != null then
@@ -277,6 +278,92 @@ let
       definitionsWithLocations = merged.defsFinal;
       inherit (merged) isDefined;
       __toString = _: showOption loc;
+      # Strata extensions, not in nixpkgs (see `definitionProvenance`).
+      definitionsWithPositions = provenance.enabled;
+      disabledDefinitions = provenance.disabled;
+      usedDefault = opt ? default && merged.defsFinal'.highestPrio == 1500;
+    };
+
+  # Strata extension: where the definitions `defs` of the option at `loc`
+  # were written, for `strata show --explain` and the Rust API in
+  # `crates/modules/src/provenance.rs`. Definitions made by `walkLevel` carry
+  # `parent`, the attribute set that defines the option's last path
+  # component, whose position `unsafeGetAttrPos` gives. Returns
+  #
+  #   enabled:  [ { file, line, column, module, priority, value } ]
+  #   disabled: [ { file, line, column, module, condition = false } ]
+  #
+  # in definition order, the option's default not included. `enabled` holds
+  # every definition a false `mkIf` did not remove, overridden ones too;
+  # `disabled` holds the ones it removed, whose values are never evaluated.
+  # `file`, `line` and `column` are where the text is (`file` is the
+  # module's when no position is known); `module` is the module's `_file`.
+  # Nothing here is evaluated unless these attributes are used.
+  definitionProvenance =
+    loc: defs:
+    let
+      locate =
+        def: file:
+        let
+          pos =
+            if def ? parent && file == def.file then builtins.unsafeGetAttrPos (lib.last loc) def.parent else null;
+        in
+        if pos == null then
+          {
+            inherit file;
+            line = null;
+            column = null;
+            module = file;
+          }
+        else
+          {
+            inherit (pos) file line column;
+            module = file;
+          };
+      # `dischargeProperties`, keeping what a false `mkIf` switched off.
+      split =
+        value:
+        let
+          kind = value._type or "";
+        in
+        if kind == "merge" then
+          concatMap split value.contents
+        else if kind == "if" then
+          if value.condition == true then
+            split value.content
+          else if value.condition == false then
+            [ { enabled = false; } ]
+          else
+            throw "‘mkIf’ called with a non-Boolean condition"
+        else
+          [
+            {
+              enabled = true;
+              inherit value;
+            }
+          ];
+      parts = concatMap (def: map (part: part // { inherit def; }) (split def.value)) defs;
+      # As `mergeDefinitions`, `filterOverrides'` and `sortProperties` see it.
+      describeEnabled =
+        part:
+        let
+          isDefinition = (part.value._type or "") == "definition";
+          file = if isDefinition then part.value.file else part.def.file;
+          value = if isDefinition then part.value.value else part.value;
+          isOverride = (value._type or "") == "override";
+          content = if isOverride then value.content else value;
+        in
+        locate part.def file
+        // {
+          priority = if isOverride then value.priority else defaultOverridePriority;
+          value = if (content._type or "") == "order" then content.content else content;
+        };
+    in
+    {
+      enabled = map describeEnabled (filter (part: part.enabled) parts);
+      disabled = map (part: locate part.def part.def.file // { condition = false; }) (
+        filter (part: !part.enabled) parts
+      );
     };
 
   # ---------------------------------------------------------------------
@@ -401,15 +488,19 @@ let
         map (
           def:
           if isAttrs def.value then
+            let
+              # Strata: kept for definition positions (`definitionProvenance`).
+              parent = def.value;
+            in
             mapAttrs (
               _: value:
               [
                 {
                   inherit (def) file;
-                  inherit value;
+                  inherit value parent;
                 }
               ]
-            ) def.value
+            ) parent
           else
             throw "In module `${def.file}', you're trying to define a value of type `${typeOf def.value}'\nrather than an attribute set for the option\n`${lib.concatStringsSep "." loc}'!\n\nThis usually happens if `${lib.concatStringsSep "." loc}' has option\ndefinitions inside that are not matched. Please check how to properly define\nthis option by e.g. referring to `man 5 configuration.nix'!\n"
         ) defs

@@ -18,7 +18,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// Deep Nix recursion becomes deep Rust recursion; evaluation runs on a thread
 /// with a stack large enough that the evaluator's own depth limit, not the
 /// operating system, ends runaway recursion.
-const EVAL_STACK_BYTES: usize = 4 << 30;
+const EVAL_STACK_BYTES: usize = 1 << 30;
 
 /// Stack kept free below the evaluator's limit for the frames between two
 /// depth checks and for error handling.

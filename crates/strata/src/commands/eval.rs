@@ -24,6 +24,9 @@ pub fn run(request: &EvalRequest, printer: &mut Printer) -> u8 {
     if show_stats {
         printer.err(&format!("{:?}", evaluator.stats));
     }
+    // The process is about to exit: tearing down a large heap value by value
+    // would only cost time (and deep recursion in destructors).
+    std::mem::forget(evaluator);
     code
 }
 
