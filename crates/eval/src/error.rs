@@ -55,7 +55,13 @@ pub struct EvalError(pub Box<ErrorData>);
 
 impl EvalError {
     pub fn new(kind: ErrorKind, pos: Pos, message: impl Into<String>) -> EvalError {
-        EvalError(Box::new(ErrorData { kind, message: message.into(), pos, trace: Vec::new(), suggestions: Vec::new() }))
+        EvalError(Box::new(ErrorData {
+            kind,
+            message: message.into(),
+            pos,
+            trace: Vec::new(),
+            suggestions: Vec::new(),
+        }))
     }
 
     pub fn kind(&self) -> ErrorKind {

@@ -150,11 +150,7 @@ impl Evaluator {
 
     pub fn add_file(&self, name: &str, source: &str) -> u32 {
         let mut files = self.files.borrow_mut();
-        files.push(SourceFile {
-            name: name.to_string(),
-            source: Rc::from(source),
-            lines: LineIndex::new(source),
-        });
+        files.push(SourceFile { name: name.to_string(), source: Rc::from(source), lines: LineIndex::new(source) });
         (files.len() - 1) as u32
     }
 
@@ -617,9 +613,9 @@ impl Evaluator {
             };
             match attrs.get_entry(name) {
                 Some(entry) => {
-                    current = self.force(&entry.value).map_err(|e| {
-                        e.with_frame(entry.pos, format!("while evaluating the attribute '{name}'"))
-                    })?;
+                    current = self
+                        .force(&entry.value)
+                        .map_err(|e| e.with_frame(entry.pos, format!("while evaluating the attribute '{name}'")))?;
                 }
                 None => {
                     if let Some(default) = default {
@@ -801,9 +797,9 @@ impl Evaluator {
         let scope = match &def.param {
             Param::Ident(_) => Env::new(smallvec::smallvec![argument], Some(closure.env.clone())),
             Param::Pattern { formals, ellipsis, .. } => {
-                let attrs = self.force_attrs(&argument, pos).map_err(|e| {
-                    e.with_frame(pos, format!("while calling {}", self.describe_lambda(closure)))
-                })?;
+                let attrs = self
+                    .force_attrs(&argument, pos)
+                    .map_err(|e| e.with_frame(pos, format!("while calling {}", self.describe_lambda(closure))))?;
                 let scope = Env::new(Slots::with_capacity(formals.len() + 1), Some(closure.env.clone()));
                 let mut used = 0;
                 {
@@ -1002,7 +998,7 @@ impl Evaluator {
                     return Err(error(
                         ErrorKind::Eval,
                         pos,
-                        format!("a string that refers to a store path cannot be appended to a path"),
+                        "a string that refers to a store path cannot be appended to a path",
                     ));
                 }
                 Ok(Value::path(syntax::canonicalize_path(&format!("{path}{}", suffix.text))))
@@ -1092,7 +1088,8 @@ impl Evaluator {
                     let piece = self.coerce_to_string(item, pos, coercion)?;
                     if index > 0 {
                         // Nix puts no separator after an empty list element.
-                        let previous_is_empty_list = matches!(self.force(&items[index - 1])?, Value::List(ref l) if l.is_empty());
+                        let previous_is_empty_list =
+                            matches!(self.force(&items[index - 1])?, Value::List(ref l) if l.is_empty());
                         if !previous_is_empty_list {
                             result.text.push(' ');
                         }
@@ -1176,7 +1173,9 @@ impl Evaluator {
         let right = self.force(right)?;
         match (&left, &right) {
             (Value::Int(a), Value::Int(b)) => Ok(a < b),
-            (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => Ok(as_float(&left) < as_float(&right)),
+            (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
+                Ok(as_float(&left) < as_float(&right))
+            }
             (Value::String(a), Value::String(b)) => Ok(a.text < b.text),
             (Value::Path(a), Value::Path(b)) => Ok(a < b),
             (Value::List(a), Value::List(b)) => {
@@ -1189,11 +1188,7 @@ impl Evaluator {
             }
             _ => Err(type_error(
                 pos,
-                format!(
-                    "cannot compare {} with {}",
-                    left.type_().described(),
-                    right.type_().described()
-                ),
+                format!("cannot compare {} with {}", left.type_().described(), right.type_().described()),
             )),
         }
     }

@@ -1,7 +1,6 @@
 //! What `nix-instantiate --eval` does around evaluation: automatic arguments
 //! for top-level functions and `-A` attribute paths.
 
-
 use syntax::ast::{Param, Pos};
 use syntax::Symbol;
 
@@ -72,7 +71,11 @@ pub fn split_attr_path(path: &str) -> Result<Vec<String>> {
                     Some('"') => break,
                     Some(c) => current.push(c),
                     None => {
-                        return Err(error(ErrorKind::Eval, Pos::NONE, format!("missing closing quote in selection path '{path}'")))
+                        return Err(error(
+                            ErrorKind::Eval,
+                            Pos::NONE,
+                            format!("missing closing quote in selection path '{path}'"),
+                        ))
                     }
                 }
             },
@@ -105,13 +108,18 @@ pub fn find_along_attr_path(ev: &Evaluator, path: &str, args: &Attrs, root: &Val
             },
             (Value::Attrs(attrs), _) => {
                 if component.is_empty() {
-                    return Err(error(ErrorKind::Eval, Pos::NONE, format!("empty attribute name in selection path '{path}'")));
+                    return Err(error(
+                        ErrorKind::Eval,
+                        Pos::NONE,
+                        format!("empty attribute name in selection path '{path}'"),
+                    ));
                 }
                 match attrs.get(Symbol::intern(&component)) {
                     Some(item) => value = item.clone(),
                     None => {
                         let message = format!("attribute '{component}' in selection path '{path}' not found");
-                        let suggestions = crate::show::suggestions(&component, attrs.entries().iter().map(|e| e.name.as_str()));
+                        let suggestions =
+                            crate::show::suggestions(&component, attrs.entries().iter().map(|e| e.name.as_str()));
                         return Err(error(ErrorKind::Missing, Pos::NONE, message).with_suggestions(suggestions));
                     }
                 }

@@ -107,10 +107,7 @@ impl EvalIO for StdIO {
     }
 
     fn current_time(&self) -> i64 {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0)
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
     }
 
     fn current_dir(&self) -> io::Result<String> {

@@ -11,9 +11,9 @@ pub mod error;
 mod eval;
 mod gc;
 pub mod instantiate;
-mod report;
 pub mod io;
 pub mod print;
+mod report;
 pub mod show;
 pub mod value;
 

@@ -182,7 +182,15 @@ impl Evaluator {
         self.enter_json(value, pos, out, context, 0, false)
     }
 
-    fn enter_json(&self, value: &Value, pos: Pos, out: &mut String, context: &mut Context, depth: usize, strict: bool) -> Result<()> {
+    fn enter_json(
+        &self,
+        value: &Value,
+        pos: Pos,
+        out: &mut String,
+        context: &mut Context,
+        depth: usize,
+        strict: bool,
+    ) -> Result<()> {
         self.check_stack(pos)?;
         if !strict && depth > 0 {
             if let Value::Thunk(thunk) = value {
@@ -254,12 +262,7 @@ impl Evaluator {
                 }
                 out.push(']');
             }
-            other => {
-                return Err(type_error(
-                    pos,
-                    format!("cannot convert {} to JSON", other.type_().described()),
-                ))
-            }
+            other => return Err(type_error(pos, format!("cannot convert {} to JSON", other.type_().described()))),
         }
         Ok(())
     }
@@ -292,7 +295,14 @@ impl Evaluator {
         }
     }
 
-    fn xml_value(&self, value: &Value, pos: Pos, out: &mut String, indent: usize, seen: &mut HashSet<usize>) -> Result<()> {
+    fn xml_value(
+        &self,
+        value: &Value,
+        pos: Pos,
+        out: &mut String,
+        indent: usize,
+        seen: &mut HashSet<usize>,
+    ) -> Result<()> {
         self.check_stack(pos)?;
         let pad = "  ".repeat(indent);
         if !self.xml_strict.get() && indent > 1 {
@@ -387,7 +397,14 @@ impl Evaluator {
         Ok(())
     }
 
-    fn xml_attrs(&self, attrs: &Attrs, pos: Pos, out: &mut String, indent: usize, seen: &mut HashSet<usize>) -> Result<()> {
+    fn xml_attrs(
+        &self,
+        attrs: &Attrs,
+        pos: Pos,
+        out: &mut String,
+        indent: usize,
+        seen: &mut HashSet<usize>,
+    ) -> Result<()> {
         let pad = "  ".repeat(indent);
         for entry in attrs.entries() {
             // Nix writes the XML attributes in alphabetical order:

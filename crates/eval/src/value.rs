@@ -392,7 +392,12 @@ impl Env {
     }
 
     pub fn with_scope(namespace: Value, parent: Option<Rc<Env>>) -> Rc<Env> {
-        Rc::new(Env { slots: RefCell::new(smallvec::smallvec![namespace]), parent, is_with: true, gc: GcHeader::default() })
+        Rc::new(Env {
+            slots: RefCell::new(smallvec::smallvec![namespace]),
+            parent,
+            is_with: true,
+            gc: GcHeader::default(),
+        })
     }
 
     #[inline]

@@ -25,21 +25,18 @@ fn run(source: &'static str) -> (String, usize) {
 fn cyclic_scopes_are_collected_and_live_values_survive() {
     // Every call builds a `let` whose function binding refers to the scope
     // itself (a cycle); only the last result stays reachable.
-    let (printed, _) = run(
-        "let step = n: let f = x: if x == 0 then n else f (x - 1); keep = { inherit f; }; in keep.f 3;
+    let (printed, _) =
+        run("let step = n: let f = x: if x == 0 then n else f (x - 1); keep = { inherit f; }; in keep.f 3;
              results = builtins.genList step 300000;
-         in { total = builtins.foldl' builtins.add 0 results; last = builtins.elemAt results 299999; }",
-    );
+         in { total = builtins.foldl' builtins.add 0 results; last = builtins.elemAt results 299999; }");
     assert_eq!(printed, "{ last = 299999; total = 44999850000; }");
 }
 
 #[test]
 fn values_held_from_outside_survive_a_collection() {
-    let (printed, freed) = run(
-        "let mk = n: rec { self = { inherit n; again = self; }; f = x: self.n + x; };
+    let (printed, freed) = run("let mk = n: rec { self = { inherit n; again = self; }; f = x: self.n + x; };
              kept = builtins.genList mk 1000;
-         in builtins.map (s: s.f 1) kept",
-    );
+         in builtins.map (s: s.f 1) kept");
     assert!(printed.starts_with("[ 1 2 3 "), "{printed}");
     // Once the result is forced, the recursive sets behind it are garbage
     // held only by their own cycles.

@@ -153,16 +153,7 @@ fn every_declared_option_is_listed() {
         let shown: Vec<String> = paths.iter().map(|p| p.join(".")).collect();
         assert_eq!(
             shown,
-            [
-                "_module.args",
-                "_module.check",
-                "_module.freeformType",
-                "_module.specialArgs",
-                "a.b",
-                "a.c",
-                "d",
-                "e"
-            ]
+            ["_module.args", "_module.check", "_module.freeformType", "_module.specialArgs", "a.b", "a.c", "d", "e"]
         );
     });
 }
@@ -181,7 +172,8 @@ fn with_modules(files: &[(&str, &str)], check: impl FnOnce(&Evaluator, &Value, &
     let worker = std::thread::Builder::new()
         .stack_size(256 << 20)
         .spawn(move || {
-            let options = EvalOptions { builtin_search_path: vec![modules::search_path_entry()], ..EvalOptions::default() };
+            let options =
+                EvalOptions { builtin_search_path: vec![modules::search_path_entry()], ..EvalOptions::default() };
             let ev = Evaluator::new(options, Box::new(modules::LibIO::new(StdIO)));
             let result = ev.eval_source("«string»", &source, &dir_text).and_then(|v| ev.force(&v));
             let options = result.unwrap_or_else(|e: EvalError| panic!("{}", ev.render_error(&e, true)));

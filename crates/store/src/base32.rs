@@ -37,10 +37,7 @@ pub fn encode(bytes: &[u8]) -> String {
 
 /// The value of one nix32 digit, or `None` for a character outside the alphabet.
 fn digit_value(c: u8) -> Option<u8> {
-    ALPHABET
-        .iter()
-        .position(|&a| a == c)
-        .and_then(|p| u8::try_from(p).ok())
+    ALPHABET.iter().position(|&a| a == c).and_then(|p| u8::try_from(p).ok())
 }
 
 /// Decodes Nix's base-32 into `s.len() * 5 / 8` bytes.
@@ -90,14 +87,10 @@ mod tests {
     #[test]
     fn known_sha256_of_abc() {
         let bytes = [
-            0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40, 0xde, 0x5d, 0xae,
-            0x22, 0x23, 0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61,
-            0xf2, 0x00, 0x15, 0xad,
+            0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40, 0xde, 0x5d, 0xae, 0x22, 0x23, 0xb0, 0x03,
+            0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad,
         ];
-        assert_eq!(
-            encode(&bytes),
-            "1b8m03r63zqhnjf7l5wnldhh7c134ap5vpj0850ymkq1iyzicy5s"
-        );
+        assert_eq!(encode(&bytes), "1b8m03r63zqhnjf7l5wnldhh7c134ap5vpj0850ymkq1iyzicy5s");
     }
 
     #[test]
@@ -105,9 +98,6 @@ mod tests {
         assert_eq!(decode("e0"), None);
         assert_eq!(decode("é"), None);
         // 52 chars hold 260 bits; a leading 'z' sets bits beyond 256.
-        assert_eq!(
-            decode("zb8m03r63zqhnjf7l5wnldhh7c134ap5vpj0850ymkq1iyzicy5s"),
-            None
-        );
+        assert_eq!(decode("zb8m03r63zqhnjf7l5wnldhh7c134ap5vpj0850ymkq1iyzicy5s"), None);
     }
 }

@@ -5,8 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::hash::{Hash, HashAlgo, HashError};
 use crate::path::{
-    make_fixed_output_path, make_output_path, make_text_path, FileIngestionMethod, StoreDir,
-    StorePathError,
+    make_fixed_output_path, make_output_path, make_text_path, FileIngestionMethod, StoreDir, StorePathError,
 };
 
 /// One output of a derivation, as written in the `.drv` file.
@@ -58,29 +57,19 @@ impl Derivation {
     /// hashes to the SHA-256 of its ATerm with each input derivation path
     /// replaced by the base-16 of that input's own modulo hash, which
     /// `resolve` supplies (the evaluator remembers it per `.drv` path).
-    pub fn hash_modulo(
-        &self,
-        resolve: &dyn Fn(&str) -> Option<Hash>,
-    ) -> Result<Hash, DerivationError> {
+    pub fn hash_modulo(&self, resolve: &dyn Fn(&str) -> Option<Hash>) -> Result<Hash, DerivationError> {
         if let Some(out) = self.fixed_output() {
             let text = format!("fixed:out:{}:{}:{}", out.hash_algo, out.hash, out.path);
             return Ok(Hash::compute(HashAlgo::Sha256, text.as_bytes()));
         }
         let mut inputs: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for (drv_path, outputs) in &self.input_drvs {
-            let hash = resolve(drv_path)
-                .ok_or_else(|| DerivationError::UnknownInputDerivation(drv_path.clone()))?;
+            let hash = resolve(drv_path).ok_or_else(|| DerivationError::UnknownInputDerivation(drv_path.clone()))?;
             // Two fixed-output inputs that produce the same content share a
             // key; their output sets merge, as in Nix.
-            inputs
-                .entry(hash.to_base16())
-                .or_default()
-                .extend(outputs.iter().cloned());
+            inputs.entry(hash.to_base16()).or_default().extend(outputs.iter().cloned());
         }
-        Ok(Hash::compute(
-            HashAlgo::Sha256,
-            self.aterm_with_inputs(&inputs).as_bytes(),
-        ))
+        Ok(Hash::compute(HashAlgo::Sha256, self.aterm_with_inputs(&inputs).as_bytes()))
     }
 
     fn aterm_with_inputs(&self, input_drvs: &BTreeMap<String, BTreeSet<String>>) -> String {
@@ -91,10 +80,7 @@ impl Derivation {
                 s.push(',');
             }
             s.push('(');
-            push_unquoted_list_items(
-                &mut s,
-                [name, &output.path, &output.hash_algo, &output.hash],
-            );
+            push_unquoted_list_items(&mut s, [name, &output.path, &output.hash_algo, &output.hash]);
             s.push(')');
         }
         s.push_str("],[");
@@ -200,18 +186,10 @@ impl DerivationArgs {
     /// Gathers the arguments the way Nix does without `__structuredAttrs`:
     /// `builder`, `system`, `outputHash`, `outputHashAlgo`, `outputHashMode`
     /// and `outputs` (split on whitespace) are read from `env`, which keeps them too.
-    pub fn from_env(
-        name: &str,
-        env: BTreeMap<String, String>,
-        args: Vec<String>,
-    ) -> DerivationArgs {
+    pub fn from_env(name: &str, env: BTreeMap<String, String>, args: Vec<String>) -> DerivationArgs {
         let get = |key: &str| env.get(key).cloned();
         let outputs = match env.get("outputs") {
-            Some(list) => list
-                .split([' ', '\t', '\n', '\r'])
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect(),
+            Some(list) => list.split([' ', '\t', '\n', '\r']).filter(|s| !s.is_empty()).map(str::to_owned).collect(),
             None => vec!["out".to_owned()],
         };
         DerivationArgs {
@@ -312,55 +290,29 @@ pub fn derivation_strict(
         drv.env.insert("out".to_owned(), path.clone());
         drv.outputs.insert(
             "out".to_owned(),
-            DerivationOutput {
-                path,
-                hash_algo: format!("{}{}", method.prefix(), hash.algo()),
-                hash: hash.to_base16(),
-            },
+            DerivationOutput { path, hash_algo: format!("{}{}", method.prefix(), hash.algo()), hash: hash.to_base16() },
         );
     } else {
         // Hash the derivation with empty output paths, so that the set of
         // output names, but not their paths, goes into the hash.
         for output in &outputs {
             drv.env.insert(output.clone(), String::new());
-            drv.outputs
-                .insert(output.clone(), DerivationOutput::default());
+            drv.outputs.insert(output.clone(), DerivationOutput::default());
         }
         let masked_hash = drv.hash_modulo(resolve)?;
         for output in &outputs {
             let path = make_output_path(store_dir, output, &masked_hash, &args.name)?;
             drv.env.insert(output.clone(), path.clone());
-            drv.outputs.insert(
-                output.clone(),
-                DerivationOutput {
-                    path,
-                    ..DerivationOutput::default()
-                },
-            );
+            drv.outputs.insert(output.clone(), DerivationOutput { path, ..DerivationOutput::default() });
         }
     }
 
     let mut references = drv.input_srcs.clone();
     references.extend(drv.input_drvs.keys().cloned());
-    let drv_path = make_text_path(
-        store_dir,
-        &format!("{}.drv", args.name),
-        drv.to_aterm().as_bytes(),
-        &references,
-    )?;
+    let drv_path = make_text_path(store_dir, &format!("{}.drv", args.name), drv.to_aterm().as_bytes(), &references)?;
     let hash_modulo = drv.hash_modulo(resolve)?;
-    let output_paths = drv
-        .outputs
-        .iter()
-        .map(|(name, out)| (name.clone(), out.path.clone()))
-        .collect();
-    Ok(DerivationResult {
-        derivation: drv,
-        drv_path,
-        output_paths,
-        hash_modulo,
-        warnings,
-    })
+    let output_paths = drv.outputs.iter().map(|(name, out)| (name.clone(), out.path.clone())).collect();
+    Ok(DerivationResult { derivation: drv, drv_path, output_paths, hash_modulo, warnings })
 }
 
 /// Why a derivation could not be made. Messages match Nix 2.8's.
@@ -410,33 +362,18 @@ mod tests {
             input_drvs: &[(&str, &[&str])],
             input_srcs: &[&str],
         ) -> Result<DerivationResult, String> {
-            let env: BTreeMap<String, String> = attrs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect();
+            let env: BTreeMap<String, String> = attrs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
             let name = env.get("name").cloned().unwrap_or_default();
-            let mut drv_args = DerivationArgs::from_env(
-                &name,
-                env,
-                args.iter().map(|a| (*a).to_owned()).collect(),
-            );
+            let mut drv_args = DerivationArgs::from_env(&name, env, args.iter().map(|a| (*a).to_owned()).collect());
             drv_args.input_drvs = input_drvs
                 .iter()
-                .map(|(path, outs)| {
-                    (
-                        (*path).to_owned(),
-                        outs.iter().map(|o| (*o).to_owned()).collect(),
-                    )
-                })
+                .map(|(path, outs)| ((*path).to_owned(), outs.iter().map(|o| (*o).to_owned()).collect()))
                 .collect();
             drv_args.input_srcs = input_srcs.iter().map(|p| (*p).to_owned()).collect();
             let hashes = &self.hashes;
             let resolve = |path: &str| hashes.borrow().get(path).cloned();
-            let result = derivation_strict(&StoreDir::default(), &drv_args, &resolve)
-                .map_err(|e| e.to_string())?;
-            self.hashes
-                .borrow_mut()
-                .insert(result.drv_path.clone(), result.hash_modulo.clone());
+            let result = derivation_strict(&StoreDir::default(), &drv_args, &resolve).map_err(|e| e.to_string())?;
+            self.hashes.borrow_mut().insert(result.drv_path.clone(), result.hash_modulo.clone());
             Ok(result)
         }
     }
@@ -445,30 +382,17 @@ mod tests {
     fn check(result: &Result<DerivationResult, String>, drv_path: &str, out_path: &str) {
         let result = result.as_ref().expect("derivation should succeed");
         assert_eq!(result.drv_path, drv_path);
-        assert_eq!(
-            result.output_paths.get("out").map(String::as_str),
-            Some(out_path)
-        );
-        assert_eq!(
-            result.derivation.env.get("out").map(String::as_str),
-            Some(out_path)
-        );
+        assert_eq!(result.output_paths.get("out").map(String::as_str), Some(out_path));
+        assert_eq!(result.derivation.env.get("out").map(String::as_str), Some(out_path));
     }
 
     fn aterm(result: &Result<DerivationResult, String>) -> String {
-        result
-            .as_ref()
-            .map(|r| r.derivation.to_aterm())
-            .unwrap_or_default()
+        result.as_ref().map(|r| r.derivation.to_aterm()).unwrap_or_default()
     }
 
     const MIN: &[(&str, &str)] = &[("name", "x"), ("builder", "/bin/sh"), ("system", "x")];
-    const MULTI: &[(&str, &str)] = &[
-        ("name", "multi"),
-        ("builder", "/bin/sh"),
-        ("system", "x86_64-linux"),
-        ("outputs", "out dev lib"),
-    ];
+    const MULTI: &[(&str, &str)] =
+        &[("name", "multi"), ("builder", "/bin/sh"), ("system", "x86_64-linux"), ("outputs", "out dev lib")];
 
     // Reference values below come from Nix 2.8 (`nix-instantiate`, and the
     // `.drv` files it wrote).
@@ -497,18 +421,9 @@ mod tests {
             "/nix/store/v27a425rg4n7prwzpyyw0y1fw2ssc46f-multi.drv",
             "/nix/store/h49lgbknv1fggzyb77p6d3ag1frnz354-multi",
         );
-        let paths = result
-            .as_ref()
-            .map(|r| r.output_paths.clone())
-            .unwrap_or_default();
-        assert_eq!(
-            paths["dev"],
-            "/nix/store/cnr8n8g7k3l7913d10wbs7mk11byk3qm-multi-dev"
-        );
-        assert_eq!(
-            paths["lib"],
-            "/nix/store/vscn60gjvw2l9cclny9zr26kvxb7gl5d-multi-lib"
-        );
+        let paths = result.as_ref().map(|r| r.output_paths.clone()).unwrap_or_default();
+        assert_eq!(paths["dev"], "/nix/store/cnr8n8g7k3l7913d10wbs7mk11byk3qm-multi-dev");
+        assert_eq!(paths["lib"], "/nix/store/vscn60gjvw2l9cclny9zr26kvxb7gl5d-multi-lib");
         assert_eq!(
             aterm(&result),
             r#"Derive([("dev","/nix/store/cnr8n8g7k3l7913d10wbs7mk11byk3qm-multi-dev","",""),("lib","/nix/store/vscn60gjvw2l9cclny9zr26kvxb7gl5d-multi-lib","",""),("out","/nix/store/h49lgbknv1fggzyb77p6d3ag1frnz354-multi","","")],[],[],"x86_64-linux","/bin/sh",[],[("builder","/bin/sh"),("dev","/nix/store/cnr8n8g7k3l7913d10wbs7mk11byk3qm-multi-dev"),("lib","/nix/store/vscn60gjvw2l9cclny9zr26kvxb7gl5d-multi-lib"),("name","multi"),("out","/nix/store/h49lgbknv1fggzyb77p6d3ag1frnz354-multi"),("outputs","out dev lib"),("system","x86_64-linux")])"#
@@ -553,23 +468,14 @@ mod tests {
                 ("builder", "/bin/sh"),
                 ("system", "x86_64-linux"),
                 ("min", "/nix/store/wrjy0zpx12zvynnga8wrzngbbg6yq3vr-x"),
-                (
-                    "ml",
-                    "/nix/store/cnr8n8g7k3l7913d10wbs7mk11byk3qm-multi-dev",
-                ),
+                ("ml", "/nix/store/cnr8n8g7k3l7913d10wbs7mk11byk3qm-multi-dev"),
                 ("mo", "/nix/store/h49lgbknv1fggzyb77p6d3ag1frnz354-multi"),
                 ("src", "/nix/store/7fkyl4dcd4wp3va6qyfxz7c7gac4dwp4-src.txt"),
             ],
             &[],
             &[
-                (
-                    "/nix/store/safnr1ywsblyl5qfbca0178m104hzxaw-x.drv",
-                    &["out"],
-                ),
-                (
-                    "/nix/store/v27a425rg4n7prwzpyyw0y1fw2ssc46f-multi.drv",
-                    &["out", "dev"],
-                ),
+                ("/nix/store/safnr1ywsblyl5qfbca0178m104hzxaw-x.drv", &["out"]),
+                ("/nix/store/v27a425rg4n7prwzpyyw0y1fw2ssc46f-multi.drv", &["out", "dev"]),
             ],
             &["/nix/store/7fkyl4dcd4wp3va6qyfxz7c7gac4dwp4-src.txt"],
         );
@@ -589,12 +495,7 @@ mod tests {
         );
     }
 
-    fn fixed(
-        name: &str,
-        algo: Option<&str>,
-        mode: Option<&str>,
-        hash: &str,
-    ) -> Vec<(String, String)> {
+    fn fixed(name: &str, algo: Option<&str>, mode: Option<&str>, hash: &str) -> Vec<(String, String)> {
         let mut attrs = vec![
             ("name".to_owned(), name.to_owned()),
             ("builder".to_owned(), "/bin/sh".to_owned()),
@@ -611,10 +512,7 @@ mod tests {
     }
 
     fn run(eval: &Evaluator, attrs: &[(String, String)]) -> Result<DerivationResult, String> {
-        let borrowed: Vec<(&str, &str)> = attrs
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
+        let borrowed: Vec<(&str, &str)> = attrs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         eval.derivation(&borrowed, &[], &[], &[])
     }
 
@@ -631,7 +529,12 @@ mod tests {
                 "/nix/store/jks6kzhpwiw31gb5c41b6rfd57x9hyam-fflat",
             ),
             (
-                fixed("frec", Some("sha256"), Some("recursive"), "1b8m03r63zqhnjf7l5wnldhh7c134ap5vpj0850ymkq1iyzicy5s"),
+                fixed(
+                    "frec",
+                    Some("sha256"),
+                    Some("recursive"),
+                    "1b8m03r63zqhnjf7l5wnldhh7c134ap5vpj0850ymkq1iyzicy5s",
+                ),
                 "/nix/store/vh8p7xlgwrqc9jllpwfji68md7gakb20-frec.drv",
                 "/nix/store/w86yxz80yin7g17z1kx3xamh3vim0b23-frec",
             ),
@@ -680,14 +583,8 @@ mod tests {
             ],
             &[],
             &[
-                (
-                    "/nix/store/jbyiwvb0iqwxsfs0fq0hvpznn1d4j8mm-fflat.drv",
-                    &["out"],
-                ),
-                (
-                    "/nix/store/vh8p7xlgwrqc9jllpwfji68md7gakb20-frec.drv",
-                    &["out"],
-                ),
+                ("/nix/store/jbyiwvb0iqwxsfs0fq0hvpznn1d4j8mm-fflat.drv", &["out"]),
+                ("/nix/store/vh8p7xlgwrqc9jllpwfji68md7gakb20-frec.drv", &["out"]),
             ],
             &[],
         );
@@ -701,13 +598,8 @@ mod tests {
     #[test]
     fn empty_output_hash_is_zero_with_a_warning() {
         let eval = Evaluator::default();
-        let attrs = [
-            ("name", "f"),
-            ("builder", "b"),
-            ("system", "s"),
-            ("outputHashAlgo", "sha256"),
-            ("outputHash", ""),
-        ];
+        let attrs =
+            [("name", "f"), ("builder", "b"), ("system", "s"), ("outputHashAlgo", "sha256"), ("outputHash", "")];
         let result = eval.derivation(&attrs, &[], &[], &[]);
         check(
             &result,
@@ -716,18 +608,14 @@ mod tests {
         );
         assert_eq!(
             result.map(|r| r.warnings),
-            Ok(vec![
-                "found empty hash, assuming 'sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='"
-                    .to_owned()
-            ])
+            Ok(vec!["found empty hash, assuming 'sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='".to_owned()])
         );
     }
 
     #[test]
     fn errors_match_nix() {
         let eval = Evaluator::default();
-        let err =
-            |attrs: &[(&str, &str)]| eval.derivation(attrs, &[], &[], &[]).map(|r| r.drv_path);
+        let err = |attrs: &[(&str, &str)]| eval.derivation(attrs, &[], &[], &[]).map(|r| r.drv_path);
         let base = |extra: &[(&'static str, &'static str)]| {
             let mut attrs = vec![("name", "f"), ("builder", "b"), ("system", "s")];
             attrs.extend_from_slice(extra);
@@ -735,10 +623,7 @@ mod tests {
         };
         assert_eq!(
             err(&[("name", "a b"), ("builder", "x"), ("system", "x")]),
-            Err(
-                "store path 'zh4vss5mcqvrdlpbvabscmaj6bns12gk-a b' contains illegal character ' '"
-                    .into()
-            )
+            Err("store path 'zh4vss5mcqvrdlpbvabscmaj6bns12gk-a b' contains illegal character ' '".into())
         );
         assert_eq!(
             err(&[("name", ""), ("builder", "x"), ("system", "x")]),
@@ -748,86 +633,47 @@ mod tests {
             err(&[("name", "a.drv"), ("builder", "x"), ("system", "x")]),
             Err("derivation names are not allowed to end in '.drv'".into())
         );
-        assert_eq!(
-            err(&[("name", "f"), ("system", "s")]),
-            Err("required attribute 'builder' missing".into())
-        );
-        assert_eq!(
-            err(&[("name", "f"), ("builder", "b")]),
-            Err("required attribute 'system' missing".into())
-        );
+        assert_eq!(err(&[("name", "f"), ("system", "s")]), Err("required attribute 'builder' missing".into()));
+        assert_eq!(err(&[("name", "f"), ("builder", "b")]), Err("required attribute 'system' missing".into()));
         assert_eq!(
             err(&base(&[("outputHash", "abc"), ("outputHashMode", "bad")])),
             Err("invalid value 'bad' for 'outputHashMode' attribute".into())
         );
         assert_eq!(
-            err(&base(&[
-                ("outputHash", SHA256_ABC),
-                ("outputHashAlgo", "sha256"),
-                ("outputs", "out dev")
-            ])),
+            err(&base(&[("outputHash", SHA256_ABC), ("outputHashAlgo", "sha256"), ("outputs", "out dev")])),
             Err("multiple outputs are not supported in fixed-output derivations".into())
         );
         assert_eq!(
-            err(&base(&[
-                ("outputHash", SHA256_ABC),
-                ("outputHashAlgo", "sha256"),
-                ("outputs", "dev")
-            ])),
+            err(&base(&[("outputHash", SHA256_ABC), ("outputHashAlgo", "sha256"), ("outputs", "dev")])),
             Err("multiple outputs are not supported in fixed-output derivations".into())
         );
         assert_eq!(
-            err(&base(&[
-                ("outputHash", "xyz"),
-                ("outputHashAlgo", "sha256")
-            ])),
+            err(&base(&[("outputHash", "xyz"), ("outputHashAlgo", "sha256")])),
             Err("hash 'xyz' has wrong length for hash type 'sha256'".into())
         );
         assert_eq!(
             err(&base(&[("outputHash", "abc"), ("outputHashAlgo", "foo")])),
-            Err(
-                "hash 'abc' does not include a type, nor is the type otherwise known from context"
-                    .into()
-            )
+            Err("hash 'abc' does not include a type, nor is the type otherwise known from context".into())
         );
         assert_eq!(
             err(&base(&[("outputHash", ""), ("outputHashAlgo", "")])),
             Err("empty hash requires explicit hash type".into())
         );
-        assert_eq!(
-            err(&base(&[("outputs", "out out")])),
-            Err("duplicate derivation output 'out'".into())
-        );
-        assert_eq!(
-            err(&base(&[("outputs", "out drv")])),
-            Err("invalid derivation output name 'drv'".into())
-        );
-        assert_eq!(
-            err(&base(&[("outputs", " ")])),
-            Err("derivation cannot have an empty set of outputs".into())
-        );
+        assert_eq!(err(&base(&[("outputs", "out out")])), Err("duplicate derivation output 'out'".into()));
+        assert_eq!(err(&base(&[("outputs", "out drv")])), Err("invalid derivation output name 'drv'".into()));
+        assert_eq!(err(&base(&[("outputs", " ")])), Err("derivation cannot have an empty set of outputs".into()));
         // An unknown algorithm with an SRI hash is fine: the hash names its own.
         assert_eq!(
             err(&base(&[
-                (
-                    "outputHash",
-                    "sha256-ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0="
-                ),
+                ("outputHash", "sha256-ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0="),
                 ("outputHashAlgo", "foo")
             ]))
             .map(|_| ()),
             Ok(())
         );
         // An input derivation the resolver does not know is reported, not a panic.
-        let missing = eval.derivation(
-            MIN,
-            &[],
-            &[(
-                "/nix/store/ffffffffffffffffffffffffffffffff-y.drv",
-                &["out"],
-            )],
-            &[],
-        );
+        let missing =
+            eval.derivation(MIN, &[], &[("/nix/store/ffffffffffffffffffffffffffffffff-y.drv", &["out"])], &[]);
         assert!(missing.is_err());
     }
 }

@@ -26,12 +26,7 @@ pub enum HashAlgo {
 
 impl HashAlgo {
     /// All algorithms, in Nix's order.
-    pub const ALL: [HashAlgo; 4] = [
-        HashAlgo::Md5,
-        HashAlgo::Sha1,
-        HashAlgo::Sha256,
-        HashAlgo::Sha512,
-    ];
+    pub const ALL: [HashAlgo; 4] = [HashAlgo::Md5, HashAlgo::Sha1, HashAlgo::Sha256, HashAlgo::Sha512];
 
     /// Parses `"md5"`, `"sha1"`, `"sha256"` or `"sha512"` (case-sensitive, like Nix).
     pub fn parse(name: &str) -> Result<HashAlgo, HashError> {
@@ -143,23 +138,14 @@ impl Hash {
     /// Wraps an existing digest; fails if its length does not fit `algo`.
     pub fn from_bytes(algo: HashAlgo, bytes: &[u8]) -> Result<Hash, HashError> {
         if bytes.len() != algo.size() {
-            return Err(HashError::WrongLength {
-                hash: base16_encode(bytes),
-                algo,
-            });
+            return Err(HashError::WrongLength { hash: base16_encode(bytes), algo });
         }
-        Ok(Hash {
-            algo,
-            bytes: bytes.to_vec(),
-        })
+        Ok(Hash { algo, bytes: bytes.to_vec() })
     }
 
     /// The all-zero hash of `algo`, which Nix assumes for an empty `outputHash`.
     pub fn zero(algo: HashAlgo) -> Hash {
-        Hash {
-            algo,
-            bytes: vec![0; algo.size()],
-        }
+        Hash { algo, bytes: vec![0; algo.size()] }
     }
 
     /// The algorithm.
@@ -181,10 +167,7 @@ impl Hash {
         let algo = match (prefix_algo, algo) {
             (None, None) => return Err(HashError::NoType(rest.to_owned())),
             (Some(found), Some(wanted)) if found != wanted => {
-                return Err(HashError::WrongType {
-                    hash: s.to_owned(),
-                    expected: wanted,
-                })
+                return Err(HashError::WrongType { hash: s.to_owned(), expected: wanted })
             }
             (Some(found), _) => found,
             (None, Some(wanted)) => wanted,
@@ -237,10 +220,7 @@ impl Hash {
             }
             decoded
         } else {
-            return Err(HashError::WrongLength {
-                hash: rest.to_owned(),
-                algo,
-            });
+            return Err(HashError::WrongLength { hash: rest.to_owned(), algo });
         };
         Ok(Hash { algo, bytes })
     }
@@ -285,11 +265,7 @@ impl Hash {
 /// `builtins.convertHash { hash; hashAlgo ? null; toHashFormat; }`: parses
 /// `hash` as [`Hash::parse`] does and prints it in `to_format` without an
 /// algorithm prefix (except for SRI, which always has one).
-pub fn convert_hash(
-    hash: &str,
-    hash_algo: Option<&str>,
-    to_format: &str,
-) -> Result<String, HashError> {
+pub fn convert_hash(hash: &str, hash_algo: Option<&str>, to_format: &str) -> Result<String, HashError> {
     let algo = hash_algo.map(HashAlgo::parse).transpose()?;
     let format = HashFormat::parse(to_format)?;
     Ok(Hash::parse(hash, algo)?.to_format(format, false))
@@ -411,8 +387,7 @@ fn split_prefix(s: &str) -> Result<(Option<HashAlgo>, &str, bool), HashError> {
 }
 
 const BASE16_DIGITS: &[u8; 16] = b"0123456789abcdef";
-const BASE64_DIGITS: &[u8; 64] =
-    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const BASE64_DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 fn base16_encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() * 2);
@@ -437,10 +412,7 @@ fn base16_decode(s: &str) -> Option<Vec<u8>> {
     if !input.len().is_multiple_of(2) {
         return None;
     }
-    input
-        .chunks(2)
-        .map(|pair| Some(digit(pair[0])? << 4 | digit(pair[1])?))
-        .collect()
+    input.chunks(2).map(|pair| Some(digit(pair[0])? << 4 | digit(pair[1])?)).collect()
 }
 
 /// Standard padded base-64.
@@ -457,9 +429,7 @@ pub fn base64_encode(bytes: &[u8]) -> String {
         }
     }
     if bits > 0 {
-        out.push(char::from(
-            BASE64_DIGITS[((data << (6 - bits)) & 0x3f) as usize],
-        ));
+        out.push(char::from(BASE64_DIGITS[((data << (6 - bits)) & 0x3f) as usize]));
     }
     while !out.len().is_multiple_of(4) {
         out.push('=');
@@ -480,10 +450,7 @@ pub fn base64_decode(s: &str) -> Result<Vec<u8>, HashError> {
         if c == b'\n' {
             continue;
         }
-        let digit = BASE64_DIGITS
-            .iter()
-            .position(|&d| d == c)
-            .ok_or(HashError::InvalidBase64Char(c))?;
+        let digit = BASE64_DIGITS.iter().position(|&d| d == c).ok_or(HashError::InvalidBase64Char(c))?;
         data = (data << 6 | digit as u32) & 0xffff;
         bits += 6;
         if bits >= 8 {
@@ -518,11 +485,7 @@ mod tests {
             ),
         ];
         for (algo, input, expected) in cases {
-            assert_eq!(
-                Hash::compute(algo, input.as_bytes()).to_base16(),
-                expected,
-                "{algo} {input:?}"
-            );
+            assert_eq!(Hash::compute(algo, input.as_bytes()).to_base16(), expected, "{algo} {input:?}");
         }
     }
 
@@ -550,17 +513,11 @@ mod tests {
             assert_eq!(hash.to_sri(), format!("{algo}-{base64}"));
             for text in [hash.to_base16(), nix32.to_owned(), base64.to_owned()] {
                 assert_eq!(Hash::parse(&text, Some(algo)).as_ref(), Ok(&hash), "{text}");
-                assert_eq!(
-                    Hash::parse(&format!("{algo}:{text}"), None).as_ref(),
-                    Ok(&hash)
-                );
+                assert_eq!(Hash::parse(&format!("{algo}:{text}"), None).as_ref(), Ok(&hash));
             }
             assert_eq!(Hash::parse(&hash.to_sri(), None).as_ref(), Ok(&hash));
             assert_eq!(Hash::parse_sri(&hash.to_sri()).as_ref(), Ok(&hash));
-            assert_eq!(
-                Hash::parse(&hash.to_base16().to_uppercase(), Some(algo)).as_ref(),
-                Ok(&hash)
-            );
+            assert_eq!(Hash::parse(&hash.to_base16().to_uppercase(), Some(algo)).as_ref(), Ok(&hash));
         }
     }
 
@@ -617,10 +574,7 @@ mod tests {
         for (input, algo, expected) in cases {
             assert_eq!(parse_err(input, algo), expected, "{input:?}");
         }
-        assert_eq!(
-            HashAlgo::parse("foo").map_err(|e| e.to_string()),
-            Err("unknown hash algorithm 'foo'".to_owned())
-        );
+        assert_eq!(HashAlgo::parse("foo").map_err(|e| e.to_string()), Err("unknown hash algorithm 'foo'".to_owned()));
         assert_eq!(
             Hash::empty_hash_warning(HashAlgo::Sha256),
             "found empty hash, assuming 'sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='"
@@ -629,17 +583,9 @@ mod tests {
 
     #[test]
     fn parse_never_panics_on_odd_input() {
-        for s in [
-            "",
-            "-",
-            ":",
-            "sha256-",
-            "sha256:",
-            "é",
-            "sha256:éééééééééééééééééééééééééééééééééé",
-            "md5-====",
-            "\u{0}",
-        ] {
+        for s in
+            ["", "-", ":", "sha256-", "sha256:", "é", "sha256:éééééééééééééééééééééééééééééééééé", "md5-====", "\u{0}"]
+        {
             for algo in [None, Some(HashAlgo::Md5), Some(HashAlgo::Sha256)] {
                 let _ = Hash::parse(s, algo);
             }
@@ -661,20 +607,14 @@ mod tests {
             convert_hash(SHA256_ABC, Some("sha256"), "base32").as_deref(),
             Ok("1b8m03r63zqhnjf7l5wnldhh7c134ap5vpj0850ymkq1iyzicy5s")
         );
-        assert_eq!(
-            convert_hash(SHA256_ABC, Some("sha256"), "sri").as_deref(),
-            Ok(sri)
-        );
+        assert_eq!(convert_hash(SHA256_ABC, Some("sha256"), "sri").as_deref(), Ok(sri));
         assert_eq!(
             convert_hash(SHA256_ABC, Some("sha256"), "base64").as_deref(),
             Ok("ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=")
         );
         assert_eq!(
             convert_hash(SHA256_ABC, Some("sha256"), "hex").map_err(|e| e.to_string()),
-            Err(
-                "unknown hash format 'hex', expect 'base16', 'base32', 'base64', or 'sri'"
-                    .to_owned()
-            )
+            Err("unknown hash format 'hex', expect 'base16', 'base32', 'base64', or 'sri'".to_owned())
         );
         assert!(convert_hash(SHA256_ABC, Some("sha1"), "sri").is_err());
     }

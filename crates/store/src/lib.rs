@@ -21,13 +21,12 @@ pub mod nar;
 pub mod path;
 
 pub use derivation::{
-    derivation_strict, Derivation, DerivationArgs, DerivationError, DerivationOutput,
-    DerivationResult,
+    derivation_strict, Derivation, DerivationArgs, DerivationError, DerivationOutput, DerivationResult,
 };
 pub use hash::{compress_hash, convert_hash, Hash, HashAlgo, HashError, HashFormat, Hasher};
 pub use nar::{keep_all, nar_hash, nar_serialize, FileType, NarError, NarFs, StdFs};
 pub use path::{
     hash_placeholder, make_fixed_output_path, make_output_path, make_store_path, make_text_path,
-    make_text_path_from_hash, output_path_name, store_path_for_local_path,
-    validate_store_path_name, FileIngestionMethod, NameError, StoreDir, StorePathError,
+    make_text_path_from_hash, output_path_name, store_path_for_local_path, validate_store_path_name,
+    FileIngestionMethod, NameError, StoreDir, StorePathError,
 };

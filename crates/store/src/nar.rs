@@ -81,9 +81,7 @@ impl NarFs for StdFs {
     }
 
     fn read_dir(&self, path: &Path) -> io::Result<Vec<Vec<u8>>> {
-        std::fs::read_dir(path)?
-            .map(|entry| Ok(os_bytes(&entry?.file_name())))
-            .collect()
+        std::fs::read_dir(path)?.map(|entry| Ok(os_bytes(&entry?.file_name()))).collect()
     }
 
     fn read_link(&self, path: &Path) -> io::Result<Vec<u8>> {
@@ -176,10 +174,7 @@ pub fn keep_all(_path: &Path, _file_type: FileType) -> Result<bool, NarError> {
 }
 
 fn read<T>(path: &Path, result: io::Result<T>) -> Result<T, NarError> {
-    result.map_err(|source| NarError::Read {
-        path: path.to_owned(),
-        source,
-    })
+    result.map_err(|source| NarError::Read { path: path.to_owned(), source })
 }
 
 fn dump<E: From<NarError>>(
@@ -209,17 +204,8 @@ fn dump<E: From<NarError>>(
             let mut names = read(path, fs.read_dir(path))?;
             names.sort();
             for name in names {
-                if name.is_empty()
-                    || name == b"."
-                    || name == b".."
-                    || name.contains(&b'/')
-                    || name.contains(&0)
-                {
-                    return Err(NarError::InvalidEntryName {
-                        dir: path.to_owned(),
-                        name,
-                    }
-                    .into());
+                if name.is_empty() || name == b"." || name == b".." || name.contains(&b'/') || name.contains(&0) {
+                    return Err(NarError::InvalidEntryName { dir: path.to_owned(), name }.into());
                 }
                 let child = join_name(path, &name);
                 let child_type = read(&child, fs.file_type(&child))?;
@@ -311,20 +297,14 @@ mod tests {
         };
         add("/src", MemNode::Dir);
         add("/src/a.txt", MemNode::File(b"hello\n".to_vec(), false));
-        add(
-            "/src/run.sh",
-            MemNode::File(b"#!/bin/sh\necho hi\n".to_vec(), true),
-        );
+        add("/src/run.sh", MemNode::File(b"#!/bin/sh\necho hi\n".to_vec(), true));
         add("/src/B", MemNode::Link(b"dangling".to_vec()));
         add("/src/emptydir", MemNode::Dir);
         add("/src/sub", MemNode::Dir);
         add("/src/sub/empty", MemNode::File(Vec::new(), false));
         add("/src/sub/link", MemNode::Link(b"../a.txt".to_vec()));
         add("/src/sub/deeper", MemNode::Dir);
-        add(
-            "/src/sub/deeper/thirteen",
-            MemNode::File(b"x".repeat(13), false),
-        );
+        add("/src/sub/deeper/thirteen", MemNode::File(b"x".repeat(13), false));
         fs
     }
 
@@ -338,22 +318,10 @@ mod tests {
     #[test]
     fn nar_hashes_match_nix() {
         let fs = reference_tree();
-        assert_eq!(
-            hash_of(&fs, "/src"),
-            "e6f0e766765f91e174987e4c06b472229d22acbafbbff0753b0bfd470aa79f1b"
-        );
-        assert_eq!(
-            hash_of(&fs, "/src/a.txt"),
-            "1c37d01af40be2e80691de3cc3df44377a699afbb17c68f080964b2fd071fc13"
-        );
-        assert_eq!(
-            hash_of(&fs, "/src/run.sh"),
-            "5e0accf02cedede5e4119ffa15e79e79a5fb1fb9bc43c3d434f33227a14477a0"
-        );
-        assert_eq!(
-            hash_of(&fs, "/src/sub/link"),
-            "7732511ba93582498ac8d60dec4427f69dfdac06493186c742f7cb4593c8fa23"
-        );
+        assert_eq!(hash_of(&fs, "/src"), "e6f0e766765f91e174987e4c06b472229d22acbafbbff0753b0bfd470aa79f1b");
+        assert_eq!(hash_of(&fs, "/src/a.txt"), "1c37d01af40be2e80691de3cc3df44377a699afbb17c68f080964b2fd071fc13");
+        assert_eq!(hash_of(&fs, "/src/run.sh"), "5e0accf02cedede5e4119ffa15e79e79a5fb1fb9bc43c3d434f33227a14477a0");
+        assert_eq!(hash_of(&fs, "/src/sub/link"), "7732511ba93582498ac8d60dec4427f69dfdac06493186c742f7cb4593c8fa23");
     }
 
     #[test]
@@ -363,13 +331,8 @@ mod tests {
         let mut filter = |p: &Path, t: FileType| -> Result<bool, NarError> {
             Ok(t != FileType::Symlink && p.file_name().is_some_and(|n| n != "deeper"))
         };
-        let hash = nar_hash(&fs, Path::new("/src"), &mut filter)
-            .map(|h| h.to_base16())
-            .map_err(|e| e.to_string());
-        assert_eq!(
-            hash.as_deref(),
-            Ok("abf7157e09c834951b80f5f48e4861d4976a785e14994a5ce3be6aa1a5c494dd")
-        );
+        let hash = nar_hash(&fs, Path::new("/src"), &mut filter).map(|h| h.to_base16()).map_err(|e| e.to_string());
+        assert_eq!(hash.as_deref(), Ok("abf7157e09c834951b80f5f48e4861d4976a785e14994a5ce3be6aa1a5c494dd"));
     }
 
     #[test]
@@ -385,17 +348,10 @@ mod tests {
             }
         }
         let fs = reference_tree();
-        let mut filter =
-            |_: &Path, _: FileType| -> Result<bool, EvalError> { Err(EvalError::Thrown) };
-        assert_eq!(
-            nar_hash(&fs, Path::new("/src"), &mut filter),
-            Err(EvalError::Thrown)
-        );
+        let mut filter = |_: &Path, _: FileType| -> Result<bool, EvalError> { Err(EvalError::Thrown) };
+        assert_eq!(nar_hash(&fs, Path::new("/src"), &mut filter), Err(EvalError::Thrown));
         let mut keep = |_: &Path, _: FileType| -> Result<bool, EvalError> { Ok(true) };
-        assert!(matches!(
-            nar_hash(&fs, Path::new("/missing"), &mut keep),
-            Err(EvalError::Nar(_))
-        ));
+        assert!(matches!(nar_hash(&fs, Path::new("/missing"), &mut keep), Err(EvalError::Nar(_))));
     }
 
     #[test]
@@ -405,15 +361,7 @@ mod tests {
         let result = nar_serialize(&fs, Path::new("/src/a.txt"), &mut keep_all, &mut out);
         assert!(result.is_ok());
         let mut expected = Vec::new();
-        for s in [
-            &b"nix-archive-1"[..],
-            b"(",
-            b"type",
-            b"regular",
-            b"contents",
-            b"hello\n",
-            b")",
-        ] {
+        for s in [&b"nix-archive-1"[..], b"(", b"type", b"regular", b"contents", b"hello\n", b")"] {
             expected.extend_from_slice(&(s.len() as u64).to_le_bytes());
             expected.extend_from_slice(s);
             expected.resize(expected.len().next_multiple_of(8), 0);
@@ -436,15 +384,9 @@ mod tests {
             std::fs::write(src.join("run.sh"), "#!/bin/sh\necho hi\n")?;
             std::fs::set_permissions(src.join("run.sh"), std::fs::Permissions::from_mode(0o755))?;
             std::fs::write(src.join("sub/empty"), "")?;
-            std::fs::set_permissions(
-                src.join("sub/empty"),
-                std::fs::Permissions::from_mode(0o644),
-            )?;
+            std::fs::set_permissions(src.join("sub/empty"), std::fs::Permissions::from_mode(0o644))?;
             std::fs::write(src.join("sub/deeper/thirteen"), "x".repeat(13))?;
-            std::fs::set_permissions(
-                src.join("sub/deeper/thirteen"),
-                std::fs::Permissions::from_mode(0o644),
-            )?;
+            std::fs::set_permissions(src.join("sub/deeper/thirteen"), std::fs::Permissions::from_mode(0o644))?;
             symlink("../a.txt", src.join("sub/link"))?;
             symlink("dangling", src.join("B"))?;
             Ok(())
@@ -453,9 +395,6 @@ mod tests {
         let hash = hash_of(&StdFs, &src.to_string_lossy());
         let _ = std::fs::remove_dir_all(&root);
         assert!(built.is_ok(), "{built:?}");
-        assert_eq!(
-            hash,
-            "e6f0e766765f91e174987e4c06b472229d22acbafbbff0753b0bfd470aa79f1b"
-        );
+        assert_eq!(hash, "e6f0e766765f91e174987e4c06b472229d22acbafbbff0753b0bfd470aa79f1b");
     }
 }

@@ -33,10 +33,7 @@ impl StoreDir {
 
     /// Splits `path` into the hash part and name of a store path directly
     /// inside this directory (Nix's `parseStorePath`, without canonicalisation).
-    pub fn parse_store_path<'p>(
-        &self,
-        path: &'p str,
-    ) -> Result<(&'p str, &'p str), StorePathError> {
+    pub fn parse_store_path<'p>(&self, path: &'p str) -> Result<(&'p str, &'p str), StorePathError> {
         let base = path
             .strip_prefix(self.0.as_str())
             .and_then(|rest| rest.strip_prefix('/'))
@@ -46,21 +43,12 @@ impl StoreDir {
             return Err(StorePathError::TooShort(base.to_owned()));
         }
         let (hash_part, rest) = base.split_at(HASH_PART_LEN);
-        if let Some(bad) = hash_part
-            .chars()
-            .find(|c| !base32::ALPHABET.contains(&(*c as u8)) || !c.is_ascii())
-        {
-            return Err(StorePathError::IllegalHashChar {
-                path: base.to_owned(),
-                found: bad,
-            });
+        if let Some(bad) = hash_part.chars().find(|c| !base32::ALPHABET.contains(&(*c as u8)) || !c.is_ascii()) {
+            return Err(StorePathError::IllegalHashChar { path: base.to_owned(), found: bad });
         }
         // Nix skips the separator without checking it.
         let name = rest.get(1..).unwrap_or("");
-        validate_store_path_name(name).map_err(|kind| StorePathError::InvalidName {
-            path: base.to_owned(),
-            kind,
-        })?;
+        validate_store_path_name(name).map_err(|kind| StorePathError::InvalidName { path: base.to_owned(), kind })?;
         Ok((hash_part, name))
     }
 }
@@ -129,9 +117,7 @@ pub enum StorePathError {
     #[error("store path '{path}' contains illegal base-32 character '{found}'")]
     IllegalHashChar { path: String, found: char },
     /// Nix only supports references for recursive SHA-256 fixed-output paths.
-    #[error(
-        "fixed-output store path '{0}' can only have references if it is recursive and uses sha256"
-    )]
+    #[error("fixed-output store path '{0}' can only have references if it is recursive and uses sha256")]
     ReferencesNotAllowed(String),
     #[error("text store path '{0}' must be hashed with sha256")]
     TextNotSha256(String),
@@ -164,18 +150,11 @@ pub fn make_store_path(
     hash: &Hash,
     name: &str,
 ) -> Result<String, StorePathError> {
-    let fingerprint = format!(
-        "{path_type}:{}:{}:{}:{name}",
-        hash.algo(),
-        hash.to_base16(),
-        store_dir.as_str()
-    );
+    let fingerprint = format!("{path_type}:{}:{}:{}:{name}", hash.algo(), hash.to_base16(), store_dir.as_str());
     let digest = Hash::compute(HashAlgo::Sha256, fingerprint.as_bytes());
     let hash_part = base32::encode(&compress_hash(digest.bytes(), 20));
-    validate_store_path_name(name).map_err(|kind| StorePathError::InvalidName {
-        path: format!("{hash_part}-{name}"),
-        kind,
-    })?;
+    validate_store_path_name(name)
+        .map_err(|kind| StorePathError::InvalidName { path: format!("{hash_part}-{name}"), kind })?;
     Ok(format!("{}/{hash_part}-{name}", store_dir.as_str()))
 }
 
@@ -201,12 +180,7 @@ pub fn make_text_path(
     content: &[u8],
     references: &BTreeSet<String>,
 ) -> Result<String, StorePathError> {
-    make_text_path_from_hash(
-        store_dir,
-        name,
-        &Hash::compute(HashAlgo::Sha256, content),
-        references,
-    )
+    make_text_path_from_hash(store_dir, name, &Hash::compute(HashAlgo::Sha256, content), references)
 }
 
 /// Like [`make_text_path`] when the content's SHA-256 is already known.
@@ -219,12 +193,7 @@ pub fn make_text_path_from_hash(
     if content_hash.algo() != HashAlgo::Sha256 {
         return Err(StorePathError::TextNotSha256(name.to_owned()));
     }
-    make_store_path(
-        store_dir,
-        &make_type("text", references, false),
-        content_hash,
-        name,
-    )
+    make_store_path(store_dir, &make_type("text", references, false), content_hash, name)
 }
 
 /// The path of fixed-output content (Nix's `makeFixedOutputPath`).
@@ -241,45 +210,20 @@ pub fn make_fixed_output_path(
     references: &BTreeSet<String>,
 ) -> Result<String, StorePathError> {
     if hash.algo() == HashAlgo::Sha256 && method == FileIngestionMethod::Recursive {
-        return make_store_path(
-            store_dir,
-            &make_type("source", references, false),
-            hash,
-            name,
-        );
+        return make_store_path(store_dir, &make_type("source", references, false), hash, name);
     }
     if !references.is_empty() {
         return Err(StorePathError::ReferencesNotAllowed(name.to_owned()));
     }
-    let inner = format!(
-        "fixed:out:{}{}:{}:",
-        method.prefix(),
-        hash.algo(),
-        hash.to_base16()
-    );
-    make_store_path(
-        store_dir,
-        "output:out",
-        &Hash::compute(HashAlgo::Sha256, inner.as_bytes()),
-        name,
-    )
+    let inner = format!("fixed:out:{}{}:{}:", method.prefix(), hash.algo(), hash.to_base16());
+    make_store_path(store_dir, "output:out", &Hash::compute(HashAlgo::Sha256, inner.as_bytes()), name)
 }
 
 /// The store path of a local file or directory whose NAR serialization has
 /// SHA-256 `nar_hash`, as `"${./dir}"`, `builtins.path` and
 /// `builtins.filterSource` produce it.
-pub fn store_path_for_local_path(
-    store_dir: &StoreDir,
-    name: &str,
-    nar_hash: &Hash,
-) -> Result<String, StorePathError> {
-    make_fixed_output_path(
-        store_dir,
-        FileIngestionMethod::Recursive,
-        nar_hash,
-        name,
-        &BTreeSet::new(),
-    )
+pub fn store_path_for_local_path(store_dir: &StoreDir, name: &str, nar_hash: &Hash) -> Result<String, StorePathError> {
+    make_fixed_output_path(store_dir, FileIngestionMethod::Recursive, nar_hash, name, &BTreeSet::new())
 }
 
 /// The name of a derivation output's path: `drv_name` for `out`, else
@@ -300,21 +244,13 @@ pub fn make_output_path(
     hash_modulo: &Hash,
     drv_name: &str,
 ) -> Result<String, StorePathError> {
-    make_store_path(
-        store_dir,
-        &format!("output:{output_name}"),
-        hash_modulo,
-        &output_path_name(drv_name, output_name),
-    )
+    make_store_path(store_dir, &format!("output:{output_name}"), hash_modulo, &output_path_name(drv_name, output_name))
 }
 
 /// `builtins.placeholder output`: `/` followed by the nix32 SHA-256 of
 /// `nix-output:<output>`.
 pub fn hash_placeholder(output_name: &str) -> String {
-    let hash = Hash::compute(
-        HashAlgo::Sha256,
-        format!("nix-output:{output_name}").as_bytes(),
-    );
+    let hash = Hash::compute(HashAlgo::Sha256, format!("nix-output:{output_name}").as_bytes());
     format!("/{}", hash.to_nix32())
 }
 
@@ -343,7 +279,8 @@ mod tests {
             Ok("/nix/store/asd5znqvqny47n2kaa06zr46k6b2hx9h-.a")
         );
         // builtins.toFile "withref" "ref: ${toFile "hello.txt" ...} ${toFile "b" "b"}"
-        let content = "ref: /nix/store/9gz0m5kka3amb4g3263rlxx9j5518j5z-hello.txt /nix/store/pxvcv8a2q21xkd9l7zrzb2xlqzah47md-b";
+        let content =
+            "ref: /nix/store/9gz0m5kka3amb4g3263rlxx9j5518j5z-hello.txt /nix/store/pxvcv8a2q21xkd9l7zrzb2xlqzah47md-b";
         assert_eq!(
             make_text_path(
                 &store,
@@ -362,46 +299,29 @@ mod tests {
     #[test]
     fn name_errors_match_nix() {
         let store = StoreDir::default();
-        let err =
-            |name: &str| make_text_path(&store, name, b"x", &refs(&[])).map_err(|e| e.to_string());
+        let err = |name: &str| make_text_path(&store, name, b"x", &refs(&[])).map_err(|e| e.to_string());
         assert_eq!(
             err("a b"),
-            Err(
-                "store path 'dm85kbl5cy82j2dzvy1874s14y3salv3-a b' contains illegal character ' '"
-                    .into()
-            )
+            Err("store path 'dm85kbl5cy82j2dzvy1874s14y3salv3-a b' contains illegal character ' '".into())
         );
-        assert_eq!(
-            err(""),
-            Err("store path '9r1mh2rc3s3i33vpdw86kqqyvy9i1y4w-' has an empty name".into())
-        );
+        assert_eq!(err(""), Err("store path '9r1mh2rc3s3i33vpdw86kqqyvy9i1y4w-' has an empty name".into()));
         let long = "a".repeat(212);
         assert_eq!(
             err(&long),
             Err(format!("store path 'sk7z62nqxdj2sb8x397my8i4803lhvai-{long}' has a name longer than 211 characters"))
         );
         let longest = "a".repeat(211);
-        assert_eq!(
-            err(&longest),
-            Ok(format!(
-                "/nix/store/yx91frwj9qkga75f8habg8q40arnqila-{longest}"
-            ))
-        );
+        assert_eq!(err(&longest), Ok(format!("/nix/store/yx91frwj9qkga75f8habg8q40arnqila-{longest}")));
         assert_eq!(validate_store_path_name("a+b-c.d_e?f=G9"), Ok(()));
-        assert_eq!(
-            validate_store_path_name("é"),
-            Err(NameError::IllegalChar('é'))
-        );
+        assert_eq!(validate_store_path_name("é"), Err(NameError::IllegalChar('é')));
     }
 
     #[test]
     fn local_paths_match_nix() {
         let store = StoreDir::default();
         // `nix-store --dump src | sha256sum` and "${./src}" in Nix 2.8.
-        let nar = Hash::parse(
-            "e6f0e766765f91e174987e4c06b472229d22acbafbbff0753b0bfd470aa79f1b",
-            Some(HashAlgo::Sha256),
-        );
+        let nar =
+            Hash::parse("e6f0e766765f91e174987e4c06b472229d22acbafbbff0753b0bfd470aa79f1b", Some(HashAlgo::Sha256));
         let nar = nar.expect("valid test hash");
         assert_eq!(
             store_path_for_local_path(&store, "src", &nar).as_deref(),
@@ -420,49 +340,21 @@ mod tests {
         let abc1 = Hash::compute(HashAlgo::Sha1, b"abc");
         let none = refs(&[]);
         let cases = [
-            (
-                FileIngestionMethod::Flat,
-                &abc256,
-                "fflat",
-                "/nix/store/jks6kzhpwiw31gb5c41b6rfd57x9hyam-fflat",
-            ),
-            (
-                FileIngestionMethod::Recursive,
-                &abc256,
-                "frec",
-                "/nix/store/w86yxz80yin7g17z1kx3xamh3vim0b23-frec",
-            ),
-            (
-                FileIngestionMethod::Flat,
-                &abc1,
-                "fflat1",
-                "/nix/store/fnssxppwwdq5a3idqrjwff35338hdwx5-fflat1",
-            ),
-            (
-                FileIngestionMethod::Recursive,
-                &abc1,
-                "frec1",
-                "/nix/store/ndjhyhs0hg3m912qhgml6916amchr1vp-frec1",
-            ),
+            (FileIngestionMethod::Flat, &abc256, "fflat", "/nix/store/jks6kzhpwiw31gb5c41b6rfd57x9hyam-fflat"),
+            (FileIngestionMethod::Recursive, &abc256, "frec", "/nix/store/w86yxz80yin7g17z1kx3xamh3vim0b23-frec"),
+            (FileIngestionMethod::Flat, &abc1, "fflat1", "/nix/store/fnssxppwwdq5a3idqrjwff35338hdwx5-fflat1"),
+            (FileIngestionMethod::Recursive, &abc1, "frec1", "/nix/store/ndjhyhs0hg3m912qhgml6916amchr1vp-frec1"),
         ];
         for (method, hash, name, expected) in cases {
-            assert_eq!(
-                make_fixed_output_path(&store, method, hash, name, &none).as_deref(),
-                Ok(expected)
-            );
+            assert_eq!(make_fixed_output_path(&store, method, hash, name, &none).as_deref(), Ok(expected));
         }
         let some = refs(&["/nix/store/pxvcv8a2q21xkd9l7zrzb2xlqzah47md-b"]);
-        assert!(
-            make_fixed_output_path(&store, FileIngestionMethod::Flat, &abc256, "x", &some).is_err()
-        );
+        assert!(make_fixed_output_path(&store, FileIngestionMethod::Flat, &abc256, "x", &some).is_err());
     }
 
     #[test]
     fn placeholder_matches_nix() {
-        assert_eq!(
-            hash_placeholder("out"),
-            "/1rz4g4znpzjwh1xymhjpm42vipw92pr73vdgl6xs1hycac8kf2n9"
-        );
+        assert_eq!(hash_placeholder("out"), "/1rz4g4znpzjwh1xymhjpm42vipw92pr73vdgl6xs1hycac8kf2n9");
     }
 
     #[test]
@@ -472,29 +364,14 @@ mod tests {
             store.parse_store_path("/nix/store/pxvcv8a2q21xkd9l7zrzb2xlqzah47md-b"),
             Ok(("pxvcv8a2q21xkd9l7zrzb2xlqzah47md", "b"))
         );
-        let err = |p: &str| {
-            store
-                .parse_store_path(p)
-                .map(|_| ())
-                .map_err(|e| e.to_string())
-        };
-        assert_eq!(
-            err("/tmp/x"),
-            Err("path '/tmp/x' is not in the Nix store".into())
-        );
-        assert_eq!(
-            err("/nix/store/abc"),
-            Err("'abc' is too short to be a valid store path".into())
-        );
+        let err = |p: &str| store.parse_store_path(p).map(|_| ()).map_err(|e| e.to_string());
+        assert_eq!(err("/tmp/x"), Err("path '/tmp/x' is not in the Nix store".into()));
+        assert_eq!(err("/nix/store/abc"), Err("'abc' is too short to be a valid store path".into()));
         assert_eq!(
             err("/nix/store/exvcv8a2q21xkd9l7zrzb2xlqzah47md-b"),
             Err("store path 'exvcv8a2q21xkd9l7zrzb2xlqzah47md-b' contains illegal base-32 character 'e'".into())
         );
-        assert!(store
-            .parse_store_path("/nix/store/ééééééééééééééééé-b")
-            .is_err());
-        assert!(store
-            .parse_store_path("/nix/store/pxvcv8a2q21xkd9l7zrzb2xlqzah47md-b/sub")
-            .is_err());
+        assert!(store.parse_store_path("/nix/store/ééééééééééééééééé-b").is_err());
+        assert!(store.parse_store_path("/nix/store/pxvcv8a2q21xkd9l7zrzb2xlqzah47md-b/sub").is_err());
     }
 }

@@ -41,10 +41,8 @@ fn main() -> ExitCode {
     // SAFETY: setting an option before any other thread exists.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    let worker = std::thread::Builder::new()
-        .name("strata".into())
-        .stack_size(EVAL_STACK_BYTES)
-        .spawn(move || run(args));
+    let worker =
+        std::thread::Builder::new().name("strata".into()).stack_size(EVAL_STACK_BYTES).spawn(move || run(args));
     let code = match worker {
         Ok(handle) => handle.join().unwrap_or(2),
         Err(error) => {

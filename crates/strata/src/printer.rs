@@ -10,10 +10,7 @@ pub struct Printer {
 
 impl Printer {
     pub fn stdio() -> Printer {
-        Printer {
-            stdout: Box::new(std::io::BufWriter::new(std::io::stdout())),
-            stderr: Box::new(std::io::stderr()),
-        }
+        Printer { stdout: Box::new(std::io::BufWriter::new(std::io::stdout())), stderr: Box::new(std::io::stderr()) }
     }
 
     /// Writes text to stdout exactly as given.

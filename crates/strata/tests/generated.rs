@@ -99,13 +99,7 @@ fn run() -> Result<bool> {
     }
     let status = Command::new("python3")
         .arg(&generator)
-        .args([
-            "--seed",
-            &seed.to_string(),
-            "--count",
-            &count.to_string(),
-            "--out",
-        ])
+        .args(["--seed", &seed.to_string(), "--count", &count.to_string(), "--out"])
         .arg(&dir)
         .status()
         .with_context(|| format!("cannot run python3 {}", generator.display()))?;
@@ -120,11 +114,7 @@ fn run() -> Result<bool> {
     programs.retain(|path| path.extension() == Some(OsStr::new("nix")));
     programs.sort();
     if programs.len() != count {
-        bail!(
-            "expected {count} programs in {}, found {}",
-            dir.display(),
-            programs.len()
-        );
+        bail!("expected {count} programs in {}, found {}", dir.display(), programs.len());
     }
 
     let started = Instant::now();
@@ -139,14 +129,8 @@ fn run() -> Result<bool> {
     } else {
         println!("generated: programs kept in {}", dir.display());
     }
-    println!(
-        "generated: seed {seed}, {:.1}s (STRATA_GEN_SEED={seed} reproduces)",
-        started.elapsed().as_secs_f64()
-    );
-    println!(
-        "generated: {} passed, {failed} failed",
-        programs.len() - failed
-    );
+    println!("generated: seed {seed}, {:.1}s (STRATA_GEN_SEED={seed} reproduces)", started.elapsed().as_secs_f64());
+    println!("generated: {} passed, {failed} failed", programs.len() - failed);
     Ok(failed == 0)
 }
 
@@ -154,8 +138,7 @@ fn run() -> Result<bool> {
 /// mismatch.
 fn compare_all(programs: &[PathBuf], strata: &Path) -> Result<Vec<Option<String>>> {
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<Option<String>>>>> =
-        Mutex::new((0..programs.len()).map(|_| None).collect());
+    let results: Mutex<Vec<Option<Result<Option<String>>>>> = Mutex::new((0..programs.len()).map(|_| None).collect());
     thread::scope(|scope| {
         for _ in 0..PARALLELISM {
             scope.spawn(|| loop {
@@ -164,20 +147,13 @@ fn compare_all(programs: &[PathBuf], strata: &Path) -> Result<Vec<Option<String>
                     break;
                 };
                 let result = compare_one(program, strata);
-                let mut results = results
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                let mut results = results.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
                 results[index] = Some(result);
             });
         }
     });
-    let results = results
-        .into_inner()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    results
-        .into_iter()
-        .map(|result| result.context("a worker thread died")?)
-        .collect()
+    let results = results.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+    results.into_iter().map(|result| result.context("a worker thread died")?).collect()
 }
 
 fn compare_one(program: &Path, strata: &Path) -> Result<Option<String>> {
@@ -205,12 +181,7 @@ fn compare_one(program: &Path, strata: &Path) -> Result<Option<String>> {
             let _ = writeln!(report, "    {line}");
         }
         if !outcome.succeeded() {
-            for line in outcome
-                .stderr
-                .lines()
-                .filter(|l| !l.trim().is_empty())
-                .take(3)
-            {
+            for line in outcome.stderr.lines().filter(|l| !l.trim().is_empty()).take(3) {
                 let _ = writeln!(report, "    stderr: {line}");
             }
         }
@@ -220,11 +191,7 @@ fn compare_one(program: &Path, strata: &Path) -> Result<Option<String>> {
 
 /// Runs `command` to completion or [`TIMEOUT`], capturing its output.
 fn evaluate(mut command: Command) -> Result<Outcome> {
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()?;
+    let mut child = command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
     // Drain both pipes on their own threads so a chatty child never blocks on a full pipe.
     let stdout = drain(&mut child.stdout);
     let stderr = drain(&mut child.stderr);
@@ -265,18 +232,12 @@ fn kill(child: &mut Child) {
 
 fn find_on_path(program: &str) -> Option<PathBuf> {
     let path = env::var_os("PATH")?;
-    env::split_paths(&path)
-        .map(|dir| dir.join(program))
-        .find(|candidate| candidate.is_file())
+    env::split_paths(&path).map(|dir| dir.join(program)).find(|candidate| candidate.is_file())
 }
 
 fn env_number<T: std::str::FromStr>(name: &str, default: T) -> Result<T> {
     match env::var(name) {
-        Ok(value) => value
-            .trim()
-            .parse()
-            .ok()
-            .with_context(|| format!("{name}={value:?} is not a number")),
+        Ok(value) => value.trim().parse().ok().with_context(|| format!("{name}={value:?} is not a number")),
         Err(env::VarError::NotPresent) => Ok(default),
         Err(error) => Err(error).with_context(|| format!("cannot read {name}")),
     }

@@ -18,7 +18,7 @@
 mod common;
 
 use common::{block, case_args, collect_cases, diff, run, strata_bin, Case, Kind};
-use libtest_mimic::{Arguments, Failed, Trial};
+use libtest_mimic::{Arguments, Trial};
 use std::ffi::OsString;
 
 fn main() {
@@ -26,19 +26,7 @@ fn main() {
     let trials = collect_cases()
         .into_iter()
         .map(|case| {
-            Trial::test(case.test_name("lang"), move || {
-                let verdict = check(&case);
-                if !case.not_yet_passing {
-                    return verdict.map_err(Failed::from);
-                }
-                match verdict {
-                    Err(_) => Ok(()),
-                    Ok(()) => Err(Failed::from(format!(
-                        "{} now passes: move it out of notyetpassing/ (git mv) and its side files with it",
-                        case.id
-                    ))),
-                }
-            })
+            Trial::test(case.test_name("lang"), move || common::judge(&case.id, case.not_yet_passing, check(&case)))
         })
         .collect();
     libtest_mimic::run(&args, trials).exit();

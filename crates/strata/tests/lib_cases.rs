@@ -18,7 +18,7 @@
 mod common;
 
 use common::{block, diff, run, strata_bin};
-use libtest_mimic::{Arguments, Failed, Trial};
+use libtest_mimic::{Arguments, Trial};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
@@ -38,17 +38,7 @@ fn main() {
         .into_iter()
         .map(|case| {
             Trial::test(format!("lib::{}", case.id.replace('/', "::")), move || {
-                let verdict = check(&case);
-                if !case.not_yet_passing {
-                    return verdict.map_err(Failed::from);
-                }
-                match verdict {
-                    Err(_) => Ok(()),
-                    Ok(()) => Err(Failed::from(format!(
-                        "{} now passes: move it out of notyetpassing/ with its .exp",
-                        case.id
-                    ))),
-                }
+                common::judge(&case.id, case.not_yet_passing, check(&case))
             })
         })
         .collect();

@@ -120,11 +120,7 @@ pub enum Param {
     Ident(Symbol),
     /// `{ a, b ? d, ... } @ x: body`: slots 0..n hold the formals in order,
     /// slot n the whole argument (always present, named or not).
-    Pattern {
-        formals: Box<[Formal]>,
-        ellipsis: bool,
-        at: Option<Symbol>,
-    },
+    Pattern { formals: Box<[Formal]>, ellipsis: bool, at: Option<Symbol> },
 }
 
 #[derive(Debug)]

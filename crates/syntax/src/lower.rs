@@ -48,14 +48,7 @@ pub fn lower(source: &str, options: &LowerOptions) -> Result<&'static Expr, Vec<
         return Err(vec![error]);
     }
     let parse = rnix::Root::parse(source);
-    let mut lowerer = Lowerer {
-        options,
-        lines: None,
-        source,
-        scopes: Vec::new(),
-        errors: Vec::new(),
-        depth: 0,
-    };
+    let mut lowerer = Lowerer { options, lines: None, source, scopes: Vec::new(), errors: Vec::new(), depth: 0 };
     if let Some(error) = parse.errors().first() {
         return Err(vec![lowerer.parse_error(error)]);
     }
@@ -140,9 +133,7 @@ impl<'a> Lowerer<'a> {
         }
         let end = self.source.len() as u32;
         let (offset, what) = match error {
-            E::Unexpected(range) | E::UnexpectedExtra(range) => {
-                (u32::from(range.start()), self.describe_text(*range))
-            }
+            E::Unexpected(range) | E::UnexpectedExtra(range) => (u32::from(range.start()), self.describe_text(*range)),
             E::UnexpectedWanted(kind, range, wanted) => {
                 let mut what = describe_kind(*kind, &self.source[*range]);
                 if let [only] = &wanted[..] {
@@ -180,7 +171,8 @@ impl<'a> Lowerer<'a> {
     fn trailing_slash(&self) -> Option<SyntaxError> {
         let mut offset = 0u32;
         for (kind, text) in rnix::tokenize(self.source) {
-            let looks_like_path = text.starts_with('/') || text.starts_with("./") || text.starts_with("~/") || text.starts_with("../");
+            let looks_like_path =
+                text.starts_with('/') || text.starts_with("./") || text.starts_with("~/") || text.starts_with("../");
             if kind == SyntaxKind::TOKEN_ERROR && looks_like_path && text.len() > 1 && text.ends_with('/') {
                 return Some(SyntaxError { message: "path has a trailing slash".to_string(), offset });
             }
@@ -199,21 +191,15 @@ impl<'a> Lowerer<'a> {
                 TOKEN_L_BRACK | TOKEN_L_PAREN | TOKEN_L_BRACE | TOKEN_INTERPOL_START | TOKEN_LET | TOKEN_IF => {
                     open.push(kind)
                 }
-                TOKEN_THEN => {
-                    if open.last() == Some(&TOKEN_IF) {
-                        open.pop();
-                        open.push(TOKEN_THEN);
-                    }
+                TOKEN_THEN if open.last() == Some(&TOKEN_IF) => {
+                    open.pop();
+                    open.push(TOKEN_THEN);
                 }
-                TOKEN_ELSE => {
-                    if open.last() == Some(&TOKEN_THEN) {
-                        open.pop();
-                    }
+                TOKEN_ELSE if open.last() == Some(&TOKEN_THEN) => {
+                    open.pop();
                 }
-                TOKEN_IN => {
-                    if open.last() == Some(&TOKEN_LET) {
-                        open.pop();
-                    }
+                TOKEN_IN if open.last() == Some(&TOKEN_LET) => {
+                    open.pop();
                 }
                 TOKEN_R_BRACK | TOKEN_R_PAREN | TOKEN_R_BRACE | TOKEN_INTERPOL_END => {
                     open.pop();
@@ -233,9 +219,8 @@ impl<'a> Lowerer<'a> {
 
     fn describe_text(&self, range: rnix::TextRange) -> String {
         let text = &self.source[range];
-        let first = rnix::tokenize(text).find(|(kind, _)| {
-            !matches!(kind, SyntaxKind::TOKEN_WHITESPACE | SyntaxKind::TOKEN_COMMENT)
-        });
+        let first = rnix::tokenize(text)
+            .find(|(kind, _)| !matches!(kind, SyntaxKind::TOKEN_WHITESPACE | SyntaxKind::TOKEN_COMMENT));
         match first {
             Some((kind, token)) => describe_kind(kind, token),
             None => "end of file".to_string(),
@@ -580,7 +565,12 @@ impl<'a> Lowerer<'a> {
                             }
                             None => None,
                         };
-                        Formal { name: ident_symbol(entry.ident()), pos: self.node_pos(&entry), default, default_in_parent: in_parent }
+                        Formal {
+                            name: ident_symbol(entry.ident()),
+                            pos: self.node_pos(&entry),
+                            default,
+                            default_in_parent: in_parent,
+                        }
                     })
                     .collect();
                 self.scopes.push(Scope::Slots(slots));
@@ -659,10 +649,7 @@ impl<'a> Lowerer<'a> {
         let label = self.options.label.to_string();
         self.error(
             offset,
-            format!(
-                "attribute '{}' already defined at {label}:{line}:{column}",
-                Self::describe_path(path)
-            ),
+            format!("attribute '{}' already defined at {label}:{line}:{column}", Self::describe_path(path)),
         );
     }
 
@@ -712,9 +699,7 @@ impl<'a> Lowerer<'a> {
                         continue;
                     };
                     if is_let {
-                        if let Some((_, offset)) =
-                            names.iter().find(|(name, _)| matches!(name, AttrName::Dynamic(_)))
-                        {
+                        if let Some((_, offset)) = names.iter().find(|(name, _)| matches!(name, AttrName::Dynamic(_))) {
                             self.error(*offset, "dynamic attributes not allowed in let".into());
                             continue;
                         }
@@ -777,10 +762,8 @@ impl<'a> Lowerer<'a> {
                             let mergeable = matches!(collection.entries[index].1, Collected::Nested(_));
                             if let (true, rast::Expr::AttrSet(set)) = (mergeable, &value) {
                                 let incoming = self.collect(set, set.rec_token().is_some(), false);
-                                let mut taken = std::mem::replace(
-                                    &mut collection.entries[index].1,
-                                    Collected::Inherit(None),
-                                );
+                                let mut taken =
+                                    std::mem::replace(&mut collection.entries[index].1, Collected::Inherit(None));
                                 if let Collected::Nested(existing) = &mut taken {
                                     self.merge(existing, incoming, path_so_far);
                                 }
@@ -789,10 +772,8 @@ impl<'a> Lowerer<'a> {
                                 self.duplicate(path_so_far, offset, previous);
                             }
                         } else if let Collected::Nested(_) = collection.entries[index].1 {
-                            let mut taken = std::mem::replace(
-                                &mut collection.entries[index].1,
-                                Collected::Inherit(None),
-                            );
+                            let mut taken =
+                                std::mem::replace(&mut collection.entries[index].1, Collected::Inherit(None));
                             if let Collected::Nested(existing) = &mut taken {
                                 self.insert(existing, names, value, path_so_far);
                             }
@@ -849,9 +830,7 @@ impl<'a> Lowerer<'a> {
     /// already lowered inside it.
     fn lower_scope_bindings(&mut self, collection: Collection, pos: Pos) -> (AttrsDef, Scope) {
         let mut order: Vec<usize> = (0..collection.entries.len()).collect();
-        order.sort_by(|&a, &b| {
-            collection.entries[a].0.as_str().cmp(collection.entries[b].0.as_str())
-        });
+        order.sort_by(|&a, &b| collection.entries[a].0.as_str().cmp(collection.entries[b].0.as_str()));
         let mut slots = HashMap::new();
         for (slot, &index) in order.iter().enumerate() {
             slots.insert(collection.entries[index].0, slot as u32);
@@ -862,12 +841,7 @@ impl<'a> Lowerer<'a> {
         for (name, collected, offset) in collection.entries {
             if let Collected::Inherit(None) = collected {
                 let value = self.variable(name, offset);
-                entries.push(Some(AttrEntry {
-                    name,
-                    value,
-                    kind: EntryKind::Inherited,
-                    pos: self.pos(offset),
-                }));
+                entries.push(Some(AttrEntry { name, value, kind: EntryKind::Inherited, pos: self.pos(offset) }));
                 pending.push(None);
             } else {
                 entries.push(None);
@@ -901,10 +875,7 @@ impl<'a> Lowerer<'a> {
         let scope = self.scopes.pop().unwrap_or(Scope::With);
         let mut entries: Vec<AttrEntry> = entries.into_iter().flatten().collect();
         entries.sort_by(|a, b| a.name.as_str().cmp(b.name.as_str()));
-        (
-            AttrsDef { recursive: true, entries: entries.into_boxed_slice(), dynamics, pos },
-            scope,
-        )
+        (AttrsDef { recursive: true, entries: entries.into_boxed_slice(), dynamics, pos }, scope)
     }
 
     fn lower_dynamics(&mut self, dynamics: Vec<(KeyExpr, Collected, u32)>) -> Box<[DynamicEntry]> {
@@ -1039,7 +1010,8 @@ mod tests {
 
     fn check_error(source: &str, expected: &str) {
         let globals = |_: Symbol| None;
-        let options = LowerOptions { file: 0, base_dir: "/base", label: "(string)", globals: &globals, outer_with: false };
+        let options =
+            LowerOptions { file: 0, base_dir: "/base", label: "(string)", globals: &globals, outer_with: false };
         let errors = lower(source, &options).err().unwrap_or_default();
         let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
         assert!(messages.iter().any(|m| m.contains(expected)), "{source}: {messages:?}");
@@ -1061,7 +1033,8 @@ mod tests {
     #[test]
     fn merges_nested_definitions() {
         let globals = |_: Symbol| None;
-        let options = LowerOptions { file: 0, base_dir: "/base", label: "(string)", globals: &globals, outer_with: false };
+        let options =
+            LowerOptions { file: 0, base_dir: "/base", label: "(string)", globals: &globals, outer_with: false };
         assert!(lower("{ a.b = 1; a.c = 2; a = { d = 3; }; }", &options).is_ok());
         assert!(lower("{ a = { b = 1; }; a.c = 2; }", &options).is_ok());
     }

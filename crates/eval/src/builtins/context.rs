@@ -190,11 +190,7 @@ fn add_drv_output_dependencies(ev: &Evaluator, args: &[Value], pos: Pos) -> Resu
     } else if element.ends_with(".drv") {
         format!("={element}")
     } else {
-        return Err(error(
-            ErrorKind::Eval,
-            pos,
-            format!("path '{element}' is not a derivation"),
-        ));
+        return Err(error(ErrorKind::Eval, pos, format!("path '{element}' is not a derivation")));
     };
     Ok(Value::string_with_context(string.text, Context::from([context])))
 }

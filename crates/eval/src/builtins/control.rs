@@ -282,7 +282,11 @@ fn function_args(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
             Param::Pattern { formals, .. } => {
                 let entries = formals
                     .iter()
-                    .map(|formal| AttrEntry { name: formal.name, value: Value::Bool(formal.default.is_some()), pos: formal.pos })
+                    .map(|formal| AttrEntry {
+                        name: formal.name,
+                        value: Value::Bool(formal.default.is_some()),
+                        pos: formal.pos,
+                    })
                     .collect();
                 Ok(Value::attrs(Attrs::from_unsorted(entries)))
             }

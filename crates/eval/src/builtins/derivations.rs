@@ -423,10 +423,7 @@ fn filter_source(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     if !filter.is_function() {
         return Err(type_error(
             pos,
-            format!(
-                "first argument in call to 'filterSource' is not a function but {}",
-                filter.type_().described()
-            ),
+            format!("first argument in call to 'filterSource' is not a function but {}", filter.type_().described()),
         ));
     }
     let name = super::base_name(&path).to_string();
@@ -452,9 +449,10 @@ fn add_path(
                 nar_hash_path(ev, path, filter.as_ref(), pos)?
             }
             store::FileIngestionMethod::Flat => {
-                let bytes = ev.io.read_file(path).map_err(|e| {
-                    eval_error(pos, format!("reading from file: {}", super::fs::os_message(&e)))
-                })?;
+                let bytes = ev
+                    .io
+                    .read_file(path)
+                    .map_err(|e| eval_error(pos, format!("reading from file: {}", super::fs::os_message(&e))))?;
                 store::Hash::compute(store::HashAlgo::Sha256, &bytes)
             }
         };

@@ -59,10 +59,9 @@ pub(super) fn coerce_to_path(ev: &Evaluator, value: &Value, pos: Pos) -> Result<
 /// were never created, so reading through them fails.
 fn realise_context(context: &Context) -> Result<()> {
     match context.iter().next() {
-        Some(element) => Err(eval_error(
-            Pos::NONE,
-            format!("path '{}' is not valid", super::derivations::context_path(element)),
-        )),
+        Some(element) => {
+            Err(eval_error(Pos::NONE, format!("path '{}' is not valid", super::derivations::context_path(element))))
+        }
         None => Ok(()),
     }
 }
@@ -86,19 +85,17 @@ pub(super) fn resolve_symlinks(ev: &Evaluator, path: &str, pos: Pos) -> Result<S
             _ => {}
         }
         let candidate = format!("{resolved}/{component}");
-        let file_type = ev
-            .io
-            .file_type(&candidate)
-            .map_err(|e| error(ErrorKind::Io, Pos::NONE, format!("getting status of '{candidate}': {}", os_message(&e))))?;
+        let file_type = ev.io.file_type(&candidate).map_err(|e| {
+            error(ErrorKind::Io, Pos::NONE, format!("getting status of '{candidate}': {}", os_message(&e)))
+        })?;
         if file_type == FileType::Symlink {
             followed += 1;
             if followed > 1024 {
                 return Err(eval_error(pos, format!("infinite symlink recursion in path '{path}'")));
             }
-            let target = ev
-                .io
-                .read_link(&candidate)
-                .map_err(|e| error(ErrorKind::Io, pos, format!("reading symbolic link '{candidate}': {}", os_message(&e))))?;
+            let target = ev.io.read_link(&candidate).map_err(|e| {
+                error(ErrorKind::Io, pos, format!("reading symbolic link '{candidate}': {}", os_message(&e)))
+            })?;
             if target.starts_with('/') {
                 resolved.clear();
             }
@@ -165,10 +162,9 @@ struct TreeError(EvalError);
 impl From<store::NarError> for TreeError {
     fn from(err: store::NarError) -> TreeError {
         TreeError(match err {
-            store::NarError::Read { path, source } => eval_error(
-                Pos::NONE,
-                format!("getting status of '{}': {}", path.display(), os_message(&source)),
-            ),
+            store::NarError::Read { path, source } => {
+                eval_error(Pos::NONE, format!("getting status of '{}': {}", path.display(), os_message(&source)))
+            }
             other => eval_error(Pos::NONE, other),
         })
     }
@@ -195,7 +191,8 @@ fn nar_hash_with(
             return Ok(true);
         };
         let entry = Value::string(entry.to_string_lossy().into_owned());
-        let result = ev.call2(filter.function, entry, Value::string(file_type.nix_name()), filter.pos).map_err(TreeError)?;
+        let result =
+            ev.call2(filter.function, entry, Value::string(file_type.nix_name()), filter.pos).map_err(TreeError)?;
         ev.force_bool(&result, filter.pos).map_err(TreeError)
     };
     store::nar_hash(fs, Path::new(path), &mut decide).map_err(|e| e.0.at(pos))
@@ -227,10 +224,7 @@ fn read_error(path: &str, err: &std::io::Error, pos: Pos) -> EvalError {
 fn read_file(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let (path, context) = coerce_to_path(ev, &args[0], pos)?;
     realise_context(&context)?;
-    let bytes = ev
-        .io
-        .read_file(&path)
-        .map_err(|e| read_error(&path, &e, Pos::NONE))?;
+    let bytes = ev.io.read_file(&path).map_err(|e| read_error(&path, &e, Pos::NONE))?;
     if bytes.contains(&0) {
         return Err(eval_error(
             Pos::NONE,
@@ -288,10 +282,7 @@ fn hash_file(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     };
     let (path, context) = coerce_to_path(ev, &args[1], pos)?;
     realise_context(&context)?;
-    let bytes = ev
-        .io
-        .read_file(&path)
-        .map_err(|e| read_error(&path, &e, Pos::NONE))?;
+    let bytes = ev.io.read_file(&path).map_err(|e| read_error(&path, &e, Pos::NONE))?;
     Ok(Value::string(store::Hash::compute(algo, &bytes).to_base16()))
 }
 
@@ -319,10 +310,7 @@ fn find_file(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         let path = ev.coerce_to_string(value, pos, Coercion { more: false, copy_to_store: false })?;
         if let Some(element) = path.context.iter().next() {
             let invalid = super::derivations::context_path(element);
-            return Err(eval_error(
-                pos,
-                format!("cannot find '{}', since path '{invalid}' is not valid", path.text),
-            ));
+            return Err(eval_error(pos, format!("cannot find '{}', since path '{invalid}' is not valid", path.text)));
         }
         entries.push(SearchPathEntry { prefix, path: path.text });
     }
@@ -410,7 +398,9 @@ fn fetch_request(ev: &Evaluator, value: &Value, who: &str, pos: Pos) -> Result<F
                 match entry.name.as_str() {
                     "url" => {
                         has_url = true;
-                        request.url = ev.coerce_to_string(&entry.value, pos, Coercion { more: false, copy_to_store: false })?.text;
+                        request.url = ev
+                            .coerce_to_string(&entry.value, pos, Coercion { more: false, copy_to_store: false })?
+                            .text;
                     }
                     "sha256" => request.sha256 = Some(force_str_no_context(ev, &entry.value, pos)?),
                     "name" => request.name = Some(force_str_no_context(ev, &entry.value, pos)?),
@@ -446,8 +436,9 @@ fn fetchurl(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     check_expected_hash(&request, &hash, store::HashAlgo::Sha256)?;
     let name = request.name.clone().unwrap_or_else(|| super::base_name(&request.url).to_string());
     let dir = store_dir(ev);
-    let store_path = store::make_fixed_output_path(&dir, store::FileIngestionMethod::Flat, &hash, &name, &BTreeSet::new())
-        .map_err(|e| eval_error(pos, e))?;
+    let store_path =
+        store::make_fixed_output_path(&dir, store::FileIngestionMethod::Flat, &hash, &name, &BTreeSet::new())
+            .map_err(|e| eval_error(pos, e))?;
     Ok(store_path_string(store_path))
 }
 
@@ -475,7 +466,10 @@ fn check_expected_hash(request: &FetchRequest, actual: &store::Hash, algo: store
 fn fetch_tarball(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let request = fetch_request(ev, &args[0], "fetchTarball", pos)?;
     if request.url.starts_with("file://") {
-        return Err(eval_error(pos, format!("cannot fetch '{}': unpacking tarballs is not supported by Strata", request.url)));
+        return Err(eval_error(
+            pos,
+            format!("cannot fetch '{}': unpacking tarballs is not supported by Strata", request.url),
+        ));
     }
     Err(offline(&request.url, pos))
 }
@@ -490,7 +484,10 @@ fn fetch_mercurial(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         other => ev.coerce_to_string(&other, pos, Coercion { more: false, copy_to_store: false })?.text,
     };
     if local_path(&url).is_some() {
-        return Err(eval_error(pos, format!("cannot fetch '{url}': Mercurial repositories are not supported by Strata")));
+        return Err(eval_error(
+            pos,
+            format!("cannot fetch '{url}': Mercurial repositories are not supported by Strata"),
+        ));
     }
     Err(offline(&url, pos))
 }
@@ -533,7 +530,9 @@ fn fetcher_input(ev: &Evaluator, value: &Value, kind: Option<&str>, pos: Pos) ->
                 let value = ev.force(&entry.value)?;
                 let value = match &value {
                     Value::Path(_) | Value::String(_) => {
-                        let text = ev.coerce_to_string(&value, entry.pos, Coercion { more: false, copy_to_store: false })?.text;
+                        let text = ev
+                            .coerce_to_string(&value, entry.pos, Coercion { more: false, copy_to_store: false })?
+                            .text;
                         Value::string(text)
                     }
                     Value::Bool(_) | Value::Int(_) => value.clone(),
@@ -609,9 +608,10 @@ fn fetch_tree(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
                     ));
                 }
             }
-            let store_path = store::store_path_for_local_path(&store_dir(ev), "source", &hash)
-                .map_err(|e| eval_error(pos, e))?;
-            let mut entries = vec![("outPath", store_path_string(store_path)), ("narHash", Value::string(hash.to_sri()))];
+            let store_path =
+                store::store_path_for_local_path(&store_dir(ev), "source", &hash).map_err(|e| eval_error(pos, e))?;
+            let mut entries =
+                vec![("outPath", store_path_string(store_path)), ("narHash", Value::string(hash.to_sri()))];
             if let Some(value) = input.get("lastModified") {
                 let seconds = ev.force_int(value, pos)?;
                 entries.push(("lastModified", Value::Int(seconds)));
@@ -782,10 +782,15 @@ impl GitTree {
             let (Some(mode), Some(_), Some(object)) = (fields.next(), fields.next(), fields.next()) else { continue };
             entries.push((mode.to_string(), object.to_string(), path.to_string()));
         }
-        let blobs: Vec<&str> = entries.iter().filter(|(mode, ..)| mode != "160000").map(|(_, object, _)| object.as_str()).collect();
+        let blobs: Vec<&str> =
+            entries.iter().filter(|(mode, ..)| mode != "160000").map(|(_, object, _)| object.as_str()).collect();
         let mut request = blobs.join("\n");
         request.push('\n');
-        let output = if blobs.is_empty() { Vec::new() } else { git.run_bytes(&["cat-file", "--batch"], Some(request.as_bytes()))? };
+        let output = if blobs.is_empty() {
+            Vec::new()
+        } else {
+            git.run_bytes(&["cat-file", "--batch"], Some(request.as_bytes()))?
+        };
         let mut contents: BTreeMap<String, Vec<u8>> = BTreeMap::new();
         let mut rest = &output[..];
         while let Some(newline) = rest.iter().position(|b| *b == b'\n') {
@@ -898,7 +903,10 @@ fn parse_flake_ref(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let text = force_str_no_context(ev, &args[0], pos)?;
     let parsed = parse_flake_ref_text(&text, pos)?;
     Ok(Value::attrs(Attrs::from_unsorted(
-        parsed.into_iter().map(|(name, value)| AttrEntry { name: Symbol::intern(&name), value, pos: Pos::NONE }).collect(),
+        parsed
+            .into_iter()
+            .map(|(name, value)| AttrEntry { name: Symbol::intern(&name), value, pos: Pos::NONE })
+            .collect(),
     )))
 }
 

@@ -163,10 +163,7 @@ fn any(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 }
 
 /// A stable merge sort whose comparator may fail.
-fn merge_sort(
-    items: &mut Vec<Value>,
-    less: &mut dyn FnMut(&Value, &Value) -> Result<bool>,
-) -> Result<()> {
+fn merge_sort(items: &mut Vec<Value>, less: &mut dyn FnMut(&Value, &Value) -> Result<bool>) -> Result<()> {
     let length = items.len();
     if length < 2 {
         return Ok(());
@@ -263,10 +260,8 @@ fn group_by(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
             }
         }
     }
-    let entries = groups
-        .into_iter()
-        .map(|(name, items)| AttrEntry { name, value: Value::list(items), pos: Pos::NONE })
-        .collect();
+    let entries =
+        groups.into_iter().map(|(name, items)| AttrEntry { name, value: Value::list(items), pos: Pos::NONE }).collect();
     Ok(Value::attrs(Attrs::from_unsorted(entries)))
 }
 
@@ -281,9 +276,8 @@ enum Key {
 
 fn generic_closure(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let attrs = ev.force_attrs(&args[0], pos)?;
-    let start = attrs
-        .get_str("startSet")
-        .ok_or_else(|| error(ErrorKind::Missing, pos, "attribute 'startSet' required"))?;
+    let start =
+        attrs.get_str("startSet").ok_or_else(|| error(ErrorKind::Missing, pos, "attribute 'startSet' required"))?;
     let operator = attrs
         .get_str("operator")
         .ok_or_else(|| error(ErrorKind::Missing, pos, "attribute 'operator' required"))?
@@ -295,9 +289,7 @@ fn generic_closure(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let mut result = Vec::new();
     while let Some(item) = queue.pop_front() {
         let element = ev.force_attrs(&item, pos)?;
-        let key = element
-            .get(key_symbol)
-            .ok_or_else(|| error(ErrorKind::Missing, pos, "attribute 'key' required"))?;
+        let key = element.get(key_symbol).ok_or_else(|| error(ErrorKind::Missing, pos, "attribute 'key' required"))?;
         let key = ev.force(key)?;
         let fresh = match &key {
             Value::Int(i) => seen.insert(Key::Int(*i)),

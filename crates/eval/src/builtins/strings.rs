@@ -14,7 +14,6 @@ use crate::error::{error, ErrorKind, Result};
 use crate::eval::{Coercion, Evaluator};
 use crate::value::*;
 
-
 pub(super) const BUILTINS: &[Builtin] = &[
     Builtin { name: "stringLength", arity: 1, func: string_length },
     Builtin { name: "substring", arity: 3, func: substring },
@@ -40,10 +39,7 @@ pub(crate) fn force_str_no_context(ev: &Evaluator, value: &Value, pos: Pos) -> R
         return Err(error(
             ErrorKind::Eval,
             pos,
-            format!(
-                "the string '{}' is not allowed to refer to a store path (such as '{}')",
-                string.text, element
-            ),
+            format!("the string '{}' is not allowed to refer to a store path (such as '{}')", string.text, element),
         ));
     }
     Ok(string.text.clone())
@@ -228,7 +224,9 @@ fn next_component<'a>(version: &'a [u8], position: &mut usize) -> &'a [u8] {
             *position += 1;
         }
     } else {
-        while *position < version.len() && !version[*position].is_ascii_digit() && !matches!(version[*position], b'.' | b'-')
+        while *position < version.len()
+            && !version[*position].is_ascii_digit()
+            && !matches!(version[*position], b'.' | b'-')
         {
             *position += 1;
         }
@@ -307,7 +305,8 @@ fn compare_versions(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 fn parse_drv_name(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let full = force_str_no_context(ev, &args[0], pos)?;
     let bytes = full.as_bytes();
-    let split = (0..bytes.len()).find(|&i| bytes[i] == b'-' && i + 1 < bytes.len() && !bytes[i + 1].is_ascii_alphabetic());
+    let split =
+        (0..bytes.len()).find(|&i| bytes[i] == b'-' && i + 1 < bytes.len() && !bytes[i + 1].is_ascii_alphabetic());
     let (name, version) = match split {
         Some(i) => (string_from_bytes(&bytes[..i]), string_from_bytes(&bytes[i + 1..])),
         None => (full.clone(), String::new()),
@@ -537,17 +536,134 @@ mod posix_regex {
     /// Names of collating elements (`[[.hyphen.]]`), indexed by character,
     /// as libstdc++'s `regex_traits::lookup_collatename` knows them.
     const COLLATE_NAMES: [&str; 128] = [
-        "NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "alert", "backspace", "tab", "newline", "vertical-tab",
-        "form-feed", "carriage-return", "SO", "SI", "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN",
-        "EM", "SUB", "ESC", "IS4", "IS3", "IS2", "IS1", "space", "exclamation-mark", "quotation-mark",
-        "number-sign", "dollar-sign", "percent-sign", "ampersand", "apostrophe", "left-parenthesis",
-        "right-parenthesis", "asterisk", "plus-sign", "comma", "hyphen", "period", "slash", "zero", "one", "two",
-        "three", "four", "five", "six", "seven", "eight", "nine", "colon", "semicolon", "less-than-sign",
-        "equals-sign", "greater-than-sign", "question-mark", "commercial-at", "A", "B", "C", "D", "E", "F", "G",
-        "H", "I", "J", "K", "L", "M", "N", "O", "P", "Q", "R", "S", "T", "U", "V", "W", "X", "Y", "Z",
-        "left-square-bracket", "backslash", "right-square-bracket", "circumflex", "underscore", "grave-accent",
-        "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q", "r", "s", "t", "u",
-        "v", "w", "x", "y", "z", "left-curly-bracket", "vertical-line", "right-curly-bracket", "tilde", "DEL",
+        "NUL",
+        "SOH",
+        "STX",
+        "ETX",
+        "EOT",
+        "ENQ",
+        "ACK",
+        "alert",
+        "backspace",
+        "tab",
+        "newline",
+        "vertical-tab",
+        "form-feed",
+        "carriage-return",
+        "SO",
+        "SI",
+        "DLE",
+        "DC1",
+        "DC2",
+        "DC3",
+        "DC4",
+        "NAK",
+        "SYN",
+        "ETB",
+        "CAN",
+        "EM",
+        "SUB",
+        "ESC",
+        "IS4",
+        "IS3",
+        "IS2",
+        "IS1",
+        "space",
+        "exclamation-mark",
+        "quotation-mark",
+        "number-sign",
+        "dollar-sign",
+        "percent-sign",
+        "ampersand",
+        "apostrophe",
+        "left-parenthesis",
+        "right-parenthesis",
+        "asterisk",
+        "plus-sign",
+        "comma",
+        "hyphen",
+        "period",
+        "slash",
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "colon",
+        "semicolon",
+        "less-than-sign",
+        "equals-sign",
+        "greater-than-sign",
+        "question-mark",
+        "commercial-at",
+        "A",
+        "B",
+        "C",
+        "D",
+        "E",
+        "F",
+        "G",
+        "H",
+        "I",
+        "J",
+        "K",
+        "L",
+        "M",
+        "N",
+        "O",
+        "P",
+        "Q",
+        "R",
+        "S",
+        "T",
+        "U",
+        "V",
+        "W",
+        "X",
+        "Y",
+        "Z",
+        "left-square-bracket",
+        "backslash",
+        "right-square-bracket",
+        "circumflex",
+        "underscore",
+        "grave-accent",
+        "a",
+        "b",
+        "c",
+        "d",
+        "e",
+        "f",
+        "g",
+        "h",
+        "i",
+        "j",
+        "k",
+        "l",
+        "m",
+        "n",
+        "o",
+        "p",
+        "q",
+        "r",
+        "s",
+        "t",
+        "u",
+        "v",
+        "w",
+        "x",
+        "y",
+        "z",
+        "left-curly-bracket",
+        "vertical-line",
+        "right-curly-bracket",
+        "tilde",
+        "DEL",
     ];
 
     type ParseResult<T> = std::result::Result<T, CompileError>;
@@ -863,9 +979,15 @@ mod posix_regex {
     enum State {
         Match(ByteSet, StateId),
         /// Try `alt`, then `next`, and keep the longer result.
-        Alternative { alt: StateId, next: StateId },
+        Alternative {
+            alt: StateId,
+            next: StateId,
+        },
         /// A greedy repeat: `alt` matches once more, `next` stops.
-        Repeat { alt: StateId, next: StateId },
+        Repeat {
+            alt: StateId,
+            next: StateId,
+        },
         SubBegin(usize, StateId),
         SubEnd(usize, StateId),
         LineBegin(StateId),
@@ -1057,7 +1179,13 @@ mod posix_regex {
         }
 
         /// `std::regex_search` from `from`: the leftmost start with a match.
-        fn search(&self, subject: &[u8], from: usize, previous_available: bool, scratch: &mut Scratch) -> Option<Captures> {
+        fn search(
+            &self,
+            subject: &[u8],
+            from: usize,
+            previous_available: bool,
+            scratch: &mut Scratch,
+        ) -> Option<Captures> {
             let mut options = RunOptions { begin: from, exact: false, not_null: false, previous_available };
             loop {
                 if let Some(captures) = self.run(subject, options, scratch) {
@@ -1172,9 +1300,9 @@ mod posix_regex {
 
         fn matches(pattern: &str, subject: &str) -> Option<Vec<Option<String>>> {
             let regex = Regex::new(pattern.as_bytes()).expect("pattern compiles");
-            regex.match_whole(subject.as_bytes()).map(|captures| {
-                captures[1..].iter().map(|c| c.map(|(s, e)| subject[s..e].to_string())).collect()
-            })
+            regex
+                .match_whole(subject.as_bytes())
+                .map(|captures| captures[1..].iter().map(|c| c.map(|(s, e)| subject[s..e].to_string())).collect())
         }
 
         fn split(pattern: &str, subject: &str) -> Vec<(usize, usize)> {

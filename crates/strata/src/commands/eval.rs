@@ -82,7 +82,9 @@ fn evaluate_input(evaluator: &Evaluator, request: &EvalRequest, input: &Input) -
         Input::Stdin => {
             let mut text = String::new();
             if let Err(error) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
-                return Err(EvalError::new(eval::ErrorKind::Io, Pos::NONE, format!("reading standard input: {error}")).into());
+                return Err(
+                    EvalError::new(eval::ErrorKind::Io, Pos::NONE, format!("reading standard input: {error}")).into()
+                );
             }
             evaluator.eval_source("«stdin»", &text, &current_dir())?
         }

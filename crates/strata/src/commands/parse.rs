@@ -41,7 +41,10 @@ pub fn run(request: &ParseRequest, printer: &mut Printer) -> u8 {
                     return 1;
                 }
             };
-            let base = absolute.rsplit_once('/').map(|(dir, _)| if dir.is_empty() { "/".to_string() } else { dir.to_string() }).unwrap_or(cwd);
+            let base = absolute
+                .rsplit_once('/')
+                .map(|(dir, _)| if dir.is_empty() { "/".to_string() } else { dir.to_string() })
+                .unwrap_or(cwd);
             (absolute, text, base)
         }
     };

@@ -70,8 +70,7 @@ impl Case {
     pub fn flags(&self) -> Result<Vec<String>, String> {
         let flags_path = self.path.with_extension("flags");
         match std::fs::read_to_string(&flags_path) {
-            Ok(text) => shlex::split(text.trim())
-                .ok_or_else(|| format!("{}: unbalanced quotes", flags_path.display())),
+            Ok(text) => shlex::split(text.trim()).ok_or_else(|| format!("{}: unbalanced quotes", flags_path.display())),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
             Err(e) => Err(format!("cannot read {}: {e}", flags_path.display())),
         }
@@ -86,8 +85,8 @@ impl Case {
 
     /// The substrings from the leading `# error: TEXT` comment lines.
     pub fn expected_errors(&self) -> Result<Vec<String>, String> {
-        let text = std::fs::read_to_string(&self.path)
-            .map_err(|e| format!("cannot read {}: {e}", self.path.display()))?;
+        let text =
+            std::fs::read_to_string(&self.path).map_err(|e| format!("cannot read {}: {e}", self.path.display()))?;
         Ok(error_headers(&text))
     }
 }
@@ -111,9 +110,7 @@ pub fn lang_dir() -> PathBuf {
 /// Every case under `tests/lang/`, sorted by id. `lib/` (files imported by
 /// cases) and files without a known prefix are not cases.
 pub fn collect_cases() -> Vec<Case> {
-    let root = lang_dir()
-        .canonicalize()
-        .unwrap_or_else(|e| panic!("cannot find tests/lang: {e}"));
+    let root = lang_dir().canonicalize().unwrap_or_else(|e| panic!("cannot find tests/lang: {e}"));
     let mut cases = Vec::new();
     walk(&root, &root, &mut cases);
     cases.sort_by(|a, b| a.id.cmp(&b.id));
@@ -121,8 +118,7 @@ pub fn collect_cases() -> Vec<Case> {
 }
 
 fn walk(root: &Path, dir: &Path, cases: &mut Vec<Case>) {
-    let entries = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("cannot read directory {}: {e}", dir.display()));
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot read directory {}: {e}", dir.display()));
     for entry in entries {
         let path = entry.expect("directory entry").path();
         let rel = path.strip_prefix(root).expect("under root").to_string_lossy().replace('\\', "/");
@@ -147,22 +143,15 @@ fn walk(root: &Path, dir: &Path, cases: &mut Vec<Case>) {
         } else {
             continue;
         };
-        cases.push(Case {
-            kind,
-            id: id.to_owned(),
-            not_yet_passing: id.starts_with("notyetpassing/"),
-            path,
-        });
+        cases.push(Case { kind, id: id.to_owned(), not_yet_passing: id.starts_with("notyetpassing/"), path });
     }
 }
 
 /// `[[divergence]]` entries of `tests/lang/divergences.toml`: case id → reason.
 pub fn divergences() -> BTreeMap<String, String> {
     let path = lang_dir().join("divergences.toml");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    let table: toml::Table =
-        text.parse().unwrap_or_else(|e| panic!("{}: invalid TOML: {e}", path.display()));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let table: toml::Table = text.parse().unwrap_or_else(|e| panic!("{}: invalid TOML: {e}", path.display()));
     let mut out = BTreeMap::new();
     let Some(list) = table.get("divergence") else { return out };
     let list = list.as_array().unwrap_or_else(|| panic!("{}: `divergence` must be [[divergence]]", path.display()));
@@ -202,10 +191,7 @@ impl Output {
 
 /// The per-case time limit.
 pub fn timeout() -> Duration {
-    let secs = std::env::var("STRATA_TEST_TIMEOUT")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(DEFAULT_TIMEOUT_SECS);
+    let secs = std::env::var("STRATA_TEST_TIMEOUT").ok().and_then(|s| s.parse().ok()).unwrap_or(DEFAULT_TIMEOUT_SECS);
     Duration::from_secs(secs)
 }
 
@@ -323,4 +309,18 @@ pub fn show(text: &str) -> String {
 pub fn block(title: &str, text: &str) -> String {
     let body: String = show(text).lines().map(|l| format!("    {l}\n")).collect();
     format!("{title}:\n{body}")
+}
+
+/// The verdict of a case, inverted for cases in `notyetpassing/`: those must
+/// keep failing until they are fixed and moved back.
+pub fn judge(id: &str, not_yet_passing: bool, verdict: Result<(), String>) -> Result<(), libtest_mimic::Failed> {
+    if !not_yet_passing {
+        return verdict.map_err(libtest_mimic::Failed::from);
+    }
+    match verdict {
+        Err(_) => Ok(()),
+        Ok(()) => Err(libtest_mimic::Failed::from(format!(
+            "{id} now passes: move it out of notyetpassing/ (git mv) with its side files"
+        ))),
+    }
 }
