@@ -88,6 +88,8 @@ pub struct Evaluator {
     pub(crate) stack_limit: Cell<usize>,
     pub(crate) xml_strict: Cell<bool>,
     pub(crate) gc: RefCell<crate::gc::Tracker>,
+    /// Shared values of string literals, by the address of their text.
+    literals: RefCell<rustc_hash::FxHashMap<usize, Value>>,
     /// Counters for `STRATA_SHOW_STATS`.
     pub stats: Stats,
     pub(crate) gc_due: Cell<bool>,
@@ -139,6 +141,7 @@ impl Evaluator {
             stack_limit: Cell::new(0),
             xml_strict: Cell::new(true),
             gc: RefCell::new(crate::gc::Tracker::default()),
+            literals: RefCell::new(Default::default()),
             stats: Stats::default(),
             gc_due: Cell::new(false),
         };
@@ -192,6 +195,18 @@ impl Evaluator {
     pub fn eval_source(&self, name: &str, source: &str, base_dir: &str) -> Result<Value> {
         let expr = self.parse(name, source, base_dir, false)?;
         self.eval(expr, &self.root_env())
+    }
+
+    /// The value of a string literal: one shared string per literal in the
+    /// source, as literals are immutable and evaluated again and again.
+    fn literal_string(&self, text: &'static str) -> Value {
+        let key = text.as_ptr() as usize;
+        if let Some(value) = self.literals.borrow().get(&key) {
+            return value.clone();
+        }
+        let value = Value::string(text);
+        self.literals.borrow_mut().insert(key, value.clone());
+        value
     }
 
     /// Evaluates an expression returned by [`Evaluator::parse`].
@@ -421,7 +436,7 @@ impl Evaluator {
             Expr::Bool(b) => Value::Bool(*b),
             Expr::Int(i) => Value::Int(*i),
             Expr::Float(f) => Value::Float(*f),
-            Expr::Str(s) => Value::string(&**s),
+            Expr::Str(s) => self.literal_string(s),
             Expr::Path(p) => Value::path(&**p),
             Expr::Var(Var::Local { depth, slot, .. }, _) => match env.up(*depth) {
                 Some(target) => {
@@ -449,7 +464,7 @@ impl Evaluator {
             Expr::Bool(b) => Ok(Value::Bool(*b)),
             Expr::Int(i) => Ok(Value::Int(*i)),
             Expr::Float(f) => Ok(Value::Float(*f)),
-            Expr::Str(s) => Ok(Value::string(&**s)),
+            Expr::Str(s) => Ok(self.literal_string(s)),
             Expr::Path(p) => Ok(Value::path(&**p)),
             Expr::Interp(parts, pos) => self.interpolate(parts, env, *pos),
             Expr::HomePath(rest, pos) => {
