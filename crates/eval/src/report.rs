@@ -37,16 +37,34 @@ impl Evaluator {
         };
         let source = &file.source;
         let total = source.len() as u32;
+        // Very long lines are cut to a window around the error column, so a
+        // minified or generated file does not flood the terminal.
+        const WINDOW: usize = 160;
+        let skip = (column as usize).saturating_sub(WINDOW / 2);
         let show_line = |out: &mut String, number: u32| {
             let (start, end) = file.lines.line_range(number, total);
             let text = source.get(start as usize..end as usize).unwrap_or("");
-            let _ = write!(out, "\n        {number:>5}| {text}");
+            if text.len() <= WINDOW {
+                let _ = write!(out, "\n        {number:>5}| {text}");
+                return;
+            }
+            let mut from = skip.min(text.len());
+            while !text.is_char_boundary(from) {
+                from -= 1;
+            }
+            let mut to = (from + WINDOW).min(text.len());
+            while !text.is_char_boundary(to) {
+                to -= 1;
+            }
+            let _ = write!(out, "\n        {number:>5}| {}", &text[from..to]);
         };
         if line > 1 {
             show_line(out, line - 1);
         }
         show_line(out, line);
-        let _ = write!(out, "\n             |{}^", " ".repeat(column as usize));
+        let (line_start, line_end) = file.lines.line_range(line, total);
+        let caret = if (line_end - line_start) as usize > WINDOW { column as usize - skip } else { column as usize };
+        let _ = write!(out, "\n             |{}^", " ".repeat(caret));
         let last_line = file.lines.line_col(total).0;
         let (_, next_end) = file.lines.line_range(line + 1, total);
         if line < last_line && !(line + 1 == last_line && next_end as usize >= source.len() && source.ends_with('\n')) {

@@ -258,6 +258,10 @@ fn ten_megabyte_line() {
     // 10 MB of `1 + 1 + …`: a left-nested sum too deep to lower.
     let sum = format!("1{}", " + 1".repeat(2_500_000));
     check_eval_error("long-sum", sum.as_bytes(), &["nested too deeply"]);
+    // 10 MB of `1+1+…` without spaces: rnix's tokenizer would be quadratic
+    // on it, so it is rejected first, quickly, with a short excerpt.
+    let dense = format!("1{}", "+1".repeat(5_000_000));
+    check_eval_error("dense-sum", dense.as_bytes(), &["characters without a space"]);
 }
 
 #[test]
@@ -304,7 +308,10 @@ fn regressions() {
         ("or-chain", format!("a.b{}", " or a.b".repeat(DEEP))),
     ];
     for (name, source) in cases {
-        check_eval_error(name, source.as_bytes(), &["nested too deeply"]);
+        // A long run of `-` is caught even earlier, as a run of
+        // identifier/path characters without a break.
+        let expected = if *name == "negations" { "characters without a space" } else { "nested too deeply" };
+        check_eval_error(name, source.as_bytes(), &[expected]);
     }
 }
 

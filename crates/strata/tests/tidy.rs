@@ -27,7 +27,8 @@ fn sources_are_tidy() {
         rust_files(&krate.path().join("tests"), &mut files);
     }
     assert!(files.len() > 20, "found only {} files", files.len());
-    let forbidden = [concat!("dbg", "!("), concat!("todo", "!()"), concat!("unimplemented", "!()"), concat!("#[", "ignore")];
+    let forbidden =
+        [concat!("dbg", "!("), concat!("todo", "!()"), concat!("unimplemented", "!()"), concat!("#[", "ignore")];
     let mut problems = Vec::new();
     for file in &files {
         let text = std::fs::read_to_string(file).expect("source is UTF-8");

@@ -11,6 +11,7 @@ pub mod ast;
 mod lines;
 mod lower;
 mod nesting;
+mod runs;
 mod symbol;
 
 pub use lines::LineIndex;
