@@ -32,7 +32,7 @@ use crate::value::*;
 use crate::Evaluator;
 
 /// Scopes held (by cycles or for real) before a collection is considered.
-const MIN_THRESHOLD: usize = 20_000;
+const MIN_THRESHOLD: usize = 30_000;
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Node {
