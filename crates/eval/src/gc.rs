@@ -22,9 +22,15 @@
 //! is rare; such a cycle is found when a tracked scope is part of it and is
 //! otherwise kept (memory, never correctness).
 //!
-//! Collection runs only at function calls, when the number of scopes created
-//! since the last collection exceeds a threshold that grows with the live heap,
-//! so its cost is linear in the allocation volume.
+//! Collections are generational: an object that survives two collections
+//! (or one full collection) is marked old in its `GcHeader`, and minor
+//! collections treat old objects as held from outside without looking inside
+//! them. A full collection runs when as many objects became old as were live
+//! after the previous full one.
+//!
+//! Collection runs only at function calls, when the tracked scopes still held
+//! (by cycles or for real) reach three times the number held after the last
+//! collection, and at least `MIN_THRESHOLD`.
 
 use std::rc::{Rc, Weak};
 
@@ -56,17 +62,15 @@ struct Info {
 /// The scopes the collector knows about, and when to look at them next.
 #[derive(Default)]
 pub(crate) struct Tracker {
+    /// Tracked scopes that are not old.
     envs: Vec<Weak<Env>>,
-    /// Length of `envs` at which to prune it and check the threshold.
-    created: usize,
-    /// How many scopes may be created before the next collection: half the
-    /// objects the last collection had to look at, so collection work stays
-    /// proportional to allocation.
+    /// Length of `envs` at which to drop its dead entries and check the
+    /// threshold.
+    prune_at: usize,
+    /// Held scopes in `envs` at which the next collection runs.
     threshold: usize,
     /// Numbers collections, so object headers from earlier ones are ignored.
     epoch: u64,
-    /// Objects the last collection looked at.
-    last_visited: usize,
     /// Tracked scopes that became old; roots only of full collections.
     old_envs: Vec<Weak<Env>>,
     /// Objects made old since the last full collection, and the live objects
@@ -237,14 +241,14 @@ impl Evaluator {
         self.stats.scopes.set(self.stats.scopes.get() + 1);
         let mut tracker = self.gc.borrow_mut();
         tracker.envs.push(Rc::downgrade(env));
-        if tracker.envs.len() >= tracker.created {
+        if tracker.envs.len() >= tracker.prune_at {
             // Most scopes die by reference counting; only scopes still held
             // (by cycles or for real) count towards a collection.
             tracker.envs.retain(|weak| weak.strong_count() > 0);
             if tracker.envs.len() >= tracker.threshold.max(MIN_THRESHOLD) {
                 self.gc_due.set(true);
             }
-            tracker.created = tracker.envs.len() * 2 + MIN_THRESHOLD / 4;
+            tracker.prune_at = tracker.envs.len() * 2 + MIN_THRESHOLD / 4;
         }
     }
 
@@ -418,8 +422,7 @@ impl Evaluator {
         // two collected twice as often for a third less memory on the fleet
         // benchmark.
         tracker.threshold = tracker.envs.len() * 3;
-        tracker.last_visited = visited;
-        tracker.created = tracker.envs.len() * 2 + MIN_THRESHOLD / 4;
+        tracker.prune_at = tracker.envs.len() * 2 + MIN_THRESHOLD / 4;
         if std::env::var_os("STRATA_GC_STATS").is_some() {
             eprintln!(
                 "gc{}: {garbage_envs} scopes garbage, {} young and {} old scopes held, {visited} objects visited",
