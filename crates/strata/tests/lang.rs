@@ -17,7 +17,7 @@
 
 mod common;
 
-use common::{block, case_args, collect_cases, diff, run, strata_bin, Case, Kind};
+use common::{block, case_args, collect_cases, run, strata_bin, Case, Kind};
 use libtest_mimic::{Arguments, Trial};
 use std::ffi::OsString;
 
@@ -39,19 +39,7 @@ fn check(case: &Case) -> Result<(), String> {
         Kind::EvalOkay => {
             let expected = case.expected_stdout()?;
             let out = run(&bin, &eval_args(case)?, case.dir())?;
-            if out.code == Some(0) && out.stdout == expected {
-                return Ok(());
-            }
-            let mut msg = String::new();
-            if out.code != Some(0) {
-                msg.push_str(&format!("expected exit code 0, got {}\n", out.describe_exit()));
-            }
-            if out.stdout != expected {
-                msg.push_str(&diff(&expected, &out.stdout));
-                msg.push('\n');
-            }
-            msg.push_str(&block("stderr", &out.stderr));
-            Err(msg)
+            common::expect_output(&out, &expected)
         }
         Kind::EvalFail => {
             let out = run(&bin, &eval_args(case)?, case.dir())?;

@@ -17,7 +17,7 @@
 
 mod common;
 
-use common::{block, diff, run, strata_bin};
+use common::{run, strata_bin};
 use libtest_mimic::{Arguments, Trial};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -79,17 +79,5 @@ fn check(case: &LibCase) -> Result<(), String> {
     let args: Vec<OsString> = ["eval", "--strict", "-E", &expr].into_iter().map(OsString::from).collect();
     let dir = case.path.parent().expect("a case file has a parent directory");
     let out = run(&strata_bin(), &args, dir)?;
-    if out.code == Some(0) && out.stdout == expected {
-        return Ok(());
-    }
-    let mut msg = String::new();
-    if out.code != Some(0) {
-        msg.push_str(&format!("expected exit code 0, got {}\n", out.describe_exit()));
-    }
-    if out.stdout != expected {
-        msg.push_str(&diff(&expected, &out.stdout));
-        msg.push('\n');
-    }
-    msg.push_str(&block("stderr", &out.stderr));
-    Err(msg)
+    common::expect_output(&out, &expected)
 }

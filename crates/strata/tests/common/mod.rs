@@ -324,3 +324,21 @@ pub fn judge(id: &str, not_yet_passing: bool, verdict: Result<(), String>) -> Re
         ))),
     }
 }
+
+/// Ok when a run exited 0 and printed exactly `expected`; otherwise a report
+/// with the exit status, a diff and stderr.
+pub fn expect_output(out: &Output, expected: &[u8]) -> Result<(), String> {
+    if out.code == Some(0) && out.stdout == expected {
+        return Ok(());
+    }
+    let mut msg = String::new();
+    if out.code != Some(0) {
+        msg.push_str(&format!("expected exit code 0, got {}\n", out.describe_exit()));
+    }
+    if out.stdout != expected {
+        msg.push_str(&diff(expected, &out.stdout));
+        msg.push('\n');
+    }
+    msg.push_str(&block("stderr", &out.stderr));
+    Err(msg)
+}
