@@ -83,10 +83,7 @@ pub struct Evaluator {
     /// Memoized store paths of source paths copied to the store.
     pub(crate) copied_paths: RefCell<HashMap<String, String>>,
     pub(crate) symbols: Symbols,
-    /// Whether XML output carries source positions (`--no-location`).
-    pub(crate) xml_location: Cell<bool>,
     pub(crate) stack_limit: Cell<usize>,
-    pub(crate) xml_strict: Cell<bool>,
     pub(crate) gc: RefCell<crate::gc::Tracker>,
     /// Shared values of string literals, by the address of their text.
     literals: RefCell<rustc_hash::FxHashMap<usize, Value>>,
@@ -137,9 +134,7 @@ impl Evaluator {
             drv_hashes: RefCell::new(HashMap::new()),
             copied_paths: RefCell::new(HashMap::new()),
             symbols,
-            xml_location: Cell::new(true),
             stack_limit: Cell::new(0),
-            xml_strict: Cell::new(true),
             gc: RefCell::new(crate::gc::Tracker::default()),
             literals: RefCell::new(Default::default()),
             stats: Stats::default(),
@@ -409,11 +404,10 @@ impl Evaluator {
 
     fn enter(&self, pos: Pos) -> Result<()> {
         let depth = self.depth.get() + 1;
-        let marker = 0u8;
-        let here = std::ptr::addr_of!(marker) as usize;
-        if depth > self.options.max_depth || here < self.stack_limit.get() {
+        if depth > self.options.max_depth {
             return Err(error(ErrorKind::StackOverflow, pos, "stack overflow (possible infinite recursion)"));
         }
+        self.check_stack(pos)?;
         self.depth.set(depth);
         Ok(())
     }
@@ -488,11 +482,7 @@ impl Evaluator {
                     if let Value::PrimOp(builtin) = callee {
                         if builtin.arity == 2 {
                             let args = [self.delay(first, env), self.delay(argument, env)];
-                            self.maybe_collect();
-                            self.enter(*pos)?;
-                            let result = (builtin.func)(self, &args, *pos);
-                            self.leave();
-                            return result;
+                            return self.guarded(*pos, |ev| (builtin.func)(ev, &args, *pos));
                         }
                     }
                     let partial = self.call(&callee, self.delay(first, env), *pos)?;
@@ -751,9 +741,16 @@ impl Evaluator {
 
     /// Applies a function value to an argument.
     pub fn call(&self, function: &Value, argument: Value, pos: Pos) -> Result<Value> {
+        self.guarded(pos, |ev| ev.call_inner(function, argument, pos))
+    }
+
+    /// Runs one call: a safe point for the cycle collector, and one level of
+    /// the depth and stack limits.
+    #[inline]
+    fn guarded(&self, pos: Pos, run: impl FnOnce(&Evaluator) -> Result<Value>) -> Result<Value> {
         self.maybe_collect();
         self.enter(pos)?;
-        let result = self.call_inner(function, argument, pos);
+        let result = run(self);
         self.leave();
         result
     }

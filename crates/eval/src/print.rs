@@ -9,6 +9,16 @@ use crate::eval::{Coercion, Evaluator};
 use crate::value::*;
 use syntax::ast::{Param, Pos};
 
+/// What an XML rendering tracks and how it was asked for.
+struct XmlState {
+    /// Sets and lists printed already (`<repeated />`).
+    seen: HashSet<usize>,
+    /// Source positions on attributes and functions (`--no-location` off).
+    location: bool,
+    /// Force values; without it unevaluated ones print `<unevaluated />`.
+    strict: bool,
+}
+
 /// Formats a float like C++'s default stream output (`%g`, 6 digits).
 pub fn format_float(value: f64) -> String {
     if value.is_nan() {
@@ -269,17 +279,15 @@ impl Evaluator {
 
     /// `builtins.toXML` / `--xml`: Nix's XML form, strict.
     pub fn to_xml(&self, value: &Value, pos: Pos, location: bool, strict: bool) -> Result<String> {
-        self.xml_location.set(location);
-        self.xml_strict.set(strict);
         let mut out = String::from("<?xml version='1.0' encoding='utf-8'?>\n<expr>\n");
-        let mut seen = HashSet::new();
-        self.xml_value(value, pos, &mut out, 1, &mut seen)?;
+        let mut state = XmlState { seen: HashSet::new(), location, strict };
+        self.xml_value(value, pos, &mut out, 1, &mut state)?;
         out.push_str("</expr>\n");
         Ok(out)
     }
 
-    fn xml_pos_attrs(&self, pos: Pos) -> String {
-        if !self.xml_location.get() {
+    fn xml_pos_attrs(&self, pos: Pos, state: &XmlState) -> String {
+        if !state.location {
             return String::new();
         }
         match self.line_col(pos) {
@@ -295,17 +303,10 @@ impl Evaluator {
         }
     }
 
-    fn xml_value(
-        &self,
-        value: &Value,
-        pos: Pos,
-        out: &mut String,
-        indent: usize,
-        seen: &mut HashSet<usize>,
-    ) -> Result<()> {
+    fn xml_value(&self, value: &Value, pos: Pos, out: &mut String, indent: usize, state: &mut XmlState) -> Result<()> {
         self.check_stack(pos)?;
         let pad = "  ".repeat(indent);
-        if !self.xml_strict.get() && indent > 1 {
+        if !state.strict && indent > 1 {
             if let Value::Thunk(thunk) = value {
                 if thunk.value().is_none() {
                     let _ = writeln!(out, "{pad}<unevaluated />");
@@ -336,7 +337,7 @@ impl Evaluator {
             Value::List(items) => {
                 let _ = writeln!(out, "{pad}<list>");
                 for item in items.iter() {
-                    self.xml_value(item, pos, out, indent + 1, seen)?;
+                    self.xml_value(item, pos, out, indent + 1, state)?;
                 }
                 let _ = writeln!(out, "{pad}</list>");
             }
@@ -352,21 +353,21 @@ impl Evaluator {
                         header.push_str(&format!(" outPath=\"{}\"", xml_escape(&out_path)));
                     }
                     let _ = writeln!(out, "{pad}<derivation{header}>");
-                    if seen.insert(std::rc::Rc::as_ptr(attrs) as usize) {
-                        self.xml_attrs(attrs, pos, out, indent + 1, seen)?;
+                    if state.seen.insert(std::rc::Rc::as_ptr(attrs) as usize) {
+                        self.xml_attrs(attrs, pos, out, indent + 1, state)?;
                     } else {
                         let _ = writeln!(out, "{pad}  <repeated />");
                     }
                     let _ = writeln!(out, "{pad}</derivation>");
                 } else {
                     let _ = writeln!(out, "{pad}<attrs>");
-                    self.xml_attrs(attrs, pos, out, indent + 1, seen)?;
+                    self.xml_attrs(attrs, pos, out, indent + 1, state)?;
                     let _ = writeln!(out, "{pad}</attrs>");
                 }
             }
             Value::Lambda(closure) => {
                 let def = closure.def;
-                let _ = writeln!(out, "{pad}<function{}>", self.xml_pos_attrs(def.pos));
+                let _ = writeln!(out, "{pad}<function{}>", self.xml_pos_attrs(def.pos, state));
                 match &def.param {
                     Param::Ident(name) => {
                         let _ = writeln!(out, "{pad}  <varpat name=\"{}\" />", xml_escape(name.as_str()));
@@ -397,26 +398,19 @@ impl Evaluator {
         Ok(())
     }
 
-    fn xml_attrs(
-        &self,
-        attrs: &Attrs,
-        pos: Pos,
-        out: &mut String,
-        indent: usize,
-        seen: &mut HashSet<usize>,
-    ) -> Result<()> {
+    fn xml_attrs(&self, attrs: &Attrs, pos: Pos, out: &mut String, indent: usize, state: &mut XmlState) -> Result<()> {
         let pad = "  ".repeat(indent);
         for entry in attrs.entries() {
             // Nix writes the XML attributes in alphabetical order:
             // column, line, name, path.
-            let position = self.xml_pos_attrs(entry.pos);
+            let position = self.xml_pos_attrs(entry.pos, state);
             let name = format!(" name=\"{}\"", xml_escape(entry.name.as_str()));
             let header = match position.find(" path=") {
                 Some(split) => format!("{}{name}{}", &position[..split], &position[split..]),
                 None => format!("{position}{name}"),
             };
             let _ = writeln!(out, "{pad}<attr{header}>");
-            self.xml_value(&entry.value, pos, out, indent + 1, seen)?;
+            self.xml_value(&entry.value, pos, out, indent + 1, state)?;
             let _ = writeln!(out, "{pad}</attr>");
         }
         Ok(())

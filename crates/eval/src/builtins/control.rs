@@ -239,12 +239,7 @@ pub(crate) fn parse_file(ev: &Evaluator, path: &str, pos: Pos, outer_with: bool)
         let offset = e.utf8_error().valid_up_to();
         error(ErrorKind::Syntax, pos, format!("file '{path}' is not valid UTF-8 (at byte {offset})"))
     })?;
-    let base_dir = match path.rfind('/') {
-        Some(0) => "/".to_string(),
-        Some(index) => path[..index].to_string(),
-        None => ".".to_string(),
-    };
-    ev.parse(path, &source, &base_dir, outer_with)
+    ev.parse(path, &source, super::dir_name(path), outer_with)
 }
 
 pub(crate) fn io_message(error: &std::io::Error) -> String {

@@ -159,12 +159,23 @@ pub(crate) fn copy_path_to_store(evaluator: &Evaluator, path: &str, pos: Pos) ->
     Ok(store_path)
 }
 
-/// The base name of a path or string, as `baseNameOf` computes it.
+/// The base name of a path or string, as `baseNameOf` computes it: the part
+/// after the last `/`, ignoring one trailing `/`.
 pub fn base_name(path: &str) -> &str {
     let trimmed = path.strip_suffix('/').unwrap_or(path);
     match trimmed.rfind('/') {
         Some(index) => &trimmed[index + 1..],
         None => trimmed,
+    }
+}
+
+/// The directory of a path or string, as `dirOf` computes it: everything
+/// before the last `/`, `/` for a top-level entry, `.` without any `/`.
+pub fn dir_name(path: &str) -> &str {
+    match path.rfind('/') {
+        None => ".",
+        Some(0) => "/",
+        Some(index) => &path[..index],
     }
 }
 

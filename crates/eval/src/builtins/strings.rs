@@ -314,38 +314,11 @@ fn parse_drv_name(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     Ok(new_attrs(vec![("name", Value::string(name)), ("version", Value::string(version))]))
 }
 
-/// Nix's `baseNameOf` on text: the part after the last `/`, ignoring one
-/// trailing `/`.
-fn base_name_text(path: &str) -> &str {
-    let bytes = path.as_bytes();
-    if bytes.is_empty() {
-        return "";
-    }
-    let mut last = bytes.len() - 1;
-    if bytes[last] == b'/' && last > 0 {
-        last -= 1;
-    }
-    let start = bytes[..=last].iter().rposition(|&b| b == b'/').map_or(0, |i| i + 1);
-    if start > last {
-        return "";
-    }
-    &path[start..=last]
-}
-
-/// Nix's `dirOf` on text: everything before the last `/`; `.` without one.
-fn dir_name_text(path: &str) -> &str {
-    match path.rfind('/') {
-        None => ".",
-        Some(0) => "/",
-        Some(index) => &path[..index],
-    }
-}
-
 /// `builtins.baseNameOf x`: works on strings and paths (without copying a
 /// path to the store) and keeps the string's context.
 fn base_name_of(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let string = ev.coerce_to_string(&args[0], pos, Coercion { more: false, copy_to_store: false })?;
-    let base = base_name_text(&string.text).to_string();
+    let base = super::base_name(&string.text).to_string();
     Ok(Value::string_with_context(base, string.context))
 }
 
@@ -354,7 +327,7 @@ fn base_name_of(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 fn dir_of(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let value = ev.force(&args[0])?;
     let string = ev.coerce_to_string(&value, pos, Coercion { more: false, copy_to_store: false })?;
-    let dir = dir_name_text(&string.text).to_string();
+    let dir = super::dir_name(&string.text).to_string();
     match value {
         Value::Path(_) => Ok(Value::path(dir)),
         _ => Ok(Value::string_with_context(dir, string.context)),
@@ -424,14 +397,14 @@ mod tests {
 
     #[test]
     fn path_names_like_nix() {
-        assert_eq!(base_name_text("/a/b/"), "b");
-        assert_eq!(base_name_text("/"), "");
-        assert_eq!(base_name_text("a//"), "");
-        assert_eq!(base_name_text("abc"), "abc");
-        assert_eq!(dir_name_text("/a/b"), "/a");
-        assert_eq!(dir_name_text("/a"), "/");
-        assert_eq!(dir_name_text("a"), ".");
-        assert_eq!(dir_name_text("a/b/"), "a/b");
+        assert_eq!(super::super::base_name("/a/b/"), "b");
+        assert_eq!(super::super::base_name("/"), "");
+        assert_eq!(super::super::base_name("a//"), "");
+        assert_eq!(super::super::base_name("abc"), "abc");
+        assert_eq!(super::super::dir_name("/a/b"), "/a");
+        assert_eq!(super::super::dir_name("/a"), "/");
+        assert_eq!(super::super::dir_name("a"), ".");
+        assert_eq!(super::super::dir_name("a/b/"), "a/b");
     }
 }
 

@@ -6,6 +6,7 @@ use eval::{AttrEntry, Attrs, EvalError, EvalOptions, Evaluator, SearchPathEntry,
 use syntax::ast::Pos;
 use syntax::Symbol;
 
+use super::{absolute, current_dir};
 use crate::cli::{AutoArg, EvalRequest, Input, OutputFormat};
 use crate::printer::Printer;
 
@@ -62,18 +63,6 @@ pub fn search_path(include: &[String], nix_path: Option<String>) -> Vec<SearchPa
         entries.push(SearchPathEntry { path: absolute(&entry.path), ..entry });
     }
     entries
-}
-
-fn absolute(path: &str) -> String {
-    if path.starts_with('/') || path.contains("://") {
-        return syntax::canonicalize_path(path);
-    }
-    let cwd = std::env::current_dir().map(|d| d.to_string_lossy().into_owned()).unwrap_or_else(|_| "/".into());
-    syntax::canonicalize_path(&format!("{cwd}/{path}"))
-}
-
-fn current_dir() -> String {
-    std::env::current_dir().map(|d| d.to_string_lossy().into_owned()).unwrap_or_else(|_| "/".into())
 }
 
 fn evaluate_input(evaluator: &Evaluator, request: &EvalRequest, input: &Input) -> Result<Vec<String>, PartialFailure> {

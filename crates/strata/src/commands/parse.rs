@@ -3,12 +3,13 @@
 use eval::io::StdIO;
 use eval::{EvalOptions, Evaluator};
 
+use super::{absolute, current_dir};
 use crate::cli::{Input, ParseRequest};
 use crate::printer::Printer;
 
 pub fn run(request: &ParseRequest, printer: &mut Printer) -> u8 {
     let evaluator = Evaluator::new(EvalOptions::default(), Box::new(StdIO));
-    let cwd = std::env::current_dir().map(|d| d.to_string_lossy().into_owned()).unwrap_or_else(|_| "/".into());
+    let cwd = current_dir();
     let (name, text, base) = match &request.input {
         Input::Stdin => {
             let mut text = String::new();
@@ -19,8 +20,7 @@ pub fn run(request: &ParseRequest, printer: &mut Printer) -> u8 {
             ("«stdin»".to_string(), text, cwd)
         }
         Input::File(path) | Input::Expr(path) => {
-            let absolute = if path.starts_with('/') { path.clone() } else { format!("{cwd}/{path}") };
-            let absolute = syntax::canonicalize_path(&absolute);
+            let absolute = absolute(path);
             let bytes = match std::fs::read(&absolute) {
                 Ok(bytes) => bytes,
                 Err(error) => {
