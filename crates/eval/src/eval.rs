@@ -393,6 +393,7 @@ impl Evaluator {
     /// Fails with Nix's "stack overflow" error when the native stack is
     /// nearly used up; for recursive walks over values (JSON, XML, deep
     /// forcing, equality) that do not go through [`Evaluator::call`].
+    #[inline]
     pub fn check_stack(&self, pos: Pos) -> Result<()> {
         let marker = 0u8;
         let here = std::ptr::addr_of!(marker) as usize;
