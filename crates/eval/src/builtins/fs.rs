@@ -335,8 +335,9 @@ pub(crate) fn find_in_search_path(ev: &Evaluator, entries: &[SearchPathEntry], n
             rest.to_string()
         };
         if entry.path.contains("://") {
-            // Tarball URLs in the search path would be downloaded.
-            continue;
+            // Nix would download the tarball; say why that cannot happen
+            // rather than claiming the name is missing.
+            return Err(offline(&entry.path, pos));
         }
         let base = if entry.path.starts_with('/') {
             entry.path.clone()
