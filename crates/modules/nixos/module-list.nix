@@ -1,0 +1,2 @@
+# The standard modules that `strata.lib.nixosSystem` adds to every machine.
+[ ]
