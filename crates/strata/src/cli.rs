@@ -16,6 +16,12 @@ enum RawCommand {
     Eval(EvalArgs),
     /// Parse a Nix file (or `-` for standard input) and check it for errors.
     Parse(ParseArgs),
+    /// List the repository's machines: system, tags, modules and options.
+    Hosts(HostsArgs),
+    /// Show a machine's configuration, or one option's value and where it comes from.
+    Show(ShowArgs),
+    /// Search the declared options (built-in and the repository's own).
+    Options(OptionsArgs),
 }
 
 #[derive(Args)]
@@ -56,6 +62,51 @@ struct EvalArgs {
     /// Accepted for compatibility with nix-instantiate; evaluation is the default.
     #[arg(long)]
     eval: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct HostsArgs {
+    /// The repository (default: the current directory).
+    #[arg(short = 'C', long = "directory", default_value = ".")]
+    pub dir: String,
+    /// Print JSON for programs.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ShowArgs {
+    /// The machine.
+    pub host: String,
+    /// An option path such as `services.openssh.enable` (default: the whole configuration).
+    pub option: Option<String>,
+    /// The repository (default: the current directory).
+    #[arg(short = 'C', long = "directory", default_value = ".")]
+    pub dir: String,
+    /// Print JSON for programs.
+    #[arg(long)]
+    pub json: bool,
+    /// List every definition behind the value, its priority and whether a mkIf switched it off.
+    #[arg(long, requires = "option")]
+    pub explain: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct OptionsArgs {
+    /// Words to search for in option names and descriptions (all must match).
+    pub query: Vec<String>,
+    /// Only this machine's options, with its value of each.
+    #[arg(long)]
+    pub host: Option<String>,
+    /// The repository (default: the current directory).
+    #[arg(short = 'C', long = "directory", default_value = ".")]
+    pub dir: String,
+    /// Print JSON for programs.
+    #[arg(long, conflicts_with = "markdown")]
+    pub json: bool,
+    /// Write Markdown reference documentation of the repository's own options.
+    #[arg(long)]
+    pub markdown: bool,
 }
 
 #[derive(Args)]
@@ -107,6 +158,9 @@ pub struct ParseRequest {
 pub enum Command {
     Eval(EvalRequest),
     Parse(ParseRequest),
+    Hosts(HostsArgs),
+    Show(ShowArgs),
+    Options(OptionsArgs),
 }
 
 pub fn parse(args: Vec<std::ffi::OsString>) -> Result<Command, clap::Error> {
@@ -114,6 +168,9 @@ pub fn parse(args: Vec<std::ffi::OsString>) -> Result<Command, clap::Error> {
     Ok(match cli.command {
         RawCommand::Eval(raw) => Command::Eval(validate_eval(raw)),
         RawCommand::Parse(raw) => Command::Parse(ParseRequest { input: file_input(raw.file) }),
+        RawCommand::Hosts(args) => Command::Hosts(args),
+        RawCommand::Show(args) => Command::Show(args),
+        RawCommand::Options(args) => Command::Options(args),
     })
 }
 

@@ -2,7 +2,10 @@
 //! exit code, writing through the printer.
 
 mod eval;
+mod hosts;
+mod options;
 mod parse;
+mod show;
 
 use crate::cli::Command;
 use crate::printer::Printer;
@@ -11,6 +14,9 @@ pub fn run(command: Command, printer: &mut Printer) -> u8 {
     match command {
         Command::Eval(request) => eval::run(&request, printer),
         Command::Parse(request) => parse::run(&request, printer),
+        Command::Hosts(args) => hosts::run(&args, printer),
+        Command::Show(args) => show::run(&args, printer),
+        Command::Options(args) => options::run(&args, printer),
     }
 }
 
@@ -29,4 +35,26 @@ fn absolute(path: &str) -> String {
         return syntax::canonicalize_path(path);
     }
     syntax::canonicalize_path(&format!("{}/{path}", current_dir()))
+}
+
+/// Opens the fleet repository in `dir` for a command, with the evaluation
+/// thread's stack limit.
+fn open_repo(dir: &str) -> Result<fleet::Repo, fleet::Error> {
+    let repo = fleet::Repo::open(std::path::Path::new(dir))?;
+    repo.set_stack_limit(crate::stack_limit());
+    Ok(repo)
+}
+
+/// Prints a fleet error and returns the exit code for it.
+fn fail(printer: &mut Printer, error: &fleet::Error) -> u8 {
+    printer.err(error.message());
+    1
+}
+
+/// `value` as pretty JSON with a final newline.
+fn json_text(value: &impl serde::Serialize) -> String {
+    match serde_json::to_string_pretty(value) {
+        Ok(text) => text + "\n",
+        Err(error) => format!("{{\"error\": \"cannot write JSON: {error}\"}}\n"),
+    }
 }
