@@ -1,0 +1,143 @@
+//! The fleet API on a small fixture repository (`tests/fixtures/basic`).
+
+use std::path::PathBuf;
+
+use fleet::{parse_path, Repo, Shown};
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+fn open() -> Repo {
+    match Repo::open(&fixture("basic")) {
+        Ok(repo) => repo,
+        Err(error) => panic!("{error}"),
+    }
+}
+
+fn path(text: &str) -> Vec<String> {
+    parse_path(text).expect("a valid path")
+}
+
+#[test]
+fn hosts_list_each_machine_with_system_tags_and_counts() {
+    let repo = open();
+    let hosts = repo.hosts().expect("hosts");
+    let names: Vec<&str> = hosts.iter().map(|h| h.name.as_str()).collect();
+    assert_eq!(names, ["db", "web1"]);
+    assert_eq!(hosts[0].system, "aarch64-linux");
+    assert_eq!(hosts[1].system, "x86_64-linux");
+    assert_eq!(hosts[1].tags, ["web", "edge"]);
+    assert!(hosts[0].tags.is_empty());
+    // web1 declares site.port and site.enable itself, db one option in flake.nix.
+    assert!(hosts[1].options > hosts[0].options - 1);
+    assert!(hosts.iter().all(|h| h.modules >= 3), "{hosts:?}");
+}
+
+#[test]
+fn show_forces_values_and_names_packages() {
+    let repo = open();
+    let web1 = repo.machine("web1").expect("web1");
+    assert_eq!(web1.show(&path("site.port")).expect("port"), Shown::Int(8080));
+    // A package interpolated into a string is its install prefix.
+    assert_eq!(web1.show(&path("site.motd")).expect("motd"), Shown::String("run /usr/bin/jellyfin".into()));
+    let whole = web1.show(&[]).expect("whole configuration");
+    let Shown::Attrs(entries) = whole else { panic!("not a set") };
+    assert!(entries.iter().any(|(name, _)| name == "site"));
+    assert!(!entries.iter().any(|(name, _)| name == "_module"), "internal arguments are left out");
+}
+
+#[test]
+fn unknown_paths_and_machines_suggest_close_names() {
+    let repo = open();
+    let error = repo.machine("wbe1").err().expect("no such machine");
+    assert!(error.message().contains("did you mean web1?"), "{error}");
+    assert!(error.message().contains("machines: db, web1"), "{error}");
+    let web1 = repo.machine("web1").expect("web1");
+    let error = web1.show(&path("site.prot")).err().expect("no such option");
+    assert!(error.message().contains("did you mean site.port?"), "{error}");
+}
+
+#[test]
+fn explain_lists_definitions_with_positions_priorities_and_switched_off_ones() {
+    let repo = open();
+    let web1 = repo.machine("web1").expect("web1");
+    let port = web1.explain(&path("site.port")).expect("explain port");
+    assert_eq!(port.option, "site.port");
+    assert_eq!(port.value.as_deref(), Some("8080"));
+    assert!(!port.default_used);
+    assert_eq!(port.definitions.len(), 1);
+    let definition = &port.definitions[0];
+    assert!(definition.file.ends_with("machines/web1.nix"), "{definition:?}");
+    assert_eq!((definition.line, definition.column, definition.priority), (Some(12), Some(10), 100));
+    assert!(definition.used);
+
+    let enable = web1.explain(&path("site.enable")).expect("explain enable");
+    assert!(enable.default_used);
+    assert_eq!(enable.definitions.len(), 1);
+    assert!(enable.definitions[0].disabled, "the mkIf condition is false: {enable:?}");
+
+    let db = repo.machine("db").expect("db");
+    let port = db.explain(&path("site.port")).expect("explain db port");
+    assert_eq!(port.definitions[0].priority, 1000, "mkDefault");
+}
+
+#[test]
+fn option_values_carry_json_values_and_definition_sites() {
+    let repo = open();
+    let web1 = repo.machine("web1").expect("web1");
+    let values = web1.option_values().expect("option values");
+    let port = values.iter().find(|v| v.path == "site.port").expect("site.port is defined");
+    assert_eq!(port.value, serde_json::json!(8080));
+    assert_eq!(port.definitions.len(), 1);
+    assert_eq!(port.definitions[0].line, 12);
+    assert!(values.iter().all(|v| !v.path.starts_with("_module")));
+    // Options with only their default are not listed.
+    assert!(values.iter().all(|v| v.path != "site.enable"));
+}
+
+#[test]
+fn option_docs_cover_the_repository_and_builtin_options() {
+    let repo = open();
+    let docs = repo.option_docs(&[]).expect("docs");
+    let motd = docs.iter().find(|d| d.name == "site.motd").expect("site.motd");
+    assert_eq!(motd.description.as_deref(), Some("Message of the day."));
+    assert_eq!(motd.default.as_deref(), Some("\"\""));
+    assert_eq!(motd.example.as_deref(), Some("\"hello\""));
+    assert!(motd.positions.iter().any(|p| p.ends_with("modules/site.nix:3:16")), "{motd:?}");
+    assert!(docs.iter().any(|d| d.name == "strata.tags"));
+}
+
+#[test]
+fn package_references_record_the_package_in_string_context() {
+    let repo = open();
+    let ev = repo.evaluator();
+    let web1 = repo.machine("web1").expect("web1");
+    let motd = web1.value(&path("site.motd")).expect("motd");
+    let string = ev.force_string(&motd, syntax::ast::Pos::NONE).expect("a string");
+    assert_eq!(fleet::pkgs::packages_in(&string.context), ["jellyfin"]);
+}
+
+#[test]
+fn pkgs_maps_nixpkgs_names_and_rejects_bad_distribution_names() {
+    let repo = open();
+    let ev = repo.evaluator();
+    let pos = syntax::ast::Pos::NONE;
+    let set = ev.force_attrs(&fleet::pkgs::package_set(), pos).expect("a set");
+    let fd = ev.force_attrs(set.get_str("fd").expect("fd"), pos).expect("a package");
+    assert_eq!(ev.force_str(fd.get_str("strataPackage").expect("name"), pos).expect("str"), "fd-find");
+    assert_eq!(ev.force_str(fd.get_str("outPath").expect("outPath"), pos).expect("str"), "/usr");
+    let function = set.get_str("distributionPackage").expect("distributionPackage");
+    let custom = ev.call(function, eval::Value::string("my-tool"), pos).expect("a package");
+    let custom = ev.force_attrs(&custom, pos).expect("a set");
+    assert_eq!(ev.force_str(custom.get_str("strataPackage").expect("name"), pos).expect("str"), "my-tool");
+    let error = ev.call(function, eval::Value::string("Bad_Name"), pos).err().expect("rejected");
+    assert!(error.message().contains("not a valid distribution package name"), "{}", error.message());
+    assert!(fleet::pkgs::is_package_name("g++"));
+}
+
+#[test]
+fn a_missing_repository_is_a_clear_error() {
+    let error = Repo::open(&fixture("does-not-exist")).err().expect("no repository");
+    assert!(error.message().contains("cannot open the repository"), "{error}");
+}
