@@ -4,8 +4,8 @@
     ./media/jellyfin.nix
     ./photos/immich.nix
     ./photos/immich-machine-learning.nix
-    ./databases/postgres.nix
-    ./databases/redis.nix
+    ./photos/immich-database.nix
+    ./photos/immich-redis.nix
     ./ai/ollama.nix
     ./monitoring/node-exporter.nix
     ./backup/restic.nix

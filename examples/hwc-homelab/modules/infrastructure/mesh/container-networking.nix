@@ -25,10 +25,10 @@ in
       description = "The unit that creates the network; containers order themselves after it.";
     };
 
-    containerOptions = lib.mkOption {
+    networks = lib.mkOption {
       type = lib.types.listOf lib.types.str;
       readOnly = true;
-      description = "Options that put a container on the network (empty when the network is off).";
+      description = "What a container's `networks` should be to join the network (empty when it is off).";
     };
   };
 
@@ -36,7 +36,7 @@ in
     {
       hwc.infrastructure.mesh.containerNetworking = {
         unit = "podman-network-${cfg.name}.service";
-        containerOptions = lib.optional cfg.enable "--network=${cfg.name}";
+        networks = lib.optional cfg.enable cfg.name;
       };
     }
     (lib.mkIf cfg.enable {

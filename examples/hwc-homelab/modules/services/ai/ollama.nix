@@ -43,7 +43,7 @@ in
         OLLAMA_KEEP_ALIVE = "30m";
       };
       devices = accel.devices;
-      extraOptions = network.containerOptions;
+      networks = network.networks;
     };
 
     systemd.services.podman-ollama = hwcLib.afterNetwork network;

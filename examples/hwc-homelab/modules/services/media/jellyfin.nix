@@ -43,7 +43,7 @@ in
         JELLYFIN_CACHE_DIR = "/cache";
       };
       devices = accel.devices;
-      extraOptions = network.containerOptions;
+      networks = network.networks;
     };
 
     systemd.services.podman-jellyfin = hwcLib.afterNetwork network;

@@ -19,7 +19,7 @@ in
       volumes = [ "${paths.cache}/immich-models:/cache" ];
       environment = accel.environment;
       devices = accel.devices;
-      extraOptions = network.containerOptions;
+      networks = network.networks;
     };
 
     systemd.services.podman-immich-machine-learning = hwcLib.afterNetwork network;

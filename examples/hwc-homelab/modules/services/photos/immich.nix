@@ -6,7 +6,7 @@ let
   paths = config.hwc.paths;
   accel = config.hwc.infrastructure.hardware.gpu.accel;
   network = config.hwc.infrastructure.mesh.containerNetworking;
-  postgres = config.hwc.services.databases.postgres;
+  database = config.hwc.services.photos.immichDatabase;
 in
 {
   options.hwc.services.photos.immich = {
@@ -28,29 +28,36 @@ in
   config = lib.mkIf cfg.enable {
     assertions = [
       {
-        assertion = network.enable && postgres.enable && config.hwc.services.databases.redis.enable;
-        message = "hwc.services.photos.immich needs hwc.infrastructure.mesh.containerNetworking, hwc.services.databases.postgres and hwc.services.databases.redis enabled";
+        assertion = network.enable;
+        message = "hwc.services.photos.immich needs hwc.infrastructure.mesh.containerNetworking: it reaches its database by container name";
       }
     ];
+
+    # Immich's companions; a machine may turn machine learning off.
+    hwc.services.photos = {
+      immichDatabase.enable = lib.mkDefault true;
+      immichRedis.enable = lib.mkDefault true;
+      immichMachineLearning.enable = lib.mkDefault true;
+    };
 
     virtualisation.oci-containers.containers.immich-server = {
       image = "ghcr.io/immich-app/immich-server:${cfg.version}";
       ports = [ "${toString cfg.port}:2283" ];
       volumes = [
         "${paths.photos}:/usr/src/app/upload"
-        "${postgres.passwordFile}:/run/secrets/postgres:ro"
+        "${database.passwordFile}:/run/secrets/postgres:ro"
       ];
       environment = {
-        DB_HOSTNAME = "postgres";
+        DB_HOSTNAME = "immich-database";
         DB_USERNAME = "postgres";
         DB_DATABASE_NAME = "immich";
         DB_PASSWORD_FILE = "/run/secrets/postgres";
-        REDIS_HOSTNAME = "redis";
+        REDIS_HOSTNAME = "immich-redis";
         IMMICH_MACHINE_LEARNING_URL = "http://immich-machine-learning:3003";
       } // accel.environment;
       devices = accel.devices;
-      extraOptions = network.containerOptions;
-      dependsOn = [ "postgres" "redis" ];
+      networks = network.networks;
+      dependsOn = [ "immich-database" "immich-redis" ];
     };
 
     systemd.services.podman-immich-server = hwcLib.afterNetwork network;
