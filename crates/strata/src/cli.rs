@@ -22,6 +22,39 @@ enum RawCommand {
     Show(ShowArgs),
     /// Search the declared options (built-in and the repository's own).
     Options(OptionsArgs),
+    /// Lock or update the flake's inputs (flake.lock).
+    #[command(subcommand)]
+    Flake(FlakeCommand),
+}
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum FlakeCommand {
+    /// Lock the inputs that flake.lock lacks (or that changed in flake.nix), keeping the rest.
+    Lock(FlakeLockArgs),
+    /// Re-resolve every input (or only INPUT, such as `dep` or `dep/nested`) and write flake.lock.
+    Update(FlakeUpdateArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct FlakeLockArgs {
+    /// The repository (default: the current directory).
+    #[arg(short = 'C', long = "directory", default_value = ".")]
+    pub dir: String,
+    /// Print JSON for programs.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct FlakeUpdateArgs {
+    /// The input to update (default: all).
+    pub input: Option<String>,
+    /// The repository (default: the current directory).
+    #[arg(short = 'C', long = "directory", default_value = ".")]
+    pub dir: String,
+    /// Print JSON for programs.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args)]
@@ -161,6 +194,7 @@ pub enum Command {
     Hosts(HostsArgs),
     Show(ShowArgs),
     Options(OptionsArgs),
+    Flake(FlakeCommand),
 }
 
 pub fn parse(args: Vec<std::ffi::OsString>) -> Result<Command, clap::Error> {
@@ -171,6 +205,7 @@ pub fn parse(args: Vec<std::ffi::OsString>) -> Result<Command, clap::Error> {
         RawCommand::Hosts(args) => Command::Hosts(args),
         RawCommand::Show(args) => Command::Show(args),
         RawCommand::Options(args) => Command::Options(args),
+        RawCommand::Flake(command) => Command::Flake(command),
     })
 }
 

@@ -2,6 +2,7 @@
 //! exit code, writing through the printer.
 
 mod eval;
+mod flake;
 mod hosts;
 mod options;
 mod parse;
@@ -17,6 +18,7 @@ pub fn run(command: Command, printer: &mut Printer) -> u8 {
         Command::Hosts(args) => hosts::run(&args, printer),
         Command::Show(args) => show::run(&args, printer),
         Command::Options(args) => options::run(&args, printer),
+        Command::Flake(command) => flake::run(&command, printer),
     }
 }
 
