@@ -8,6 +8,7 @@
 //! returned is plain data (serde-serialisable), so the CLI, plans and a web
 //! API can share it without holding the evaluator.
 
+pub mod cache;
 pub mod pkgs;
 pub mod shown;
 
@@ -99,6 +100,7 @@ pub struct Repo {
     ev: Evaluator,
     outputs: Value,
     configurations: OnceCell<Rc<Attrs>>,
+    recorded: Rc<std::cell::RefCell<cache::Dependencies>>,
 }
 
 /// One machine of a repository.
@@ -120,12 +122,24 @@ impl Repo {
         if !root.is_dir() {
             return Err(Error::new(format!("error: '{}' is not a directory", root.display())));
         }
-        let io = modules::LibIO::new(StdIO);
+        let recorded = Rc::new(std::cell::RefCell::new(cache::Dependencies::default()));
+        let io = modules::LibIO::new(cache::RecordingIO::new(StdIO, recorded.clone()));
         let options = EvalOptions { builtin_search_path: vec![modules::search_path_entry()], ..EvalOptions::default() };
         let ev = Evaluator::new(options, Box::new(io));
         let strata = strata_input(&ev).map_err(|e| Error::new(ev.render_error(&e, false)))?;
         let outputs = load_outputs(&ev, &root, strata)?;
-        Ok(Repo { root, ev, outputs, configurations: OnceCell::new() })
+        Ok(Repo { root, ev, outputs, configurations: OnceCell::new(), recorded })
+    }
+
+    /// Everything evaluation read so far (files, directories, environment),
+    /// plus the repository files read outside the evaluator, for
+    /// [`cache::store`].
+    pub fn dependencies(&self) -> cache::Dependencies {
+        let mut dependencies = self.recorded.borrow().clone();
+        for name in ["flake.nix", "flake.lock", "default.nix"] {
+            dependencies.add_file(&self.root.join(name));
+        }
+        dependencies
     }
 
     /// Lets evaluation use the stack down to `lowest_address` (see
@@ -672,18 +686,8 @@ fn strata_input(ev: &Evaluator) -> Result<Value, EvalError> {
 
 /// The repository's outputs.
 fn load_outputs(ev: &Evaluator, root: &Path, strata: Value) -> Result<Value, Error> {
-    // TEMPORARY until crates/flake lands: outputs called with `strata` only.
-    let render = |e: EvalError| Error::new(ev.render_error(&e, false));
-    let file = root.join("flake.nix");
-    let flake = ev.eval_source("«load»", &format!("import {}", file.display()), "/").map_err(render)?;
-    let flake = ev.force_attrs(&flake, Pos::NONE).map_err(render)?;
-    let outputs = flake.get_str("outputs").cloned().ok_or_else(|| Error::new("no outputs"))?;
-    let argument = Value::attrs(Attrs::from_unsorted(vec![eval::AttrEntry {
-        name: syntax::Symbol::intern("strata"),
-        value: strata,
-        pos: Pos::NONE,
-    }]));
-    ev.call(&outputs, argument, Pos::NONE).map_err(render)
+    let loaded = flake::load(ev, root, &[(flake::BUILTIN_STRATA, strata)]).map_err(|e| Error::new(e.to_string()))?;
+    Ok(loaded.outputs)
 }
 
 #[cfg(test)]

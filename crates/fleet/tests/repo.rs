@@ -141,3 +141,39 @@ fn a_missing_repository_is_a_clear_error() {
     let error = Repo::open(&fixture("does-not-exist")).err().expect("no repository");
     assert!(error.message().contains("cannot open the repository"), "{error}");
 }
+
+#[test]
+fn the_cache_reuses_output_until_a_file_read_changes() {
+    let dir = std::env::temp_dir().join(format!("strata-fleet-cache-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let repo_dir = dir.join("repo");
+    std::fs::create_dir_all(repo_dir.join("machines")).expect("temp dir");
+    for name in ["flake.nix", "flake.lock", "machines/web1.nix", "machines/db.nix"] {
+        std::fs::copy(fixture("basic").join(name), repo_dir.join(name)).expect("copy");
+    }
+    std::fs::create_dir_all(repo_dir.join("modules")).expect("temp dir");
+    std::fs::copy(fixture("basic").join("modules/site.nix"), repo_dir.join("modules/site.nix")).expect("copy");
+    // SAFETY (of the test): no other test in this binary uses the cache.
+    std::env::set_var("XDG_CACHE_HOME", dir.join("cache"));
+    let key = format!("{}\ntest", repo_dir.display());
+    let io = eval::io::StdIO;
+    assert_eq!(fleet::cache::lookup(&key, &io), None);
+
+    let repo = Repo::open(&repo_dir).expect("open");
+    let output = format!("{:?}", repo.hosts().expect("hosts"));
+    let dependencies = repo.dependencies();
+    assert!(!dependencies.is_impure());
+    assert!(dependencies.len() >= 4, "flake.nix, flake.lock, the machines and the module: {dependencies:?}");
+    fleet::cache::store(&key, &dependencies, &output);
+    assert_eq!(fleet::cache::lookup(&key, &io).as_deref(), Some(output.as_str()));
+
+    // Touching a file keeps the entry; changing one drops it.
+    let module = repo_dir.join("modules/site.nix");
+    let text = std::fs::read_to_string(&module).expect("read");
+    std::fs::write(&module, &text).expect("write");
+    assert_eq!(fleet::cache::lookup(&key, &io).as_deref(), Some(output.as_str()));
+    std::fs::write(&module, text + "\n# changed\n").expect("write");
+    assert_eq!(fleet::cache::lookup(&key, &io), None);
+    // So does a new file in a directory the evaluation listed, or a changed lock.
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -131,7 +131,9 @@ fn constants(evaluator: &Evaluator) -> Vec<(&'static str, Value)> {
         ("false", Value::Bool(false)),
         ("null", Value::Null),
         ("currentSystem", Value::string(&options.current_system)),
-        ("currentTime", Value::Int(evaluator.io.current_time())),
+        // Read when first used, so an evaluation that never looks at the
+        // clock does not depend on it (the evaluation cache relies on this).
+        ("currentTime", Value::lazy(|ev: &Evaluator| Ok(Value::Int(ev.io.current_time())))),
         ("langVersion", Value::Int(6)),
         ("nixVersion", Value::string("2.8.0")),
         ("storeDir", Value::string(&options.store_dir)),

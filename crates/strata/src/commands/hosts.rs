@@ -1,25 +1,21 @@
 //! `strata hosts`: the repository's machines.
 
-use super::{fail, json_text, open_repo};
+use super::{cached_output, fail, json_text};
 use crate::cli::HostsArgs;
 use crate::printer::Printer;
 
 pub fn run(args: &HostsArgs, printer: &mut Printer) -> u8 {
-    let repo = match open_repo(&args.dir) {
-        Ok(repo) => repo,
-        Err(error) => return fail(printer, &error),
-    };
-    let hosts = match repo.hosts() {
-        Ok(hosts) => hosts,
-        Err(error) => return fail(printer, &error),
-    };
-    if args.json {
-        printer.out(&json_text(&hosts));
-    } else {
-        printer.out(&table(&hosts));
+    let result = cached_output(&args.dir, &format!("hosts {}", args.json), |repo| {
+        let hosts = repo.hosts()?;
+        Ok(if args.json { json_text(&hosts) } else { table(&hosts) })
+    });
+    match result {
+        Ok(text) => {
+            printer.out(&text);
+            0
+        }
+        Err(error) => fail(printer, &error),
     }
-    std::mem::forget(repo);
-    0
 }
 
 /// One line per machine under a header, columns aligned.

@@ -1,6 +1,7 @@
 //! Command implementations: each takes a validated request and returns an
 //! exit code, writing through the printer.
 
+mod check;
 mod eval;
 mod flake;
 mod hosts;
@@ -19,6 +20,7 @@ pub fn run(command: Command, printer: &mut Printer) -> u8 {
         Command::Show(args) => show::run(&args, printer),
         Command::Options(args) => options::run(&args, printer),
         Command::Flake(command) => flake::run(&command, printer),
+        Command::Check(args) => check::run(&args, printer),
     }
 }
 
@@ -45,6 +47,30 @@ fn open_repo(dir: &str) -> Result<fleet::Repo, fleet::Error> {
     let repo = fleet::Repo::open(std::path::Path::new(dir))?;
     repo.set_stack_limit(crate::stack_limit());
     Ok(repo)
+}
+
+/// The output of `compute` on the repository in `dir`, reused from the
+/// evaluation cache (`fleet::cache`) when nothing the evaluation read has
+/// changed since; `key` names the command and its arguments.
+fn cached_output(
+    dir: &str,
+    key: &str,
+    compute: impl FnOnce(&fleet::Repo) -> Result<String, fleet::Error>,
+) -> Result<String, fleet::Error> {
+    let root = std::fs::canonicalize(dir).map(|p| p.to_string_lossy().into_owned()).unwrap_or_else(|_| dir.to_string());
+    let key = format!("{root}\n{key}");
+    if let Some(output) = fleet::cache::lookup(&key, &::eval::io::StdIO) {
+        return Ok(output);
+    }
+    let repo = open_repo(dir)?;
+    let output = compute(&repo);
+    if let Ok(text) = &output {
+        fleet::cache::store(&key, &repo.dependencies(), text);
+    }
+    // The process is about to exit: tearing down the heap value by value
+    // would only cost time.
+    std::mem::forget(repo);
+    output
 }
 
 /// Prints a fleet error and returns the exit code for it.

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{fail, json_text, open_repo};
+use super::{cached_output, fail, json_text};
 use crate::cli::OptionsArgs;
 use crate::printer::Printer;
 
@@ -18,11 +18,7 @@ struct Found {
 }
 
 pub fn run(args: &OptionsArgs, printer: &mut Printer) -> u8 {
-    let result = open_repo(&args.dir).and_then(|repo| {
-        let text = render(&repo, args);
-        std::mem::forget(repo);
-        text
-    });
+    let result = cached_output(&args.dir, &format!("options {args:?}"), |repo| render(repo, args));
     match result {
         Ok(text) => {
             printer.out(&text);

@@ -1,15 +1,11 @@
 //! `strata show HOST [OPTION] [--explain]`: a value and where it comes from.
 
-use super::{fail, json_text, open_repo};
+use super::{cached_output, fail, json_text};
 use crate::cli::ShowArgs;
 use crate::printer::Printer;
 
 pub fn run(args: &ShowArgs, printer: &mut Printer) -> u8 {
-    let result = open_repo(&args.dir).and_then(|repo| {
-        let text = render(&repo, args);
-        std::mem::forget(repo);
-        text
-    });
+    let result = cached_output(&args.dir, &format!("show {args:?}"), |repo| render(repo, args));
     match result {
         Ok(text) => {
             printer.out(&text);
