@@ -23,7 +23,12 @@ let
       };
       source = mkOption {
         type = types.path;
-        description = "A file (or directory) whose content is installed; set from `text` when that is given.";
+        description = ''
+          A file (or directory) whose content is installed. When `text` is given,
+          it is set to a name that changes with the text (`/etc/strata/text/SHA256`),
+          so `restartTriggers = [ config.environment.etc.NAME.source ]` restarts a
+          service when the text changes; the file itself is installed at /etc/TARGET.
+        '';
       };
       mode = mkOption {
         type = types.str;

@@ -92,7 +92,7 @@ let
   # A generated script: its absolute path and its file entry.
   mkScript = unit: kind: text:
     let
-      content = "#!/bin/bash\nset -e\n${text}\n";
+      content = "#!/bin/bash\nset -e\n${text}${lib.optionalString (!lib.hasSuffix "\n" text) "\n"}";
       hash = builtins.substring 0 12 (builtins.hashString "sha256" content);
     in
     {
