@@ -184,20 +184,23 @@ fn existing_dir(path: &str, base_dir: &Path, input: &str) -> Result<PathBuf, Err
 
 /// The NAR hash (SRI) of a tree and the newest modification time in it.
 pub fn hash_tree(dir: &Path) -> Result<(String, u64), Error> {
-    let mut newest = 0u64;
+    let mut newest = modified_time(dir);
     let mut filter = |path: &Path, _: store::nar::FileType| -> Result<bool, store::nar::NarError> {
-        if let Ok(meta) = std::fs::symlink_metadata(path) {
-            if let Ok(modified) = meta.modified() {
-                if let Ok(since) = modified.duration_since(std::time::UNIX_EPOCH) {
-                    newest = newest.max(since.as_secs());
-                }
-            }
-        }
+        newest = newest.max(modified_time(path));
         Ok(true)
     };
     let hash = store::nar::nar_hash(&store::nar::StdFs, dir, &mut filter)
         .map_err(|error| Error::Git(format!("hashing '{}': {error}", dir.display())))?;
     Ok((hash.to_sri(), newest))
+}
+
+/// The modification time of `path` itself (0 when unknown).
+fn modified_time(path: &Path) -> u64 {
+    std::fs::symlink_metadata(path)
+        .and_then(|meta| meta.modified())
+        .ok()
+        .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |since| since.as_secs())
 }
 
 fn repo_dir(url: &str, input: &str) -> Result<PathBuf, Error> {

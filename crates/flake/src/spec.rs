@@ -221,6 +221,12 @@ fn read_input(
             }
         }
     }
+    if extra.contains_key("type") {
+        // The attribute-set form: `url` is one of the fetcher's attributes.
+        if let Some((url, _)) = url.take() {
+            extra.insert("url".into(), Attr::String(url));
+        }
+    }
     if let Some((url, url_pos)) = url {
         let mut reference =
             parse_url(&url).map_err(|message| invalid(ev, url_pos, format!("input '{name}': {message}")))?;

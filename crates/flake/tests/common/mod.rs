@@ -130,3 +130,40 @@ pub fn names(ev: &Evaluator, value: &Value) -> Vec<String> {
 pub fn options(cache: &TempDir) -> flake::Options {
     flake::Options { cache_dir: Some(cache.path().to_path_buf()), skip_root_git_info: false }
 }
+
+/// Sets the modification time of `dir` and everything in it.
+pub fn set_mtime_tree(dir: &Path, seconds: u64) {
+    let time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(seconds);
+    fn walk(path: &Path, time: std::time::SystemTime) {
+        let meta = std::fs::symlink_metadata(path).unwrap();
+        if meta.is_dir() {
+            for entry in std::fs::read_dir(path).unwrap() {
+                walk(&entry.unwrap().path(), time);
+            }
+        }
+        if !meta.file_type().is_symlink() {
+            std::fs::File::open(path).unwrap().set_modified(time).unwrap();
+        }
+    }
+    walk(dir, time);
+}
+
+/// Locks the flake in `dir`.
+pub fn lock(ev: &Evaluator, dir: &Path, mode: flake::LockMode, cache: &TempDir) -> flake::LockOutcome {
+    flake::lock(ev, dir, &["strata"], &mode, &options(cache)).unwrap_or_else(|error| panic!("locking failed: {error}"))
+}
+
+/// Loads the flake in `dir` with the stand-in `strata` input.
+pub fn load(ev: &Evaluator, dir: &Path, cache: &TempDir) -> Result<flake::Loaded, flake::Error> {
+    let strata = strata_builtin(ev);
+    flake::load_with(ev, dir, &[("strata", strata)], &options(cache))
+}
+
+/// A git repository holding a flake whose `value` output is `value`; returns the commit.
+pub fn flake_repo(dir: &Path, value: &str, time: u64) -> String {
+    if !dir.join(".git").exists() {
+        git_init(dir);
+    }
+    write(&dir.join("flake.nix"), &format!("{{ outputs = {{ self }}: {{ value = \"{value}\"; }}; }}\n"));
+    commit(dir, &format!("set value to {value}"), time)
+}
