@@ -211,7 +211,10 @@ fn etc_files_hosts_and_locale() {
            };"#,
     ));
     assert_eq!(etc["files"]["/etc/a"], json!({ "text": "A", "mode": "0644", "user": "root", "group": "root" }));
-    assert_eq!(etc["files"]["/etc/nested/b.conf"], json!({ "text": "B", "mode": "0600", "user": "+33", "group": "root" }));
+    assert_eq!(
+        etc["files"]["/etc/nested/b.conf"],
+        json!({ "text": "B", "mode": "0600", "user": "+33", "group": "root" })
+    );
     assert!(etc["files"].get("/etc/c").is_none());
     assert!(etc["files"].get("/etc/b").is_none());
 }

@@ -21,6 +21,7 @@ const BROKEN: &str = r#"{ ... }: {
   systemd.services.bad.serviceConfig = { ExecStart = "/bin/sh -c true"; Restartt = "always"; };
   networking.firewall.extraInputRules = "tcp dport bogus-port accept";
   systemd.tmpfiles.rules = [ "d /var/lib/ok 0755 root root -" "j /nonsense" ];
+  security.sudo.extraRules = [ { users = [ "alice" ]; commands = [ "relative/command" ]; } ];
 }"#;
 
 #[test]
@@ -148,10 +149,17 @@ fn sudoers_pass_visudo() {
     let rendered = render(&web1());
     let root = fresh_dir("sudoers");
     write_files(&rendered, &root);
-    if let Err(problem) = run(Command::new(visudo).arg("-c").arg("-f").arg(root.join("etc/sudoers.d/strata"))) {
+    if let Err(problem) = run(Command::new(&visudo).arg("-c").arg("-f").arg(root.join("etc/sudoers.d/strata"))) {
         panic!("visudo -c rejected /etc/sudoers.d/strata:\n{problem}");
     }
+    let broken = render(BROKEN);
+    let root2 = fresh_dir("sudoers-broken");
+    write_files(&broken, &root2);
+    let result = run(Command::new(&visudo).arg("-c").arg("-f").arg(root2.join("etc/sudoers.d/strata")));
+    let problem = result.expect_err("a relative command is reported");
+    assert!(problem.contains("fully-qualified"), "{problem}");
     let _ = std::fs::remove_dir_all(&root);
+    let _ = std::fs::remove_dir_all(&root2);
 }
 
 /// Copies the distribution's unit files into `root` (so dependencies such as
