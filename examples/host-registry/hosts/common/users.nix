@@ -1,0 +1,16 @@
+# The owner's account on every host.
+{ constants, ... }:
+{
+  users.users.${constants.defaults.user} = {
+    isNormalUser = true;
+    extraGroups = [ "wheel" "audio" "video" ];
+    openssh.authorizedKeys.keys = constants.defaults.sshKeys;
+  };
+
+  security.sudo.extraRules = [
+    {
+      users = [ constants.defaults.user ];
+      commands = [ { command = "ALL"; options = [ "NOPASSWD" ]; } ];
+    }
+  ];
+}
