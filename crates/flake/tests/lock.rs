@@ -174,3 +174,410 @@ fn locked_flake_loads_with_follows_and_source_inputs() {
     assert_eq!(json_at(&ev, &loaded.self_value, "inputs.dep.lastModifiedDate"), r#""20231114221320""#);
     assert_eq!(json_at(&ev, &loaded.self_value, "inputs.sub.outPath"), format!("\"{}\"", root.join("sub").display()));
 }
+
+/// A lock file as Nix writes it (other input types are kept as attributes):
+/// nested nodes named `nixpkgs_2` in depth-first order, follows paths,
+/// nodes without inputs.
+const NIX_LOCK: &str = r#"{
+  "nodes": {
+    "a": {
+      "inputs": {
+        "nixpkgs": "nixpkgs",
+        "utils": [
+          "utils"
+        ]
+      },
+      "locked": {
+        "lastModified": 1690000000,
+        "narHash": "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+        "owner": "example",
+        "repo": "a",
+        "rev": "0123456789abcdef0123456789abcdef01234567",
+        "type": "github"
+      },
+      "original": {
+        "owner": "example",
+        "repo": "a",
+        "type": "github"
+      }
+    },
+    "nixpkgs": {
+      "locked": {
+        "lastModified": 1680000000,
+        "narHash": "sha256-BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB=",
+        "owner": "NixOS",
+        "repo": "nixpkgs",
+        "rev": "89abcdef0123456789abcdef0123456789abcdef",
+        "type": "github"
+      },
+      "original": {
+        "id": "nixpkgs",
+        "type": "indirect"
+      }
+    },
+    "nixpkgs_2": {
+      "locked": {
+        "lastModified": 1700000000,
+        "narHash": "sha256-CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC=",
+        "owner": "NixOS",
+        "ref": "nixos-unstable",
+        "repo": "nixpkgs",
+        "rev": "fedcba9876543210fedcba9876543210fedcba98",
+        "type": "github"
+      },
+      "original": {
+        "owner": "NixOS",
+        "ref": "nixos-unstable",
+        "repo": "nixpkgs",
+        "type": "github"
+      }
+    },
+    "root": {
+      "inputs": {
+        "a": "a",
+        "nixpkgs": "nixpkgs_2",
+        "utils": "utils"
+      }
+    },
+    "src": {
+      "flake": false,
+      "locked": {
+        "lastModified": 1600000000,
+        "narHash": "sha256-DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD=",
+        "type": "tarball",
+        "url": "https://example.org/src.tar.gz"
+      },
+      "original": {
+        "type": "tarball",
+        "url": "https://example.org/src.tar.gz"
+      }
+    },
+    "utils": {
+      "inputs": {
+        "src": "src"
+      },
+      "locked": {
+        "lastModified": 1650000000,
+        "narHash": "sha256-EEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEE=",
+        "path": "/srv/utils",
+        "type": "path"
+      },
+      "original": {
+        "path": "/srv/utils",
+        "type": "path"
+      }
+    }
+  },
+  "root": "root",
+  "version": 7
+}
+"#;
+
+#[test]
+fn nix_lock_files_round_trip_byte_for_byte() {
+    let lock = flake::LockFile::parse(NIX_LOCK).unwrap();
+    assert_eq!(lock.to_json_string(), NIX_LOCK);
+    let follows = lock.canonical_path(&["a".to_string(), "utils".to_string()]).unwrap();
+    assert_eq!(follows, ["utils"]);
+    let src = lock.node(&["a".into(), "utils".into(), "src".into()]).unwrap();
+    assert!(!src.flake);
+}
+
+#[test]
+fn broken_lock_files_are_rejected_clearly() {
+    let cases = [
+        ("{", "invalid JSON"),
+        (r#"{"nodes": {"root": {}}, "root": "root", "version": 9}"#, "version 9 is not supported"),
+        (
+            r#"{"nodes": {"root": {"inputs": {"a": "a"}}}, "root": "root", "version": 7}"#,
+            "node 'a' is referred to but missing",
+        ),
+        (r#"{"nodes": {"root": {"inputs": {"a": "root"}}}, "root": "root", "version": 7}"#, "is its own input"),
+    ];
+    for (text, expected) in cases {
+        let message = flake::LockFile::parse(text).unwrap_err();
+        assert!(message.contains(expected), "{text}: {message}");
+    }
+    let root = TempDir::new("badlock");
+    root.write("sub/flake.nix", "{ outputs = _: { }; }");
+    root.write("flake.nix", "{ inputs.sub.url = \"path:./sub\"; outputs = { self, sub }: { }; }");
+    root.write("flake.lock", "{ \"version\": 7 }");
+    let ev = evaluator();
+    let cache = TempDir::new("badlock-cache");
+    let error = load(&ev, root.path(), &cache).err().unwrap();
+    assert!(matches!(error, Error::LockFile { .. }));
+    assert!(error.to_string().contains("flake.lock: the lock file has no 'root' node name"), "{error}");
+}
+
+#[test]
+fn update_reports_new_commits_and_lock_keeps_them_pinned() {
+    let (root, repo, cache) = (TempDir::new("upd-root"), TempDir::new("upd-repo"), TempDir::new("upd-cache"));
+    let first = flake_repo(repo.path(), "v1", 1_700_000_000);
+    root.write(
+        "flake.nix",
+        &format!(
+            "{{ inputs.dep.url = \"git+file://{}?ref=main\"; outputs = {{ self, dep }}: {{ v = dep.value; }}; }}",
+            repo.path().display()
+        ),
+    );
+    let ev = evaluator();
+    lock(&ev, root.path(), LockMode::Missing, &cache);
+    let second = flake_repo(repo.path(), "v2", 1_700_000_100);
+    let third = flake_repo(repo.path(), "v3", 1_700_000_200);
+
+    // `lock` keeps the pinned revision.
+    let outcome = lock(&ev, root.path(), LockMode::Missing, &cache);
+    assert!(outcome.changes.is_empty() && !outcome.written);
+    let loaded = load(&ev, root.path(), &cache).unwrap();
+    assert_eq!(json_at(&ev, &loaded.outputs, "v"), r#""v1""#);
+
+    // `update` moves to the branch head and lists the commits in between.
+    let outcome = lock(&ev, root.path(), LockMode::Update(vec![]), &cache);
+    assert_eq!(outcome.changes.len(), 1);
+    let change = &outcome.changes[0];
+    assert_eq!(change.input, "dep");
+    let ChangeKind::Updated { old, new, commits } = &change.kind else { panic!("{change:?}") };
+    assert_eq!(commits, &["set value to v3", "set value to v2"]);
+    let rev = |state: &InputState| match state {
+        InputState::Locked(attrs) => attrs["rev"].to_string(),
+        InputState::Follows(_) => panic!("follows"),
+    };
+    assert_eq!(rev(old), first);
+    assert_eq!(rev(new), third);
+    let report = change.to_string();
+    assert!(report.starts_with("• Updated input 'dep':\n    'git+file://"), "{report}");
+    assert!(report.contains(&format!("rev={first}' (2023-11-14)\n  → 'git+file://")), "{report}");
+    assert!(report.ends_with("      · set value to v3\n      · set value to v2"), "{report}");
+    assert_ne!(second, third);
+    let ev = evaluator();
+    let loaded = load(&ev, root.path(), &cache).unwrap();
+    assert_eq!(json_at(&ev, &loaded.outputs, "v"), r#""v3""#);
+}
+
+#[test]
+fn update_of_one_input_leaves_the_others() {
+    let (root, a, b, cache) =
+        (TempDir::new("one-root"), TempDir::new("one-a"), TempDir::new("one-b"), TempDir::new("one-cache"));
+    flake_repo(a.path(), "a1", 1_700_000_000);
+    let b1 = flake_repo(b.path(), "b1", 1_700_000_000);
+    root.write(
+        "flake.nix",
+        &format!(
+            "{{ inputs.a.url = \"git+file://{}\"; inputs.b.url = \"git+file://{}\";
+               outputs = {{ self, a, b }}: {{ v = a.value + b.value; }}; }}",
+            a.path().display(),
+            b.path().display()
+        ),
+    );
+    let ev = evaluator();
+    lock(&ev, root.path(), LockMode::Missing, &cache);
+    let a2 = flake_repo(a.path(), "a2", 1_700_000_100);
+    flake_repo(b.path(), "b2", 1_700_000_100);
+    let outcome = lock(&ev, root.path(), LockMode::Update(vec!["a".into()]), &cache);
+    let inputs: Vec<_> = outcome.changes.iter().map(|c| c.input.as_str()).collect();
+    assert_eq!(inputs, ["a"]);
+    let node = |name: &str| outcome.lock.node(&[name.to_string()]).unwrap().locked.clone().unwrap();
+    assert_eq!(node("a")["rev"].to_string(), a2);
+    assert_eq!(node("b")["rev"].to_string(), b1);
+    let ev = evaluator();
+    let loaded = load(&ev, root.path(), &cache).unwrap();
+    assert_eq!(json_at(&ev, &loaded.outputs, "v"), r#""a2b1""#);
+}
+
+#[test]
+fn nar_hash_mismatch_is_an_error() {
+    let (root, repo, cache) = (TempDir::new("nar-root"), TempDir::new("nar-repo"), TempDir::new("nar-cache"));
+    flake_repo(repo.path(), "v1", 1_700_000_000);
+    root.write(
+        "flake.nix",
+        &format!("{{ inputs.dep.url = \"git+file://{}\"; outputs = {{ self, dep }}: {{ }}; }}", repo.path().display()),
+    );
+    let ev = evaluator();
+    let outcome = lock(&ev, root.path(), LockMode::Missing, &cache);
+    let locked = outcome.lock.node(&["dep".to_string()]).unwrap().locked.clone().unwrap();
+    let good = locked["narHash"].to_string();
+    let bad = "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+    let text = std::fs::read_to_string(root.join("flake.lock")).unwrap().replace(&good, bad);
+    root.write("flake.lock", &text);
+    for cache in [&cache, &TempDir::new("nar-cache-empty")] {
+        let error = load(&ev, root.path(), cache).err().unwrap();
+        assert!(matches!(error, Error::NarHashMismatch { .. }), "{error}");
+        let message = error.to_string();
+        assert!(message.contains("NAR hash mismatch in input 'dep'"), "{message}");
+        assert!(message.contains(&format!("flake.lock records {bad}, but the content has {good}")), "{message}");
+    }
+}
+
+#[test]
+fn changed_path_input_must_be_updated() {
+    let (root, cache) = (TempDir::new("path-root"), TempDir::new("path-cache"));
+    root.write("sub/flake.nix", "{ outputs = _: { v = 1; }; }");
+    root.write("flake.nix", "{ inputs.sub.url = \"path:./sub\"; outputs = { self, sub }: { v = sub.v; }; }");
+    let ev = evaluator();
+    lock(&ev, root.path(), LockMode::Missing, &cache);
+    root.write("sub/flake.nix", "{ outputs = _: { v = 2; }; }");
+    let message = load(&ev, root.path(), &cache).err().unwrap().to_string();
+    assert!(message.contains("input 'sub'"), "{message}");
+    assert!(message.contains("changed since it was locked"), "{message}");
+    assert!(message.contains("strata flake update sub"), "{message}");
+    let outcome = lock(&ev, root.path(), LockMode::Update(vec!["sub".into()]), &cache);
+    let ChangeKind::Updated { old, new, .. } = &outcome.changes[0].kind else { panic!() };
+    let hash = |state: &InputState| match state {
+        InputState::Locked(attrs) => attrs["narHash"].to_string(),
+        InputState::Follows(_) => panic!("follows"),
+    };
+    assert_ne!(hash(old), hash(new));
+    let ev = evaluator();
+    assert_eq!(json_at(&ev, &load(&ev, root.path(), &cache).unwrap().outputs, "v"), "2");
+}
+
+#[test]
+fn stale_lock_entries_ask_for_a_lock() {
+    let (root, cache) = (TempDir::new("stale-root"), TempDir::new("stale-cache"));
+    root.write("one/flake.nix", "{ outputs = _: { v = 1; }; }");
+    root.write("two/flake.nix", "{ outputs = _: { v = 2; }; }");
+    root.write("flake.nix", "{ inputs.sub.url = \"path:./one\"; outputs = { self, sub }: { v = sub.v; }; }");
+    let ev = evaluator();
+    lock(&ev, root.path(), LockMode::Missing, &cache);
+    root.write("flake.nix", "{ inputs.sub.url = \"path:./two\"; outputs = { self, sub }: { v = sub.v; }; }");
+    let ev = evaluator();
+    let message = load(&ev, root.path(), &cache).err().unwrap().to_string();
+    assert!(
+        message.contains("input 'sub' changed in flake.nix (now 'path:./two', locked as 'path:./one')"),
+        "{message}"
+    );
+    assert!(message.contains("run `strata flake lock`"), "{message}");
+    // `lock` re-locks the changed input.
+    let outcome = lock(&ev, root.path(), LockMode::Missing, &cache);
+    assert_eq!(outcome.changes.len(), 1);
+    let ev = evaluator();
+    assert_eq!(json_at(&ev, &load(&ev, root.path(), &cache).unwrap().outputs, "v"), "2");
+
+    // A new input is missing from the lock; a removed one is reported.
+    root.write("flake.nix", "{ inputs.other.url = \"path:./one\"; outputs = { self, other }: { v = other.v; }; }");
+    let ev = evaluator();
+    let message = load(&ev, root.path(), &cache).err().unwrap().to_string();
+    assert!(message.contains("input 'other' is not locked in flake.lock"), "{message}");
+    let outcome = lock(&ev, root.path(), LockMode::Missing, &cache);
+    let kinds: Vec<_> = outcome
+        .changes
+        .iter()
+        .map(|c| (c.input.as_str(), matches!(c.kind, ChangeKind::Added(_)), matches!(c.kind, ChangeKind::Removed(_))))
+        .collect();
+    assert_eq!(kinds, [("other", true, false), ("sub", false, true)]);
+    assert!(outcome.changes[1].to_string().starts_with("• Removed input 'sub' (was 'path:./two?"));
+}
+
+#[test]
+fn transitive_inputs_relative_paths_and_nested_follows() {
+    let (root, b, d, cache) =
+        (TempDir::new("tr-root"), TempDir::new("tr-b"), TempDir::new("tr-d"), TempDir::new("tr-cache"));
+    flake_repo(d.path(), "d-root", 1_700_000_000);
+    let other_d = TempDir::new("tr-d-other");
+    flake_repo(other_d.path(), "d-of-b", 1_700_000_000);
+    // b (a git flake) has a relative path input c inside its own tree and a git input d.
+    git_init(b.path());
+    write(&b.path().join("c/flake.nix"), "{ outputs = _: { v = \"c\"; }; }\n");
+    write(
+        &b.path().join("flake.nix"),
+        &format!(
+            "{{ inputs.c.url = \"path:./c\"; inputs.d.url = \"git+file://{}\";
+               outputs = {{ self, c, d }}: {{ v = c.v + \"+\" + d.value; }}; }}\n",
+            other_d.path().display()
+        ),
+    );
+    commit(b.path(), "b", 1_700_000_000);
+    root.write(
+        "flake.nix",
+        &format!(
+            "{{
+  inputs.b.url = \"git+file://{}\";
+  inputs.b.inputs.d.follows = \"d\";
+  inputs.d.url = \"git+file://{}\";
+  inputs.e.follows = \"b/c\";
+  outputs = {{ self, b, d, e }}: {{ v = b.v; e = e.v; }};
+}}",
+            b.path().display(),
+            d.path().display()
+        ),
+    );
+    let ev = evaluator();
+    let outcome = lock(&ev, root.path(), LockMode::Missing, &cache);
+    let lock_file = &outcome.lock;
+    let c = lock_file.node(&["b".into(), "c".into()]).unwrap();
+    assert_eq!(c.parent.as_deref(), Some(&["b".to_string()][..]));
+    assert_eq!(lock_file.canonical_path(&["b".into(), "d".into()]).unwrap(), ["d"]);
+    assert_eq!(lock_file.canonical_path(&["e".into()]).unwrap(), ["b", "c"]);
+    let loaded = load(&ev, root.path(), &cache).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(json_at(&ev, &loaded.outputs, "v"), r#""c+d-root""#);
+    assert_eq!(json_at(&ev, &loaded.outputs, "e"), r#""c""#);
+    assert!(loaded.inputs.contains_key("b/c"));
+    // b's own d was never fetched: the follows replaced it.
+    assert!(!loaded.inputs.contains_key("b/d"));
+}
+
+#[test]
+fn git_failures_are_clear() {
+    let (root, repo, cache) =
+        (TempDir::new("gitfail-root"), TempDir::new("gitfail-repo"), TempDir::new("gitfail-cache"));
+    let notrepo = TempDir::new("gitfail-notrepo");
+    flake_repo(repo.path(), "v1", 1_700_000_000);
+    let cases = [
+        (format!("git+file://{}/missing", repo.path().display()), "does not exist"),
+        (format!("git+file://{}", notrepo.path().display()), "is not a git repository"),
+        (
+            format!("git+file://{}?rev=1111111111111111111111111111111111111111", repo.path().display()),
+            "revision 1111111111111111111111111111111111111111 not found",
+        ),
+        (format!("git+file://{}?ref=nope", repo.path().display()), "ref 'nope' not found"),
+        (format!("git+file://{}?rev=abc", repo.path().display()), "not a full commit hash"),
+        ("git+https://example.org/repo".to_string(), "not a local repository"),
+    ];
+    for (url, expected) in cases {
+        // Each evaluator reads flake.nix once (imports are cached).
+        let ev = evaluator();
+        root.write("flake.nix", &format!("{{ inputs.dep.url = \"{url}\"; outputs = {{ self, dep }}: {{ }}; }}"));
+        let error = flake::lock(&ev, root.path(), &["strata"], &LockMode::Missing, &options(&cache)).err().unwrap();
+        let message = error.to_string();
+        assert!(message.contains(expected), "{url}: {message}");
+        assert!(message.contains("'dep'"), "{url}: {message}");
+    }
+}
+
+#[test]
+fn a_flake_input_without_flake_nix_needs_flake_false() {
+    let (root, cache) = (TempDir::new("noflake-root"), TempDir::new("noflake-cache"));
+    root.write("data/file.txt", "hello");
+    root.write("flake.nix", "{ inputs.data.url = \"path:./data\"; outputs = { self, data }: { }; }");
+    let ev = evaluator();
+    let error = flake::lock(&ev, root.path(), &["strata"], &LockMode::Missing, &options(&cache)).err().unwrap();
+    assert!(error.to_string().contains("has no flake.nix; if it is plain source, declare it with `flake = false;`"));
+    root.write(
+        "flake.nix",
+        "{ inputs.data = { url = \"path:./data\"; flake = false; };
+           outputs = { self, data }: { text = builtins.readFile (data + \"/file.txt\"); keys = builtins.attrNames data; }; }",
+    );
+    let ev = evaluator();
+    lock(&ev, root.path(), LockMode::Missing, &cache);
+    let loaded = load(&ev, root.path(), &cache).unwrap();
+    assert_eq!(json_at(&ev, &loaded.outputs, "text"), r#""hello""#);
+    assert_eq!(json_at(&ev, &loaded.outputs, "keys"), r#"["lastModified","lastModifiedDate","narHash","outPath"]"#);
+}
+
+#[test]
+fn root_self_has_git_information_when_clean() {
+    let (root, cache) = (TempDir::new("selfgit"), TempDir::new("selfgit-cache"));
+    git_init(root.path());
+    root.write("flake.nix", "{ outputs = { self }: { r = self.rev or \"none\"; d = self.dirtyRev or \"clean\"; }; }");
+    let rev = commit(root.path(), "init", 1_700_000_000);
+    let ev = evaluator();
+    let loaded = load(&ev, root.path(), &cache).unwrap();
+    assert_eq!(json_at(&ev, &loaded.outputs, "r"), format!("\"{rev}\""));
+    assert_eq!(json_at(&ev, &loaded.self_value, "lastModified"), "1700000000");
+    root.write("flake.nix", "{ outputs = { self }: { r = self.rev or \"none\"; d = self.dirtyRev or \"clean\"; }; } ");
+    let ev = evaluator();
+    let ev = evaluator();
+    let loaded = load(&ev, root.path(), &cache).unwrap();
+    assert_eq!(json_at(&ev, &loaded.outputs, "r"), r#""none""#);
+    assert_eq!(json_at(&ev, &loaded.outputs, "d"), format!("\"{rev}-dirty\""));
+}
