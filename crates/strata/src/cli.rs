@@ -25,6 +25,8 @@ enum RawCommand {
     /// Lock or update the flake's inputs (flake.lock).
     #[command(subcommand)]
     Flake(FlakeCommand),
+    /// Evaluate every machine and check the repository's architecture rules (strata.toml).
+    Check(CheckArgs),
 }
 
 #[derive(Subcommand, Debug, Clone)]
@@ -105,6 +107,19 @@ pub struct HostsArgs {
     /// Print JSON for programs.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct CheckArgs {
+    /// The repository (default: the current directory).
+    #[arg(short = 'C', long = "directory", default_value = ".")]
+    pub dir: String,
+    /// Print JSON for programs.
+    #[arg(long)]
+    pub json: bool,
+    /// Apply the fixes that are safe, then report what is left.
+    #[arg(long)]
+    pub fix: bool,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -195,6 +210,7 @@ pub enum Command {
     Show(ShowArgs),
     Options(OptionsArgs),
     Flake(FlakeCommand),
+    Check(CheckArgs),
 }
 
 pub fn parse(args: Vec<std::ffi::OsString>) -> Result<Command, clap::Error> {
@@ -206,6 +222,7 @@ pub fn parse(args: Vec<std::ffi::OsString>) -> Result<Command, clap::Error> {
         RawCommand::Show(args) => Command::Show(args),
         RawCommand::Options(args) => Command::Options(args),
         RawCommand::Flake(command) => Command::Flake(command),
+        RawCommand::Check(args) => Command::Check(args),
     })
 }
 
