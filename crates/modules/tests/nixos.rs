@@ -227,7 +227,8 @@ fn users_and_groups() {
         json!({
             "uid": null, "group": "users", "extraGroups": ["wheel", "media"], "home": "/home/alice",
             "homeMode": "700", "createHome": true, "shell": "/usr/bin/zsh", "isNormalUser": true,
-            "isSystemUser": false, "hashedPassword": "$6$salt$hash", "description": "Alice",
+            "isSystemUser": false, "hashedPassword": "$6$salt$hash", "initialHashedPassword": null,
+            "hashedPasswordFile": null, "description": "Alice",
             "authorizedKeys": ["ssh-ed25519 AAAAC3Nza alice@laptop"]
         })
     );
@@ -253,6 +254,8 @@ fn packages_are_sorted_unique_distribution_names() {
         "networking.firewall.enable = false; security.sudo.enable = false; environment.systemPackages = [ pkgs.git pkgs.git pkgs.openssh ];",
     ));
     assert_eq!(bare["packages"], json!(["git", "openssh-client"]));
+    let podman = render(&minimal("virtualisation.podman = { enable = true; dockerCompat = true; };"));
+    assert_eq!(podman["packages"], json!(["nftables", "podman", "podman-docker", "sudo"]));
     assert_eq!(bare["firewall"], json!({ "enable": false, "ruleset": null }));
     assert!(bare["files"].get("/etc/strata/firewall.nft").is_none());
     assert!(bare["units"].get("strata-firewall.service").is_none());
@@ -342,6 +345,22 @@ fn networkd_files() {
     let dhcp = render(&minimal("networking.useDHCP = true; networking.interfaces.eno1.useDHCP = true;"));
     assert_eq!(file_text(&dhcp, "/etc/systemd/network/40-eno1.network"), "[Match]\nName=eno1\n\n[Network]\nDHCP=yes\n");
     assert!(file_text(&dhcp, "/etc/systemd/network/99-strata-default-dhcp.network").contains("DHCP=yes\n"));
+    let routed = render(&minimal(
+        r#"networking.interfaces.eth1 = {
+             ipv4.addresses = [ { address = "192.168.5.2"; prefixLength = 24; } ];
+             ipv4.routes = [ { address = "10.1.0.0"; prefixLength = 16; via = "192.168.5.254"; } ];
+             ipv6.routes = [ { address = "fd00::"; prefixLength = 8; } ];
+           };
+           networking.defaultGateway = "192.168.5.1";"#,
+    ));
+    assert_eq!(
+        file_text(&routed, "/etc/systemd/network/40-eth1.network"),
+        "[Match]\nName=eth1\n\n[Network]\nDHCP=no\nAddress=192.168.5.2/24\nGateway=192.168.5.1\n\n\
+         [Route]\nDestination=10.1.0.0/16\nGateway=192.168.5.254\n\n[Route]\nDestination=fd00::/8\n"
+    );
+    let nowhere =
+        error_of(&minimal(r#"networking.defaultGateway = "10.0.0.1";"#), "builtins.toJSON config.system.build.strata");
+    assert!(nowhere.contains("- networking.defaultGateway is set but no interface is configured"), "{nowhere}");
     // Nothing networkd-related when nothing is configured.
     let plain = render(&minimal(""));
     assert!(plain["units"].get("systemd-networkd.service").is_none());
@@ -435,6 +454,13 @@ fn failed_assertions_stop_the_build() {
     assert!(error.contains(expected), "{error}");
     // Other options stay usable.
     assert_eq!(evaluate(&config, "config.networking.hostName"), Ok("nixos".to_string()));
+    let plaintext = error_of(
+        &minimal(r#"users.users.p = { isNormalUser = true; initialPassword = "hunter2"; };"#),
+        "builtins.toJSON config.system.build.strata",
+    );
+    assert!(plaintext.contains("- users.users.p: Strata does not keep plaintext passwords"), "{plaintext}");
+    // Every assertion and warning can be shown, passing or not.
+    assert!(evaluate(&web1(), "builtins.toJSON [ config.assertions config.warnings ]").is_ok());
     let ids = error_of(
         &minimal(
             r#"users.users.a = { isSystemUser = true; group = "g"; uid = 500; };

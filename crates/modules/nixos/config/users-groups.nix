@@ -82,6 +82,26 @@ let
         default = null;
         description = "The password hash (as `mkpasswd` prints it); null leaves the password as it is.";
       };
+      initialHashedPassword = mkOption {
+        type = types.nullOr (types.passwdEntry types.str);
+        default = null;
+        description = "The password hash set when the user is created (later changes are kept).";
+      };
+      hashedPasswordFile = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        description = "A file on the machine whose first line is the password hash, read at activation.";
+      };
+      password = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        description = "Not supported: Strata keeps no plaintext passwords; use `hashedPassword`.";
+      };
+      initialPassword = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        description = "Not supported: Strata keeps no plaintext passwords; use `initialHashedPassword`.";
+      };
       packages = mkOption {
         type = types.listOf types.package;
         default = [ ];
@@ -131,7 +151,8 @@ let
   groups = builtins.attrValues cfg.groups;
 
   renderUser = u: {
-    inherit (u) uid group extraGroups createHome isNormalUser isSystemUser hashedPassword description homeMode;
+    inherit (u) uid group extraGroups createHome isNormalUser isSystemUser hashedPassword initialHashedPassword
+      hashedPasswordFile description homeMode;
     home = toString u.home;
     shell = shellPath u;
     authorizedKeys = u.openssh.authorizedKeys.keys;
@@ -158,6 +179,14 @@ in
       type = types.attrsOf (types.submodule groupOptions);
       default = { };
       description = "Groups. Groups are never deleted by Strata.";
+    };
+    mutableUsers = mkOption {
+      type = types.bool;
+      default = true;
+      description = ''
+        Accepted for NixOS compatibility. Strata always sets the passwords that
+        are declared (`hashedPassword`) and leaves the others as they are.
+      '';
     };
     defaultUserShell = mkOption {
       type = types.either types.package (types.passwdEntry types.path);
@@ -192,6 +221,10 @@ in
         {
           assertion = lib.xor (u.isSystemUser || u.uid != null && u.uid < 1000) u.isNormalUser;
           message = "users.users.${u.name}: set exactly one of `isSystemUser' and `isNormalUser' (a uid below 1000 counts as a system user).";
+        }
+        {
+          assertion = u.password == null && u.initialPassword == null;
+          message = "users.users.${u.name}: Strata does not keep plaintext passwords; set `hashedPassword' (or `initialHashedPassword') to the output of `mkpasswd' instead of `password'/`initialPassword'.";
         }
         {
           assertion = u.group != "";

@@ -16,6 +16,17 @@ let
     };
   };
 
+  routeOptions = family: { ... }: {
+    options = {
+      address = mkOption { type = types.str; description = "The destination network's address."; };
+      prefixLength = mkOption {
+        type = if family == "v4" then types.ints.between 0 32 else types.ints.between 0 128;
+        description = "The destination's prefix length.";
+      };
+      via = mkOption { type = types.nullOr types.str; default = null; description = "The gateway to route through."; };
+    };
+  };
+
   interfaceOptions = { name, ... }: {
     options = {
       name = mkOption { type = types.str; default = name; description = "The interface's name."; };
@@ -34,6 +45,17 @@ let
         type = types.listOf (types.submodule (addressOptions "v6"));
         default = [ ];
         description = "Static IPv6 addresses.";
+      };
+      ipv4.routes = mkOption {
+        type = types.listOf (types.submodule (routeOptions "v4"));
+        default = [ ];
+        example = [ { address = "10.1.0.0"; prefixLength = 16; via = "10.0.0.254"; } ];
+        description = "Static IPv4 routes (`[Route]` sections).";
+      };
+      ipv6.routes = mkOption {
+        type = types.listOf (types.submodule (routeOptions "v6"));
+        default = [ ];
+        description = "Static IPv6 routes (`[Route]` sections).";
       };
       mtu = mkOption { type = types.nullOr types.ints.unsigned; default = null; description = "The interface's MTU."; };
       macAddress = mkOption { type = types.nullOr types.str; default = null; description = "A MAC address to set on the interface."; };
@@ -92,7 +114,11 @@ let
     + lib.concatMapStrings (a: "Address=${a}\n") addresses
     + lib.concatMapStrings (gw: "Gateway=${gw.address}\n") gateways
     + lib.concatMapStrings (ns: "DNS=${ns}\n") (lib.optionals (addresses != [ ]) cfg.nameservers)
-    + lib.concatMapStrings (v: "VLAN=${v}\n") vlans;
+    + lib.concatMapStrings (v: "VLAN=${v}\n") vlans
+    + lib.concatMapStrings
+      (r: "\n[Route]\nDestination=${r.address}/${toString r.prefixLength}\n"
+        + lib.optionalString (r.via != null) "Gateway=${r.via}\n")
+      (lib.optionals (i != null) (i.ipv4.routes ++ i.ipv6.routes));
 
   netdevText = name: v: "[NetDev]\nName=${name}\nKind=vlan\n\n[VLAN]\nId=${toString v.id}\n";
 
@@ -184,7 +210,8 @@ in
         (n: gw: {
           assertion = gw == null || (if gw.interface == null then managed != [ ] else builtins.elem gw.interface managed);
           message =
-            if gw.interface == null then "networking.${n} is set but no interface is configured in networking.interfaces; configure the interface it is reached through."
+            if gw == null then ""
+            else if gw.interface == null then "networking.${n} is set but no interface is configured in networking.interfaces; configure the interface it is reached through."
             else "networking.${n}.interface is \"${gw.interface}\", which is not in networking.interfaces; declare that interface there.";
         })
         { inherit (cfg) defaultGateway defaultGateway6; };

@@ -124,6 +124,19 @@ let
     };
 in
 {
+  options.virtualisation.podman = {
+    enable = mkOption {
+      type = types.bool;
+      default = false;
+      description = "Whether podman is installed.";
+    };
+    dockerCompat = mkOption {
+      type = types.bool;
+      default = false;
+      description = "Whether a `docker` command that runs podman is installed (package `podman-docker`).";
+    };
+  };
+
   options.virtualisation.oci-containers = {
     backend = mkOption {
       type = types.enum [ "podman" ];
@@ -137,16 +150,21 @@ in
     };
   };
 
-  config = lib.mkIf (cfg.containers != { }) {
-    systemd.services = lib.mapAttrs' containerService cfg.containers;
-    strata.packageNames = [ "podman" ];
-    assertions = lib.concatLists (lib.mapAttrsToList
-      (name: c: map
-        (d: {
-          assertion = cfg.containers ? ${d};
-          message = "virtualisation.oci-containers.containers.${name}.dependsOn names `${d}', which is not a container.";
-        })
-        c.dependsOn)
-      cfg.containers);
-  };
+  config = lib.mkMerge [
+    (lib.mkIf config.virtualisation.podman.enable {
+      strata.packageNames = [ "podman" ] ++ lib.optional config.virtualisation.podman.dockerCompat "podman-docker";
+    })
+    (lib.mkIf (cfg.containers != { }) {
+      systemd.services = lib.mapAttrs' containerService cfg.containers;
+      strata.packageNames = [ "podman" ];
+      assertions = lib.concatLists (lib.mapAttrsToList
+        (name: c: map
+          (d: {
+            assertion = cfg.containers ? ${d};
+            message = "virtualisation.oci-containers.containers.${name}.dependsOn names `${d}', which is not a container.";
+          })
+          c.dependsOn)
+        cfg.containers);
+    })
+  ];
 }
