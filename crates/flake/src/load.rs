@@ -261,7 +261,7 @@ fn check_locked(
         if is_builtin(builtins, name) {
             continue;
         }
-        check_spec(&lock.root, &[name.clone()], spec, lock, has_file, &lock_path)?;
+        check_spec(&lock.root, std::slice::from_ref(name), spec, lock, has_file, &lock_path)?;
     }
     Ok(())
 }
@@ -334,9 +334,17 @@ fn check_spec(
     Ok(())
 }
 
-fn root_source_info(dir: &Path, options: &Options) -> Attrs {
+/// The root's source information, computed when `self` is first forced
+/// (finding git information costs a few `git` calls).
+fn root_source_info(dir: &Path, options: &Options) -> SourceInfo {
+    let dir = dir.to_path_buf();
+    let skip_git = options.skip_root_git_info;
+    Box::new(move || root_source_info_now(&dir, skip_git))
+}
+
+fn root_source_info_now(dir: &Path, skip_git: bool) -> Attrs {
     let mut entries = vec![entry("outPath", Value::string(dir.to_string_lossy().into_owned()))];
-    if !options.skip_root_git_info {
+    if !skip_git {
         if let Some(info) = fetch::root_git_info(dir) {
             let short = info.rev.get(..7).unwrap_or(&info.rev).to_string();
             if info.dirty {
@@ -374,20 +382,25 @@ fn input_source_info(source: &Source) -> Attrs {
     Attrs::from_unsorted(entries)
 }
 
+/// Source information (`outPath`, `narHash`, `rev`, …), computed on demand.
+type SourceInfo = Box<dyn FnOnce() -> Attrs>;
+
 /// `self`: when forced, the outputs (set into `cell` once they exist)
 /// merged with the source information.
-fn self_thunk(cell: Rc<RefCell<Option<Value>>>, dir: &Path, info: Attrs, inputs: Attrs) -> Value {
-    let extra = Attrs::from_unsorted(vec![
-        entry("outPath", Value::string(dir.to_string_lossy().into_owned())),
-        entry("inputs", Value::attrs(inputs)),
-        entry("sourceInfo", Value::attrs(info.clone())),
-        entry("_type", Value::string("flake")),
-    ]);
+fn self_thunk(cell: Rc<RefCell<Option<Value>>>, dir: &Path, info: SourceInfo, inputs: Attrs) -> Value {
+    let out_path = Value::string(dir.to_string_lossy().into_owned());
     Value::lazy(move |ev: &Evaluator| {
         let outputs = cell.borrow().clone().ok_or_else(|| {
             EvalError::new(ErrorKind::InfiniteRecursion, Pos::NONE, "infinite recursion encountered (self)")
         })?;
         let outputs = ev.force_attrs(&outputs, Pos::NONE)?;
+        let info = info();
+        let extra = Attrs::from_unsorted(vec![
+            entry("outPath", out_path),
+            entry("inputs", Value::attrs(inputs)),
+            entry("sourceInfo", Value::attrs(info.clone())),
+            entry("_type", Value::string("flake")),
+        ]);
         Ok(Value::attrs(outputs.update(&info).update(&extra)))
     })
 }
@@ -422,7 +435,7 @@ impl Loader<'_> {
         flake: &FlakeFile,
         path: &[String],
         dir: &Path,
-        info: Attrs,
+        info: SourceInfo,
     ) -> Result<(Value, Value), Error> {
         let mut entries = Vec::new();
         let node = self.lock.node(path).cloned().map_err(|message| Error::Unlocked {
@@ -514,7 +527,7 @@ impl Loader<'_> {
             let names: Vec<&str> = self.builtins.iter().map(|(name, _)| *name).collect();
             let flake = read_flake(self.ev, &source.dir, &canonical, &names)?;
             check_outputs_formals(self.ev, &flake, self.builtins)?;
-            let (self_value, _) = self.call_flake(&flake, &canonical, &source.dir, info)?;
+            let (self_value, _) = self.call_flake(&flake, &canonical, &source.dir, Box::new(move || info))?;
             self_value
         } else {
             Value::attrs(info)

@@ -576,7 +576,6 @@ fn root_self_has_git_information_when_clean() {
     assert_eq!(json_at(&ev, &loaded.self_value, "lastModified"), "1700000000");
     root.write("flake.nix", "{ outputs = { self }: { r = self.rev or \"none\"; d = self.dirtyRev or \"clean\"; }; } ");
     let ev = evaluator();
-    let ev = evaluator();
     let loaded = load(&ev, root.path(), &cache).unwrap();
     assert_eq!(json_at(&ev, &loaded.outputs, "r"), r#""none""#);
     assert_eq!(json_at(&ev, &loaded.outputs, "d"), format!("\"{rev}-dirty\""));
