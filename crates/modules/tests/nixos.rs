@@ -374,7 +374,7 @@ fn containers_run_with_podman() {
     assert_eq!(
         file_text(&r, &start),
         "#!/bin/bash\nset -e\nexec /usr/bin/podman run \\\n  --rm \\\n  --name=jellyfin \\\n  --log-driver=journald \\\n  \
-         --cidfile=/run/podman-jellyfin.ctr-id \\\n  --cgroups=no-conmon \\\n  --sdnotify=conmon \\\n  -d \\\n  --replace \\\n  \
+         --cidfile=/run/podman-jellyfin.ctr-id \\\n  --cgroups=no-conmon \\\n  --sdnotify=conmon \\\n  --pull=missing \\\n  -d \\\n  --replace \\\n  \
          -e 'TZ=Europe/Berlin' \\\n  --env-file /run/secrets/jellyfin.env \\\n  -p 8096:8096 \\\n  -v /srv/media:/media:ro \\\n  \
          --device='nvidia.com/gpu=all' \\\n  --device=/dev/dri:/dev/dri \\\n  '--security-opt=label=disable' \\\n  \
          docker.io/jellyfin/jellyfin:10.9 \\\n  --nowebclient\n"
@@ -389,6 +389,32 @@ fn containers_run_with_podman() {
              ExecStopPost={post_stop}\nNotifyAccess=all\nRestart=always\nTimeoutStartSec=0\nTimeoutStopSec=120\n\
              Type=notify\n\n[Install]\nWantedBy=multi-user.target\n"
         )
+    );
+    let options = render(&minimal(
+        r#"virtualisation.oci-containers.containers.app = {
+             image = "registry.example/app:1";
+             autoRemoveOnStop = false;
+             pull = "always";
+             preRunExtraOptions = [ "--log-level=debug" ];
+             capabilities = { NET_ADMIN = true; MKNOD = false; CHOWN = null; };
+             podman.sdnotify = "healthy";
+             login = { registry = "registry.example"; username = "bot"; passwordFile = "/run/secrets/registry"; };
+           };"#,
+    ));
+    let app = script(&options, "podman-app-start");
+    assert_eq!(
+        file_text(&options, &app),
+        "#!/bin/bash\nset -e\nexec /usr/bin/podman '--log-level=debug' run \\\n  --name=app \\\n  --log-driver=journald \\\n  \
+         --cidfile=/run/podman-app.ctr-id \\\n  --cgroups=no-conmon \\\n  --sdnotify=healthy \\\n  --pull=always \\\n  \
+         -d \\\n  --replace \\\n  --cap-drop=MKNOD \\\n  --cap-add=NET_ADMIN \\\n  registry.example/app:1\n"
+    );
+    let login = script(&options, "podman-app-pre-start");
+    assert_eq!(
+        file_text(&options, &login),
+        "#!/bin/bash\nset -e\n# Log in; when that fails, go on if the image is already here.\n\
+         /usr/bin/podman login registry.example --username bot --password-stdin < /run/secrets/registry \\\n  \
+         || /usr/bin/podman image inspect registry.example/app:1 > /dev/null \\\n  \
+         || { echo 'logging in to registry.example failed and the image is not here' >&2; exit 1; }\n"
     );
     let error = error_of(
         &minimal(r#"virtualisation.oci-containers.containers.a = { image = "x"; dependsOn = [ "missing" ]; };"#),

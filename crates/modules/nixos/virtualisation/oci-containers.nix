@@ -48,6 +48,38 @@ let
       networks = mkOption { type = types.listOf types.str; default = [ ]; description = "Networks the container joins (`--network`)."; };
       log-driver = mkOption { type = types.str; default = "journald"; description = "The container's log driver."; };
       privileged = mkOption { type = types.bool; default = false; description = "Whether the container runs privileged."; };
+      pull = mkOption {
+        type = types.enum [ "always" "missing" "never" "newer" ];
+        default = "missing";
+        description = "When the image is pulled (`--pull`).";
+      };
+      capabilities = mkOption {
+        type = types.lazyAttrsOf (types.nullOr types.bool);
+        default = { };
+        example = { NET_ADMIN = true; MKNOD = false; };
+        description = "Capabilities added (true, `--cap-add`) or dropped (false, `--cap-drop`); null keeps the default.";
+      };
+      autoRemoveOnStop = mkOption {
+        type = types.bool;
+        default = true;
+        description = "Whether the container is removed when it stops (`--rm`).";
+      };
+      preRunExtraOptions = mkOption {
+        type = types.listOf types.str;
+        default = [ ];
+        example = [ "--log-level=debug" ];
+        description = "Options given to `podman` before `run`.";
+      };
+      login = {
+        registry = mkOption { type = types.nullOr types.str; default = null; description = "Registry to log in to before pulling."; };
+        username = mkOption { type = types.nullOr types.str; default = null; description = "User name for the registry."; };
+        passwordFile = mkOption { type = types.nullOr types.str; default = null; description = "File on the machine holding the registry password."; };
+      };
+      podman.sdnotify = mkOption {
+        type = types.enum [ "conmon" "healthy" "container" ];
+        default = "conmon";
+        description = "When podman tells systemd the container is ready (`--sdnotify`).";
+      };
       extraOptions = mkOption {
         type = types.listOf types.str;
         default = [ ];
@@ -74,15 +106,18 @@ let
 
   arg = lib.escapeShellArg;
 
+  loggingIn = c: c.login.registry != null && c.login.username != null && c.login.passwordFile != null;
+
   runCommand = name: c:
-    [
-      "exec ${podman} run"
-      "--rm"
+    [ "exec ${lib.concatStringsSep " " ([ podman ] ++ map arg c.preRunExtraOptions ++ [ "run" ])}" ]
+    ++ lib.optional c.autoRemoveOnStop "--rm"
+    ++ [
       "--name=${arg name}"
       "--log-driver=${arg c.log-driver}"
       "--cidfile=/run/${arg c.serviceName}.ctr-id"
       "--cgroups=no-conmon"
-      "--sdnotify=conmon"
+      "--sdnotify=${c.podman.sdnotify}"
+      "--pull=${c.pull}"
       "-d"
       "--replace"
     ]
@@ -97,6 +132,8 @@ let
     ++ map (p: "-p ${arg p}") c.ports
     ++ map (v: "-v ${arg v}") c.volumes
     ++ map (d: "--device=${arg d}") c.devices
+    ++ lib.mapAttrsToList (cap: add: "--cap-${if add then "add" else "drop"}=${arg cap}")
+      (lib.filterAttrs (_: v: v != null) c.capabilities)
     ++ lib.mapAttrsToList (k: v: "-l ${arg "${k}=${v}"}") c.labels
     ++ map arg c.extraOptions
     ++ [ (arg c.image) ]
@@ -112,6 +149,12 @@ let
       requires = deps;
       environment.PODMAN_SYSTEMD_UNIT = "%n";
       script = lib.concatStringsSep " \\\n  " (runCommand name c);
+      preStart = lib.optionalString (loggingIn c) ''
+        # Log in; when that fails, go on if the image is already here.
+        ${podman} login ${arg c.login.registry} --username ${arg c.login.username} --password-stdin < ${arg c.login.passwordFile} \
+          || ${podman} image inspect ${arg c.image} > /dev/null \
+          || { echo ${arg "logging in to ${c.login.registry} failed and the image is not here"} >&2; exit 1; }
+      '';
       preStop = "[ \"$SERVICE_RESULT\" = success ] || ${podman} stop --ignore --cidfile=/run/${arg c.serviceName}.ctr-id";
       postStop = "${podman} rm -f --ignore --cidfile=/run/${arg c.serviceName}.ctr-id";
       serviceConfig = {
