@@ -337,24 +337,18 @@ impl<'a> Machine<'a> {
     /// attribute-set option (`users.users.alice.home`) explains the option
     /// that holds it (`users.users`); [`Explanation::option`] says which.
     pub fn explain(&self, path: &[String]) -> Result<Explanation, Error> {
+        if path.is_empty() {
+            return Err(Error::new("error: --explain needs an option path"));
+        }
         let options = self.options()?;
         let ev = self.ev();
-        let mut first_error = None;
-        for len in (1..=path.len()).rev() {
-            let prefix: Vec<&str> = path[..len].iter().map(String::as_str).collect();
-            match modules::explain(ev, &options, &prefix) {
-                Ok(provenance) => {
-                    return Ok(Explanation::new(path, provenance));
-                }
-                Err(error) if error.kind() == eval::ErrorKind::Missing => {
-                    first_error.get_or_insert(error);
-                }
-                Err(error) => return Err(self.repo.render(&error)),
+        let parts: Vec<&str> = path.iter().map(String::as_str).collect();
+        match modules::explain_path(ev, &options, &parts) {
+            Ok((provenance, option_len)) => Ok(Explanation::new(&path[..option_len], provenance)),
+            Err(error) if error.kind() == eval::ErrorKind::Missing => {
+                Err(Error::new(format!("error: machine '{}': {}", self.name, error.message())))
             }
-        }
-        match first_error {
-            Some(error) => Err(Error::new(format!("error: {}", error.message()))),
-            None => Err(Error::new("error: --explain needs an option path")),
+            Err(error) => Err(self.repo.render(&error)),
         }
     }
 
@@ -552,7 +546,7 @@ pub struct ExplainedDefinition {
 }
 
 impl Explanation {
-    fn new(path: &[String], provenance: modules::OptionProvenance) -> Explanation {
+    fn new(option: &[String], provenance: modules::OptionProvenance) -> Explanation {
         let mut definitions: Vec<ExplainedDefinition> = provenance
             .definitions
             .iter()
@@ -576,8 +570,8 @@ impl Explanation {
             disabled: true,
         }));
         Explanation {
-            path: show_path(path),
-            option: show_path(&provenance.path),
+            path: show_path(&provenance.path),
+            option: show_path(option),
             type_description: provenance.type_description,
             value: provenance.value,
             default: provenance.default,

@@ -174,6 +174,29 @@ fn the_cache_reuses_output_until_a_file_read_changes() {
     assert_eq!(fleet::cache::lookup(&key, &io).as_deref(), Some(output.as_str()));
     std::fs::write(&module, text + "\n# changed\n").expect("write");
     assert_eq!(fleet::cache::lookup(&key, &io), None);
-    // So does a new file in a directory the evaluation listed, or a changed lock.
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn explain_reaches_into_attribute_set_options() {
+    let repo = open();
+    let web1 = repo.machine("web1").expect("web1");
+    let groups = web1.explain(&path("users.users.alice.extraGroups")).expect("explain");
+    assert_eq!(groups.option, "users.users");
+    assert_eq!(groups.path, "users.users.alice.extraGroups");
+    assert_eq!(groups.value.as_deref(), Some("[ \"wheel\" ]"));
+    let from_machine: Vec<_> = groups.definitions.iter().filter(|d| d.file.ends_with("web1.nix")).collect();
+    assert_eq!(from_machine.len(), 1, "bob's definition does not define alice: {groups:?}");
+    assert_eq!(from_machine[0].value.as_deref(), Some("[ \"wheel\" ]"));
+
+    let shell = web1.explain(&path("users.users.alice.shell")).expect("explain shell");
+    assert!(shell.definitions.iter().any(|d| d.disabled && d.file.ends_with("web1.nix")), "{shell:?}");
+
+    let description = web1.explain(&path("users.users.alice.description")).expect("explain description");
+    let forced = description.definitions.iter().find(|d| d.file.ends_with("web1.nix")).expect("defined");
+    assert_eq!(forced.priority, 50, "mkForce inside the value");
+    assert_eq!(description.value.as_deref(), Some("\"Alice\""));
+
+    let error = web1.explain(&path("nope.x")).err().expect("no such option");
+    assert!(error.message().contains("The option `nope' does not exist."), "{error}");
 }

@@ -11,4 +11,4 @@ mod embedded;
 pub mod provenance;
 
 pub use embedded::{search_path_entry, LibIO, LIB_ROOT};
-pub use provenance::{explain, list_options, Definition, DisabledDefinition, OptionProvenance};
+pub use provenance::{explain, explain_path, list_options, Definition, DisabledDefinition, OptionProvenance};

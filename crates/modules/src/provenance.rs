@@ -107,6 +107,111 @@ pub struct OptionProvenance {
 /// in values are not errors here; they are printed into the values.
 pub fn explain(ev: &Evaluator, options: &Value, path: &[&str]) -> Result<OptionProvenance, EvalError> {
     let option = find_option(ev, options, path)?;
+    explain_option(ev, &option, path, &[])
+}
+
+/// Explains the value at `path`, which may lead into the value of an
+/// option (`users.users.alice.home` is inside `users.users`): the
+/// definitions are those of the enclosing option that define something at
+/// the rest of the path (`{ alice.home = ...; }`, looking through `mkIf`,
+/// `mkMerge`, `mkOverride` and `mkOrder`), each with its value there, and
+/// the value and default are the enclosing ones' at the rest of the path.
+/// Returns the explanation and how many names of `path` the enclosing
+/// option's own path has.
+pub fn explain_path(ev: &Evaluator, options: &Value, path: &[&str]) -> Result<(OptionProvenance, usize), EvalError> {
+    let mut current = ev.force_attrs(options, Pos::NONE)?;
+    for depth in 0..=path.len() {
+        if is_option(ev, &current)? {
+            if depth == 0 {
+                break;
+            }
+            let provenance = explain_option(ev, &current, &path[..depth], &path[depth..])?;
+            return Ok((provenance, depth));
+        }
+        let Some(name) = path.get(depth) else { break };
+        let Some(next) = current.get_str(name) else {
+            return Err(missing(format!("The option `{}' does not exist.", path[..=depth].join("."))));
+        };
+        current = ev.force_attrs(next, Pos::NONE)?;
+    }
+    Err(missing(format!("`{}' is a set of options, not an option", path.join("."))))
+}
+
+/// What a definition's raw value holds at a path.
+enum Found {
+    Value(Value, Option<i64>),
+    Disabled,
+    Absent,
+}
+
+/// Follows `rest` into a definition's raw value, looking through the
+/// module system's wrappers; the priority is that of an `mkOverride` met
+/// on the way.
+fn descend(ev: &Evaluator, value: &Value, rest: &[&str], priority: Option<i64>) -> Result<Found, EvalError> {
+    let forced = ev.force(value)?;
+    if let Value::Attrs(attrs) = &forced {
+        if let Some(kind) = attrs.get_str("_type") {
+            match ev.force_str(kind, Pos::NONE)?.as_str() {
+                "override" | "order" => {
+                    let priority = match attrs.get_str("priority") {
+                        Some(p) => Some(ev.force_int(p, Pos::NONE)?),
+                        None => priority,
+                    };
+                    return descend(ev, &field(attrs, "content")?, rest, priority);
+                }
+                "if" => {
+                    if !ev.force_bool(&field(attrs, "condition")?, Pos::NONE)? {
+                        return Ok(Found::Disabled);
+                    }
+                    return descend(ev, &field(attrs, "content")?, rest, priority);
+                }
+                "merge" => {
+                    let mut result = Found::Absent;
+                    for item in ev.force_list(&field(attrs, "contents")?, Pos::NONE)?.items() {
+                        match descend(ev, item, rest, priority)? {
+                            Found::Value(value, priority) => return Ok(Found::Value(value, priority)),
+                            Found::Disabled => result = Found::Disabled,
+                            Found::Absent => {}
+                        }
+                    }
+                    return Ok(result);
+                }
+                _ => {}
+            }
+        }
+    }
+    let Some((first, rest)) = rest.split_first() else {
+        return Ok(Found::Value(forced, priority));
+    };
+    match &forced {
+        Value::Attrs(attrs) => match attrs.get_str(first) {
+            Some(next) => descend(ev, next, rest, priority),
+            None => Ok(Found::Absent),
+        },
+        _ => Ok(Found::Absent),
+    }
+}
+
+/// A plain value at `rest` inside `value` (merged values have no wrappers).
+fn select(ev: &Evaluator, value: &Value, rest: &[&str]) -> Result<Option<Value>, EvalError> {
+    let mut current = value.clone();
+    for name in rest {
+        let Value::Attrs(attrs) = ev.force(&current)? else { return Ok(None) };
+        match attrs.get_str(name) {
+            Some(next) => current = next.clone(),
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(current))
+}
+
+fn explain_option(
+    ev: &Evaluator,
+    option: &Rc<Attrs>,
+    path: &[&str],
+    rest: &[&str],
+) -> Result<OptionProvenance, EvalError> {
+    let option = option.clone();
     let shown = path.join(".");
     let provenance_field = |name: &str| {
         option.get_str(name).cloned().ok_or_else(|| {
@@ -117,11 +222,27 @@ pub fn explain(ev: &Evaluator, options: &Value, path: &[&str]) -> Result<OptionP
     };
 
     let mut definitions = Vec::new();
+    let mut disabled_inside = Vec::new();
     for item in ev.force_list(&provenance_field("definitionsWithPositions")?, Pos::NONE)?.iter() {
         let def = ev.force_attrs(item, Pos::NONE)?;
         let (file, line, column, module) = location(ev, &def)?;
-        let priority = ev.force_int(&field(&def, "priority")?, Pos::NONE)?;
-        let value = render(ev, &field(&def, "value")?);
+        let mut priority = ev.force_int(&field(&def, "priority")?, Pos::NONE)?;
+        let raw = field(&def, "value")?;
+        let value = if rest.is_empty() {
+            render(ev, &raw)
+        } else {
+            match descend(ev, &raw, rest, None)? {
+                Found::Value(value, inner) => {
+                    priority = inner.unwrap_or(priority);
+                    render(ev, &value)
+                }
+                Found::Disabled => {
+                    disabled_inside.push(DisabledDefinition { file, line, column, module });
+                    continue;
+                }
+                Found::Absent => continue,
+            }
+        };
         definitions.push(Definition { file, line, column, module, priority, value });
     }
     let mut disabled = Vec::new();
@@ -130,8 +251,13 @@ pub fn explain(ev: &Evaluator, options: &Value, path: &[&str]) -> Result<OptionP
         let (file, line, column, module) = location(ev, &def)?;
         disabled.push(DisabledDefinition { file, line, column, module });
     }
+    disabled.extend(disabled_inside);
     let default_used = ev.force_bool(&provenance_field("usedDefault")?, Pos::NONE)?;
-    let default = option.get_str("default").map(|value| render(ev, value));
+    let default = match option.get_str("default") {
+        Some(value) if rest.is_empty() => Some(render(ev, value)),
+        Some(value) => select(ev, value, rest)?.map(|v| render(ev, &v)),
+        None => None,
+    };
     let highest_priority = ev.force_int(&field(&option, "highestPrio")?, Pos::NONE)?;
     let declarations = ev
         .force_list(&field(&option, "declarations")?, Pos::NONE)?
@@ -146,10 +272,14 @@ pub fn explain(ev: &Evaluator, options: &Value, path: &[&str]) -> Result<OptionP
         None => String::new(),
     };
     let is_defined = ev.force_bool(&field(&option, "isDefined")?, Pos::NONE)?;
-    let value = if is_defined { Some(render(ev, &field(&option, "value")?)) } else { None };
+    let value = match is_defined {
+        true if rest.is_empty() => Some(render(ev, &field(&option, "value")?)),
+        true => select(ev, &field(&option, "value")?, rest)?.map(|v| render(ev, &v)),
+        false => None,
+    };
 
     Ok(OptionProvenance {
-        path: path.iter().map(|name| name.to_string()).collect(),
+        path: path.iter().chain(rest).map(|name| name.to_string()).collect(),
         definitions,
         disabled,
         default_used,
