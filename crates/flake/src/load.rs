@@ -261,7 +261,7 @@ fn check_locked(
         if is_builtin(builtins, name) {
             continue;
         }
-        check_spec(&lock.root, std::slice::from_ref(name), spec, lock, has_file, &lock_path)?;
+        check_spec(&lock.root, std::slice::from_ref(name), spec, lock, has_file, &lock_path, builtins)?;
     }
     Ok(())
 }
@@ -273,6 +273,7 @@ fn check_spec(
     lock: &LockFile,
     has_file: bool,
     lock_path: &Path,
+    builtins: &[(&str, Value)],
 ) -> Result<(), Error> {
     let input = path.join("/");
     let name = path.last().map(String::as_str).unwrap_or("");
@@ -327,9 +328,12 @@ fn check_spec(
         }
     };
     for (child, child_spec) in &spec.overrides {
+        if is_builtin(builtins, child) {
+            continue;
+        }
         let mut child_path = path.to_vec();
         child_path.push(child.clone());
-        check_spec(node, &child_path, child_spec, lock, has_file, lock_path)?;
+        check_spec(node, &child_path, child_spec, lock, has_file, lock_path, builtins)?;
     }
     Ok(())
 }

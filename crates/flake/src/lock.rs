@@ -258,6 +258,7 @@ impl Locker<'_> {
             };
             let reusable = old_child
                 .filter(|node| node.original.as_ref() == Some(&reference) && node.flake == spec.is_flake())
+                .filter(|node| node.parent == parent)
                 .filter(|_| !self.must_update(&path));
             let cache = self.cache()?;
             let (source, child_old): (Source, Option<LockNode>) = match reusable {
@@ -319,7 +320,7 @@ fn check_follows(lock: &LockFile) -> Result<(), Error> {
                 LockEdge::Follows(target) => {
                     if let Err(message) = lock.node(target) {
                         return Err(Error::Invalid(format!(
-                            "input '{}' follows '{}', which cannot be resolved: {message}",
+                            "input '{}' follows a non-existent input '{}': {message}",
                             prefix.join("/"),
                             target.join("/")
                         )));

@@ -36,8 +36,10 @@ impl InputSpec {
         self.flake.unwrap_or(true)
     }
 
-    /// `self` with the parts `over` sets replaced (an override from an
-    /// ancestor flake wins over the declaring flake's own declaration).
+    /// `self` with the reference or `follows` of `over` (an override from
+    /// an ancestor flake wins over the declaring flake's own declaration);
+    /// whether the input is a flake stays as the declaring flake says, as
+    /// in Nix.
     pub fn overridden_by(&self, over: &InputSpec) -> InputSpec {
         let mut merged = self.clone();
         if over.reference.is_some() || over.follows.is_some() {
@@ -46,9 +48,6 @@ impl InputSpec {
             merged.declared_by = over.declared_by.clone();
             merged.base_dir = over.base_dir.clone();
             merged.pos = over.pos;
-        }
-        if over.flake.is_some() {
-            merged.flake = over.flake;
         }
         merged
     }

@@ -580,3 +580,21 @@ fn root_self_has_git_information_when_clean() {
     assert_eq!(json_at(&ev, &loaded.outputs, "r"), r#""none""#);
     assert_eq!(json_at(&ev, &loaded.outputs, "d"), format!("\"{rev}-dirty\""));
 }
+
+#[test]
+fn follows_of_a_missing_input_is_an_error() {
+    let (root, cache) = (TempDir::new("follows-missing"), TempDir::new("follows-missing-cache"));
+    root.write("sub/flake.nix", "{ inputs.x.url = \"path:./x\"; outputs = { self, x }: { }; }");
+    root.write("sub/x/flake.nix", "{ outputs = _: { }; }");
+    root.write(
+        "flake.nix",
+        "{ inputs.sub.url = \"path:./sub\"; inputs.sub.inputs.x.follows = \"nothere\";
+           inputs.sub.inputs.strata.follows = \"strata\";
+           outputs = { self, sub }: { }; }",
+    );
+    let ev = evaluator();
+    let error = flake::lock(&ev, root.path(), &["strata"], &LockMode::Missing, &options(&cache)).err().unwrap();
+    let message = error.to_string();
+    assert!(message.contains("input 'sub/x' follows a non-existent input 'nothere'"), "{message}");
+    assert!(!root.join("flake.lock").exists());
+}
