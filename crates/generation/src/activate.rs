@@ -353,6 +353,7 @@ pub fn switch(next: &Generation, options: &ActivationOptions) -> Result<Activati
         }
     }
     next.verify()?;
+    users::check(root, &next.accounts)?;
     check_owners(next, root)?;
     let number = generation_numbers(root)?.last().copied().unwrap_or(0) + 1;
     let target = generations_dir(root).join(number.to_string());

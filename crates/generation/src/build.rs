@@ -281,6 +281,9 @@ fn write_generation(machine: &RenderedMachine, input: &BuildInput<'_>, dir: &Pat
         let entry = file_entry(target, spec, &mut contents)?;
         entries.insert(target.clone(), entry);
     }
+    for (link, target) in install_links(machine) {
+        entries.entry(link).or_insert(FileEntry::Symlink { target });
+    }
     for (target, bytes) in &contents {
         fsutil::write_atomic(&content_path(dir, target), bytes, 0o644, None)?;
     }
@@ -354,6 +357,32 @@ fn file_entry(target: &str, spec: &FileSpec, contents: &mut BTreeMap<String, Vec
     };
     contents.insert(target.to_string(), bytes);
     Ok(entry)
+}
+
+/// The `TARGET.wants/UNIT` and `TARGET.requires/UNIT` links that enable
+/// units, as `systemctl enable` (or NixOS's etc tree) would make them. A unit
+/// without a rendered file is a distribution unit, linked in `/lib/systemd/system`.
+fn install_links(machine: &RenderedMachine) -> Vec<(String, String)> {
+    const UNIT_DIR: &str = "/etc/systemd/system";
+    let mut links = Vec::new();
+    for (name, unit) in &machine.units {
+        if !unit.enable {
+            continue;
+        }
+        let own = format!("{UNIT_DIR}/{name}");
+        let target = if machine.files.get(&own).is_some_and(|spec| spec.symlink.is_none()) {
+            own
+        } else if machine.files.keys().any(|path| path.starts_with(&format!("{own}.d/"))) || !machine.files.contains_key(&own)
+        {
+            format!("/lib/systemd/system/{name}")
+        } else {
+            continue;
+        };
+        for (by, kind) in unit.wanted_by.iter().map(|by| (by, "wants")).chain(unit.required_by.iter().map(|by| (by, "requires"))) {
+            links.push((format!("{UNIT_DIR}/{by}.{kind}/{name}"), target.clone()));
+        }
+    }
+    links
 }
 
 /// The unit's files and a hash over them and the managed files they mention.

@@ -143,6 +143,9 @@ pub struct UserSpec {
     /// Create the home directory when missing.
     #[serde(default)]
     pub create_home: bool,
+    /// Permissions of a created home directory (octal, default `700`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub home_mode: Option<String>,
     /// Login shell (`/bin/bash` for normal users, `/usr/sbin/nologin` otherwise, when unset).
     #[serde(default)]
     pub shell: Option<String>,
@@ -222,9 +225,9 @@ pub struct Firewall {
     /// Whether the firewall is on.
     #[serde(default)]
     pub enable: bool,
-    /// The nftables ruleset text.
+    /// The nftables ruleset text (`null` when the firewall is off).
     #[serde(default)]
-    pub ruleset: String,
+    pub ruleset: Option<String>,
 }
 
 /// One entry of `strata.healthChecks`.

@@ -400,8 +400,8 @@ fn file_changes(
     Ok(changes)
 }
 
-/// Whether `unit` is expected to run: enabled and wanted (directly or through
-/// a managed target) by an active target.
+/// Whether `unit` is expected to run: enabled and either a distribution unit
+/// or wanted (directly or through a managed target) by an active target.
 pub fn should_run(name: &str, units: &BTreeMap<String, UnitEntry>) -> bool {
     fn wanted(name: &str, units: &BTreeMap<String, UnitEntry>, seen: &mut BTreeSet<String>) -> bool {
         if ACTIVE_TARGETS.contains(&name) {
@@ -415,7 +415,12 @@ pub fn should_run(name: &str, units: &BTreeMap<String, UnitEntry>) -> bool {
             && unit.spec.wanted_by.iter().chain(&unit.spec.required_by).any(|by| wanted(by, units, seen))
     }
     let Some(unit) = units.get(name) else { return false };
-    unit.spec.enable && unit.spec.wanted_by.iter().chain(&unit.spec.required_by).any(|by| wanted(by, units, &mut BTreeSet::new()))
+    // A unit without a rendered file is the distribution's (ssh.service,
+    // systemd-sysctl.service): the distribution enables it, so it runs.
+    let distribution_unit = unit.files.is_empty();
+    unit.spec.enable
+        && (distribution_unit
+            || unit.spec.wanted_by.iter().chain(&unit.spec.required_by).any(|by| wanted(by, units, &mut BTreeSet::new())))
 }
 
 /// The decision for one unit, as NixOS's switch rules make it.
@@ -618,7 +623,7 @@ mod tests {
             reload_triggers: Vec::new(),
         };
         tweak(&mut spec);
-        UnitEntry { spec, files: Vec::new(), definition_hash: hash.to_string() }
+        UnitEntry { spec, files: vec!["/etc/systemd/system/a.service".into()], definition_hash: hash.to_string() }
     }
 
     fn decide(old: Option<UnitEntry>, new: Option<UnitEntry>) -> Option<UnitAction> {

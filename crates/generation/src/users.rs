@@ -164,6 +164,16 @@ pub fn read_state(root: &Path) -> Result<AccountsState> {
 
 /// Brings the account databases under `root` in line with `accounts`.
 pub fn apply(root: &Path, accounts: &Accounts) -> Result<AccountsOutcome> {
+    update(root, accounts, true)
+}
+
+/// Checks that `accounts` can be applied under `root` (id conflicts, missing
+/// primary groups) without changing anything.
+pub fn check(root: &Path, accounts: &Accounts) -> Result<AccountsOutcome> {
+    update(root, accounts, false)
+}
+
+fn update(root: &Path, accounts: &Accounts, write: bool) -> Result<AccountsOutcome> {
     let etc = |name: &str| under_root(root, &format!("/etc/{name}"));
     let mut passwd = Table::read(etc("passwd"))?;
     let mut group = Table::read(etc("group"))?;
@@ -228,7 +238,9 @@ pub fn apply(root: &Path, accounts: &Accounts) -> Result<AccountsOutcome> {
             outcome.locked.push(name.clone());
         }
     }
-    fsutil::write_json(&state_path(root), &state)?;
+    if write {
+        fsutil::write_json(&state_path(root), &state)?;
+    }
 
     // Groups and their members.
     let managed_users: BTreeSet<&String> = state.uids.keys().collect();
@@ -328,6 +340,9 @@ pub fn apply(root: &Path, accounts: &Accounts) -> Result<AccountsOutcome> {
         shadow.upsert(row);
     }
 
+    if !write {
+        return Ok(outcome);
+    }
     let shadow_gid = group.id_of("shadow").unwrap_or(0);
     passwd.write(0o644, (0, 0))?;
     group.write(0o644, (0, 0))?;
@@ -353,7 +368,8 @@ pub fn apply(root: &Path, accounts: &Accounts) -> Result<AccountsOutcome> {
                 }
                 io(fs::create_dir(&home), "creating home directory", &home)?;
                 io(std::os::unix::fs::chown(&home, Some(outcome.uids[name]), Some(gid)), "changing the owner of", &home)?;
-                io(fs::set_permissions(&home, fs::Permissions::from_mode(0o700)), "setting permissions of", &home)?;
+                let mode = spec.home_mode.as_deref().and_then(|m| u32::from_str_radix(m, 8).ok()).unwrap_or(0o700);
+                io(fs::set_permissions(&home, fs::Permissions::from_mode(mode)), "setting permissions of", &home)?;
             }
         }
     }
