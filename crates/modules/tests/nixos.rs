@@ -456,8 +456,19 @@ fn health_checks_warnings_and_state_version() {
     assert_eq!(unset["stateVersion"], json!("25.05"));
     assert_eq!(
         unset["warnings"],
-        json!(["system.stateVersion is not set; it defaults to 25.05. Set it to the release the machine was first installed with, and keep it."])
+        json!([
+            "networking.firewall is on (the default) and lets no SSH in: services.openssh is off and TCP port 22 is not allowed. If this machine is reached over SSH, enable services.openssh or allow port 22, or the switch will lock you out.",
+            "system.stateVersion is not set; it defaults to 25.05. Set it to the release the machine was first installed with, and keep it."
+        ])
     );
+    for reachable in [
+        "networking.firewall.allowedTCPPortRanges = [ { from = 20; to = 30; } ];",
+        "networking.firewall.interfaces.eth0.allowedTCPPorts = [ 22 ];",
+        "networking.firewall.enable = false;",
+        "services.openssh.enable = true;",
+    ] {
+        assert_eq!(render(&minimal(reachable))["warnings"], json!([]), "{reachable}");
+    }
     assert_eq!(unset["hostName"], json!("nixos"));
 }
 
