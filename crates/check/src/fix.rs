@@ -93,7 +93,12 @@ fn fix_text(path: &Path, text: &str, mut findings: Vec<&Finding>) -> Result<(Str
                 let Some(expression) = expression.filter(|_| parsed.errors().is_empty()) else {
                     return Err(refuse(finding, format!("the replacement `{replacement}` does not parse")));
                 };
-                tree = SyntaxNode::new_root(node.replace_with(expression.green().to_owned()));
+                // The replacement may be another kind of node (`f x` → `f x // { … }`), so the
+                // parent, whose kind stays, is the node rebuilt.
+                let parent = node.parent().ok_or_else(stale)?;
+                let child = rowan::NodeOrToken::Node(expression.green().to_owned());
+                let green = parent.green().replace_child(node.index(), child);
+                tree = SyntaxNode::new_root(parent.replace_with(green));
                 format!("replaced `{}` with `{replacement}`", edit.original)
             }
             EditAction::RemoveListItem => {

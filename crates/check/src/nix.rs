@@ -53,6 +53,18 @@ pub(crate) fn strip_parens(node: &SyntaxNode) -> SyntaxNode {
     node
 }
 
+/// `node` without parentheses and the `with …;` and `let … in` scopes around it.
+pub(crate) fn strip_scopes(node: &SyntaxNode) -> SyntaxNode {
+    let mut node = strip_parens(node);
+    while matches!(node.kind(), NODE_WITH | NODE_LET_IN) {
+        match node.children().last() {
+            Some(body) => node = strip_parens(&body),
+            None => break,
+        }
+    }
+    node
+}
+
 /// The expression a file evaluates to, after the module function's parameters, `let … in`,
 /// `with …;` and `assert …;`: for a module, usually its attribute set.
 pub(crate) fn module_body(root: &SyntaxNode) -> Option<SyntaxNode> {
@@ -91,6 +103,20 @@ pub(crate) fn entry_of(entry: &SyntaxNode) -> Option<Entry> {
     let attrpath = entry.children().find(|n| n.kind() == NODE_ATTRPATH)?;
     let value = entry.children().filter(|n| n.kind() != NODE_ATTRPATH).last()?;
     Some(Entry { keys: attrpath_keys(&attrpath), value })
+}
+
+/// The full attribute path an entry defines, with the keys of the entries around it
+/// (`options.a = { b.enable = …; }` gives `options.a.b.enable` for the inner entry).
+pub(crate) fn full_path(entry: &SyntaxNode) -> Vec<Key> {
+    let mut keys = Vec::new();
+    for ancestor in entry.ancestors().filter(|n| n.kind() == NODE_ATTRPATH_VALUE) {
+        if let Some(entry) = entry_of(&ancestor) {
+            let mut outer = entry.keys;
+            outer.extend(keys);
+            keys = outer;
+        }
+    }
+    keys
 }
 
 /// True when `keys` starts with the static name `name`.

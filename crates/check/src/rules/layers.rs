@@ -95,7 +95,7 @@ impl Logic<'_> {
     fn report(&mut self, node: &SyntaxNode, what: String) {
         self.out.push(finding(
             self.file,
-            start(node),
+            start(&nix::strip_parens(node)),
             RuleId::ProfileLogic,
             format!("a profile contains implementation logic: {what}"),
             "profiles only import modules and set options: move this into a module and give it an option the profile sets"
@@ -299,6 +299,7 @@ fn is_condition(node: &SyntaxNode) -> bool {
 
 /// A short description of a piece of logic for the message.
 fn describe(node: &SyntaxNode) -> String {
+    let node = &nix::strip_parens(node);
     match node.kind() {
         NODE_LAMBDA => "a function".to_string(),
         NODE_IF_ELSE => "`if … then … else`".to_string(),

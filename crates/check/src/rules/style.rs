@@ -40,18 +40,22 @@ pub(super) fn kebab_case(repo: &Repo, out: &mut Vec<Finding>) {
 pub(super) fn enable_option(repo: &Repo, out: &mut Vec<Finding>) {
     for file in &repo.files {
         let Some(tree) = &file.tree else { continue };
-        for entry in tree.descendants().filter(|n| n.kind() == NODE_ATTRPATH_VALUE) {
-            let Some(entry) = nix::entry_of(&entry) else { continue };
+        for node in tree.descendants().filter(|n| n.kind() == NODE_ATTRPATH_VALUE) {
+            let Some(entry) = nix::entry_of(&node) else { continue };
             if entry.keys.last().and_then(|k| k.name.as_deref()) != Some("enable") {
                 continue;
             }
-            let value = nix::strip_parens(&entry.value);
+            let value = nix::strip_scopes(&entry.value);
             let Some((name, function, args)) = nix::called_name(&value) else { continue };
             if name != "mkOption" {
                 continue;
             }
-            let owner = entry.keys.iter().rev().nth(1).and_then(|k| k.name.clone()).unwrap_or_else(|| "this".into());
-            let edit = enable_edit(&entry.value, &value, &function, &args, &owner);
+            let mut path = nix::full_path(&node);
+            if nix::first_is(&path, "options") {
+                path.remove(0);
+            }
+            let owner = path.iter().rev().nth(1).and_then(|k| k.name.clone()).unwrap_or_else(|| "this".into());
+            let edit = enable_edit(&value, &function, &args, &owner);
             let suggested = match &edit {
                 Some(Edit { action: EditAction::Replace { text }, .. }) => format!("write `{text}`"),
                 _ => format!("write `mkEnableOption \"{owner}\"` (with `// {{ default = …; }}` for another default)"),
@@ -62,7 +66,7 @@ pub(super) fn enable_option(repo: &Repo, out: &mut Vec<Finding>) {
                 RuleId::EnableOption,
                 format!(
                     "the option `{}` is made with `mkOption`; `enable` options use `mkEnableOption`",
-                    nix::show_path(&entry.keys)
+                    nix::show_path(&path)
                 ),
                 suggested,
                 edit,
@@ -78,14 +82,14 @@ pub(super) fn enable_option(repo: &Repo, out: &mut Vec<Finding>) {
 /// `with lib;`). A description written as `Whether to enable X.` becomes `"X"`, so the option
 /// evaluates exactly as before; another description `D` becomes the name in
 /// `Whether to enable D.` (a leading `Enable ` and a final `.` are dropped).
-fn enable_edit(
-    written: &SyntaxNode,
-    call: &SyntaxNode,
-    function: &SyntaxNode,
-    args: &[SyntaxNode],
-    owner: &str,
-) -> Option<Edit> {
-    if *written != *call || call.parent()?.kind() != NODE_ATTRPATH_VALUE || args.len() != 1 {
+fn enable_edit(call: &SyntaxNode, function: &SyntaxNode, args: &[SyntaxNode], owner: &str) -> Option<Edit> {
+    let parent = call.parent()?;
+    let in_value_position = match parent.kind() {
+        NODE_ATTRPATH_VALUE => true,
+        NODE_WITH | NODE_LET_IN => parent.children().last().as_ref() == Some(call),
+        _ => false,
+    };
+    if !in_value_position || args.len() != 1 {
         return None;
     }
     let attrs = nix::strip_parens(&args[0]);
