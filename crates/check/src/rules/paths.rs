@@ -3,7 +3,7 @@
 use rnix::{SyntaxKind::*, SyntaxNode};
 
 use super::finding;
-use crate::layout::{Repo, SourceFile};
+use crate::layout::Repo;
 use crate::nix::{self, Key};
 use crate::report::{Finding, RuleId};
 
@@ -65,20 +65,20 @@ fn known_paths(repo: &Repo) -> Vec<(String, String)> {
     for file in repo.files.iter().filter(|f| repo.in_paths_module(&f.rel)) {
         let Some(body) = file.tree.as_ref().and_then(nix::module_body) else { continue };
         for entry in nix::option_entries(&body) {
-            collect_defaults(file, entry.keys, &entry.value, &mut known);
+            collect_defaults(entry.keys, &entry.value, &mut known);
         }
     }
-    known.sort_by(|a, b| b.1.len().cmp(&a.1.len()));
+    known.sort_by_key(|(_, default)| std::cmp::Reverse(default.len()));
     known
 }
 
-fn collect_defaults(file: &SourceFile, keys: Vec<Key>, value: &SyntaxNode, known: &mut Vec<(String, String)>) {
+fn collect_defaults(keys: Vec<Key>, value: &SyntaxNode, known: &mut Vec<(String, String)>) {
     let value = nix::strip_parens(value);
     if value.kind() == NODE_ATTR_SET {
         for entry in nix::entries(&value) {
             let mut path = keys.clone();
             path.extend(entry.keys);
-            collect_defaults(file, path, &entry.value, known);
+            collect_defaults(path, &entry.value, known);
         }
         return;
     }
