@@ -33,9 +33,11 @@ pub enum Error {
          if the change is intended, run `strata flake update {input}`"
     )]
     NarHashMismatch { input: String, url: String, expected: String, actual: String },
-    /// A git operation failed (repository or revision not found, not a git repository, …).
+    /// Fetching an input failed: repository, revision, ref or directory
+    /// not found, not a git repository, `git` or `tar` failing, no cache
+    /// directory.
     #[error("{0}")]
-    Git(String),
+    Fetch(String),
     /// Reading or writing a file failed.
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: std::io::Error },

@@ -28,7 +28,7 @@ pub fn default_cache_dir() -> Result<PathBuf, Error> {
     if let Some(home) = std::env::var_os("HOME").filter(|dir| !dir.is_empty()) {
         return Ok(PathBuf::from(home).join(".cache").join("strata"));
     }
-    Err(Error::Git("no cache directory for git inputs: set XDG_CACHE_HOME or HOME".into()))
+    Err(Error::Fetch("no cache directory for git inputs: set XDG_CACHE_HOME or HOME".into()))
 }
 
 fn attr<'a>(attrs: &'a FetchAttrs, name: &str) -> Option<&'a str> {
@@ -114,7 +114,7 @@ pub fn lock_fresh(original: &FetchAttrs, base_dir: &Path, input: &str, cache: &P
             locked.insert("narHash".into(), Attr::String(nar_hash));
             Ok(Source { dir, locked })
         }
-        other => Err(Error::Git(format!("input '{input}': input type '{other}' is not supported"))),
+        other => Err(Error::Fetch(format!("input '{input}': input type '{other}' is not supported"))),
     }
 }
 
@@ -148,7 +148,7 @@ pub fn fetch_locked(locked: &FetchAttrs, base_dir: &Path, input: &str, cache: &P
                 }
             }
         }
-        other => return Err(Error::Git(format!("input '{input}': input type '{other}' is not supported"))),
+        other => return Err(Error::Fetch(format!("input '{input}': input type '{other}' is not supported"))),
     };
     if actual != expected {
         if kind(locked) == "path" {
@@ -174,7 +174,7 @@ pub fn fetch_locked(locked: &FetchAttrs, base_dir: &Path, input: &str, cache: &P
 fn existing_dir(path: &str, base_dir: &Path, input: &str) -> Result<PathBuf, Error> {
     let dir = resolve_path(path, base_dir);
     if !dir.is_dir() {
-        return Err(Error::Git(format!(
+        return Err(Error::Fetch(format!(
             "input '{input}': path '{}' does not exist or is not a directory",
             dir.display()
         )));
@@ -190,7 +190,7 @@ pub fn hash_tree(dir: &Path) -> Result<(String, u64), Error> {
         Ok(true)
     };
     let hash = store::nar::nar_hash(&store::nar::StdFs, dir, &mut filter)
-        .map_err(|error| Error::Git(format!("hashing '{}': {error}", dir.display())))?;
+        .map_err(|error| Error::Fetch(format!("hashing '{}': {error}", dir.display())))?;
     Ok((hash.to_sri(), newest))
 }
 
@@ -207,12 +207,12 @@ fn repo_dir(url: &str, input: &str) -> Result<PathBuf, Error> {
     let path = url.strip_prefix("file://").unwrap_or(url);
     let repo = PathBuf::from(path);
     if !repo.exists() {
-        return Err(Error::Git(format!("input '{input}': git repository '{}' does not exist", repo.display())));
+        return Err(Error::Fetch(format!("input '{input}': git repository '{}' does not exist", repo.display())));
     }
     let output = git(&repo, &["rev-parse", "--git-dir"]);
     match output {
         Ok(_) => Ok(repo),
-        Err(_) => Err(Error::Git(format!("input '{input}': '{}' is not a git repository", repo.display()))),
+        Err(_) => Err(Error::Fetch(format!("input '{input}': '{}' is not a git repository", repo.display()))),
     }
 }
 
@@ -234,7 +234,7 @@ pub fn git(repo: &Path, args: &[&str]) -> Result<String, String> {
 
 fn commit_exists(repo: &Path, rev: &str, input: &str) -> Result<(), Error> {
     git(repo, &["cat-file", "-e", &format!("{rev}^{{commit}}")]).map(|_| ()).map_err(|_| {
-        Error::Git(format!("input '{input}': revision {rev} not found in git repository '{}'", repo.display()))
+        Error::Fetch(format!("input '{input}': revision {rev} not found in git repository '{}'", repo.display()))
     })
 }
 
@@ -249,14 +249,14 @@ fn resolve_ref(repo: &Path, reference: Option<&str>, input: &str) -> Result<Stri
             return Ok(rev.trim().to_string());
         }
     }
-    Err(Error::Git(match reference {
+    Err(Error::Fetch(match reference {
         Some(name) => format!("input '{input}': ref '{name}' not found in git repository '{}'", repo.display()),
         None => format!("input '{input}': git repository '{}' has no commits", repo.display()),
     }))
 }
 
 fn commit_info(repo: &Path, rev: &str) -> Result<(u64, u64), Error> {
-    let fail = |message: String| Error::Git(format!("reading commit {rev} of '{}': {message}", repo.display()));
+    let fail = |message: String| Error::Fetch(format!("reading commit {rev} of '{}': {message}", repo.display()));
     let time = git(repo, &["log", "-1", "--format=%ct", rev]).map_err(fail)?;
     let count = git(repo, &["rev-list", "--count", rev]).map_err(fail)?;
     let time = time.trim().parse().map_err(|_| fail(format!("unexpected commit time '{}'", time.trim())))?;
@@ -324,7 +324,7 @@ fn checkout(repo: &Path, rev: &str, cache: &Path, input: &str) -> Result<(PathBu
 
 fn export(repo: &Path, rev: &str, dest: &Path, input: &str) -> Result<(), Error> {
     let fail =
-        |message: String| Error::Git(format!("input '{input}': exporting {rev} of '{}': {message}", repo.display()));
+        |message: String| Error::Fetch(format!("input '{input}': exporting {rev} of '{}': {message}", repo.display()));
     let mut archive = Command::new("git")
         .arg("-C")
         .arg(repo)
@@ -367,15 +367,33 @@ pub fn root_git_info(dir: &Path) -> Option<RootGitInfo> {
     if !dir.join(".git").exists() {
         return None;
     }
-    let head = git(dir, &["log", "-1", "--format=%H %ct"]).ok()?;
+    // The three questions are independent: ask them at once.
+    let spawn = |args: &[&str]| {
+        Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .ok()
+    };
+    let head = spawn(&["log", "-1", "--format=%H %ct"]);
+    let count = spawn(&["rev-list", "--count", "HEAD"]);
+    let status = spawn(&["status", "--porcelain", "--untracked-files=no"]);
+    let finish = |child: Option<std::process::Child>| {
+        let output = child?.wait_with_output().ok()?;
+        output.status.success().then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+    };
+    let (head, count, status) = (finish(head), finish(count), finish(status));
+    let head = head?;
     let (rev, time) = head.trim().split_once(' ')?;
-    let count = git(dir, &["rev-list", "--count", "HEAD"]).ok()?;
-    let status = git(dir, &["status", "--porcelain", "--untracked-files=no"]).ok()?;
     Some(RootGitInfo {
         rev: rev.to_string(),
         last_modified: time.parse().ok()?,
-        rev_count: count.trim().parse().ok()?,
-        dirty: !status.trim().is_empty(),
+        rev_count: count?.trim().parse().ok()?,
+        dirty: !status?.trim().is_empty(),
     })
 }
 
