@@ -239,6 +239,8 @@ fn users_and_groups() {
     assert_eq!(r["groups"]["media"], json!({ "gid": 950, "members": ["alice", "bob"] }));
     assert_eq!(r["groups"]["wheel"], json!({ "gid": null, "members": ["alice"] }));
     assert_eq!(r["groups"]["users"], json!({ "gid": 100, "members": [] }));
+    // The option itself lists the members that come from `extraGroups`, as in NixOS.
+    assert_eq!(evaluate(&web1(), "toString config.users.groups.media.members"), Ok("alice bob".to_string()));
     assert_eq!(file_text(&r, "/etc/ssh/authorized_keys.d/alice"), "ssh-ed25519 AAAAC3Nza alice@laptop\n");
     assert_eq!(r["files"]["/etc/ssh/authorized_keys.d/alice"]["mode"], "0444");
 }

@@ -121,7 +121,7 @@ let
     };
   };
 
-  groupOptions = { name, ... }: {
+  groupOptions = { name, config, ... }: {
     options = {
       name = mkOption {
         type = types.passwdEntry types.str;
@@ -136,9 +136,11 @@ let
       members = mkOption {
         type = types.listOf (types.passwdEntry types.str);
         default = [ ];
-        description = "Users in the group, besides those that list it in `extraGroups`.";
+        description = "Users in the group; those that list it in `extraGroups` are added.";
       };
     };
+    # As in NixOS, the users that name the group in `extraGroups` are members.
+    config.members = map (u: u.name) (builtins.filter (u: builtins.elem config.name u.extraGroups) users);
   };
 
   shellPath = user:
@@ -160,8 +162,7 @@ let
 
   renderGroup = g: {
     inherit (g) gid;
-    members = lib.sort builtins.lessThan (lib.unique
-      (g.members ++ map (u: u.name) (builtins.filter (u: builtins.elem g.name u.extraGroups) users)));
+    members = lib.sort builtins.lessThan (lib.unique g.members);
   };
 
   duplicates = ids: lib.unique (builtins.filter (id: lib.count (x: x == id) ids > 1) ids);
