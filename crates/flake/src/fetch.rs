@@ -93,20 +93,28 @@ pub fn lock_fresh(original: &FetchAttrs, base_dir: &Path, input: &str, cache: &P
         "git" => {
             let url = attr(original, "url").unwrap_or("");
             let repo = repo_dir(url, input)?;
+            // Without `ref` and `rev`, the branch HEAD is on is recorded
+            // (as `refs/heads/<branch>`), as Nix does.
+            let mut reference = attr(original, "ref").map(str::to_string);
             let rev = match attr(original, "rev") {
                 Some(rev) => {
                     commit_exists(&repo, rev, input)?;
                     rev.to_string()
                 }
-                None => resolve_ref(&repo, attr(original, "ref"), input)?,
+                None if reference.is_some() => resolve_ref(&repo, reference.as_deref(), input)?,
+                None => {
+                    let rev = resolve_ref(&repo, None, input)?;
+                    reference = git(&repo, &["symbolic-ref", "-q", "HEAD"]).ok().map(|r| r.trim().to_string());
+                    rev
+                }
             };
             let (dir, nar_hash) = checkout(&repo, &rev, cache, input)?;
             let (last_modified, rev_count) = commit_info(&repo, &rev)?;
             let mut locked = FetchAttrs::new();
             locked.insert("type".into(), Attr::String("git".into()));
             locked.insert("url".into(), Attr::String(url.to_string()));
-            if let Some(reference) = attr(original, "ref") {
-                locked.insert("ref".into(), Attr::String(reference.to_string()));
+            if let Some(reference) = reference.filter(|reference| !reference.is_empty()) {
+                locked.insert("ref".into(), Attr::String(reference));
             }
             locked.insert("rev".into(), Attr::String(rev));
             locked.insert("revCount".into(), Attr::Int(rev_count));

@@ -54,6 +54,7 @@ const EXPECTED_LOCK: &str = r#"{
       "locked": {
         "lastModified": 1700000000,
         "narHash": "sha256-@DEPHASH@",
+        "ref": "refs/heads/main",
         "rev": "@REV@",
         "revCount": 1,
         "type": "git",
@@ -521,6 +522,8 @@ fn git_failures_are_clear() {
     let (root, repo, cache) =
         (TempDir::new("gitfail-root"), TempDir::new("gitfail-repo"), TempDir::new("gitfail-cache"));
     let notrepo = TempDir::new("gitfail-notrepo");
+    let empty = TempDir::new("gitfail-empty");
+    git_init(empty.path());
     flake_repo(repo.path(), "v1", 1_700_000_000);
     let cases = [
         (format!("git+file://{}/missing", repo.path().display()), "does not exist"),
@@ -532,6 +535,7 @@ fn git_failures_are_clear() {
         (format!("git+file://{}?ref=nope", repo.path().display()), "ref 'nope' not found"),
         (format!("git+file://{}?rev=abc", repo.path().display()), "not a full commit hash"),
         ("git+https://example.org/repo".to_string(), "not a local repository"),
+        (format!("git+file://{}", empty.path().display()), "has no commits"),
     ];
     for (url, expected) in cases {
         // Each evaluator reads flake.nix once (imports are cached).
