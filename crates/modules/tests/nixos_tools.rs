@@ -1,7 +1,8 @@
 //! The real tools accept what the standard modules render: `systemd-analyze
 //! verify` on units, `nft -c` (and a real load inside a network namespace) on
 //! the firewall ruleset, `systemd-tmpfiles --root` on tmpfiles rules, and
-//! `visudo -c` on sudoers. A tool that is missing, or that needs privileges
+//! `visudo -c` on sudoers; and the reference `nix-instantiate` renders the
+//! same machine as Strata's evaluator. A tool that is missing, or that needs privileges
 //! the test does not have, skips only its part with a "skipped:" line.
 
 #[path = "nixos/harness.rs"]
@@ -263,4 +264,33 @@ fn copy_tree(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), &target).expect("copy unit file");
         }
     }
+}
+
+#[test]
+fn reference_nix_renders_the_same_machine() {
+    let Some(nix) = find_program("nix-instantiate") else {
+        println!("skipped: nix-instantiate is not installed (apt-get install nix-bin)");
+        return;
+    };
+    let expr = format!(
+        "let lib = import <strata/lib>; in builtins.toJSON (lib.evalModules {{
+           modules = import <strata/nixos/module-list.nix> ++ [ {FIXTURES}/web1.nix ];
+           specialArgs = {{ pkgs = import {FIXTURES}/pkgs.nix; modulesPath = <strata/nixos>; }};
+         }}).config.system.build.strata"
+    );
+    let output = run(Command::new(nix)
+        .args(["--eval", "--strict", "--json", "-I"])
+        .arg(format!("strata={}", env!("CARGO_MANIFEST_DIR")))
+        .args(["-E", &expr]));
+    let output = match output {
+        Ok(text) => text,
+        Err(problem) if permission_problem(&problem) => {
+            println!("skipped: nix-instantiate cannot run here: {problem}");
+            return;
+        }
+        Err(problem) => panic!("nix-instantiate failed on the standard modules:\n{problem}"),
+    };
+    let text: String = serde_json::from_str(&output).expect("nix-instantiate prints a JSON string");
+    let reference: serde_json::Value = serde_json::from_str(&text).expect("toJSON output");
+    assert_eq!(reference, render(&web1()));
 }
