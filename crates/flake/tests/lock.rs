@@ -602,3 +602,28 @@ fn follows_of_a_missing_input_is_an_error() {
     assert!(message.contains("input 'sub/x' follows a non-existent input 'nothere'"), "{message}");
     assert!(!root.join("flake.lock").exists());
 }
+
+#[test]
+fn follows_declared_inside_an_input_are_relative_to_it() {
+    let (root, cache) = (TempDir::new("inner-follows"), TempDir::new("inner-follows-cache"));
+    root.write("sub/y/flake.nix", "{ outputs = _: { v = \"y\"; }; }");
+    root.write(
+        "sub/flake.nix",
+        "{ inputs.y.url = \"path:./y\"; inputs.x.follows = \"y\"; outputs = { self, x, y }: { v = x.v; }; }",
+    );
+    root.write(
+        "flake.nix",
+        "{ inputs.sub.url = \"path:./sub\"; inputs.alias.follows = \"sub\";
+           outputs = { self, sub, alias }: { v = sub.v; same = alias.v; }; }",
+    );
+    let ev = evaluator();
+    let outcome = lock(&ev, root.path(), LockMode::Missing, &cache);
+    assert_eq!(outcome.lock.canonical_path(&["sub".into(), "x".into()]).unwrap(), ["sub", "y"]);
+    assert_eq!(outcome.lock.canonical_path(&["alias".into()]).unwrap(), ["sub"]);
+    let text = std::fs::read_to_string(root.join("flake.lock")).unwrap();
+    assert!(text.contains("\"x\": [\n          \"sub\",\n          \"y\"\n        ]"), "{text}");
+    assert!(text.contains("\"parent\": [\n        \"sub\"\n      ]"), "{text}");
+    let loaded = load(&ev, root.path(), &cache).unwrap();
+    assert_eq!(json_at(&ev, &loaded.outputs, "v"), r#""y""#);
+    assert_eq!(json_at(&ev, &loaded.outputs, "same"), r#""y""#);
+}
