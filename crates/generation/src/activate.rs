@@ -376,8 +376,9 @@ pub fn rollback(to: Option<u64>, options: &ActivationOptions) -> Result<Activati
     let mut executor = Executor { options, steps_run: 0 };
     let recovered = executor.recover()?.map(Box::new);
     let root = &options.root;
-    let current = current_generation(root)?
-        .ok_or_else(|| Error::Invalid(format!("no generation is active under '{}'; nothing to roll back", root.display())))?;
+    let current = current_generation(root)?.ok_or_else(|| {
+        Error::Invalid(format!("no generation is active under '{}'; nothing to roll back", root.display()))
+    })?;
     let numbers = generation_numbers(root)?;
     let target = match to {
         Some(number) if numbers.contains(&number) => number,
@@ -784,9 +785,10 @@ impl Executor<'_> {
             }
             Step::WriteFile { path } => {
                 let target = under_root(&root, path);
-                let entry = generation.files.get(path).ok_or_else(|| {
-                    Error::State(format!("generation {} has no file {path}", journal.to))
-                })?;
+                let entry = generation
+                    .files
+                    .get(path)
+                    .ok_or_else(|| Error::State(format!("generation {} has no file {path}", journal.to)))?;
                 match entry {
                     FileEntry::Symlink { target: link } => fsutil::symlink_atomic(&target, link)?,
                     FileEntry::File { user, group, .. } => {

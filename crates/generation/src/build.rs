@@ -287,11 +287,8 @@ fn write_generation(machine: &RenderedMachine, input: &BuildInput<'_>, dir: &Pat
     for (target, bytes) in &contents {
         fsutil::write_atomic(&content_path(dir, target), bytes, 0o644, None)?;
     }
-    let units: BTreeMap<String, UnitEntry> = machine
-        .units
-        .iter()
-        .map(|(name, spec)| (name.clone(), unit_entry(name, spec, &contents)))
-        .collect();
+    let units: BTreeMap<String, UnitEntry> =
+        machine.units.iter().map(|(name, spec)| (name.clone(), unit_entry(name, spec, &contents))).collect();
     let tmpfiles = tmpfiles_of(&contents);
     let options: Vec<OptionSnapshot> = {
         let mut options: Vec<OptionSnapshot> = input
@@ -372,13 +369,16 @@ fn install_links(machine: &RenderedMachine) -> Vec<(String, String)> {
         let own = format!("{UNIT_DIR}/{name}");
         let target = if machine.files.get(&own).is_some_and(|spec| spec.symlink.is_none()) {
             own
-        } else if machine.files.keys().any(|path| path.starts_with(&format!("{own}.d/"))) || !machine.files.contains_key(&own)
+        } else if machine.files.keys().any(|path| path.starts_with(&format!("{own}.d/")))
+            || !machine.files.contains_key(&own)
         {
             format!("/lib/systemd/system/{name}")
         } else {
             continue;
         };
-        for (by, kind) in unit.wanted_by.iter().map(|by| (by, "wants")).chain(unit.required_by.iter().map(|by| (by, "requires"))) {
+        for (by, kind) in
+            unit.wanted_by.iter().map(|by| (by, "wants")).chain(unit.required_by.iter().map(|by| (by, "requires")))
+        {
             links.push((format!("{UNIT_DIR}/{by}.{kind}/{name}"), target.clone()));
         }
     }
@@ -391,8 +391,7 @@ fn unit_entry(name: &str, spec: &UnitSpec, contents: &BTreeMap<String, Vec<u8>>)
     let own: Vec<&String> = contents
         .keys()
         .filter(|path| {
-            path.starts_with("/etc/systemd/")
-                && (path.rsplit('/').next() == Some(name) || path.contains(&drop_in_dir))
+            path.starts_with("/etc/systemd/") && (path.rsplit('/').next() == Some(name) || path.contains(&drop_in_dir))
         })
         .collect();
     let mut hashed: BTreeMap<&String, String> = BTreeMap::new();

@@ -36,9 +36,8 @@ pub fn plan_text(plan: &Plan) -> String {
                     .map(|d| format!(" ({}:{}:{})", d.file, d.line, d.column))
                     .unwrap_or_default()
             };
-            let value = |side: &Option<crate::plan::OptionSide>| {
-                side.as_ref().map(|s| compact(&s.value)).unwrap_or_default()
-            };
+            let value =
+                |side: &Option<crate::plan::OptionSide>| side.as_ref().map(|s| compact(&s.value)).unwrap_or_default();
             match change.kind {
                 ChangeKind::Added => {
                     let _ = writeln!(out, "  + {} = {}{}", change.path, value(&change.new), site(&change.new));
@@ -174,7 +173,11 @@ pub fn report_text(report: &ActivationReport) -> String {
     }
     if let Some(rollback) = &report.rolled_back {
         out.push_str(&report_text(rollback));
-        let _ = writeln!(out, "Generation {} failed its health checks; generation {} is active again.", report.to, rollback.to);
+        let _ = writeln!(
+            out,
+            "Generation {} failed its health checks; generation {} is active again.",
+            report.to, rollback.to
+        );
     } else {
         let _ = writeln!(out, "Generation {} is active.", report.to);
     }

@@ -133,9 +133,9 @@ pub(crate) fn under_root(root: &Path, target: &str) -> PathBuf {
 /// Copies a directory tree of regular files (modes kept), syncing each file.
 pub(crate) fn copy_tree(from: &Path, to: &Path) -> Result<()> {
     create_dirs(to)?;
-    let mut entries: Vec<_> = io(fs::read_dir(from), "listing", from)?.collect::<std::io::Result<_>>().map_err(
-        |source| Error::Io { action: "listing", path: from.to_path_buf(), source },
-    )?;
+    let mut entries: Vec<_> = io(fs::read_dir(from), "listing", from)?
+        .collect::<std::io::Result<_>>()
+        .map_err(|source| Error::Io { action: "listing", path: from.to_path_buf(), source })?;
     entries.sort_by_key(|entry| entry.file_name());
     for entry in entries {
         let source = entry.path();
@@ -188,7 +188,6 @@ pub(crate) fn to_json_bytes<T: serde::Serialize>(value: &T) -> Result<Vec<u8>> {
 /// Reads JSON written by `write_json`.
 pub(crate) fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
     let bytes = io(fs::read(path), "reading", path)?;
-    serde_json::from_slice(&bytes).map_err(|error| {
-        Error::State(format!("{}:{}:{}: {error}", path.display(), error.line(), error.column()))
-    })
+    serde_json::from_slice(&bytes)
+        .map_err(|error| Error::State(format!("{}:{}:{}: {error}", path.display(), error.line(), error.column())))
 }

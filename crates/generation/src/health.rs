@@ -119,8 +119,7 @@ fn attempt(kind: &HealthCheckKind, root: &Path, timeout: Duration) -> Result<Str
 }
 
 fn connect(host: &str, port: u16, timeout: Duration) -> Result<TcpStream, String> {
-    let addresses =
-        (host, port).to_socket_addrs().map_err(|error| format!("cannot resolve {host}:{port}: {error}"))?;
+    let addresses = (host, port).to_socket_addrs().map_err(|error| format!("cannot resolve {host}:{port}: {error}"))?;
     let mut last = format!("{host}:{port} has no address");
     for address in addresses {
         match TcpStream::connect_timeout(&address, timeout) {
@@ -134,7 +133,9 @@ fn connect(host: &str, port: u16, timeout: Duration) -> Result<TcpStream, String
 /// The parts of an `http://` URL.
 fn parse_url(url: &str) -> Result<(String, u16, String), String> {
     let rest = url.strip_prefix("http://").ok_or_else(|| {
-        format!("{url}: only http:// URLs are supported by the built-in client (use a command check with curl for https)")
+        format!(
+            "{url}: only http:// URLs are supported by the built-in client (use a command check with curl for https)"
+        )
     })?;
     let (authority, path) = match rest.find('/') {
         Some(index) => (&rest[..index], &rest[index..]),

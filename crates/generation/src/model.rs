@@ -306,8 +306,9 @@ pub struct OptionSnapshot {
 impl RenderedMachine {
     /// Reads and validates the rendered machine. Errors name the attribute at fault.
     pub fn from_json(value: &serde_json::Value) -> Result<RenderedMachine> {
-        let object =
-            value.as_object().ok_or_else(|| Error::Rendered(format!("expected an attribute set, got {}", kind(value))))?;
+        let object = value
+            .as_object()
+            .ok_or_else(|| Error::Rendered(format!("expected an attribute set, got {}", kind(value))))?;
         let field = |name: &str| object.get(name).cloned().unwrap_or(serde_json::Value::Null);
         let host_name = match field("hostName") {
             serde_json::Value::String(name) if !name.is_empty() => name,
@@ -373,11 +374,17 @@ fn check_file(path: &str, spec: &FileSpec) -> Result<()> {
     }
     let set = [spec.text.is_some(), spec.source.is_some(), spec.symlink.is_some()].iter().filter(|s| **s).count();
     if set != 1 {
-        return Err(Error::Rendered(format!("{at}: exactly one of text, source and symlink must be set (found {set})")));
+        return Err(Error::Rendered(format!(
+            "{at}: exactly one of text, source and symlink must be set (found {set})"
+        )));
     }
-    if spec.mode != "symlink" && (spec.mode.is_empty() || u32::from_str_radix(&spec.mode, 8).map_or(true, |m| m > 0o7777))
+    if spec.mode != "symlink"
+        && (spec.mode.is_empty() || u32::from_str_radix(&spec.mode, 8).map_or(true, |m| m > 0o7777))
     {
-        return Err(Error::Rendered(format!("{at}.mode: expected octal permissions such as \"0644\", got {:?}", spec.mode)));
+        return Err(Error::Rendered(format!(
+            "{at}.mode: expected octal permissions such as \"0644\", got {:?}",
+            spec.mode
+        )));
     }
     if spec.mode == "symlink" && spec.source.is_none() {
         return Err(Error::Rendered(format!("{at}: mode \"symlink\" needs source")));

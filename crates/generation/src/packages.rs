@@ -38,7 +38,7 @@ pub struct PackageDatabase {
 pub struct UnknownPackage {
     /// The name as configured.
     pub name: String,
-    /// Known names close to it (edit distance), best first.
+    /// Known names close to it (edit distance counting transpositions), best first.
     pub suggestions: Vec<String>,
 }
 
@@ -125,7 +125,7 @@ impl PackageDatabase {
             .names
             .iter()
             .filter(|candidate| candidate.len().abs_diff(name.len()) <= limit)
-            .map(|candidate| (strsim::levenshtein(name, candidate), candidate))
+            .map(|candidate| (strsim::osa_distance(name, candidate), candidate))
             .filter(|(distance, _)| *distance <= limit)
             .collect();
         close.sort();

@@ -281,7 +281,8 @@ fn option_changes(current: Option<&Generation>, next: &Generation) -> Vec<Option
     let old: BTreeMap<&str, _> =
         current.map(|g| g.options.iter().map(|o| (o.path.as_str(), o)).collect()).unwrap_or_default();
     let new: BTreeMap<&str, _> = next.options.iter().map(|o| (o.path.as_str(), o)).collect();
-    let side = |o: &crate::model::OptionSnapshot| OptionSide { value: o.value.clone(), definitions: o.definitions.clone() };
+    let side =
+        |o: &crate::model::OptionSnapshot| OptionSide { value: o.value.clone(), definitions: o.definitions.clone() };
     let paths: BTreeSet<&str> = old.keys().chain(new.keys()).copied().collect();
     paths
         .into_iter()
@@ -359,7 +360,8 @@ fn file_changes(
             Some((_, old)) => matches(&disk, old),
             None => false,
         };
-        let change = |action, backup, details| FileChange { path: path.clone(), action, backup, restore: None, details };
+        let change =
+            |action, backup, details| FileChange { path: path.clone(), action, backup, restore: None, details };
         if disk == OnDisk::Missing {
             changes.push(change(FileAction::Add, None, entry_details(None, entry)));
         } else if owned {
@@ -411,8 +413,7 @@ pub fn should_run(name: &str, units: &BTreeMap<String, UnitEntry>) -> bool {
             return false;
         }
         let Some(unit) = units.get(name) else { return false };
-        unit.spec.enable
-            && unit.spec.wanted_by.iter().chain(&unit.spec.required_by).any(|by| wanted(by, units, seen))
+        unit.spec.enable && unit.spec.wanted_by.iter().chain(&unit.spec.required_by).any(|by| wanted(by, units, seen))
     }
     let Some(unit) = units.get(name) else { return false };
     // A unit without a rendered file is the distribution's (ssh.service,
@@ -420,7 +421,12 @@ pub fn should_run(name: &str, units: &BTreeMap<String, UnitEntry>) -> bool {
     let distribution_unit = unit.files.is_empty();
     unit.spec.enable
         && (distribution_unit
-            || unit.spec.wanted_by.iter().chain(&unit.spec.required_by).any(|by| wanted(by, units, &mut BTreeSet::new())))
+            || unit
+                .spec
+                .wanted_by
+                .iter()
+                .chain(&unit.spec.required_by)
+                .any(|by| wanted(by, units, &mut BTreeSet::new())))
 }
 
 /// The decision for one unit, as NixOS's switch rules make it.
@@ -465,7 +471,10 @@ pub fn decide_unit(
                 (false, false) => return None,
             };
             if !runs {
-                return Some((UnitAction::Skip, format!("{why}; not running by default, takes effect when next started")));
+                return Some((
+                    UnitAction::Skip,
+                    format!("{why}; not running by default, takes effect when next started"),
+                ));
             }
             Some(if is_target {
                 (UnitAction::Start, format!("{why}; targets are started, not restarted"))
@@ -488,7 +497,11 @@ fn unit_changes(current: Option<&Generation>, next: &Generation) -> Vec<UnitChan
     names
         .into_iter()
         .filter_map(|name| {
-            decide_unit(name, old, &next.units).map(|(action, reason)| UnitChange { unit: name.clone(), action, reason })
+            decide_unit(name, old, &next.units).map(|(action, reason)| UnitChange {
+                unit: name.clone(),
+                action,
+                reason,
+            })
         })
         .collect()
 }
@@ -627,7 +640,8 @@ mod tests {
     }
 
     fn decide(old: Option<UnitEntry>, new: Option<UnitEntry>) -> Option<UnitAction> {
-        let old: Option<BTreeMap<String, UnitEntry>> = Some(old.into_iter().map(|u| ("a.service".to_string(), u)).collect());
+        let old: Option<BTreeMap<String, UnitEntry>> =
+            Some(old.into_iter().map(|u| ("a.service".to_string(), u)).collect());
         let new: BTreeMap<String, UnitEntry> = new.into_iter().map(|u| ("a.service".to_string(), u)).collect();
         decide_unit("a.service", old.as_ref(), &new).map(|(action, _)| action)
     }

@@ -89,7 +89,10 @@ impl Table {
     }
 
     fn name_with_id(&self, id: u32) -> Option<&str> {
-        self.rows.iter().find(|row| row.get(2).and_then(|v| v.parse::<u32>().ok()) == Some(id)).map(|row| row[0].as_str())
+        self.rows
+            .iter()
+            .find(|row| row.get(2).and_then(|v| v.parse::<u32>().ok()) == Some(id))
+            .map(|row| row[0].as_str())
     }
 
     fn ids(&self) -> BTreeSet<u32> {
@@ -229,8 +232,12 @@ fn update(root: &Path, accounts: &Accounts, write: bool) -> Result<AccountsOutco
         outcome.uids.insert(name.clone(), uid);
     }
     // Users managed before and no longer declared are locked; remember their hash first.
-    let retired: Vec<String> =
-        state.uids.keys().filter(|name| !accounts.users.contains_key(*name) && passwd.get(name).is_some()).cloned().collect();
+    let retired: Vec<String> = state
+        .uids
+        .keys()
+        .filter(|name| !accounts.users.contains_key(*name) && passwd.get(name).is_some())
+        .cloned()
+        .collect();
     for name in &retired {
         if !state.locked.contains_key(name) {
             let hash = shadow.get(name).and_then(|row| row.get(1)).cloned().unwrap_or_default();
@@ -276,8 +283,7 @@ fn update(root: &Path, accounts: &Accounts, write: bool) -> Result<AccountsOutco
         if wanted.is_none() && !touches_managed && !accounts.groups.contains_key(&name) {
             continue;
         }
-        let mut members: Vec<String> =
-            existing.into_iter().filter(|member| !managed_users.contains(member)).collect();
+        let mut members: Vec<String> = existing.into_iter().filter(|member| !managed_users.contains(member)).collect();
         for member in wanted.into_iter().flatten() {
             if !members.iter().any(|m| m == member) {
                 members.push(member.to_string());
@@ -350,7 +356,8 @@ fn update(root: &Path, accounts: &Accounts, write: bool) -> Result<AccountsOutco
     gshadow.write(0o640, (0, shadow_gid))?;
 
     // Unlocked users are forgotten as locked only once the databases say so.
-    let unlocked: Vec<String> = state.locked.keys().filter(|name| accounts.users.contains_key(*name)).cloned().collect();
+    let unlocked: Vec<String> =
+        state.locked.keys().filter(|name| accounts.users.contains_key(*name)).cloned().collect();
     if !unlocked.is_empty() {
         for name in unlocked {
             state.locked.remove(&name);
@@ -367,7 +374,11 @@ fn update(root: &Path, accounts: &Accounts, write: bool) -> Result<AccountsOutco
                     fsutil::create_dirs(parent)?;
                 }
                 io(fs::create_dir(&home), "creating home directory", &home)?;
-                io(std::os::unix::fs::chown(&home, Some(outcome.uids[name]), Some(gid)), "changing the owner of", &home)?;
+                io(
+                    std::os::unix::fs::chown(&home, Some(outcome.uids[name]), Some(gid)),
+                    "changing the owner of",
+                    &home,
+                )?;
                 let mode = spec.home_mode.as_deref().and_then(|m| u32::from_str_radix(m, 8).ok()).unwrap_or(0o700);
                 io(fs::set_permissions(&home, fs::Permissions::from_mode(mode)), "setting permissions of", &home)?;
             }
@@ -380,11 +391,7 @@ fn update(root: &Path, accounts: &Accounts, write: bool) -> Result<AccountsOutco
 pub fn lookup_ids(root: &Path) -> Result<(BTreeMap<String, u32>, BTreeMap<String, u32>)> {
     let read = |name: &str| -> Result<BTreeMap<String, u32>> {
         let table = Table::read(under_root(root, &format!("/etc/{name}")))?;
-        Ok(table
-            .rows
-            .iter()
-            .filter_map(|row| Some((row.first()?.clone(), row.get(2)?.parse().ok()?)))
-            .collect())
+        Ok(table.rows.iter().filter_map(|row| Some((row.first()?.clone(), row.get(2)?.parse().ok()?))).collect())
     };
     let mut users = read("passwd")?;
     let mut groups = read("group")?;

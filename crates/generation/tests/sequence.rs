@@ -89,7 +89,10 @@ fn gen0_gen1_gen2_rollback() {
     let shadow3 = fs::read_to_string(root.join("etc/shadow")).unwrap();
     assert_eq!(passwd_line(&shadow3, "alice").unwrap().split(':').nth(1), Some("!"), "unlocked to what she had");
     let listing = generation::list_generations(&root).unwrap();
-    assert_eq!(listing.iter().map(|g| (g.number, g.current)).collect::<Vec<_>>(), vec![(1, false), (2, true), (3, false)]);
+    assert_eq!(
+        listing.iter().map(|g| (g.number, g.current)).collect::<Vec<_>>(),
+        vec![(1, false), (2, true), (3, false)]
+    );
     assert_eq!(listing[1].source_revision.as_deref(), Some("rev-gen1"));
 
     // Switching to what is active does nothing.

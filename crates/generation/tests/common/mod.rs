@@ -124,7 +124,14 @@ fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
         } else {
             let bytes = fs::read(&path).unwrap();
             let body = if SHOWN.contains(&relative.as_str()) {
-                format!("\n{}", String::from_utf8_lossy(&bytes).lines().map(|l| format!("    | {l}\n")).collect::<String>().trim_end())
+                format!(
+                    "\n{}",
+                    String::from_utf8_lossy(&bytes)
+                        .lines()
+                        .map(|l| format!("    | {l}\n"))
+                        .collect::<String>()
+                        .trim_end()
+                )
             } else {
                 sha(&bytes)
             };
@@ -146,11 +153,13 @@ pub fn expect_snapshot(name: &str, actual: &str) {
         fs::write(&path, actual).unwrap();
         return;
     }
-    let expected = fs::read_to_string(&path).unwrap_or_else(|_| {
-        panic!("no snapshot {path}; run with UPDATE_EXPECT=1 to create it")
-    });
+    let expected = fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("no snapshot {path}; run with UPDATE_EXPECT=1 to create it"));
     if expected != actual {
-        let diff = similar::TextDiff::from_lines(expected.as_str(), actual).unified_diff().header("expected", "actual").to_string();
+        let diff = similar::TextDiff::from_lines(expected.as_str(), actual)
+            .unified_diff()
+            .header("expected", "actual")
+            .to_string();
         panic!("snapshot {name} differs (UPDATE_EXPECT=1 to accept):\n{diff}");
     }
 }

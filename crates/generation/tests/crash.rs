@@ -1,0 +1,124 @@
+//! Fault injection: a switch is killed after each of its steps in turn
+//! (`STRATA_CRASH_AFTER_STEP=N`, in a child process that exits abruptly),
+//! then the next run finishes it; the final tree must be byte-for-byte the
+//! tree of an uninterrupted run.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+use generation::activate::CRASH_EXIT_STATUS;
+use generation::{ActivationOptions, Generation};
+
+const ROOT_VAR: &str = "STRATA_TEST_CRASH_ROOT";
+const GENERATION_VAR: &str = "STRATA_TEST_CRASH_GENERATION";
+
+/// Not a test on its own: the child process of `every_step_can_crash`.
+#[test]
+fn crash_child() {
+    let (Ok(root), Ok(dir)) = (std::env::var(ROOT_VAR), std::env::var(GENERATION_VAR)) else { return };
+    let generation = Generation::load(Path::new(&dir)).unwrap();
+    let options = ActivationOptions::new(Path::new(&root));
+    assert!(options.crash_after_step.is_some());
+    generation::switch(&generation, &options).unwrap();
+}
+
+/// Runs `crash_child` switching `root` to `generation`, crashing after step `n`.
+fn crashing_switch(root: &Path, generation: &Generation, n: usize) -> Option<i32> {
+    let status = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "crash_child", "--nocapture", "--test-threads=1"])
+        .env(ROOT_VAR, root)
+        .env(GENERATION_VAR, &generation.dir)
+        .env("STRATA_CRASH_AFTER_STEP", n.to_string())
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    status.code()
+}
+
+/// Crashes a switch from `before` (when given) to `next` after every step in
+/// turn; `finish` is what the next run does. Returns the number of steps.
+fn crash_everywhere(
+    label: &str,
+    before: Option<&Generation>,
+    next: &Generation,
+    finish: impl Fn(&Path, &Generation),
+) -> usize {
+    let work = temp_dir(label);
+    let reference = work.join("reference");
+    seed_root(&reference);
+    if let Some(before) = before {
+        generation::switch(before, &options(&reference)).unwrap();
+    }
+    finish(&reference, next);
+    let expected = snapshot(&reference);
+    for n in 1.. {
+        let root = work.join(format!("crash-{n}"));
+        seed_root(&root);
+        if let Some(before) = before {
+            generation::switch(before, &options(&root)).unwrap();
+        }
+        match crashing_switch(&root, next, n) {
+            Some(0) => {
+                // No step n: the run completed untouched.
+                assert_eq!(snapshot(&root), expected, "the uninterrupted child run differs");
+                assert!(n > 5, "only {} steps?", n - 1);
+                return n - 1;
+            }
+            Some(code) if code == CRASH_EXIT_STATUS => {}
+            other => panic!("child for step {n} ended with {other:?}"),
+        }
+        assert!(generation::pending_activation(&root).unwrap().is_some(), "step {n}: a crash leaves a journal");
+        finish(&root, next);
+        let actual = snapshot(&root);
+        if actual != expected {
+            let diff = similar::TextDiff::from_lines(expected.as_str(), actual.as_str())
+                .unified_diff()
+                .header("uninterrupted", "crashed and finished")
+                .to_string();
+            panic!("crash after step {n}, then finishing, differs from an uninterrupted run:\n{diff}");
+        }
+        assert!(generation::pending_activation(&root).unwrap().is_none());
+        let _ = std::fs::remove_dir_all(&root);
+    }
+    unreachable!()
+}
+
+#[test]
+fn every_step_of_a_switch_can_crash() {
+    let builds = temp_dir("crash-builds");
+    let gen0 = build_fixture("gen0", &builds);
+    let gen1 = build_fixture("gen1", &builds);
+    let gen2 = build_fixture("gen2", &builds);
+    // The next `strata switch` to the same generation finishes the interrupted one.
+    let switch = |root: &Path, next: &Generation| {
+        let report = generation::switch(next, &options(root)).unwrap();
+        assert!(report.succeeded(), "{report:#?}");
+    };
+    let first = crash_everywhere("crash-first", None, &gen0, switch);
+    let second = crash_everywhere("crash-second", Some(&gen0), &gen1, switch);
+    let third = crash_everywhere("crash-third", Some(&gen1), &gen2, switch);
+    eprintln!("crashed after each of {first}, {second} and {third} steps");
+}
+
+#[test]
+fn every_step_of_a_failing_switch_and_its_rollback_can_crash() {
+    let builds = temp_dir("crash-rollback-builds");
+    let gen0 = build_fixture("gen0", &builds);
+    let (mut machine, options_snapshot) = fixture("gen1");
+    machine["healthChecks"] =
+        serde_json::json!([{ "name": "never", "type": "command", "command": "false", "timeout": 1 }]);
+    let bad = build_value(&machine, &options_snapshot, "rev-bad", &builds);
+    // Any command touching the state finishes the interrupted activation.
+    let steps = crash_everywhere("crash-rollback", Some(&gen0), &bad, |root, next| {
+        if generation::pending_activation(root).unwrap().is_some() {
+            generation::recover(&options(root)).unwrap();
+        } else {
+            let report = generation::switch(next, &options(root)).unwrap();
+            assert!(report.rolled_back.is_some());
+        }
+    });
+    eprintln!("crashed after each of {steps} steps of a switch and its automatic rollback");
+}
