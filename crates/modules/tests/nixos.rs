@@ -200,6 +200,12 @@ fn etc_files_hosts_and_locale() {
     );
     assert_eq!(file_text(&r, "/etc/locale.conf"), "LANG=de_DE.UTF-8\nLC_TIME=en_GB.UTF-8\n");
     assert_eq!(file_text(&r, "/etc/default/locale"), "LANG=de_DE.UTF-8\nLC_TIME=en_GB.UTF-8\n");
+    assert_eq!(file_text(&r, "/etc/locale.gen"), "de_DE.UTF-8 UTF-8\nen_GB.UTF-8 UTF-8\n");
+    let c = render(&minimal(r#"i18n.defaultLocale = "C.UTF-8"; i18n.extraLocaleSettings.LC_CTYPE = "fr_FR.utf8";"#));
+    assert_eq!(file_text(&c, "/etc/locale.gen"), "fr_FR.utf8 UTF-8\n");
+    let plain = render(&minimal(r#"i18n.defaultLocale = "C.UTF-8";"#));
+    assert!(plain["files"].get("/etc/locale.gen").is_none());
+    assert!(!plain["packages"].as_array().expect("packages").contains(&json!("locales")));
     assert_eq!(file_text(&r, "/etc/sysctl.d/60-strata.conf"), "net.ipv4.ip_forward = 1\nvm.swappiness = 10\n");
     assert_eq!(file_text(&r, "/etc/modules-load.d/strata.conf"), "kvm-intel\n");
 
@@ -250,14 +256,27 @@ fn packages_are_sorted_unique_distribution_names() {
     let r = render(&web1());
     assert_eq!(
         r["packages"],
-        json!(["curl", "git", "htop", "intel-microcode", "jq", "nftables", "openssh-server", "podman", "sudo", "zsh"])
+        json!([
+            "curl",
+            "git",
+            "htop",
+            "intel-microcode",
+            "jq",
+            "locales",
+            "nftables",
+            "openssh-server",
+            "podman",
+            "sudo",
+            "tzdata",
+            "zsh"
+        ])
     );
     let bare = render(&minimal(
         "networking.firewall.enable = false; security.sudo.enable = false; environment.systemPackages = [ pkgs.git pkgs.git pkgs.openssh ];",
     ));
-    assert_eq!(bare["packages"], json!(["git", "openssh-client"]));
+    assert_eq!(bare["packages"], json!(["git", "locales", "openssh-client"]));
     let podman = render(&minimal("virtualisation.podman = { enable = true; dockerCompat = true; };"));
-    assert_eq!(podman["packages"], json!(["nftables", "podman", "podman-docker", "sudo"]));
+    assert_eq!(podman["packages"], json!(["locales", "nftables", "podman", "podman-docker", "sudo"]));
     assert_eq!(bare["firewall"], json!({ "enable": false, "ruleset": null }));
     assert!(bare["files"].get("/etc/strata/firewall.nft").is_none());
     assert!(bare["units"].get("strata-firewall.service").is_none());
@@ -547,7 +566,10 @@ fn rendering_is_deterministic_and_lazy() {
     );
     assert_eq!(evaluate(&config, "config.networking.hostName"), Ok("lazy".to_string()));
     assert_eq!(evaluate(&config, "config.system.build.strata.hostName").as_deref(), Ok("lazy"));
-    assert_eq!(evaluate(&config, "toString config.system.build.strata.packages"), Ok("nftables sudo".to_string()));
+    assert_eq!(
+        evaluate(&config, "toString config.system.build.strata.packages"),
+        Ok("locales nftables sudo".to_string())
+    );
     let forced = error_of(&config, "builtins.toJSON config.system.build.strata.files");
     assert!(forced.contains("was forced"), "{forced}");
 }

@@ -18,6 +18,9 @@ in
   # instead of the target's (`null`: the target's) and modules added first.
   pkgs ? null,
   extraModules ? [ ],
+  # The standard modules (`null`: all of them); `[ ]` evaluates only the
+  # given modules, as nixpkgs' `baseModules` argument does.
+  baseModules ? null,
   ...
 }:
 let
@@ -26,7 +29,7 @@ let
     class = "nixos";
     specialArgs = { modulesPath = ../.; } // specialArgs;
     modules =
-      import ../module-list.nix
+      (if baseModules == null then import ../module-list.nix else baseModules)
       ++ [
         ./host.nix
         {
