@@ -382,3 +382,187 @@ fn host_registry_rejects_an_unregistered_host_folder() {
     assert!(stderr.contains("lib/constants.nix has no host `newbox'"), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Every machine of every example, as `(example, host)`.
+const MACHINES: [(&str, &str); 12] = [
+    ("hwc-homelab", "atlas"),
+    ("hwc-homelab", "forge"),
+    ("hwc-homelab", "nuc"),
+    ("hwc-homelab", "vault"),
+    ("flake-infra", "cloud-web"),
+    ("flake-infra", "desktop"),
+    ("flake-infra", "homeserver"),
+    ("flake-infra", "laptop"),
+    ("host-registry", "brix"),
+    ("host-registry", "nixtv-player"),
+    ("host-registry", "slax"),
+    ("host-registry", "snix"),
+];
+
+fn find_program(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .chain(["/usr/sbin", "/sbin"].map(PathBuf::from))
+        .map(|dir| dir.join(name))
+        .find(|candidate| candidate.is_file())
+}
+
+/// Writes a rendered machine's files (text files and symlinks) under `root`.
+fn write_files(machine: &Value, root: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    for (path, file) in machine["files"].as_object().expect("files is an object") {
+        let target = root.join(path.trim_start_matches('/'));
+        std::fs::create_dir_all(target.parent().expect("a file has a parent")).expect("create a directory");
+        if let Some(text) = file["text"].as_str() {
+            std::fs::write(&target, text).expect("write a rendered file");
+            let mode = u32::from_str_radix(file["mode"].as_str().unwrap_or("0644"), 8).expect("an octal mode");
+            std::fs::set_permissions(&target, std::fs::Permissions::from_mode(mode)).expect("set the mode");
+        } else if let Some(link) = file["symlink"].as_str() {
+            std::os::unix::fs::symlink(link, &target).expect("create a symlink");
+        }
+    }
+}
+
+/// Copies the host's unit directory into `root`, so units can name the
+/// distribution's units (network-online.target, ...).
+fn copy_system_units(root: &Path) -> bool {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).expect("create a directory");
+        for entry in std::fs::read_dir(from).expect("read a directory").flatten() {
+            let target = to.join(entry.file_name());
+            let kind = entry.file_type().expect("a file type");
+            if kind.is_symlink() {
+                let link = std::fs::read_link(entry.path()).expect("read a link");
+                std::os::unix::fs::symlink(link, &target).expect("create a symlink");
+            } else if kind.is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), &target).expect("copy a unit");
+            }
+        }
+    }
+    let Some(dir) = ["/usr/lib/systemd/system", "/lib/systemd/system"].iter().map(Path::new).find(|d| d.is_dir())
+    else {
+        return false;
+    };
+    copy(dir, &root.join("usr/lib/systemd/system"));
+    true
+}
+
+/// The units of a rendered machine that `systemd-analyze verify` can judge
+/// here: their programs exist (in the root or on this machine, then copied)
+/// and the units they require are installed.
+fn verifiable_units(machine: &Value, root: &Path) -> Vec<String> {
+    let mut units = Vec::new();
+    for (path, file) in machine["files"].as_object().expect("files is an object") {
+        let Some(name) = path.strip_prefix("/etc/systemd/system/").filter(|n| !n.contains('/')) else { continue };
+        let text = file["text"].as_str().expect("a unit has text");
+        let mut verifiable = true;
+        for line in text.lines() {
+            let Some((key, value)) = line.split_once('=') else { continue };
+            if key.starts_with("Exec") {
+                let program =
+                    value.trim_start_matches(['-', '@', '+', '!', ':']).split_whitespace().next().unwrap_or("");
+                let inside = root.join(program.trim_start_matches('/'));
+                if !program.starts_with('/') || inside.exists() {
+                    continue;
+                }
+                if Path::new(program).is_file() {
+                    std::fs::create_dir_all(inside.parent().expect("a parent")).expect("create a directory");
+                    std::fs::copy(program, &inside).expect("copy a program");
+                } else {
+                    println!("not verified here: {name} runs {program}, which this machine does not have");
+                    verifiable = false;
+                }
+            } else if key == "Requires" {
+                for required in value.split_whitespace() {
+                    let installed = ["etc/systemd/system", "usr/lib/systemd/system"]
+                        .iter()
+                        .any(|dir| root.join(dir).join(required).exists());
+                    if !installed {
+                        println!("not verified here: {name} requires {required}, which this machine does not have");
+                        verifiable = false;
+                    }
+                }
+            }
+        }
+        if verifiable {
+            units.push(name.to_string());
+        }
+    }
+    units
+}
+
+/// Output of a command that must succeed; `None` when it may not run here
+/// for lack of privileges.
+fn tool(command: &mut Command) -> Option<String> {
+    let output = command.output().unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"));
+    let all = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    if output.status.success() {
+        return Some(all);
+    }
+    if all.contains("Operation not permitted") || all.contains("Permission denied") {
+        println!("not checked here (privileges): {command:?}: {all}");
+        return None;
+    }
+    panic!("{command:?} rejected an example's rendered files ({}):\n{all}", output.status);
+}
+
+/// The real tools accept what every example machine renders: units pass
+/// `systemd-analyze verify`, the firewall `nft -c`, sudoers `visudo -c`, and
+/// tmpfiles rules `systemd-tmpfiles --create` in a scratch root.
+#[test]
+fn example_machines_pass_the_real_tools() {
+    let analyze = find_program("systemd-analyze");
+    let nft = find_program("nft");
+    let visudo = find_program("visudo");
+    let tmpfiles = find_program("systemd-tmpfiles");
+    let mut verified_units = 0;
+    for (name, host) in MACHINES {
+        let machine = rendered(&example(name), host);
+        let root = std::env::temp_dir().join(format!("strata-fleet-tools-{host}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        write_files(&machine, &root);
+
+        if let Some(analyze) = &analyze {
+            if copy_system_units(&root) {
+                let units = verifiable_units(&machine, &root);
+                let output = Command::new(analyze)
+                    .arg("verify")
+                    .arg(format!("--root={}", root.display()))
+                    .args(&units)
+                    .env("SYSTEMD_LOG_COLOR", "0")
+                    .output()
+                    .expect("systemd-analyze runs");
+                let stderr = String::from_utf8_lossy(&output.stderr);
+                let ours: Vec<&str> =
+                    stderr.lines().filter(|line| units.iter().any(|unit| line.contains(unit.as_str()))).collect();
+                assert!(output.status.success() && ours.is_empty(), "{host}: systemd-analyze verify:\n{stderr}");
+                verified_units += units.len();
+            }
+        }
+        if let Some(nft) = &nft {
+            let ruleset = root.join("firewall.nft");
+            std::fs::write(&ruleset, machine["firewall"]["ruleset"].as_str().expect("a ruleset")).expect("write");
+            tool(Command::new(nft).arg("-c").arg("-f").arg(&ruleset));
+        }
+        if let Some(visudo) = &visudo {
+            let sudoers = root.join("etc/sudoers.d/strata");
+            if sudoers.exists() {
+                tool(Command::new(visudo).arg("-c").arg("-f").arg(&sudoers));
+            }
+        }
+        if let Some(tmpfiles) = &tmpfiles {
+            let rules = root.join("etc/tmpfiles.d/00-strata.conf");
+            if rules.exists() {
+                tool(Command::new(tmpfiles).arg(format!("--root={}", root.display())).arg("--create").arg(&rules));
+            }
+        }
+        let _ = std::fs::remove_dir_all(&root);
+    }
+    if analyze.is_some() {
+        assert!(verified_units >= 30, "only {verified_units} units could be verified");
+    } else {
+        println!("not checked here: systemd-analyze is not installed (apt-get install systemd)");
+    }
+}
