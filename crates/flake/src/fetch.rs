@@ -146,6 +146,15 @@ pub fn fetch_locked(locked: &FetchAttrs, base_dir: &Path, input: &str, cache: &P
                 input: input.to_string(),
                 message: format!("input '{input}' has no rev in flake.lock; run `strata flake update {input}`"),
             })?;
+            if !is_commit_hash(rev) {
+                return Err(Error::Unlocked {
+                    input: input.to_string(),
+                    message: format!(
+                        "input '{input}' has the revision '{rev}' in flake.lock, which is not a commit hash; \
+                         run `strata flake update {input}`"
+                    ),
+                });
+            }
             let cached = cache.join("git").join(rev);
             match read_cached_hash(&cached) {
                 Some(hash) => (cached, hash),
@@ -246,7 +255,15 @@ fn commit_exists(repo: &Path, rev: &str, input: &str) -> Result<(), Error> {
     })
 }
 
+/// Whether `rev` is a full commit hash (and so safe as a file name and a git argument).
+pub fn is_commit_hash(rev: &str) -> bool {
+    rev.len() == 40 && rev.bytes().all(|byte| byte.is_ascii_hexdigit())
+}
+
 fn resolve_ref(repo: &Path, reference: Option<&str>, input: &str) -> Result<String, Error> {
+    if let Some(name) = reference.filter(|name| name.starts_with('-') || name.contains("..") || name.is_empty()) {
+        return Err(Error::Fetch(format!("input '{input}': '{name}' is not a valid git ref")));
+    }
     let candidates: Vec<String> = match reference {
         None => vec!["HEAD".into()],
         Some(name) if name.starts_with("refs/") => vec![name.into()],

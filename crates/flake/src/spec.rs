@@ -333,7 +333,7 @@ pub fn check_reference(mut attrs: FetchAttrs) -> Result<FetchAttrs, String> {
             attrs.insert("url".into(), Attr::String(url));
             if let Some(rev) = attrs.get("rev") {
                 let rev = rev.as_str().unwrap_or("");
-                if rev.len() != 40 || !rev.bytes().all(|b| b.is_ascii_hexdigit()) {
+                if !crate::fetch::is_commit_hash(rev) {
                     return Err(format!("'{rev}' is not a full commit hash (40 hexadecimal digits)"));
                 }
             }

@@ -536,6 +536,7 @@ fn git_failures_are_clear() {
         (format!("git+file://{}?rev=abc", repo.path().display()), "not a full commit hash"),
         ("git+https://example.org/repo".to_string(), "not a local repository"),
         (format!("git+file://{}", empty.path().display()), "has no commits"),
+        (format!("git+file://{}?ref=--output=x", repo.path().display()), "is not a valid git ref"),
     ];
     for (url, expected) in cases {
         // Each evaluator reads flake.nix once (imports are cached).
@@ -626,4 +627,20 @@ fn follows_declared_inside_an_input_are_relative_to_it() {
     let loaded = load(&ev, root.path(), &cache).unwrap();
     assert_eq!(json_at(&ev, &loaded.outputs, "v"), r#""y""#);
     assert_eq!(json_at(&ev, &loaded.outputs, "same"), r#""y""#);
+}
+
+#[test]
+fn a_locked_revision_must_be_a_commit_hash() {
+    let (root, repo, cache) = (TempDir::new("badrev-root"), TempDir::new("badrev-repo"), TempDir::new("badrev-cache"));
+    let rev = flake_repo(repo.path(), "v1", 1_700_000_000);
+    root.write(
+        "flake.nix",
+        &format!("{{ inputs.dep.url = \"git+file://{}\"; outputs = {{ self, dep }}: {{ }}; }}", repo.path().display()),
+    );
+    let ev = evaluator();
+    lock(&ev, root.path(), LockMode::Missing, &cache);
+    let text = std::fs::read_to_string(root.join("flake.lock")).unwrap().replace(&rev, "../../escape");
+    root.write("flake.lock", &text);
+    let message = load(&ev, root.path(), &cache).err().unwrap().to_string();
+    assert!(message.contains("has the revision '../../escape' in flake.lock, which is not a commit hash"), "{message}");
 }
