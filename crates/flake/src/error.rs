@@ -12,7 +12,10 @@ use std::path::PathBuf;
 pub enum Error {
     /// Neither `flake.nix` nor `default.nix` exists in the directory.
     #[error("'{}' has neither a flake.nix nor a default.nix", dir.display())]
-    NoFlake { dir: PathBuf },
+    NoFlake {
+        /// The repository directory.
+        dir: PathBuf,
+    },
     /// Evaluating Nix source failed (syntax error, type error, throw, …);
     /// the message is rendered with its position and source excerpt.
     #[error("{0}")]
@@ -23,16 +26,35 @@ pub enum Error {
     Invalid(String),
     /// A declared input has no entry (or a stale one) in `flake.lock`.
     #[error("{message}")]
-    Unlocked { input: String, message: String },
+    Unlocked {
+        /// The input path (`dep`, `dep/nested`).
+        input: String,
+        /// The whole message, with what to run.
+        message: String,
+    },
     /// `flake.lock` cannot be read or is not a lock file Strata understands.
     #[error("{}: {message}", path.display())]
-    LockFile { path: PathBuf, message: String },
+    LockFile {
+        /// The lock file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
     /// Fetched content does not have the `narHash` recorded in `flake.lock`.
     #[error(
         "NAR hash mismatch in input '{input}' ({url}): flake.lock records {expected}, but the content has {actual}; \
          if the change is intended, run `strata flake update {input}`"
     )]
-    NarHashMismatch { input: String, url: String, expected: String, actual: String },
+    NarHashMismatch {
+        /// The input path.
+        input: String,
+        /// The locked reference.
+        url: String,
+        /// The hash in `flake.lock`.
+        expected: String,
+        /// The hash of what was fetched.
+        actual: String,
+    },
     /// Fetching an input failed: repository, revision, ref or directory
     /// not found, not a git repository, `git` or `tar` failing, no cache
     /// directory.
@@ -40,7 +62,12 @@ pub enum Error {
     Fetch(String),
     /// Reading or writing a file failed.
     #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
 }
 
 impl Error {

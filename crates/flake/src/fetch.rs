@@ -381,9 +381,13 @@ fn export(repo: &Path, rev: &str, dest: &Path, input: &str) -> Result<(), Error>
 /// Information about the git repository the root flake is in: its HEAD
 /// commit, commit time, commit count and whether tracked files changed.
 pub struct RootGitInfo {
+    /// The HEAD commit.
     pub rev: String,
+    /// Its commit time (Unix seconds).
     pub last_modified: u64,
+    /// How many commits lead to it.
     pub rev_count: u64,
+    /// Whether tracked files differ from it.
     pub dirty: bool,
 }
 

@@ -16,6 +16,8 @@
 //! _type = "flake"; }`, and a `flake = false` input is its `sourceInfo`
 //! (`outPath`, `narHash`, `rev`, `lastModified`, …).
 
+#![warn(missing_docs)]
+
 mod error;
 pub mod fetch;
 mod load;

@@ -26,6 +26,7 @@ pub enum Kind {
 
 /// A loaded repository.
 pub struct Loaded {
+    /// Whether it came from `flake.nix` or `default.nix`.
     pub kind: Kind,
     /// The repository directory.
     pub dir: PathBuf,

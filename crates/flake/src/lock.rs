@@ -49,15 +49,22 @@ pub struct LockOutcome {
 pub struct Change {
     /// The input path (`dep`, `dep/nested`).
     pub input: String,
+    /// What happened to it.
     pub kind: ChangeKind,
 }
 
+/// How an input's entry changed.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ChangeKind {
+    /// The input is new in the lock file.
     Added(InputState),
+    /// The input is no longer in the lock file.
     Removed(InputState),
+    /// The input is locked to something else.
     Updated {
+        /// What it was locked to.
         old: InputState,
+        /// What it is locked to now.
         new: InputState,
         /// For git inputs: the subjects of the commits between the old and
         /// the new revision, newest first.
@@ -68,7 +75,9 @@ pub enum ChangeKind {
 /// What an input path is locked to.
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputState {
+    /// A node of its own with these `locked` attributes.
     Locked(FetchAttrs),
+    /// Another input, by input path.
     Follows(Vec<String>),
 }
 

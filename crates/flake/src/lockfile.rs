@@ -22,8 +22,11 @@ pub const VERSION: u64 = 7;
 /// One fetcher attribute (`type`, `url`, `rev`, `narHash`, `lastModified`, …).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Attr {
+    /// A string (`type`, `url`, `path`, `ref`, `rev`, `narHash`).
     String(String),
+    /// A natural number (`lastModified`, `revCount`).
     Int(u64),
+    /// A Boolean (`shallow`, `submodules`).
     Bool(bool),
 }
 
@@ -84,7 +87,9 @@ pub struct LockNode {
 /// An input of a node: a node of its own, or the node reached by a follows path.
 #[derive(Clone, Debug, PartialEq)]
 pub enum LockEdge {
+    /// The input's own node.
     Node(Box<LockNode>),
+    /// The node at this input path (from the root).
     Follows(Vec<String>),
 }
 

@@ -57,7 +57,9 @@ impl InputSpec {
 pub struct FlakeFile {
     /// The `flake.nix` file.
     pub file: PathBuf,
+    /// The `description`, when there is one.
     pub description: Option<String>,
+    /// The declared inputs by name (without the built-in ones).
     pub inputs: BTreeMap<String, InputSpec>,
     /// The `outputs` function (forced).
     pub outputs: Value,
