@@ -7,6 +7,7 @@
   ./system/tmpfiles.nix
   ./config/users-groups.nix
   ./config/locale.nix
+  ./config/shells-environment.nix
   ./config/sysctl.nix
   ./networking/network.nix
   ./networking/firewall.nix

@@ -1,7 +1,7 @@
 //! The real tools accept what the standard modules render: `systemd-analyze
 //! verify` on units, `nft -c` (and a real load inside a network namespace) on
 //! the firewall ruleset, `systemd-tmpfiles --root` on tmpfiles rules, and
-//! `visudo -c` on sudoers; and the reference `nix-instantiate` renders the
+//! `visudo -c` on sudoers, `bash -n` on generated shell code; and the reference `nix-instantiate` renders the
 //! same machine as Strata's evaluator. A tool that is missing, or that needs privileges
 //! the test does not have, skips only its part with a "skipped:" line.
 
@@ -162,6 +162,32 @@ fn sudoers_pass_visudo() {
     assert!(problem.contains("fully-qualified"), "{problem}");
     let _ = std::fs::remove_dir_all(&root);
     let _ = std::fs::remove_dir_all(&root2);
+}
+
+#[test]
+fn generated_shell_code_passes_bash_syntax_check() {
+    let Some(bash) = find_program("bash") else {
+        println!("skipped: bash is not installed");
+        return;
+    };
+    let rendered = render(&web1());
+    let root = fresh_dir("scripts");
+    write_files(&rendered, &root);
+    let mut checked = 0;
+    for path in rendered["files"].as_object().expect("files").keys() {
+        if path.starts_with("/etc/strata/scripts/") || path.starts_with("/etc/profile.d/") {
+            let file = root.join(path.trim_start_matches('/'));
+            if let Err(problem) = run(Command::new(&bash).arg("-n").arg(&file)) {
+                panic!("bash -n rejected {path}:\n{problem}");
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 9, "scripts and profile files checked");
+    // The check can fail.
+    std::fs::write(root.join("broken.sh"), "if then fi\n").expect("write");
+    assert!(run(Command::new(&bash).arg("-n").arg(root.join("broken.sh"))).is_err());
+    let _ = std::fs::remove_dir_all(&root);
 }
 
 /// Copies the distribution's unit files into `root` (so dependencies such as

@@ -31,6 +31,8 @@
   users.groups.media = { gid = 950; members = [ "bob" ]; };
 
   environment.systemPackages = [ pkgs.git pkgs.htop ];
+  environment.variables.EDITOR = "vim";
+  environment.shellAliases.ll = "ls -l";
   environment.etc."media/app.conf" = { text = "port = 8096\n"; mode = "0640"; user = "media"; group = "media"; };
   environment.etc."issue.net".source = ./issue.net;
 
