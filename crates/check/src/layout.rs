@@ -22,10 +22,8 @@ pub(crate) struct SourceFile {
     pub tree: Option<SyntaxNode>,
     /// The first parse error: byte offset and message.
     pub parse_error: Option<(u32, String)>,
-    /// `# strata: allow ID…` comments by line.
-    pub allows: BTreeMap<u32, Vec<String>>,
-    /// Rule ids allowed in the comments before the first expression.
-    pub header_allows: Vec<String>,
+    /// Every rule id named by a `# strata: allow ID…` comment.
+    pub allows: Vec<Allow>,
     /// What the file imports.
     pub imports: Vec<Import>,
 }
@@ -45,6 +43,19 @@ impl SourceFile {
     pub fn position(&self, offset: u32) -> (u32, u32) {
         self.lines.line_col(offset)
     }
+}
+
+/// One rule id named in a `# strata: allow` comment.
+#[derive(Debug, Clone)]
+pub(crate) struct Allow {
+    /// The rule id as written.
+    pub id: String,
+    /// Line of the comment.
+    pub line: u32,
+    /// Byte offset of the comment.
+    pub offset: u32,
+    /// True when the comment comes before the file's first expression.
+    pub in_header: bool,
 }
 
 /// One imported path, resolved.
@@ -372,8 +383,7 @@ fn parse_file(root: &Path, rel: String, bytes: Vec<u8>) -> SourceFile {
                 text,
                 tree: None,
                 parse_error: Some((offset, "the file is not valid UTF-8".to_string())),
-                allows: BTreeMap::new(),
-                header_allows: Vec::new(),
+                allows: Vec::new(),
                 imports: Vec::new(),
             };
         }
@@ -392,33 +402,21 @@ fn parse_file(root: &Path, rel: String, bytes: Vec<u8>) -> SourceFile {
         };
         (offset, error.to_string())
     });
-    let mut allows: BTreeMap<u32, Vec<String>> = BTreeMap::new();
-    let mut header_allows = Vec::new();
+    let mut allows = Vec::new();
     let mut in_header = true;
     for token in tree.descendants_with_tokens().filter_map(|e| e.into_token()) {
         match token.kind() {
             TOKEN_WHITESPACE => {}
             TOKEN_COMMENT => {
                 let Some(ids) = allow_ids(token.text()) else { continue };
-                let (line, _) = lines.line_col(u32::from(token.text_range().start()));
-                if in_header {
-                    header_allows.extend(ids.iter().cloned());
-                }
-                allows.entry(line).or_default().extend(ids);
+                let offset = u32::from(token.text_range().start());
+                let (line, _) = lines.line_col(offset);
+                allows.extend(ids.into_iter().map(|id| Allow { id, line, offset, in_header }));
             }
             _ => in_header = false,
         }
     }
-    let mut file = SourceFile {
-        rel,
-        text: String::new(),
-        lines,
-        tree: None,
-        parse_error,
-        allows,
-        header_allows,
-        imports: Vec::new(),
-    };
+    let mut file = SourceFile { rel, text: String::new(), lines, tree: None, parse_error, allows, imports: Vec::new() };
     if file.parse_error.is_none() {
         let base = file.dir().to_string();
         file.imports = nix::path_refs(&tree)

@@ -53,6 +53,8 @@ pub enum RuleId {
     BucketCrossRead,
     /// A Nix file does not parse (or is not UTF-8); other rules skip it.
     Syntax,
+    /// A `# strata: allow ID` comment names no rule, or silences nothing although its rule ran.
+    AllowComment,
     /// A machine's failed assertion (reported by the CLI's evaluation step).
     Assertion,
     /// A machine's warning (reported by the CLI's evaluation step).
@@ -92,6 +94,7 @@ impl RuleId {
             RuleId::MachineSize => "machine-size",
             RuleId::BucketCrossRead => "bucket-cross-read",
             RuleId::Syntax => "syntax",
+            RuleId::AllowComment => "allow-comment",
             RuleId::Assertion => "assertion",
             RuleId::Warning => "warning",
             RuleId::Evaluation => "evaluation",

@@ -217,6 +217,8 @@ fn allow_comments_silence_exactly_their_finding() {
         new,
         [
             ("modules/server/media-stack/jellyfin.nix".to_string(), 25, 47, RuleId::HardcodedPath),
+            // The comment now names a rule with no finding on the next line.
+            ("modules/server/media-stack/sonarr.nix".to_string(), 13, 5, RuleId::AllowComment),
             ("modules/server/media-stack/sonarr.nix".to_string(), 14, 18, RuleId::EnableOption),
             ("profiles/HomeLab.nix".to_string(), 1, 1, RuleId::KebabCase),
         ]

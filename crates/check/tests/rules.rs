@@ -259,8 +259,13 @@ fn hardcoded_paths_in_strings_and_path_literals() {
         ("modules/a.nix", "{ ... }: {\n  x = /srv/state/a;\n  y = \"http://host/srv/x\";\n  z = ''\n    cp a /home/eric/b\n  '';\n  # strata: allow hardcoded-path, kebab-case\n  w = \"/mnt\";\n}\n"),
     ];
     let found = findings("paths", &files);
-    let positions: Vec<(u32, u32)> = found.iter().map(|f| (f.line, f.column)).collect();
-    assert_eq!(positions, [(2, 7), (5, 10)]);
+    let positions: Vec<(u32, u32, RuleId)> = found.iter().map(|f| (f.line, f.column, f.rule)).collect();
+    // The comment's `kebab-case` silences nothing: that is reported too.
+    assert_eq!(
+        positions,
+        [(2, 7, RuleId::HardcodedPath), (5, 10, RuleId::HardcodedPath), (7, 3, RuleId::AllowComment)]
+    );
+    assert!(found[2].message.contains("`# strata: allow kebab-case` silences nothing"), "{}", found[2].message);
     assert_eq!(found[0].fix, "write \"${config.hwc.paths.state}/a\" (the paths module's `hwc.paths.state`) instead");
     assert!(found[1].fix.contains("modules/paths.nix"), "{}", found[1].fix);
 }
@@ -296,4 +301,13 @@ fn rules_stay_off_without_their_layout() {
     let _ = std::fs::remove_dir_all(&dir);
     assert!(report.active_rules.is_empty(), "{:?}", report.active_rules);
     assert!(report.findings.is_empty());
+}
+
+#[test]
+fn allow_comments_naming_no_rule_are_reported() {
+    let files = [NAMESPACE, ("modules/a.nix", "{ ... }: {\n  # strata: allow hardcoded-paths\n  x = 1;\n}\n")];
+    let found = findings("allow-unknown", &files);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!((found[0].rule, found[0].line, found[0].column), (RuleId::AllowComment, 2, 3));
+    assert!(found[0].message.contains("names no rule") && found[0].fix.contains("hardcoded-path"));
 }

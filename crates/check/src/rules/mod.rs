@@ -7,6 +7,8 @@ mod namespace;
 mod paths;
 mod style;
 
+use std::collections::BTreeSet;
+
 use crate::config::{Config, RuleSettings};
 use crate::glob;
 use crate::layout::{Repo, SourceFile};
@@ -40,13 +42,18 @@ pub(crate) fn run(repo: &Repo, config: &Config) -> Report {
             RuleId::EnableOption => style::enable_option(repo, &mut out),
             RuleId::OneServicePerFile => style::one_service(repo, &mut out),
             RuleId::MachineSize => style::machine_size(repo, config.rules.machine_size.max_lines, &mut out),
-            RuleId::Syntax | RuleId::Assertion | RuleId::Warning | RuleId::Evaluation => {}
+            RuleId::Syntax | RuleId::AllowComment | RuleId::Assertion | RuleId::Warning | RuleId::Evaluation => {}
         }
     }
+    let mut used = BTreeSet::new();
     out.retain(|finding| {
+        let allowed = allowing_comments(repo, finding);
+        let any = !allowed.is_empty();
+        used.extend(allowed);
         let excluded = exclude_patterns(finding.rule, config).iter().any(|p| glob::matches(p, &finding.file));
-        !excluded && !is_allowed(repo, finding)
+        !excluded && !any
     });
+    check_allow_comments(repo, &active, &used, &mut out);
     out.sort_by(|a, b| (&a.file, a.line, a.column, a.rule).cmp(&(&b.file, b.line, b.column, b.rule)));
     out.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.column == b.column && a.rule == b.rule);
     Report {
@@ -78,7 +85,7 @@ fn is_active(rule: RuleId, repo: &Repo, config: &Config) -> bool {
         RuleId::DomainAggregator | RuleId::BucketCrossRead => !repo.domains.is_empty(),
         RuleId::HardcodedPath => !repo.paths.is_empty(),
         RuleId::MachineSize => has_machines,
-        RuleId::Syntax | RuleId::Assertion | RuleId::Warning | RuleId::Evaluation => false,
+        RuleId::Syntax | RuleId::AllowComment | RuleId::Assertion | RuleId::Warning | RuleId::Evaluation => false,
     }
 }
 
@@ -107,16 +114,51 @@ fn exclude_patterns(rule: RuleId, config: &Config) -> &[String] {
     }
 }
 
-/// True when a `# strata: allow ID` comment on the line before the finding (or, for rules about a
-/// whole file, in the file's leading comments) names the finding's rule.
-fn is_allowed(repo: &Repo, finding: &Finding) -> bool {
+/// The allow comments (file, offset, id) that silence `finding`: a `# strata: allow ID` comment on
+/// the line before it or, for rules about a whole file, in the file's leading comments.
+fn allowing_comments(repo: &Repo, finding: &Finding) -> Vec<(String, u32, String)> {
     if finding.line == 0 {
-        return false;
+        return Vec::new();
     }
-    let Some(file) = repo.file(&finding.file) else { return false };
+    let Some(file) = repo.file(&finding.file) else { return Vec::new() };
     let id = finding.rule.as_str();
-    let before = file.allows.get(&(finding.line - 1)).is_some_and(|ids| ids.iter().any(|i| i == id));
-    before || (finding.rule.is_file_wide() && file.header_allows.iter().any(|i| i == id))
+    file.allows
+        .iter()
+        .filter(|allow| allow.id == id)
+        .filter(|allow| allow.line + 1 == finding.line || (allow.in_header && finding.rule.is_file_wide()))
+        .map(|allow| (file.rel.clone(), allow.offset, allow.id.clone()))
+        .collect()
+}
+
+/// `allow-comment`: allow comments naming no rule, or silencing nothing although their rule ran.
+fn check_allow_comments(
+    repo: &Repo,
+    active: &[RuleId],
+    used: &BTreeSet<(String, u32, String)>,
+    out: &mut Vec<Finding>,
+) {
+    for file in repo.files.iter().filter(|f| f.parse_error.is_none()) {
+        for allow in &file.allows {
+            let rule = RuleId::RULES.into_iter().find(|r| r.as_str() == allow.id);
+            let (message, fix) = match rule {
+                None => (
+                    format!("`# strata: allow {}` names no rule", allow.id),
+                    format!("use one of: {}", RuleId::RULES.map(RuleId::as_str).join(", ")),
+                ),
+                Some(rule)
+                    if active.contains(&rule)
+                        && !used.contains(&(file.rel.clone(), allow.offset, allow.id.clone())) =>
+                {
+                    (
+                        format!("`# strata: allow {}` silences nothing: no such finding on the next line", allow.id),
+                        "remove the comment, or move it to the line before the finding".to_string(),
+                    )
+                }
+                Some(_) => continue,
+            };
+            out.push(finding(file, allow.offset, RuleId::AllowComment, message, fix));
+        }
+    }
 }
 
 /// A finding at a byte offset of a file.
