@@ -644,3 +644,45 @@ fn a_locked_revision_must_be_a_commit_hash() {
     let message = load(&ev, root.path(), &cache).err().unwrap().to_string();
     assert!(message.contains("has the revision '../../escape' in flake.lock, which is not a commit hash"), "{message}");
 }
+
+#[test]
+fn nested_inputs_can_be_updated_alone_and_pinned_by_the_inputs_own_lock() {
+    let (root, b, c, cache) =
+        (TempDir::new("nest-root"), TempDir::new("nest-b"), TempDir::new("nest-c"), TempDir::new("nest-cache"));
+    let c1 = flake_repo(c.path(), "c1", 1_700_000_000);
+    git_init(b.path());
+    write(
+        &b.path().join("flake.nix"),
+        &format!(
+            "{{ inputs.c.url = \"git+file://{}\"; outputs = {{ self, c }}: {{ value = c.value; }}; }}\n",
+            c.path().display()
+        ),
+    );
+    // b's own lock pins c at c1.
+    let ev = evaluator();
+    lock(&ev, b.path(), LockMode::Missing, &cache);
+    commit(b.path(), "b with lock", 1_700_000_000);
+    let c2 = flake_repo(c.path(), "c2", 1_700_000_100);
+    root.write(
+        "flake.nix",
+        &format!(
+            "{{ inputs.b.url = \"git+file://{}\"; outputs = {{ self, b }}: {{ v = b.value; }}; }}",
+            b.path().display()
+        ),
+    );
+    let ev = evaluator();
+    let outcome = lock(&ev, root.path(), LockMode::Missing, &cache);
+    let rev_of = |lock: &flake::LockFile, path: &[&str]| {
+        let path: Vec<String> = path.iter().map(|s| s.to_string()).collect();
+        lock.node(&path).unwrap().locked.as_ref().unwrap()["rev"].to_string()
+    };
+    assert_eq!(rev_of(&outcome.lock, &["b", "c"]), c1, "b's own flake.lock pins c");
+    let outcome = lock(&ev, root.path(), LockMode::Update(vec!["b/c".into()]), &cache);
+    assert_eq!(rev_of(&outcome.lock, &["b", "c"]), c2);
+    let inputs: Vec<_> = outcome.changes.iter().map(|c| c.input.as_str()).collect();
+    assert_eq!(inputs, ["b/c"]);
+    let ChangeKind::Updated { commits, .. } = &outcome.changes[0].kind else { panic!() };
+    assert_eq!(commits, &["set value to c2"]);
+    let ev = evaluator();
+    assert_eq!(json_at(&ev, &load(&ev, root.path(), &cache).unwrap().outputs, "v"), r#""c2""#);
+}
