@@ -483,6 +483,25 @@ fn health_checks_warnings_and_state_version() {
         ])
     );
     assert_eq!(r["warnings"], json!(["web1 is a test machine"]));
+    let inferred = render(&minimal(
+        r#"strata.healthChecks = [ { name = "u"; unit = "a.service"; } { name = "p"; port = 80; } { name = "h"; url = "http://x/"; } ];"#,
+    ));
+    assert_eq!(
+        inferred["healthChecks"],
+        json!([
+            { "name": "u", "type": "unit", "unit": "a.service", "timeout": 30 },
+            { "name": "p", "type": "tcp", "host": "127.0.0.1", "port": 80, "timeout": 30 },
+            { "name": "h", "type": "http", "url": "http://x/", "timeout": 30 }
+        ])
+    );
+    let nothing = error_of(
+        &minimal(r#"strata.healthChecks = [ { name = "n"; } ];"#),
+        "builtins.toJSON config.system.build.strata",
+    );
+    assert!(
+        nothing.contains("- strata.healthChecks: the check `n' has type \"command\" but no `command'."),
+        "{nothing}"
+    );
     assert_eq!((&r["hostName"], &r["stateVersion"]), (&json!("web1"), &json!("24.05")));
     let unset = render("{ }");
     assert_eq!(unset["stateVersion"], json!("25.05"));

@@ -14,7 +14,11 @@ let
       name = mkOption { type = types.str; description = "Name of the check, shown when it fails."; };
       type = mkOption {
         type = types.enum [ "unit" "tcp" "http" "command" ];
-        description = "What is checked: a unit is active, a TCP port answers, a URL returns success, or a command exits 0.";
+        description = ''
+          What is checked: a unit is active, a TCP port answers, a URL returns
+          success, or a command exits 0. By default, the kind whose field is set
+          (`unit`, `port`, `url`, then `command`).
+        '';
       };
       unit = mkOption { type = types.nullOr types.str; default = null; description = "The unit (`type = \"unit\"`)."; };
       host = mkOption { type = types.str; default = "127.0.0.1"; description = "The host to connect to (`type = \"tcp\"`)."; };
@@ -23,6 +27,11 @@ let
       command = mkOption { type = types.nullOr types.str; default = null; description = "The shell command (`type = \"command\"`)."; };
       timeout = mkOption { type = types.ints.positive; default = 30; description = "Seconds the check may take."; };
     };
+    config.type = lib.mkDefault (
+      if config.unit != null then "unit"
+      else if config.port != null then "tcp"
+      else if config.url != null then "http"
+      else "command");
   };
 
   # The field each kind of check needs.
