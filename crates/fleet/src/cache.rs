@@ -40,7 +40,7 @@ struct Answer {
     print: String,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Kind {
     File,
     Type,
@@ -99,6 +99,34 @@ fn answer(io: &dyn EvalIO, kind: Kind, subject: &str) -> String {
         Kind::IsDir => io.is_dir(subject).to_string(),
         Kind::Env => format!("{:?}", io.env_var(subject)),
         Kind::Cwd => result_print(&io.current_dir()),
+    }
+}
+
+/// Cache look-ups that share answers: many entries (one per machine) ask
+/// about the same files, which need reading only once per [`Lookups`].
+#[derive(Default)]
+pub struct Lookups {
+    answers: RefCell<std::collections::HashMap<(Kind, String), String>>,
+}
+
+impl Lookups {
+    fn answer(&self, io: &dyn EvalIO, kind: Kind, subject: &str) -> String {
+        let key = (kind, subject.to_string());
+        if let Some(known) = self.answers.borrow().get(&key) {
+            return known.clone();
+        }
+        let fresh = answer(io, kind, subject);
+        self.answers.borrow_mut().insert(key, fresh.clone());
+        fresh
+    }
+
+    /// The output stored for `key`, if everything it depended on is unchanged.
+    pub fn lookup(&self, key: &str, io: &dyn EvalIO) -> Option<String> {
+        let text = std::fs::read_to_string(entry_path(key)?).ok()?;
+        let entry: Entry = serde_json::from_str(&text).ok()?;
+        let unchanged = !entry.dependencies.impure
+            && entry.dependencies.answers.values().all(|a| self.answer(io, a.kind, &a.subject) == a.print);
+        unchanged.then_some(entry.output)
     }
 }
 
@@ -262,9 +290,7 @@ fn entry_path(key: &str) -> Option<PathBuf> {
 
 /// The output stored for `key`, if everything it depended on is unchanged.
 pub fn lookup(key: &str, io: &dyn EvalIO) -> Option<String> {
-    let text = std::fs::read_to_string(entry_path(key)?).ok()?;
-    let entry: Entry = serde_json::from_str(&text).ok()?;
-    entry.dependencies.unchanged(io).then_some(entry.output)
+    Lookups::default().lookup(key, io)
 }
 
 /// Keeps `output` for `key` (best effort: a cache that cannot be written

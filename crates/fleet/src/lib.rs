@@ -9,6 +9,7 @@
 //! API can share it without holding the evaluator.
 
 pub mod cache;
+pub mod incremental;
 pub mod pkgs;
 pub mod shown;
 
@@ -49,7 +50,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 /// What `strata hosts` shows for one machine.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct HostSummary {
     pub name: String,
     pub system: String,

@@ -15,6 +15,10 @@ fn open() -> Repo {
     }
 }
 
+/// Tests that point `XDG_CACHE_HOME` at a directory of their own run one at
+/// a time: the variable is shared by the whole process.
+static CACHE_ENV: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn path(text: &str) -> Vec<String> {
     parse_path(text).expect("a valid path")
 }
@@ -153,7 +157,7 @@ fn the_cache_reuses_output_until_a_file_read_changes() {
     }
     std::fs::create_dir_all(repo_dir.join("modules")).expect("temp dir");
     std::fs::copy(fixture("basic").join("modules/site.nix"), repo_dir.join("modules/site.nix")).expect("copy");
-    // SAFETY (of the test): no other test in this binary uses the cache.
+    let _guard = CACHE_ENV.lock().unwrap_or_else(|e| e.into_inner());
     std::env::set_var("XDG_CACHE_HOME", dir.join("cache"));
     let key = format!("{}\ntest", repo_dir.display());
     let io = eval::io::StdIO;
@@ -199,4 +203,51 @@ fn explain_reaches_into_attribute_set_options() {
 
     let error = web1.explain(&path("nope.x")).err().expect("no such option");
     assert!(error.message().contains("The option `nope' does not exist."), "{error}");
+}
+
+#[test]
+fn host_summaries_evaluate_again_only_the_machines_whose_files_changed() {
+    let dir = std::env::temp_dir().join(format!("strata-fleet-incremental-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let repo_dir = dir.join("repo");
+    std::fs::create_dir_all(repo_dir.join("machines")).expect("temp dir");
+    std::fs::write(
+        repo_dir.join("flake.nix"),
+        r#"{
+  outputs = { strata, ... }: {
+    nixosConfigurations = strata.lib.genAttrs [ "a" "b" "c" ] (name:
+      strata.lib.nixosSystem { modules = [ (./machines + "/${name}.nix") ]; });
+  };
+}
+"#,
+    )
+    .expect("write");
+    for name in ["a", "b", "c"] {
+        std::fs::write(repo_dir.join(format!("machines/{name}.nix")), format!("{{ strata.tags = [ \"{name}\" ]; }}\n"))
+            .expect("write");
+    }
+    let cache_dir = dir.join("cache");
+    let _guard = CACHE_ENV.lock().unwrap_or_else(|e| e.into_inner());
+    std::env::set_var("XDG_CACHE_HOME", &cache_dir);
+    let first = fleet::incremental::host_summaries(&repo_dir).expect("summaries");
+    assert_eq!(first.iter().map(|h| h.tags.concat()).collect::<Vec<_>>(), ["a", "b", "c"]);
+    let entries = |dir: &std::path::Path| -> Vec<(PathBuf, std::time::SystemTime)> {
+        let mut found: Vec<_> = std::fs::read_dir(dir.join("strata/eval"))
+            .expect("cache written")
+            .flatten()
+            .map(|e| (e.path(), e.metadata().and_then(|m| m.modified()).expect("mtime")))
+            .collect();
+        found.sort();
+        found
+    };
+    let before = entries(&cache_dir);
+    assert_eq!(before.len(), 4, "three machines and the list of names");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(repo_dir.join("machines/b.nix"), "{ strata.tags = [ \"changed\" ]; }\n").expect("write");
+    let second = fleet::incremental::host_summaries(&repo_dir).expect("summaries");
+    assert_eq!(second.iter().map(|h| h.tags.concat()).collect::<Vec<_>>(), ["a", "changed", "c"]);
+    let after = entries(&cache_dir);
+    let rewritten = before.iter().zip(&after).filter(|(old, new)| old.1 != new.1).count();
+    assert_eq!(rewritten, 1, "only machine b was evaluated again");
+    let _ = std::fs::remove_dir_all(&dir);
 }

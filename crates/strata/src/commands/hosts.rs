@@ -1,13 +1,18 @@
 //! `strata hosts`: the repository's machines.
 
-use super::{cached_output, fail, json_text};
+use super::{fail, json_text};
 use crate::cli::HostsArgs;
 use crate::printer::Printer;
 
 pub fn run(args: &HostsArgs, printer: &mut Printer) -> u8 {
-    let result = cached_output(&args.dir, &format!("hosts {}", args.json), |repo| {
-        let hosts = repo.hosts()?;
-        Ok(if args.json { json_text(&hosts) } else { table(&hosts) })
+    // Each machine's summary is cached on its own, so after a change only
+    // the machines that read the changed file are evaluated again.
+    let result = fleet::incremental::host_summaries(std::path::Path::new(&args.dir)).map(|hosts| {
+        if args.json {
+            json_text(&hosts)
+        } else {
+            table(&hosts)
+        }
     });
     match result {
         Ok(text) => {
