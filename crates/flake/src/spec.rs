@@ -109,6 +109,13 @@ pub fn read_flake(ev: &Evaluator, dir: &Path, prefix: &[String], builtins: &[&st
                     if builtins.contains(&input.name.as_str()) {
                         continue;
                     }
+                    if input.name.as_str() == "self" {
+                        return Err(invalid(
+                            ev,
+                            input.pos,
+                            "an input cannot be called 'self': `outputs` receives the flake itself as `self`".into(),
+                        ));
+                    }
                     let spec = read_input(ev, input.name.as_str(), &input.value, input.pos, prefix, dir)?;
                     flake.inputs.insert(input.name.as_str().to_string(), spec);
                 }
@@ -333,6 +340,9 @@ pub fn check_reference(mut attrs: FetchAttrs) -> Result<FetchAttrs, String> {
                 return Err(format!("'{url}' is not an absolute `file:///` URL"));
             }
             attrs.insert("url".into(), Attr::String(url));
+            if let Some(Attr::Bool(true) | Attr::String(_)) = attrs.get("submodules") {
+                return Err("git submodules are not supported (`submodules = true`)".into());
+            }
             if let Some(rev) = attrs.get("rev") {
                 let rev = rev.as_str().unwrap_or("");
                 if !crate::fetch::is_commit_hash(rev) {

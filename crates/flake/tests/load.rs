@@ -191,3 +191,12 @@ fn evaluation_errors_in_inputs_declarations_are_positioned() {
     let message = load_err(&dir);
     assert!(message.contains("input type 'github'"), "{message}");
 }
+
+#[test]
+fn an_input_cannot_be_called_self() {
+    let dir = TempDir::new("selfinput");
+    dir.write("flake.nix", "{\n  inputs.self.url = \"path:./x\";\n  outputs = _: { };\n}\n");
+    let message = load_err(&dir);
+    assert!(message.contains("an input cannot be called 'self'"), "{message}");
+    assert!(message.contains(":2:"), "{message}");
+}

@@ -45,6 +45,7 @@ fn unsupported_references_say_what_is_supported() {
     fails("git+file:///srv/repo?dir=sub", "attribute 'dir' is not supported for `git` inputs");
     fails("git+file:///srv/repo?rev=main", "not a full commit hash");
     fails("path:./x?ref=main", "attribute 'ref' is not supported for `path` inputs");
+    fails("git+file:///srv/repo?submodules=1", "submodules are not supported");
     let tarball = attrs(&[("type", "tarball"), ("url", "https://example.org/x.tar.gz")]);
     assert!(check_reference(tarball).unwrap_err().contains("input type 'tarball' is not supported"));
     // The attribute-set form accepts a plain absolute path as a git URL.

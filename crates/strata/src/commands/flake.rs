@@ -19,7 +19,8 @@ pub fn run(command: &FlakeCommand, printer: &mut Printer) -> u8 {
     let options = EvalOptions { builtin_search_path: vec![modules::search_path_entry()], ..EvalOptions::default() };
     let evaluator = Evaluator::new(options, Box::new(modules::LibIO::new(StdIO)));
     evaluator.set_stack_limit(crate::stack_limit());
-    let result = ::flake::lock(&evaluator, Path::new(dir), &[::flake::BUILTIN_STRATA], &mode, &::flake::Options::default());
+    let result =
+        ::flake::lock(&evaluator, Path::new(dir), &[::flake::BUILTIN_STRATA], &mode, &::flake::Options::default());
     // The process is about to exit: no need to tear the heap down.
     std::mem::forget(evaluator);
     match result {
@@ -43,7 +44,7 @@ fn report_text(outcome: &LockOutcome) -> String {
     let mut out = String::new();
     if outcome.changes.is_empty() {
         if outcome.written {
-            out.push_str(&format!("wrote {path} (no inputs to lock)\n"));
+            out.push_str(&format!("wrote {path} (no input changed)\n"));
         } else {
             out.push_str(&format!("{path} is up to date\n"));
         }
@@ -75,7 +76,9 @@ fn state_json(state: &InputState) -> serde_json::Value {
 
 fn change_json(change: &Change) -> serde_json::Value {
     match &change.kind {
-        ChangeKind::Added(state) => serde_json::json!({ "input": change.input, "change": "added", "new": state_json(state) }),
+        ChangeKind::Added(state) => {
+            serde_json::json!({ "input": change.input, "change": "added", "new": state_json(state) })
+        }
         ChangeKind::Removed(state) => {
             serde_json::json!({ "input": change.input, "change": "removed", "old": state_json(state) })
         }
