@@ -340,7 +340,13 @@ pub fn check_reference(mut attrs: FetchAttrs) -> Result<FetchAttrs, String> {
                 return Err(format!("'{url}' is not an absolute `file:///` URL"));
             }
             attrs.insert("url".into(), Attr::String(url));
-            if let Some(Attr::Bool(true) | Attr::String(_)) = attrs.get("submodules") {
+            let submodules = match attrs.get("submodules") {
+                Some(Attr::Bool(flag)) => *flag,
+                Some(Attr::String(text)) => !matches!(text.as_str(), "0" | "false"),
+                Some(Attr::Int(number)) => *number != 0,
+                None => false,
+            };
+            if submodules {
                 return Err("git submodules are not supported (`submodules = true`)".into());
             }
             if let Some(rev) = attrs.get("rev") {
