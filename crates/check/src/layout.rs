@@ -389,6 +389,17 @@ fn parse_file(root: &Path, rel: String, bytes: Vec<u8>) -> SourceFile {
         }
     };
     let lines = LineIndex::new(&text);
+    if let Some(error) = guard(&rel, &text) {
+        return SourceFile {
+            rel,
+            text,
+            lines,
+            tree: None,
+            parse_error: Some((error.offset, error.message)),
+            allows: Vec::new(),
+            imports: Vec::new(),
+        };
+    }
     let parse = syntax::parse(&text);
     let tree = parse.syntax();
     let parse_error = parse.errors().first().map(|error| {
@@ -435,6 +446,24 @@ fn parse_file(root: &Path, rel: String, bytes: Vec<u8>) -> SourceFile {
     }
     file.text = text;
     file
+}
+
+/// Files larger than this are lowered before rnix parses them (see [`guard`]).
+const GUARD_BYTES: usize = 4096;
+
+/// rnix's parser is quadratic on long runs of identifier characters and on long operator chains,
+/// and recurses without limit into nested lists; `syntax::lower` rejects such input with a
+/// positioned error before parsing. Below [`GUARD_BYTES`] no input is slow enough to matter, so
+/// small files (nearly every module) are parsed once; larger ones are lowered first, which also
+/// reports Nix's other parse-time errors (duplicate attributes, bad integers) for them. Unknown
+/// names are not errors here (`outer_with`): evaluation reports those.
+fn guard(rel: &str, text: &str) -> Option<syntax::SyntaxError> {
+    if text.len() <= GUARD_BYTES {
+        return None;
+    }
+    let globals = |_: syntax::Symbol| None;
+    let options = syntax::LowerOptions { file: 0, base_dir: "/", label: rel, globals: &globals, outer_with: true };
+    syntax::lower(text, &options).err().and_then(|errors| errors.into_iter().next())
 }
 
 /// The ids of a `# strata: allow ID[, ID…]` comment.

@@ -51,7 +51,9 @@ pub enum RuleId {
     /// A file in one bucket of a domain reads another bucket's options
     /// (`config.<namespace>.<domain>.<other bucket>…`).
     BucketCrossRead,
-    /// A Nix file does not parse (or is not UTF-8); other rules skip it.
+    /// A Nix file does not parse (or is not UTF-8, or is built to make the parser slow); other
+    /// rules skip it. Files over 4 KiB are lowered first, so Nix's other parse-time errors
+    /// (duplicate attributes, integer literals out of range) are reported for them as well.
     Syntax,
     /// A `# strata: allow ID` comment names no rule, or silences nothing although its rule ran.
     AllowComment,

@@ -311,3 +311,19 @@ fn allow_comments_naming_no_rule_are_reported() {
     assert_eq!((found[0].rule, found[0].line, found[0].column), (RuleId::AllowComment, 2, 3));
     assert!(found[0].message.contains("names no rule") && found[0].fix.contains("hardcoded-path"));
 }
+
+#[test]
+fn hostile_input_is_a_positioned_syntax_finding_and_fast() {
+    let deep = format!("{{ x = {}{}; }}", "[".repeat(20_000), "]".repeat(20_000));
+    let chain = format!("{{ x = {}1; }}", "1+".repeat(200_000));
+    let started = std::time::Instant::now();
+    let found = findings("hostile", &[NAMESPACE, ("modules/deep.nix", &deep), ("modules/chain.nix", &chain)]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "took {:?}", started.elapsed());
+    let summary: Vec<(String, u32, RuleId)> = found.iter().map(|f| (f.file.clone(), f.line, f.rule)).collect();
+    assert_eq!(
+        summary,
+        [("modules/chain.nix".to_string(), 1, RuleId::Syntax), ("modules/deep.nix".to_string(), 1, RuleId::Syntax)]
+    );
+    assert!(found[0].message.contains("a run of more than"), "{}", found[0].message);
+    assert!(found[1].message.contains("nested too deeply"), "{}", found[1].message);
+}
