@@ -42,9 +42,10 @@ fn kind(attrs: &FetchAttrs) -> &str {
 /// The reference as a URL, as Nix shows locked references
 /// (`git+file:///repo?ref=main&rev=…`, `path:./sub?lastModified=…&narHash=…`).
 pub fn describe(attrs: &FetchAttrs) -> String {
+    // A git URL shows what selects the commit; a path URL its content hash.
     let (base, skip): (String, &[&str]) = match kind(attrs) {
         "path" => (format!("path:{}", attr(attrs, "path").unwrap_or("")), &["type", "path"]),
-        "git" => (format!("git+{}", attr(attrs, "url").unwrap_or("")), &["type", "url"]),
+        "git" => (format!("git+{}", attr(attrs, "url").unwrap_or("")), &["type", "url", "narHash", "lastModified"]),
         other => (format!("{other}:"), &["type"]),
     };
     let query: Vec<String> = attrs
