@@ -44,6 +44,9 @@ pub struct ActivationOptions {
     pub root: PathBuf,
     /// Exit abruptly after this many steps (fault-injection tests).
     pub crash_after_step: Option<usize>,
+    /// Run health checks after the switch. On by default for `/`; off for a
+    /// root directory, where nothing the generation declares is running.
+    pub run_health_checks: bool,
 }
 
 impl ActivationOptions {
@@ -51,7 +54,9 @@ impl ActivationOptions {
     pub fn new(root: &Path) -> ActivationOptions {
         let crash_after_step =
             std::env::var("STRATA_CRASH_AFTER_STEP").ok().and_then(|text| text.trim().parse::<usize>().ok());
-        ActivationOptions { root: root.to_path_buf(), crash_after_step }
+        let mut options = ActivationOptions { root: root.to_path_buf(), crash_after_step, run_health_checks: false };
+        options.run_health_checks = options.is_live();
+        options
     }
 
     /// Whether this is the running system (root `/`).
@@ -854,6 +859,10 @@ impl Executor<'_> {
                 fsutil::write_atomic(&state.join("current"), format!("{}\n", journal.to).as_bytes(), 0o644, None)?;
                 done(format!("generation {} is current", journal.to))
             }
+            Step::HealthChecks if !self.options.run_health_checks => Ok(StepResult::Outcome(StepOutcome::Skipped(
+                "activating into a root directory, where nothing is running (ask for health checks to run them anyway)"
+                    .to_string(),
+            ))),
             Step::HealthChecks => {
                 Ok(StepResult::Health(health::run_checks(&generation.health_checks, &root, self.options.is_live())))
             }

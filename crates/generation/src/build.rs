@@ -291,9 +291,11 @@ fn write_generation(machine: &RenderedMachine, input: &BuildInput<'_>, dir: &Pat
         machine.units.iter().map(|(name, spec)| (name.clone(), unit_entry(name, spec, &contents))).collect();
     let tmpfiles = tmpfiles_of(&contents);
     let options: Vec<OptionSnapshot> = {
+        // `system.build` holds the rendered machine itself, which the generation records anyway.
         let mut options: Vec<OptionSnapshot> = input
             .options
             .iter()
+            .filter(|option| option.path != "system.build" && !option.path.starts_with("system.build."))
             .map(|option| OptionSnapshot { value: canonical_json(&option.value), ..option.clone() })
             .collect();
         options.sort_by(|a, b| a.path.cmp(&b.path));

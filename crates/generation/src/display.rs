@@ -31,10 +31,12 @@ pub fn plan_text(plan: &Plan) -> String {
         let _ = writeln!(out, "\nOptions:");
         for change in &plan.options {
             let site = |side: &Option<crate::plan::OptionSide>| {
-                side.as_ref()
-                    .and_then(|s| s.definitions.first())
-                    .map(|d| format!(" ({}:{}:{})", d.file, d.line, d.column))
-                    .unwrap_or_default()
+                let definitions = side.as_ref().map(|s| s.definitions.as_slice()).unwrap_or_default();
+                match definitions {
+                    [] => String::new(),
+                    [d] => format!(" ({}:{}:{})", d.file, d.line, d.column),
+                    [d, rest @ ..] => format!(" ({}:{}:{} and {} more)", d.file, d.line, d.column, rest.len()),
+                }
             };
             let value =
                 |side: &Option<crate::plan::OptionSide>| side.as_ref().map(|s| compact(&s.value)).unwrap_or_default();
@@ -116,7 +118,7 @@ pub fn plan_text(plan: &Plan) -> String {
             let _ = writeln!(out, "  - {name}");
         }
     }
-    if !plan.health_checks.is_empty() {
+    if !plan.health_checks.is_empty() && !plan.is_empty() {
         let _ = writeln!(out, "\nHealth checks after the switch: {}", plan.health_checks.join(", "));
     }
     let count = |action: FileAction| plan.files.iter().filter(|f| f.action == action).count();

@@ -446,6 +446,9 @@ pub fn decide_unit(
     match (before, after) {
         (None, None) => None,
         (Some(_), None) => Some((UnitAction::Stop, "no longer declared".to_string())),
+        (None, Some(unit)) if runs && unit.files.is_empty() => {
+            Some((UnitAction::Start, "newly managed distribution unit".to_string()))
+        }
         (None, Some(_)) if runs => Some((UnitAction::Start, "new, wanted by an active target".to_string())),
         (None, Some(_)) => None,
         (Some(_), Some(unit)) if !unit.spec.enable => {

@@ -20,8 +20,9 @@ const GENERATION_VAR: &str = "STRATA_TEST_CRASH_GENERATION";
 fn crash_child() {
     let (Ok(root), Ok(dir)) = (std::env::var(ROOT_VAR), std::env::var(GENERATION_VAR)) else { return };
     let generation = Generation::load(Path::new(&dir)).unwrap();
-    let options = ActivationOptions::new(Path::new(&root));
+    let mut options = ActivationOptions::new(Path::new(&root));
     assert!(options.crash_after_step.is_some());
+    options.run_health_checks = true;
     generation::switch(&generation, &options).unwrap();
 }
 

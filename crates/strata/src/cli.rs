@@ -27,6 +27,16 @@ enum RawCommand {
     Flake(FlakeCommand),
     /// Evaluate every machine and check the repository's architecture rules (strata.toml).
     Check(CheckArgs),
+    /// Render a machine into a generation directory and print its path.
+    Build(BuildArgs),
+    /// Print the plan from the active generation to a machine's configuration.
+    Diff(DiffArgs),
+    /// Build a machine, print the plan and activate it (health checks, automatic rollback).
+    Switch(SwitchArgs),
+    /// Activate an earlier generation (by default the one before the current one).
+    Rollback(RollbackArgs),
+    /// List the generations on the target: number, time, host, revision, hash, current.
+    Generations(GenerationsArgs),
 }
 
 #[derive(Subcommand, Debug, Clone)]
@@ -123,6 +133,83 @@ pub struct CheckArgs {
 }
 
 #[derive(Args, Debug, Clone)]
+pub struct BuildArgs {
+    /// The machine.
+    pub host: String,
+    /// The repository (default: the current directory).
+    #[arg(short = 'C', long = "directory", default_value = ".")]
+    pub dir: String,
+    /// Where generations are written (default: ~/.cache/strata/generations).
+    #[arg(long)]
+    pub out: Option<String>,
+    /// Print JSON for programs.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct DiffArgs {
+    /// The machine.
+    pub host: String,
+    /// The repository (default: the current directory).
+    #[arg(short = 'C', long = "directory", default_value = ".")]
+    pub dir: String,
+    /// The target's root directory (default: this machine).
+    #[arg(long, default_value = "/")]
+    pub root: String,
+    /// Print JSON for programs.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct SwitchArgs {
+    /// The machine.
+    pub host: String,
+    /// The repository (default: the current directory).
+    #[arg(short = 'C', long = "directory", default_value = ".")]
+    pub dir: String,
+    /// Activate into this directory instead of this machine (service actions are skipped).
+    #[arg(long, default_value = "/")]
+    pub root: String,
+    /// Print the plan and stop.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Run health checks even when activating into a root directory.
+    #[arg(long)]
+    pub health_checks: bool,
+    /// Print JSON for programs.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct RollbackArgs {
+    /// The target's root directory (default: this machine).
+    #[arg(long, default_value = "/")]
+    pub root: String,
+    /// The generation to activate (default: the one before the current one).
+    #[arg(long)]
+    pub to: Option<u64>,
+    /// Run health checks even when activating into a root directory.
+    #[arg(long)]
+    pub health_checks: bool,
+    /// Print JSON for programs.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct GenerationsArgs {
+    /// The target's root directory (default: this machine).
+    #[arg(long, default_value = "/")]
+    pub root: String,
+    /// Print JSON for programs.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug, Clone)]
 pub struct ShowArgs {
     /// The machine.
     pub host: String,
@@ -211,6 +298,11 @@ pub enum Command {
     Options(OptionsArgs),
     Flake(FlakeCommand),
     Check(CheckArgs),
+    Build(BuildArgs),
+    Diff(DiffArgs),
+    Switch(SwitchArgs),
+    Rollback(RollbackArgs),
+    Generations(GenerationsArgs),
 }
 
 pub fn parse(args: Vec<std::ffi::OsString>) -> Result<Command, clap::Error> {
@@ -223,6 +315,11 @@ pub fn parse(args: Vec<std::ffi::OsString>) -> Result<Command, clap::Error> {
         RawCommand::Options(args) => Command::Options(args),
         RawCommand::Flake(command) => Command::Flake(command),
         RawCommand::Check(args) => Command::Check(args),
+        RawCommand::Build(args) => Command::Build(args),
+        RawCommand::Diff(args) => Command::Diff(args),
+        RawCommand::Switch(args) => Command::Switch(args),
+        RawCommand::Rollback(args) => Command::Rollback(args),
+        RawCommand::Generations(args) => Command::Generations(args),
     })
 }
 

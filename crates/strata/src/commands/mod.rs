@@ -1,13 +1,18 @@
 //! Command implementations: each takes a validated request and returns an
 //! exit code, writing through the printer.
 
+mod build;
 mod check;
+mod diff;
 mod eval;
 mod flake;
+mod generations;
 mod hosts;
 mod options;
 mod parse;
+mod rollback;
 mod show;
+mod switch;
 
 use crate::cli::Command;
 use crate::printer::Printer;
@@ -21,6 +26,11 @@ pub fn run(command: Command, printer: &mut Printer) -> u8 {
         Command::Options(args) => options::run(&args, printer),
         Command::Flake(command) => flake::run(&command, printer),
         Command::Check(args) => check::run(&args, printer),
+        Command::Build(args) => build::run(&args, printer),
+        Command::Diff(args) => diff::run(&args, printer),
+        Command::Switch(args) => switch::run(&args, printer),
+        Command::Rollback(args) => rollback::run(&args, printer),
+        Command::Generations(args) => generations::run(&args, printer),
     }
 }
 
