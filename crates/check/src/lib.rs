@@ -10,6 +10,8 @@
 //! module per rule), `fix` (tree edits and atomic writes). Every rule and its exact definition is
 //! documented on [`RuleId`].
 
+#![warn(missing_docs)]
+
 mod config;
 mod fix;
 mod glob;

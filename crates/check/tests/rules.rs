@@ -327,3 +327,33 @@ fn hostile_input_is_a_positioned_syntax_finding_and_fast() {
     assert!(found[0].message.contains("a run of more than"), "{}", found[0].message);
     assert!(found[1].message.contains("nested too deeply"), "{}", found[1].message);
 }
+
+#[test]
+fn fix_refuses_an_edit_whose_result_would_not_parse() {
+    let text = "{ x = 1; }\n";
+    let dir = repo("refuse", &[("a.nix", text)]);
+    // An edit (as a report from elsewhere could carry) that turns the attribute name into a call.
+    let edit = check::Edit {
+        start: 2,
+        end: 3,
+        original: "x".to_string(),
+        action: EditAction::Replace { text: "f y".to_string() },
+    };
+    let finding = Finding {
+        file: "a.nix".to_string(),
+        line: 1,
+        column: 3,
+        rule: RuleId::EnableOption,
+        message: "m".to_string(),
+        fix: "f".to_string(),
+        edit: Some(edit),
+        host: None,
+    };
+    let report = check::Report { findings: vec![finding], files_checked: 1, active_rules: Vec::new(), namespace: None };
+    let error = check::fix(&dir, &Config::default(), &report).expect_err("refused");
+    assert!(error.to_string().contains("a.nix:1:3: fix refused: the fixed file would not parse"), "{error}");
+    assert_eq!(std::fs::read_to_string(dir.join("a.nix")).expect("read"), text);
+    let names: Vec<_> = std::fs::read_dir(&dir).expect("list").flatten().map(|e| e.file_name()).collect();
+    assert_eq!(names.len(), 1, "no temporary file is left: {names:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
