@@ -233,6 +233,28 @@ fn etc_files_hosts_and_locale() {
         json!({ "text": "B", "mode": "0600", "user": "+33", "group": "root" })
     );
     assert!(etc["files"].get("/etc/c").is_none());
+    let twice = error_of(
+        &minimal(r#"environment.etc = { "one" = { text = "1"; target = "same"; }; "same".text = "2"; };"#),
+        "builtins.toJSON config.system.build.strata",
+    );
+    assert!(twice.contains("- environment.etc: more than one entry installs `/etc/same'"), "{twice}");
+    let clash = error_of(
+        &minimal(
+            r#"environment.etc."systemd/system/x.service".text = "[Unit]
+";
+               systemd.services.x.serviceConfig.ExecStart = "/bin/true";"#,
+        ),
+        "builtins.toJSON config.system.build.strata.files",
+    );
+    assert!(
+        clash.contains("environment.etc defines `/etc/systemd/system/x.service', which Strata renders from systemd.*"),
+        "{clash}"
+    );
+    let bad_mode = error_of(
+        &minimal(r#"environment.etc.m = { text = ""; mode = "rw-r--r--"; };"#),
+        "builtins.toJSON config.system.build.strata",
+    );
+    assert!(bad_mode.contains("- environment.etc.\"m\".mode is \"rw-r--r--\""), "{bad_mode}");
     assert!(etc["files"].get("/etc/b").is_none());
 }
 

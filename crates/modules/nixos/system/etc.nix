@@ -91,7 +91,16 @@ in
   };
 
   config = {
-    assertions = lib.mapAttrsToList
+    assertions = [
+      (let
+        targets = map (f: "/etc/${lib.removePrefix "/" f.target}") (builtins.filter (f: f.enable) (builtins.attrValues cfg.etc));
+        sorted = lib.sort builtins.lessThan targets;
+        twice = lib.unique (lib.concatLists (lib.zipListsWith (a: b: lib.optional (a == b) a) sorted (lib.drop 1 sorted)));
+      in {
+        assertion = twice == [ ];
+        message = "environment.etc: more than one entry installs ${lib.concatMapStringsSep ", " (t: "`${t}'") twice}; give each file one entry (check their `target's).";
+      })
+    ] ++ lib.mapAttrsToList
       (name: f: {
         assertion = builtins.match "symlink|direct-symlink|[0-7]{3,4}" f.mode != null;
         message = "environment.etc.\"${name}\".mode is \"${f.mode}\"; use an octal mode such as \"0644\", or \"symlink\" or \"direct-symlink\".";
