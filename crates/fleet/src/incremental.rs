@@ -9,8 +9,12 @@
 //! its summary is cached with those dependencies (see [`crate::cache`]).
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use crate::{cache, Error, HostSummary, Repo};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::{cache, Error, HostSummary, Machine, Repo};
 
 /// Stack for each evaluation thread; the evaluator stops runaway recursion
 /// with its own error well before the end (see [`stack_limit`]).
@@ -25,21 +29,29 @@ fn stack_limit() -> usize {
     here.saturating_sub(STACK_BYTES - STACK_MARGIN)
 }
 
-fn summary_key(root: &Path, name: &str) -> String {
-    format!("{}\nhost-summary\n{name}", root.display())
+fn machine_key(root: &Path, kind: &str, name: &str) -> String {
+    format!("{}\n{kind}\n{name}", root.display())
 }
 
-/// Evaluates one machine in a fresh evaluator and caches its summary.
-fn evaluate_one(root: &Path, name: &str) -> Result<HostSummary, Error> {
+/// Evaluates `compute` on one machine in a fresh evaluator and caches a
+/// successful result.
+fn evaluate_one<T: Serialize>(
+    root: &Path,
+    kind: &str,
+    name: &str,
+    compute: &(impl Fn(&Machine) -> Result<T, Error> + Sync),
+) -> Result<T, Error> {
     let repo = Repo::open(root)?;
     repo.set_stack_limit(stack_limit());
-    let summary = repo.machine(name)?.summary()?;
-    if let Ok(text) = serde_json::to_string(&summary) {
-        cache::store(&summary_key(root, name), &repo.dependencies(), &text);
+    let result = repo.machine(name).and_then(|machine| compute(&machine));
+    if let Ok(value) = &result {
+        if let Ok(text) = serde_json::to_string(value) {
+            cache::store(&machine_key(root, kind, name), &repo.dependencies(), &text);
+        }
     }
     // Dropping a large heap value by value costs more than the thread's exit.
     std::mem::forget(repo);
-    Ok(summary)
+    result
 }
 
 /// The machines' names, from the cache while nothing read to find them
@@ -69,42 +81,52 @@ fn stack_limit_here() -> usize {
     (std::ptr::addr_of!(marker) as usize).saturating_sub(6 << 20)
 }
 
-/// Every machine's summary, from the cache where nothing it read changed,
-/// the others evaluated in parallel, each by an evaluator of its own.
-pub fn host_summaries(dir: &Path) -> Result<Vec<HostSummary>, Error> {
+/// `compute` for every machine: from the cache (entries named by `kind`)
+/// where nothing the machine read changed, the others evaluated in
+/// parallel, each by an evaluator of its own. Each machine's result is
+/// returned with its name; with `stop_on_error`, no machine is started after
+/// one failed (the others' results are then missing from the list).
+pub fn per_machine<T, F>(
+    dir: &Path,
+    kind: &str,
+    stop_on_error: bool,
+    compute: F,
+) -> Result<Vec<(String, Result<T, Error>)>, Error>
+where
+    T: Serialize + DeserializeOwned + Send,
+    F: Fn(&Machine) -> Result<T, Error> + Sync,
+{
     let root = std::fs::canonicalize(dir)
         .map_err(|e| Error::new(format!("error: cannot open the repository '{}': {e}", dir.display())))?;
     let names = host_names(&root)?;
     let io = eval::io::StdIO;
     let lookups = cache::Lookups::default();
-    let mut results: Vec<Option<Result<HostSummary, Error>>> = names
+    let mut results: Vec<Option<Result<T, Error>>> = names
         .iter()
         .map(|name| {
             lookups
-                .lookup(&summary_key(&root, name), &io)
-                .and_then(|text| serde_json::from_str::<HostSummary>(&text).ok())
+                .lookup(&machine_key(&root, kind, name), &io)
+                .and_then(|text| serde_json::from_str::<T>(&text).ok())
                 .map(Ok)
         })
         .collect();
     let missing: Vec<usize> = (0..names.len()).filter(|&i| results[i].is_none()).collect();
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(missing.len());
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let failed = std::sync::atomic::AtomicBool::new(false);
-    let computed: Vec<(usize, Result<HostSummary, Error>)> = std::thread::scope(|scope| {
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let computed: Vec<(usize, Result<T, Error>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .filter_map(|_| {
                 std::thread::Builder::new()
                     .stack_size(STACK_BYTES)
                     .spawn_scoped(scope, || {
                         let mut done = Vec::new();
-                        // After the first failure no further machine is started:
-                        // the command reports that error.
-                        while !failed.load(std::sync::atomic::Ordering::SeqCst) {
-                            let k = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        while !(stop_on_error && failed.load(Ordering::SeqCst)) {
+                            let k = next.fetch_add(1, Ordering::SeqCst);
                             let Some(&index) = missing.get(k) else { break };
-                            let result = evaluate_one(&root, &names[index]);
+                            let result = evaluate_one(&root, kind, &names[index], &compute);
                             if result.is_err() {
-                                failed.store(true, std::sync::atomic::Ordering::SeqCst);
+                                failed.store(true, Ordering::SeqCst);
                             }
                             done.push((index, result));
                         }
@@ -116,16 +138,17 @@ pub fn host_summaries(dir: &Path) -> Result<Vec<HostSummary>, Error> {
         handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
     });
     for (index, result) in computed {
-        if let Err(error) = result {
-            return Err(error);
-        }
         results[index] = Some(result);
     }
-    names
-        .iter()
-        .zip(results)
-        .map(|(name, result)| {
-            result.unwrap_or_else(|| Err(Error::new(format!("error: machine '{name}' could not be evaluated"))))
-        })
-        .collect()
+    Ok(names.into_iter().zip(results).filter_map(|(name, result)| result.map(|r| (name, r))).collect())
+}
+
+/// Every machine's summary (see [`per_machine`]); the first failure is the
+/// error.
+pub fn host_summaries(dir: &Path) -> Result<Vec<HostSummary>, Error> {
+    let results = per_machine(dir, "host-summary", true, |machine| machine.summary())?;
+    if let Some((_, Err(error))) = results.iter().find(|(_, r)| r.is_err()) {
+        return Err(error.clone());
+    }
+    Ok(results.into_iter().filter_map(|(_, r)| r.ok()).collect())
 }

@@ -7,20 +7,28 @@ use std::path::Path;
 
 use check::{AppliedFix, Finding, Report, RuleId};
 
-use super::{json_text, open_repo};
+use super::json_text;
 use crate::cli::CheckArgs;
 use crate::printer::Printer;
 
 pub fn run(args: &CheckArgs, printer: &mut Printer) -> u8 {
     let root = Path::new(&args.dir);
-    let outcome = architecture(root, args.fix);
-    let (mut report, applied) = match outcome {
+    let checked = check::Config::load(root).and_then(|config| Ok((check::check(root, &config)?, config)));
+    let (mut report, config) = match checked {
         Ok(result) => result,
         Err(error) => {
             printer.err(&format!("error: {error}"));
             return 1;
         }
     };
+    let mut applied = Vec::new();
+    if args.fix {
+        // A refused fix changes no file; the findings are still reported.
+        match check::fix(root, &config, &report).and_then(|fixed| Ok((check::check(root, &config)?, fixed))) {
+            Ok((after, fixed)) => (report, applied) = (after, fixed),
+            Err(error) => printer.err(&format!("error: {error}")),
+        }
+    }
     match evaluation_findings(&args.dir) {
         Ok(findings) => report.findings.extend(findings),
         Err(error) => report.findings.push(machine_finding(None, RuleId::Evaluation, error.message())),
@@ -33,20 +41,6 @@ pub fn run(args: &CheckArgs, printer: &mut Printer) -> u8 {
     u8::from(!report.findings.is_empty())
 }
 
-/// Checks the rules; with `fix`, applies the safe fixes and checks again.
-fn architecture(root: &Path, fix: bool) -> Result<(Report, Vec<AppliedFix>), check::Error> {
-    let config = check::Config::load(root)?;
-    let report = check::check(root, &config)?;
-    if !fix {
-        return Ok((report, Vec::new()));
-    }
-    let applied = check::fix(root, &config, &report)?;
-    if applied.is_empty() {
-        return Ok((report, applied));
-    }
-    Ok((check::check(root, &config)?, applied))
-}
-
 /// Every machine's failed assertions and warnings, and the machines that do not evaluate.
 /// A folder without `flake.nix` or `default.nix` has no machines to evaluate.
 fn evaluation_findings(dir: &str) -> Result<Vec<Finding>, fleet::Error> {
@@ -54,31 +48,22 @@ fn evaluation_findings(dir: &str) -> Result<Vec<Finding>, fleet::Error> {
     if !root.join("flake.nix").is_file() && !root.join("default.nix").is_file() {
         return Ok(Vec::new());
     }
-    let repo = open_repo(dir)?;
+    // Each machine is evaluated by an evaluator of its own (in parallel) and
+    // its results are cached with what it read: after a change only the
+    // machines that read the changed file are evaluated again.
+    let results = fleet::incremental::per_machine(root, "check", false, |machine| {
+        Ok((machine.failed_assertions()?, machine.warnings()?))
+    })?;
     let mut findings = Vec::new();
-    for host in repo.host_names()? {
-        let machine = match repo.machine(&host) {
-            Ok(machine) => machine,
-            Err(error) => {
-                findings.push(machine_finding(Some(&host), RuleId::Evaluation, error.message()));
-                continue;
-            }
-        };
-        match machine.failed_assertions() {
-            Ok(messages) => {
-                findings.extend(messages.iter().map(|message| machine_finding(Some(&host), RuleId::Assertion, message)))
-            }
-            Err(error) => findings.push(machine_finding(Some(&host), RuleId::Evaluation, error.message())),
-        }
-        match machine.warnings() {
-            Ok(messages) => {
-                findings.extend(messages.iter().map(|message| machine_finding(Some(&host), RuleId::Warning, message)))
+    for (host, result) in results {
+        match result {
+            Ok((assertions, warnings)) => {
+                findings.extend(assertions.iter().map(|m| machine_finding(Some(&host), RuleId::Assertion, m)));
+                findings.extend(warnings.iter().map(|m| machine_finding(Some(&host), RuleId::Warning, m)));
             }
             Err(error) => findings.push(machine_finding(Some(&host), RuleId::Evaluation, error.message())),
         }
     }
-    // The process is about to exit: tearing down the heap value by value would only cost time.
-    std::mem::forget(repo);
     Ok(findings)
 }
 
