@@ -101,7 +101,7 @@ fn machines_are_evaluated_for_assertions_and_warnings() {
         "{\n  inputs = { };\n  outputs = { strata, ... }: {\n    nixosConfigurations.box = strata.lib.nixosSystem { modules = [ ./machines/box/default.nix ]; };\n  };\n}\n",
     )
     .expect("write");
-    let machine = "{ ... }:\n{\n  networking.hostName = \"box\";\n  system.stateVersion = \"24.05\";\n  warnings = [ \"box has no backups\" ];\n  assertions = [ { assertion = false; message = \"box needs a disk\"; } ];\n}\n";
+    let machine = "{ ... }:\n{\n  networking.hostName = \"box\";\n  system.stateVersion = \"24.05\";\n  services.openssh.enable = true;\n  warnings = [ \"box has no backups\" ];\n  assertions = [ { assertion = false; message = \"box needs a disk\"; } ];\n}\n";
     std::fs::write(dir.join("machines/box/default.nix"), machine).expect("write");
     let (code, out, err) = run(&["check"], &dir);
     assert_eq!(code, 1, "{out}{err}");
