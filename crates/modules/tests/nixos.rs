@@ -168,11 +168,12 @@ fn service_config_values_follow_the_unit_option_rules() {
 #[test]
 fn disabled_and_drop_in_units() {
     let r = render(&minimal(
-        r#"systemd.services.avahi-daemon.enable = false;
+        r#"systemd.services.avahi-daemon = { enable = false; script = "never written"; };
            systemd.services.nginx = { overrideStrategy = "asDropin"; serviceConfig.LimitNOFILE = 65536; };"#,
     ));
     assert_eq!(r["files"]["/etc/systemd/system/avahi-daemon.service"], json!({ "symlink": "/dev/null" }));
     assert_eq!(r["units"]["avahi-daemon.service"]["enable"], json!(false));
+    assert!(!r["files"].as_object().expect("files").keys().any(|p| p.starts_with("/etc/strata/scripts/avahi")));
     assert_eq!(
         file_text(&r, "/etc/systemd/system/nginx.service.d/overrides.conf"),
         "[Unit]\n\n[Service]\nLimitNOFILE=65536\n"

@@ -141,7 +141,9 @@ let
         + sd.installSection def;
     in
     {
-      files = unitFile unit def text // lib.mapAttrs' (_: s: lib.nameValuePair s.path s.file) scripts;
+      # A masked unit needs none of its scripts.
+      files = unitFile unit def text
+        // lib.optionalAttrs def.enable (lib.mapAttrs' (_: s: lib.nameValuePair s.path s.file) scripts);
       unit = unitEntry def {
         inherit (def) restartIfChanged reloadIfChanged stopIfChanged;
       };
