@@ -566,3 +566,82 @@ fn example_machines_pass_the_real_tools() {
         println!("not checked here: systemd-analyze is not installed (apt-get install systemd)");
     }
 }
+
+/// Every file under `dir` whose content contains `needle`.
+fn files_containing(dir: &Path, needle: &str) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read a directory").flatten() {
+        let path = entry.path();
+        if entry.file_type().expect("a file type").is_dir() {
+            found.extend(files_containing(&path, needle));
+        } else if std::fs::read_to_string(&path).is_ok_and(|text| text.contains(needle)) {
+            found.push(path);
+        }
+    }
+    found
+}
+
+/// A generation of an example builds the same twice, switches into a root,
+/// and a hardware fact changed later (nuc's GPU) plans container restarts and
+/// package swaps; rolling back restores the first generation's files.
+#[test]
+fn hwc_generations_follow_the_gpu_fact() {
+    let dir = scratch_copy("hwc-homelab");
+    let root = dir.join("target-root");
+
+    // Byte-identical builds: the same content hash.
+    let hash = |out: &str| {
+        let built = json(&dir, &["build", "nuc", "--out", &dir.join(out).display().to_string(), "--json"]);
+        built["manifest"]["contentHash"].as_str().expect("a content hash").to_string()
+    };
+    assert_eq!(hash("gen-a"), hash("gen-b"));
+
+    let root_arg = root.display().to_string();
+    ok(&dir, &["switch", "nuc", "--root", &root_arg]);
+    assert_eq!(std::fs::read_to_string(root.join("etc/hostname")).expect("hostname written"), "nuc\n");
+    assert!(files_containing(&root.join("etc/strata/scripts"), "/dev/kfd").is_empty());
+
+    // The machine's hardware changes from Intel to AMD.
+    let hardware = dir.join("machines/nuc/hardware.nix");
+    let text = std::fs::read_to_string(&hardware).expect("read nuc's hardware file");
+    std::fs::write(&hardware, text.replace("gpu.type = \"intel\"", "gpu.type = \"amd\"")).expect("write");
+    let plan = json(&dir, &["diff", "nuc", "--root", &root_arg, "--json"]);
+    let changed: Vec<&str> =
+        plan["options"].as_array().expect("options").iter().filter_map(|o| o["path"].as_str()).collect();
+    assert!(changed.contains(&"hwc.infrastructure.hardware.gpu.type"), "{changed:?}");
+    assert!(changed.contains(&"hwc.infrastructure.hardware.gpu.accel"), "{changed:?}");
+    let restarted: BTreeSet<&str> =
+        plan["units"].as_array().expect("units").iter().filter_map(|u| u["unit"].as_str()).collect();
+    for unit in ["podman-jellyfin.service", "podman-immich-server.service", "podman-immich-machine-learning.service"] {
+        assert!(restarted.contains(unit), "{unit} is not in the plan: {}", plan["units"]);
+    }
+    assert!(!restarted.contains("podman-immich-redis.service"), "{}", plan["units"]);
+    assert!(strings(&plan["packages"]["install"]).contains(&"mesa-va-drivers".to_string()), "{}", plan["packages"]);
+    assert!(
+        strings(&plan["packages"]["remove"]).contains(&"intel-media-va-driver".to_string()),
+        "{}",
+        plan["packages"]
+    );
+
+    ok(&dir, &["switch", "nuc", "--root", &root_arg]);
+    assert!(!files_containing(&root.join("etc/strata/scripts"), "/dev/kfd").is_empty());
+    let rollback =
+        Command::new(env!("CARGO_BIN_EXE_strata")).args(["rollback", "--root", &root_arg]).output().expect("runs");
+    assert!(rollback.status.success(), "{}", String::from_utf8_lossy(&rollback.stderr));
+    assert!(files_containing(&root.join("etc/strata/scripts"), "/dev/kfd").is_empty());
+    let listed = Command::new(env!("CARGO_BIN_EXE_strata"))
+        .args(["generations", "--root", &root_arg, "--json"])
+        .output()
+        .expect("strata runs");
+    let generations: Value = serde_json::from_slice(&listed.stdout).expect("generations --json prints JSON");
+    let current: Vec<u64> = generations
+        .as_array()
+        .expect("generations")
+        .iter()
+        .filter(|g| g["current"] == true)
+        .filter_map(|g| g["number"].as_u64())
+        .collect();
+    assert_eq!(generations.as_array().map(Vec::len), Some(2));
+    assert_eq!(current, [1]);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -6,6 +6,8 @@
     extraGroups = [ "wheel" "audio" "video" ];
     openssh.authorizedKeys.keys = constants.defaults.sshKeys;
   };
+  users.groups.audio = { };
+  users.groups.video = { };
 
   security.sudo.extraRules = [
     {

@@ -9,4 +9,5 @@
     isNormalUser = true;
     extraGroups = [ "audio" "video" "render" ];
   };
+  users.groups.render = { };
 }

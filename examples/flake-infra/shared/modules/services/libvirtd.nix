@@ -20,6 +20,9 @@ in
     environment.systemPackages = [ pkgs.libvirt-daemon-system pkgs.qemu-system-x86 pkgs.qemu-utils ];
 
     users.users = lib.genAttrs cfg.users (_: { extraGroups = [ "libvirt" "kvm" ]; });
+    # The packages create these groups too; an existing group keeps its id.
+    users.groups.libvirt = { };
+    users.groups.kvm = { };
 
     boot.kernel.sysctl."net.ipv4.ip_forward" = 1;
 

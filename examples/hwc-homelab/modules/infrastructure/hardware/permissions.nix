@@ -33,7 +33,8 @@ in
 
   config = lib.mkIf cfg.enable {
     users.users.${cfg.user}.extraGroups = groups;
-    # Groups Debian does not create by itself.
-    users.groups = lib.genAttrs (lib.intersectLists [ "i2c" "gpio" ] groups) (_: { });
+    # Declared so that they exist everywhere (Debian creates most of them
+    # already, and an existing group keeps its id).
+    users.groups = lib.genAttrs groups (_: { });
   };
 }
