@@ -4,6 +4,7 @@
   imports = [ ./server.nix ];
 
   hwc.infrastructure.hardware.gpu.enable = true;
+  hwc.infrastructure.mesh.containerNetworking.enable = true;
   hwc.services.media.jellyfin.enable = true;
   hwc.services.photos.immich.enable = true;
 }

@@ -1,11 +1,10 @@
-# Machines that serve: storage tiers, a container network, metrics, and
-# backups (on by default; a machine without a backup disk turns them off).
+# Machines that serve: storage tiers, metrics, and backups (on by default; a
+# machine without a backup disk turns them off).
 { lib, ... }:
 {
   imports = [ ./base.nix ];
 
   hwc.infrastructure.hardware.storage.enable = true;
-  hwc.infrastructure.mesh.containerNetworking.enable = true;
   hwc.services.monitoring.nodeExporter.enable = true;
   hwc.services.backup.restic.enable = lib.mkDefault true;
 }
