@@ -299,7 +299,7 @@ impl Repo {
     }
 
     /// Files inside `dir` reached from `start` through `imports` lists of files inside `dir`.
-    fn reachable(&self, start: &str, dir: &str) -> BTreeSet<String> {
+    pub fn reachable(&self, start: &str, dir: &str) -> BTreeSet<String> {
         let mut seen = BTreeSet::from([start.to_string()]);
         let mut queue = vec![start.to_string()];
         while let Some(rel) = queue.pop() {

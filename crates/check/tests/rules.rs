@@ -357,3 +357,19 @@ fn fix_refuses_an_edit_whose_result_would_not_parse() {
     assert_eq!(names.len(), 1, "no temporary file is left: {names:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn no_domain_fix_when_the_domain_would_switch_something_on() {
+    let files = [
+        NAMESPACE,
+        ("domains/infra/default.nix", "{ ... }: { imports = [ ./gpu.nix ./mesh.nix ]; }"),
+        ("domains/infra/gpu.nix", "{ ... }: { }"),
+        // Configuration that is on by itself: importing the whole domain would add it.
+        ("domains/infra/mesh.nix", "{ ... }: { networking.firewall.enable = true; }"),
+        ("profiles/a.nix", "{ ... }: { imports = [ ../domains/infra/gpu.nix ]; }"),
+    ];
+    let found = findings("domain-unsafe", &files);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].rule, RuleId::DomainAggregator);
+    assert!(found[0].edit.is_none());
+}

@@ -23,7 +23,9 @@ pub(super) fn aggregator(repo: &Repo, out: &mut Vec<Finding>) {
                 continue;
             };
             let entry = entry_path(file.dir(), domain);
-            let edit = import.path.list.as_ref().filter(|_| domain.reachable.contains(&import.target)).map(|list| {
+            let safe =
+                domain.reachable.contains(&import.target) && only_guarded_additions(repo, domain, &import.target);
+            let edit = import.path.list.as_ref().filter(|_| safe).map(|list| {
                 let already = file.imports.iter().any(|other| {
                     other.path.list.as_ref() == Some(list)
                         && (other.target == domain.aggregator || other.raw_target == domain.dir)
@@ -54,6 +56,32 @@ pub(super) fn aggregator(repo: &Repo, out: &mut Vec<Finding>) {
             ));
         }
     }
+}
+
+/// True when every file the aggregator brings in besides what `target` already brings defines
+/// configuration only under `mkIf` (or none): importing the whole domain then adds option
+/// declarations and switched-off configuration, nothing that is on by itself.
+fn only_guarded_additions(repo: &Repo, domain: &Domain, target: &str) -> bool {
+    let already = repo.reachable(target, &domain.dir);
+    domain.reachable.iter().filter(|f| !already.contains(*f)).all(|rel| {
+        let Some(body) = repo.file(rel).and_then(|f| f.tree.as_ref()).and_then(nix::module_body) else {
+            return false;
+        };
+        if body.kind() != NODE_ATTR_SET {
+            return false;
+        }
+        let entries = nix::entries(&body);
+        let explicit = entries.iter().any(|e| nix::first_is(&e.keys, "config") || nix::first_is(&e.keys, "options"));
+        entries.iter().all(|entry| {
+            if explicit {
+                !nix::first_is(&entry.keys, "config")
+                    || (entry.keys.len() == 1
+                        && nix::called_name(&entry.value).is_some_and(|(name, _, _)| name == "mkIf"))
+            } else {
+                nix::first_is(&entry.keys, "imports")
+            }
+        })
+    })
 }
 
 /// How a file in `from_dir` names a domain: its folder when the aggregator is `default.nix`,
