@@ -6,7 +6,8 @@
 //!   `mkEnableOption "…"` (see `rules::style::enable_edit` for the exact conditions);
 //! - `domain-aggregator`: an `imports` list item naming a file inside a domain, from outside it,
 //!   becomes the domain (its aggregator) when the aggregator already reaches that file through
-//!   its imports; when the list already names the domain, the item is removed instead.
+//!   its imports and everything else the domain brings in defines its configuration under
+//!   `mkIf` (or none); when the list already names the domain, the item is removed instead.
 //!
 //! All edits are computed and checked before any file is written: if one is refused (the file
 //! changed since it was checked, or would no longer parse), nothing is written.
