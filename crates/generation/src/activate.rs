@@ -357,9 +357,7 @@ pub fn switch(next: &Generation, options: &ActivationOptions) -> Result<Activati
             });
         }
     }
-    next.verify()?;
-    users::check(root, &next.accounts)?;
-    check_owners(next, root)?;
+    preflight(next, current.as_ref().map(|(_, g)| g), root)?;
     let number = generation_numbers(root)?.last().copied().unwrap_or(0) + 1;
     let target = generations_dir(root).join(number.to_string());
     let staging = generations_dir(root).join(format!(".{number}.tmp"));
@@ -414,6 +412,7 @@ pub fn rollback(to: Option<u64>, options: &ActivationOptions) -> Result<Activati
             notes: vec![format!("generation {target} is already active")],
         }
     } else {
+        preflight(&generation, Some(&current.1), root)?;
         executor.activate(ActivationKind::Rollback, Some(&current), (target, &generation), None)?
     };
     report.recovered = recovered;
@@ -460,6 +459,19 @@ fn generation_numbers(root: &Path) -> Result<Vec<u64>> {
     }
     numbers.sort();
     Ok(numbers)
+}
+
+/// What is checked before anything is journaled: the generation is intact,
+/// its accounts can be applied, its file owners exist, and no file it writes
+/// or removes lies outside the root.
+fn preflight(next: &Generation, current: Option<&Generation>, root: &Path) -> Result<()> {
+    next.verify()?;
+    users::check(root, &next.accounts)?;
+    check_owners(next, root)?;
+    for path in next.files.keys().chain(current.into_iter().flat_map(|g| g.files.keys())) {
+        fsutil::ensure_inside(root, &under_root(root, path))?;
+    }
+    Ok(())
 }
 
 /// Every file owner must be a declared account or exist under the root already.
@@ -648,6 +660,7 @@ impl Executor<'_> {
         };
         let dir = journal_dir(&root);
         fsutil::create_dirs(&dir)?;
+        fsutil::sync_dir(&state_dir(&root))?;
         fsutil::write_json(&dir.join("plan.json"), &journal)?;
         self.execute(&journal)
     }
@@ -763,6 +776,7 @@ impl Executor<'_> {
             }
             Step::Backup { path, to, original } => {
                 let source = under_root(&root, path);
+                fsutil::ensure_inside(&root, &source)?;
                 let destination = state.join(to);
                 match fs::symlink_metadata(&source) {
                     Ok(meta) if meta.file_type().is_symlink() => {
@@ -790,6 +804,7 @@ impl Executor<'_> {
             }
             Step::WriteFile { path } => {
                 let target = under_root(&root, path);
+                fsutil::ensure_inside(&root, &target)?;
                 let entry = generation
                     .files
                     .get(path)
@@ -809,6 +824,13 @@ impl Executor<'_> {
             }
             Step::RemoveFile { path, restore } => {
                 let target = under_root(&root, path);
+                fsutil::ensure_inside(&root, &target)?;
+                if fs::symlink_metadata(&target).is_ok_and(|meta| meta.is_dir()) {
+                    return Ok(StepResult::Outcome(StepOutcome::Warning(format!(
+                        "{} is now a directory, made outside Strata; left alone",
+                        target.display()
+                    ))));
+                }
                 match restore {
                     Some(backup) => {
                         let saved = state.join(backup);

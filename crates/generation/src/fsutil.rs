@@ -130,6 +130,32 @@ pub(crate) fn under_root(root: &Path, target: &str) -> PathBuf {
     root.join(target.trim_start_matches('/'))
 }
 
+/// Refuses a target whose existing parent directories lead outside `root`
+/// through a symbolic link (such as `ROOT/etc/ssh -> /etc/ssh`), so that
+/// activating into a directory never writes to the machine running Strata.
+pub(crate) fn ensure_inside(root: &Path, target: &Path) -> Result<()> {
+    let Ok(root_real) = fs::canonicalize(root) else { return Ok(()) };
+    if root_real == Path::new("/") {
+        return Ok(());
+    }
+    let mut ancestor = target.parent();
+    while let Some(dir) = ancestor {
+        if let Ok(real) = fs::canonicalize(dir) {
+            if !real.starts_with(&root_real) {
+                return Err(Error::Invalid(format!(
+                    "'{}' leads outside the root '{}' (to '{}') through a symbolic link; refusing to write there",
+                    dir.display(),
+                    root.display(),
+                    real.display()
+                )));
+            }
+            return Ok(());
+        }
+        ancestor = dir.parent();
+    }
+    Ok(())
+}
+
 /// Copies a directory tree of regular files (modes kept), syncing each file.
 pub(crate) fn copy_tree(from: &Path, to: &Path) -> Result<()> {
     create_dirs(to)?;

@@ -385,6 +385,10 @@ fn file_changes(
                 continue;
             }
             let disk = on_disk(&under_root(root, path))?;
+            if disk == OnDisk::Other {
+                // Replaced by a directory outside Strata: not Strata's to remove.
+                continue;
+            }
             let restore = originals.get(path).cloned();
             let backup = match disk {
                 OnDisk::Missing => None,

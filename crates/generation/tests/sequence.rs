@@ -174,3 +174,20 @@ fn explicit_uid_conflicts_are_refused_before_anything_changes() {
     let error = generation::switch(&next, &options(&root)).unwrap_err().to_string();
     assert!(error.contains("users.users.alice.uid = 1 is already the uid of user 'daemon'"), "{error}");
 }
+
+#[test]
+fn activation_never_writes_outside_the_root_through_a_symbolic_link() {
+    let work = temp_dir("escape");
+    let root = work.join("root");
+    seed_root(&root);
+    let outside = work.join("outside");
+    fs::create_dir_all(&outside).unwrap();
+    // ROOT/etc/app points at a directory outside the root.
+    std::os::unix::fs::symlink(&outside, root.join("etc/app")).unwrap();
+    let gen0 = build_fixture("gen0", &work.join("builds"));
+    let error = generation::switch(&gen0, &options(&root)).unwrap_err().to_string();
+    assert!(error.contains("leads outside the root"), "{error}");
+    assert_eq!(fs::read_dir(&outside).unwrap().count(), 0, "nothing was written outside");
+    assert!(generation::pending_activation(&root).unwrap().is_none(), "refused before anything was journaled");
+    assert!(!root.join("etc/motd").exists());
+}

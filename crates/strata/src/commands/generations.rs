@@ -13,6 +13,14 @@ pub fn run(args: &GenerationsArgs, printer: &mut Printer) -> u8 {
         Ok(generations) => generations,
         Err(error) => return fail_text(printer, &error.to_string()),
     };
+    match generation::pending_activation(root) {
+        Ok(Some(journal)) => printer.err(&format!(
+            "warning: an interrupted activation of generation {} is pending; `strata switch` or `strata rollback` finishes it",
+            journal.to
+        )),
+        Ok(None) => {}
+        Err(error) => return fail_text(printer, &error.to_string()),
+    }
     if args.json {
         printer.out(&json_text(&generations));
         return 0;
