@@ -526,6 +526,11 @@ fn health_checks_warnings_and_state_version() {
             { "name": "h", "type": "http", "url": "http://x/", "timeout": 30 }
         ])
     );
+    let twice = error_of(
+        &minimal(r#"strata.healthChecks = [ { name = "a"; port = 1; } { name = "a"; port = 2; } ];"#),
+        "builtins.toJSON config.system.build.strata",
+    );
+    assert!(twice.contains("- strata.healthChecks: more than one check is named `a'"), "{twice}");
     let nothing = error_of(
         &minimal(r#"strata.healthChecks = [ { name = "n"; } ];"#),
         "builtins.toJSON config.system.build.strata",

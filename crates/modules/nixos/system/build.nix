@@ -43,14 +43,14 @@ let
 
   upstreamUnit = { ... }: {
     options = {
-      enable = mkOption { type = types.bool; default = true; };
-      wantedBy = mkOption { type = types.listOf types.str; default = [ ]; };
-      requiredBy = mkOption { type = types.listOf types.str; default = [ ]; };
-      restartIfChanged = mkOption { type = types.bool; default = true; };
-      reloadIfChanged = mkOption { type = types.bool; default = false; };
-      stopIfChanged = mkOption { type = types.bool; default = false; };
-      restartTriggers = mkOption { type = types.listOf types.str; default = [ ]; };
-      reloadTriggers = mkOption { type = types.listOf types.str; default = [ ]; };
+      enable = mkOption { type = types.bool; default = true; description = "Whether the unit is enabled and running."; };
+      wantedBy = mkOption { type = types.listOf types.str; default = [ ]; description = "Units that want this one."; };
+      requiredBy = mkOption { type = types.listOf types.str; default = [ ]; description = "Units that require this one."; };
+      restartIfChanged = mkOption { type = types.bool; default = true; description = "Whether a change restarts it."; };
+      reloadIfChanged = mkOption { type = types.bool; default = false; description = "Whether a change reloads it instead."; };
+      stopIfChanged = mkOption { type = types.bool; default = false; description = "Whether it is stopped before the switch and started after."; };
+      restartTriggers = mkOption { type = types.listOf types.str; default = [ ]; description = "Values whose change restarts it."; };
+      reloadTriggers = mkOption { type = types.listOf types.str; default = [ ]; description = "Values whose change reloads it."; };
     };
   };
 
@@ -148,7 +148,15 @@ in
   };
 
   config = {
-    assertions = map
+    assertions = [
+      (let
+        names = map (c: c.name) cfg.healthChecks;
+        twice = lib.unique (builtins.filter (n: lib.count (m: m == n) names > 1) names);
+      in {
+        assertion = twice == [ ];
+        message = "strata.healthChecks: more than one check is named ${lib.concatMapStringsSep ", " (n: "`${n}'") twice}; give each check its own name.";
+      })
+    ] ++ map
       (c: {
         assertion = c.${checkField.${c.type}} != null;
         message = "strata.healthChecks: the check `${c.name}' has type \"${c.type}\" but no `${checkField.${c.type}}'.";
