@@ -176,6 +176,8 @@ pub struct Report {
     pub active_rules: Vec<RuleId>,
     /// The root namespace used (configured or inferred).
     pub namespace: Option<String>,
+    /// The domains found (configured or detected), as folders relative to the root.
+    pub domains: Vec<String>,
 }
 
 /// A fix [`crate::fix`] applied.

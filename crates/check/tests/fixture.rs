@@ -275,6 +275,7 @@ fn report_serializes_to_json() {
     assert_eq!(first["line"], 51);
     assert_eq!(first["rule"], "machine-size");
     assert_eq!(json["namespace"], "hwc");
+    assert_eq!(json["domains"], serde_json::json!(["modules/infrastructure"]));
     let edit = json["findings"].as_array().and_then(|a| a.iter().find(|f| f["rule"] == "domain-aggregator"));
     assert_eq!(edit.map(|f| f["edit"]["action"]["kind"].clone()), Some(serde_json::json!("replace")));
 }

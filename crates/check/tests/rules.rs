@@ -349,7 +349,13 @@ fn fix_refuses_an_edit_whose_result_would_not_parse() {
         edit: Some(edit),
         host: None,
     };
-    let report = check::Report { findings: vec![finding], files_checked: 1, active_rules: Vec::new(), namespace: None };
+    let report = check::Report {
+        findings: vec![finding],
+        files_checked: 1,
+        active_rules: Vec::new(),
+        namespace: None,
+        domains: Vec::new(),
+    };
     let error = check::fix(&dir, &Config::default(), &report).expect_err("refused");
     assert!(error.to_string().contains("a.nix:1:3: fix refused: the fixed file would not parse"), "{error}");
     assert_eq!(std::fs::read_to_string(dir.join("a.nix")).expect("read"), text);

@@ -61,6 +61,7 @@ pub(crate) fn run(repo: &Repo, config: &Config) -> Report {
         files_checked: repo.files.len(),
         active_rules: active,
         namespace: (!repo.namespace.is_empty()).then(|| repo.namespace.join(".")),
+        domains: repo.domains.iter().map(|d| d.dir.clone()).collect(),
     }
 }
 
