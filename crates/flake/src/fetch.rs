@@ -137,7 +137,15 @@ pub fn fetch_locked(locked: &FetchAttrs, base_dir: &Path, input: &str, cache: &P
     })?;
     let (dir, actual) = match kind(locked) {
         "path" => {
-            let dir = existing_dir(attr(locked, "path").unwrap_or(""), base_dir, input)?;
+            let path = attr(locked, "path").unwrap_or("");
+            let dir = existing_dir(path, base_dir, input)?;
+            // A relative path input is part of the flake's own source, as in
+            // current Nix (2.26 and later): its content is not pinned, so
+            // editing it needs no `strata flake update`. Absolute paths are
+            // pinned by narHash as Nix 2.8 pins every path input.
+            if !Path::new(path).is_absolute() {
+                return Ok(Source { dir, locked: locked.clone() });
+            }
             let (nar_hash, _) = hash_tree(&dir)?;
             (dir, nar_hash)
         }

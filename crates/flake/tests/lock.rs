@@ -410,13 +410,29 @@ fn nar_hash_mismatch_is_an_error() {
 }
 
 #[test]
-fn changed_path_input_must_be_updated() {
+fn changed_relative_path_input_is_part_of_the_flake() {
+    // As in current Nix: a relative path input is the flake's own source,
+    // so editing it needs no update.
     let (root, cache) = (TempDir::new("path-root"), TempDir::new("path-cache"));
     root.write("sub/flake.nix", "{ outputs = _: { v = 1; }; }");
     root.write("flake.nix", "{ inputs.sub.url = \"path:./sub\"; outputs = { self, sub }: { v = sub.v; }; }");
     let ev = evaluator();
     lock(&ev, root.path(), LockMode::Missing, &cache);
     root.write("sub/flake.nix", "{ outputs = _: { v = 2; }; }");
+    let ev = evaluator();
+    assert_eq!(json_at(&ev, &load(&ev, root.path(), &cache).unwrap().outputs, "v"), "2");
+}
+
+#[test]
+fn changed_absolute_path_input_must_be_updated() {
+    let (root, cache, ext) = (TempDir::new("abs-root"), TempDir::new("abs-cache"), TempDir::new("abs-input"));
+    ext.write("flake.nix", "{ outputs = _: { v = 1; }; }");
+    let url = format!("path:{}", ext.path().display());
+    root.write("flake.nix", &format!("{{ inputs.sub.url = \"{url}\"; outputs = {{ self, sub }}: {{ v = sub.v; }}; }}"));
+    let ev = evaluator();
+    lock(&ev, root.path(), LockMode::Missing, &cache);
+    ext.write("flake.nix", "{ outputs = _: { v = 2; }; }");
+    let ev = evaluator();
     let message = load(&ev, root.path(), &cache).err().unwrap().to_string();
     assert!(message.contains("input 'sub'"), "{message}");
     assert!(message.contains("changed since it was locked"), "{message}");

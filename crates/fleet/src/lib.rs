@@ -681,7 +681,8 @@ fn strata_input(ev: &Evaluator) -> Result<Value, EvalError> {
 
 /// The repository's outputs.
 fn load_outputs(ev: &Evaluator, root: &Path, strata: Value) -> Result<Value, Error> {
-    let loaded = flake::load(ev, root, &[(flake::BUILTIN_STRATA, strata)]).map_err(|e| Error::new(e.to_string()))?;
+    let loaded =
+        flake::load(ev, root, &[(flake::BUILTIN_STRATA, strata)]).map_err(|e| Error::new(format!("error: {e}")))?;
     Ok(loaded.outputs)
 }
 
