@@ -194,6 +194,10 @@ fn hwc_gpu_pipeline_reaches_the_containers() {
     assert!(!container_command(&nuc, "jellyfin").contains("nvidia"));
     assert!(container_command(&nuc, "jellyfin").contains("/dev/dri:/dev/dri"));
     assert!(atlas["units"].as_object().expect("units").contains_key("nvidia-cdi.service"));
+    // Containers on the GPU start after the NVIDIA setup unit, where there is one.
+    let after = |host: &str| strings(&show(&dir, host, "systemd.services.podman-jellyfin.after"));
+    assert!(after("atlas").contains(&"nvidia-cdi.service".to_string()), "{:?}", after("atlas"));
+    assert!(!after("nuc").contains(&"nvidia-cdi.service".to_string()), "{:?}", after("nuc"));
     assert!(!nuc["units"].as_object().expect("units").contains_key("nvidia-cdi.service"));
     assert!(strings(&atlas["packages"]).contains(&"nvidia-container-toolkit".to_string()));
     assert!(strings(&nuc["packages"]).contains(&"intel-media-va-driver".to_string()));

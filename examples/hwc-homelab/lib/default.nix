@@ -21,7 +21,7 @@ rec {
     inherit
       stateDirs
       firewallFor
-      afterNetwork
+      containerUnit
       healthCheck
       ;
   };
@@ -40,12 +40,16 @@ rec {
     else
       { interfaces = lib.genAttrs interfaces (_: { allowedTCPPorts = ports; }); };
 
-  # Orders a container's unit after the shared container network.
-  afterNetwork =
-    network:
-    lib.optionalAttrs network.enable {
-      after = [ network.unit ];
-      requires = [ network.unit ];
+  # What a container's unit needs before it starts: the shared container
+  # network (when it is on) and the GPU's setup units (when it uses the GPU).
+  containerUnit =
+    { network, accel ? null }:
+    let
+      units = lib.optional network.enable network.unit ++ lib.optionals (accel != null) accel.units;
+    in
+    {
+      after = units;
+      requires = units;
     };
 
   # An HTTP health check against a local port.

@@ -45,6 +45,7 @@ let
   };
 
   kind = kinds.${if cfg.enable then cfg.type else "none"};
+  cdi = cfg.enable && cfg.type == "nvidia" && cfg.nvidia.containerRuntime;
 in
 {
   options.hwc.infrastructure.hardware.gpu = {
@@ -72,6 +73,7 @@ in
           devices = lib.mkOption { type = lib.types.listOf lib.types.str; description = "Container devices."; };
           environment = lib.mkOption { type = lib.types.attrsOf lib.types.str; description = "Container environment."; };
           imageVariant = lib.mkOption { type = lib.types.str; description = "Image flavour: cuda, openvino, rocm or cpu."; };
+          units = lib.mkOption { type = lib.types.listOf lib.types.str; description = "Units that prepare the GPU; consumers start after them."; };
         };
       };
       readOnly = true;
@@ -86,18 +88,17 @@ in
         available = kind.devices != [ ];
         type = if cfg.enable then cfg.type else "none";
         inherit (kind) devices environment imageVariant;
+        units = lib.optional cdi "nvidia-cdi.service";
       };
     }
 
     (lib.mkIf cfg.enable {
       warnings = lib.optional (cfg.type == "none") "hwc.infrastructure.hardware.gpu is enabled but its type is \"none\"; services run without acceleration.";
 
-      environment.systemPackages =
-        kind.packages
-        ++ lib.optional (cfg.type == "nvidia" && cfg.nvidia.containerRuntime) toolkit;
+      environment.systemPackages = kind.packages ++ lib.optional cdi toolkit;
 
       # The CDI description of the NVIDIA devices, regenerated at boot (driver updates change it).
-      systemd.services.nvidia-cdi = lib.mkIf (cfg.type == "nvidia" && cfg.nvidia.containerRuntime) {
+      systemd.services.nvidia-cdi = lib.mkIf cdi {
         description = "Generate the NVIDIA CDI specification for containers";
         wantedBy = [ "multi-user.target" ];
         serviceConfig.Type = "oneshot";

@@ -46,7 +46,7 @@ in
       networks = network.networks;
     };
 
-    systemd.services.podman-ollama = hwcLib.afterNetwork network;
+    systemd.services.podman-ollama = hwcLib.containerUnit { inherit network accel; };
     systemd.tmpfiles.rules = hwcLib.stateDirs { } [ "${paths.models}/ollama" ];
     networking.firewall = hwcLib.firewallFor cfg.interfaces [ cfg.port ];
     strata.healthChecks = [ (hwcLib.healthCheck "ollama" cfg.port "/api/version") ];

@@ -46,7 +46,7 @@ in
       networks = network.networks;
     };
 
-    systemd.services.podman-jellyfin = hwcLib.afterNetwork network;
+    systemd.services.podman-jellyfin = hwcLib.containerUnit { inherit network accel; };
     systemd.tmpfiles.rules = hwcLib.stateDirs { } [
       "${paths.state}/jellyfin"
       "${paths.cache}/jellyfin"

@@ -38,7 +38,7 @@ in
       networks = network.networks;
     };
 
-    systemd.services.podman-immich-database = hwcLib.afterNetwork network;
+    systemd.services.podman-immich-database = hwcLib.containerUnit { inherit network; };
     systemd.tmpfiles.rules = hwcLib.stateDirs { mode = "0700"; } [ "${paths.hot}/immich-database" ];
   };
 }

@@ -22,7 +22,7 @@ in
       networks = network.networks;
     };
 
-    systemd.services.podman-immich-machine-learning = hwcLib.afterNetwork network;
+    systemd.services.podman-immich-machine-learning = hwcLib.containerUnit { inherit network accel; };
     systemd.tmpfiles.rules = hwcLib.stateDirs { } [ "${paths.cache}/immich-models" ];
   };
 }

@@ -21,6 +21,6 @@ in
       networks = network.networks;
     };
 
-    systemd.services.podman-immich-redis = hwcLib.afterNetwork network;
+    systemd.services.podman-immich-redis = hwcLib.containerUnit { inherit network; };
   };
 }

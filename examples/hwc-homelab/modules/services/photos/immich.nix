@@ -60,7 +60,7 @@ in
       dependsOn = [ "immich-database" "immich-redis" ];
     };
 
-    systemd.services.podman-immich-server = hwcLib.afterNetwork network;
+    systemd.services.podman-immich-server = hwcLib.containerUnit { inherit network accel; };
     systemd.tmpfiles.rules = hwcLib.stateDirs { } [ paths.photos ];
     networking.firewall.allowedTCPPorts = [ cfg.port ];
     strata.healthChecks = [ (hwcLib.healthCheck "immich" cfg.port "/api/server/ping") ];
