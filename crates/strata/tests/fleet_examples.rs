@@ -131,7 +131,7 @@ in outputs.{attr}"#,
 }
 
 /// A copy of an example in a fresh temporary directory, to break on purpose.
-fn scratch_copy(name: &str) -> PathBuf {
+fn scratch_copy(name: &str, purpose: &str) -> PathBuf {
     fn copy(from: &Path, to: &Path) {
         std::fs::create_dir_all(to).expect("create a directory");
         for entry in std::fs::read_dir(from).expect("read a directory") {
@@ -144,7 +144,7 @@ fn scratch_copy(name: &str) -> PathBuf {
             }
         }
     }
-    let dir = std::env::temp_dir().join(format!("strata-fleet-example-{name}-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("strata-fleet-example-{name}-{purpose}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     copy(&example(name), &dir);
     dir
@@ -244,26 +244,99 @@ fn hwc_profile_default_is_overridden_by_a_machine() {
     assert!(rendered(&dir, "vault")["units"].as_object().expect("units").contains_key("restic-backup.timer"));
 }
 
+/// One deliberate violation of a rule in a copy of hwc-homelab: in `file`,
+/// `from` is replaced by `to`, and `strata check` must report `rule` there.
+struct Violation {
+    rule: &'static str,
+    file: &'static str,
+    from: &'static str,
+    to: String,
+}
+
+/// Every rule is active in hwc-homelab's layout: breaking each once is found
+/// in the file that was broken.
 #[test]
-fn hwc_check_finds_a_hard_coded_path_in_a_machine() {
-    let dir = scratch_copy("hwc-homelab");
-    let machine = dir.join("machines/vault/default.nix");
-    let text = std::fs::read_to_string(&machine).expect("read the machine");
-    let broken = text.replacen(
-        "keepDaily = 30;",
-        "keepDaily = 30;\n  hwc.services.backup.restic.repository = \"/mnt/other\";",
-        1,
-    );
-    assert_ne!(text, broken);
-    std::fs::write(&machine, broken).expect("write the machine");
-    let output = run(&dir, &["check", "--json"]);
-    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
-    let report: Value = serde_json::from_slice(&output.stdout).expect("check --json prints JSON");
-    let findings = report["findings"].as_array().expect("findings");
-    assert_eq!(findings.len(), 1, "{report}");
-    assert_eq!(findings[0]["rule"], "hardcoded-path");
-    assert_eq!(findings[0]["file"], "machines/vault/default.nix");
-    let _ = std::fs::remove_dir_all(&dir);
+fn hwc_check_finds_each_kind_of_violation() {
+    let violations = [
+        Violation {
+            rule: "hardcoded-path",
+            file: "machines/vault/default.nix",
+            from: "keepDaily = 30;",
+            to: "keepDaily = 30;\n  hwc.services.backup.restic.repository = \"/mnt/other\";".to_string(),
+        },
+        Violation {
+            rule: "domain-aggregator",
+            file: "profiles/workstation.nix",
+            from: "imports = [ ./base.nix ];",
+            to: "imports = [ ./base.nix ../modules/infrastructure/hardware/gpu.nix ];".to_string(),
+        },
+        Violation {
+            rule: "bucket-cross-read",
+            file: "modules/infrastructure/mesh/container-networking.nix",
+            from: "  cfg = config.hwc.infrastructure.mesh.containerNetworking;",
+            to: "  cfg = config.hwc.infrastructure.mesh.containerNetworking;\n  gpuDevices = config.hwc.infrastructure.hardware.gpu.accel.devices;".to_string(),
+        },
+        Violation {
+            rule: "option-namespace",
+            file: "modules/services/photos/immich-redis.nix",
+            from: "options.hwc.services.photos.immichRedis = {",
+            to: "options.hwc.services.photos.immichRedis = {\n    cache.size = lib.mkOption { type = lib.types.int; default = 1; };\n  };\n  options.hwc.redis = {".to_string(),
+        },
+        Violation {
+            rule: "enable-option",
+            file: "modules/services/photos/immich-redis.nix",
+            from: "enable = lib.mkEnableOption \"Immich's Redis\";",
+            to: "enable = lib.mkOption { type = lib.types.bool; default = false; };".to_string(),
+        },
+        Violation {
+            rule: "one-service-per-file",
+            file: "modules/services/photos/immich-redis.nix",
+            from: "    systemd.services.podman-immich-redis",
+            to: "    virtualisation.oci-containers.containers.redis-exporter.image = \"docker.io/oliver006/redis_exporter\";\n    systemd.services.podman-immich-redis".to_string(),
+        },
+        Violation {
+            rule: "profile-logic",
+            file: "profiles/media.nix",
+            from: "hwc.services.media.jellyfin.enable = true;",
+            to: "hwc.services.media.jellyfin.enable = true;\n  hwc.services.media.jellyfin.port = 8000 + 96;".to_string(),
+        },
+        Violation {
+            rule: "profile-declares-options",
+            file: "profiles/server.nix",
+            from: "imports = [ ./base.nix ];",
+            to: "imports = [ ./base.nix ];\n  options.hwc.role = lib.mkOption { type = lib.types.str; default = \"server\"; };".to_string(),
+        },
+        Violation {
+            rule: "layer-imports",
+            file: "modules/services/default.nix",
+            from: "./backup/restic.nix",
+            to: "./backup/restic.nix\n    ../../profiles/base.nix".to_string(),
+        },
+        Violation {
+            rule: "machine-size",
+            file: "machines/forge/default.nix",
+            from: "system.stateVersion = \"24.05\";",
+            to: format!("system.stateVersion = \"24.05\";{}", "\n  # padding".repeat(40)),
+        },
+    ];
+    for (index, violation) in violations.iter().enumerate() {
+        let dir = scratch_copy("hwc-homelab", &format!("violation-{index}"));
+        let path = dir.join(violation.file);
+        let text = std::fs::read_to_string(&path).expect("read the file to break");
+        let broken = text.replacen(violation.from, &violation.to, 1);
+        assert_ne!(text, broken, "{} does not contain {:?}", violation.file, violation.from);
+        std::fs::write(&path, broken).expect("write the broken file");
+        let output = run(&dir, &["check", "--json"]);
+        assert_eq!(output.status.code(), Some(1), "{}: {}", violation.rule, String::from_utf8_lossy(&output.stderr));
+        let report: Value = serde_json::from_slice(&output.stdout).expect("check --json prints JSON");
+        let found = report["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .any(|f| f["rule"] == violation.rule && f["file"] == violation.file);
+        assert!(found, "no {} finding in {}: {report}", violation.rule, violation.file);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
 
 #[test]
@@ -377,7 +450,7 @@ fn host_registry_generates_wintv_files() {
 
 #[test]
 fn host_registry_rejects_an_unregistered_host_folder() {
-    let dir = scratch_copy("host-registry");
+    let dir = scratch_copy("host-registry", "unregistered");
     std::fs::create_dir_all(dir.join("hosts/newbox")).expect("create a host folder");
     std::fs::write(dir.join("hosts/newbox/configuration.nix"), "{ }\n").expect("write a host");
     let output = run(&dir, &["hosts"]);
@@ -590,7 +663,7 @@ fn files_containing(dir: &Path, needle: &str) -> Vec<PathBuf> {
 /// package swaps; rolling back restores the first generation's files.
 #[test]
 fn hwc_generations_follow_the_gpu_fact() {
-    let dir = scratch_copy("hwc-homelab");
+    let dir = scratch_copy("hwc-homelab", "generations");
     let root = dir.join("target-root");
 
     // Byte-identical builds: the same content hash.
