@@ -109,7 +109,7 @@ impl Shown {
             Shown::Null => out.push_str("null"),
             Shown::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             Shown::Int(i) => out.push_str(&i.to_string()),
-            Shown::Float(f) => out.push_str(&eval::print::print_value(&Value::Float(*f))),
+            Shown::Float(f) => out.push_str(&eval::print::format_float(*f)),
             Shown::String(s) => out.push_str(&nix_string(s)),
             Shown::Path(p) => out.push_str(p),
             Shown::Package(name) => {
@@ -161,30 +161,13 @@ fn package_name(ev: &Evaluator, attrs: &eval::Attrs) -> Result<Option<String>, E
 /// A Nix string literal.
 pub fn nix_string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '$' if chars.peek() == Some(&'{') => out.push_str("\\$"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    eval::print::quote_string(text, &mut out);
     out
 }
 
 /// An attribute name, quoted unless it is a plain identifier.
 pub fn attr_name(name: &str) -> String {
-    let mut chars = name.chars();
-    let plain = matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '\''))
-        && !matches!(name, "if" | "then" | "else" | "let" | "in" | "with" | "rec" | "inherit" | "assert" | "or");
-    if plain {
+    if eval::print::is_plain_name(name) {
         name.to_string()
     } else {
         nix_string(name)
