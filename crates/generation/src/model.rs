@@ -158,6 +158,12 @@ pub struct UserSpec {
     /// The password hash; `None` keeps what the account has (or `!` for new accounts).
     #[serde(default)]
     pub hashed_password: Option<String>,
+    /// A file on the target holding the hash, read at activation (when `hashedPassword` is unset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hashed_password_file: Option<String>,
+    /// The hash a newly created account gets (when neither of the above is set).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial_hashed_password: Option<String>,
     /// The GECOS field.
     #[serde(default)]
     pub description: String,

@@ -323,11 +323,28 @@ fn update(root: &Path, accounts: &Accounts, write: bool) -> Result<AccountsOutco
         ]);
         let previous = shadow.get(name).cloned();
         let unlocking = state.locked.get(name).cloned();
-        let hash = match (&spec.hashed_password, &unlocking, &previous) {
-            (Some(hash), _, _) => hash.clone(),
+        let declared = match (&spec.hashed_password, &spec.hashed_password_file) {
+            (Some(hash), _) => Some(hash.clone()),
+            (None, Some(file)) => {
+                let path = under_root(root, file);
+                match fs::read_to_string(&path) {
+                    Ok(text) => Some(text.trim().to_string()),
+                    Err(error) => {
+                        outcome.notes.push(format!(
+                            "users.users.{name}.hashedPasswordFile: cannot read '{}' ({error}); password left as it was",
+                            path.display()
+                        ));
+                        None
+                    }
+                }
+            }
+            (None, None) => None,
+        };
+        let hash = match (declared, &unlocking, &previous) {
+            (Some(hash), _, _) => hash,
             (None, Some(before), _) => before.clone(),
             (None, None, Some(row)) => row.get(1).cloned().unwrap_or_else(|| "!".into()),
-            (None, None, None) => "!".into(),
+            (None, None, None) => spec.initial_hashed_password.clone().unwrap_or_else(|| "!".into()),
         };
         let mut row = previous.unwrap_or_else(|| vec![name.clone()]);
         *field(&mut row, 1) = hash;
