@@ -689,7 +689,15 @@ impl Executor<'_> {
             if index <= done {
                 continue;
             }
-            let outcome = match self.run_step(step, &generation, journal)? {
+            let result = self.run_step(step, &generation, journal).map_err(|error| {
+                Error::Invalid(format!(
+                    "step {index} ({}) failed: {error}\nThe activation is journaled in '{}': fix the cause and run \
+                     `strata switch` or `strata rollback` to finish it from this step.",
+                    step.describe(),
+                    journal_dir(&root).join("plan.json").display()
+                ))
+            })?;
+            let outcome = match result {
                 StepResult::Outcome(outcome) => outcome,
                 StepResult::Health(results) => {
                     let failures: Vec<String> = results

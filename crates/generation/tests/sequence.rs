@@ -53,6 +53,20 @@ fn gen0_gen1_gen2_rollback() {
     assert_eq!(unit("backup.service"), None, "started by its timer, not by the switch");
     assert_eq!(plan.packages.install, vec!["nginx".to_string()]);
     assert!(plan.options.iter().any(|o| o.path == "networking.firewall.allowedTCPPorts"));
+    let text = generation::display::plan_text(&plan);
+    for line in [
+        "Plan for app1: generation 1 (",
+        "  ~ networking.firewall.allowedTCPPorts\n      - [22,8080] (gen0.nix:",
+        "  ~ /etc/app/app.conf  (content)",
+        "  ~ /etc/issue  (replaces a file Strata did not create, backed up first)",
+        "  ~ app.service stop, then start (restart triggers changed; stopIfChanged)",
+        "  ~ worker.service reload (definition changed; reloadIfChanged)",
+        "  + backup.timer start (new, wanted by an active target)",
+        "  + bob  (normal user)",
+        "Packages:\n  + nginx",
+    ] {
+        assert!(text.contains(line), "{line:?} not in\n{text}");
+    }
     let report = generation::switch(&gen1, &options(&root)).unwrap();
     assert!(report.succeeded(), "{report:#?}");
     assert_eq!(report.to, 2);
