@@ -457,13 +457,11 @@ const GUARD_BYTES: usize = 4096;
 /// small files (nearly every module) are parsed once; larger ones are lowered first, which also
 /// reports Nix's other parse-time errors (duplicate attributes, bad integers) for them. Unknown
 /// names are not errors here (`outer_with`): evaluation reports those.
-fn guard(rel: &str, text: &str) -> Option<syntax::SyntaxError> {
+fn guard(_rel: &str, text: &str) -> Option<syntax::SyntaxError> {
     if text.len() <= GUARD_BYTES {
         return None;
     }
-    let globals = |_: syntax::Symbol| None;
-    let options = syntax::LowerOptions { file: 0, base_dir: "/", label: rel, globals: &globals, outer_with: true };
-    syntax::lower(text, &options).err().and_then(|errors| errors.into_iter().next())
+    syntax::precheck(text)
 }
 
 /// The ids of a `# strata: allow ID[, ID…]` comment.

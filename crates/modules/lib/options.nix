@@ -276,9 +276,14 @@ let
             renderOptionValue opt.example
           );
         }
-        // lib.optionalAttrs (opt ? defaultText || opt ? default || (opt.type.emptyValue or { }) ? value) {
+        // lib.optionalAttrs (
+          opt ? defaultText
+          || opt ? default
+          || ((opt.type or { }).emptyValue or { }) ? value && (opt.type or { }).getSubModules or null == null
+        ) {
           # Without a default, the type's empty value is what an unset
-          # option amounts to.
+          # option amounts to; not for types with submodules, whose empty
+          # value may not evaluate and whose sub-options are listed apart.
           default = builtins.addErrorContext "while evaluating the ${
             if opt ? defaultText then "defaultText" else "default value"
           } of option `${showOption opt.loc}`" (

@@ -18,6 +18,14 @@ pub use lines::LineIndex;
 pub use lower::{canonicalize_path, lower, LowerOptions, SyntaxError};
 pub use symbol::Symbol;
 
+/// The checks that keep rnix from taking very long on hostile input (absurd
+/// nesting, absurdly long runs of identifier characters), without parsing:
+/// a positioned error for input [`lower`] would reject before parsing. For
+/// tools that parse with rnix directly (linters) and want the same guard.
+pub fn precheck(source: &str) -> Option<SyntaxError> {
+    runs::check(source).or_else(|| nesting::check(source))
+}
+
 /// Parses `source` into rnix's lossless syntax tree. Errors are data: the
 /// tree is always returned, with the errors found alongside it.
 pub fn parse(source: &str) -> rnix::Parse<rnix::Root> {

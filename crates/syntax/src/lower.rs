@@ -44,7 +44,7 @@ const MAX_DEPTH: u32 = 20_000;
 /// Parses and lowers `source`. The returned tree is leaked on purpose: see the
 /// module docs of [`crate::ast`].
 pub fn lower(source: &str, options: &LowerOptions) -> Result<&'static Expr, Vec<SyntaxError>> {
-    if let Some(error) = crate::runs::check(source).or_else(|| crate::nesting::check(source)) {
+    if let Some(error) = crate::precheck(source) {
         return Err(vec![error]);
     }
     let parse = rnix::Root::parse(source);
