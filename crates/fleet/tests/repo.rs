@@ -251,3 +251,51 @@ fn host_summaries_evaluate_again_only_the_machines_whose_files_changed() {
     assert_eq!(rewritten, 1, "only machine b was evaluated again");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_plain_default_nix_repository_works_like_a_flake() {
+    let dir = std::env::temp_dir().join(format!("strata-fleet-default-nix-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(
+        dir.join("default.nix"),
+        "{ strata, ... }: {\n  nixosConfigurations.box = strata.lib.nixosSystem {\n    modules = [ { networking.hostName = \"box\"; strata.tags = [ \"plain\" ]; } ];\n  };\n}\n",
+    )
+    .expect("write");
+    let repo = Repo::open(&dir).expect("open");
+    let hosts = repo.hosts().expect("hosts");
+    assert_eq!(hosts.len(), 1);
+    assert_eq!((hosts[0].name.as_str(), hosts[0].tags.as_slice()), ("box", &["plain".to_string()][..]));
+    let machine = repo.machine("box").expect("box");
+    assert_eq!(machine.show(&path("networking.hostName")).expect("hostName"), Shown::String("box".into()));
+    let rendered = machine.rendered().expect("rendered");
+    assert_eq!(rendered["files"]["/etc/hostname"]["text"], "box\n");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn failed_assertions_stop_rendering_and_warnings_are_listed() {
+    let dir = std::env::temp_dir().join(format!("strata-fleet-assertions-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(
+        dir.join("default.nix"),
+        r#"{ strata, ... }: {
+  nixosConfigurations.box = strata.lib.nixosSystem {
+    modules = [ {
+      assertions = [ { assertion = false; message = "box needs a disk"; } { assertion = true; message = "fine"; } ];
+      warnings = [ "box is old" ];
+    } ];
+  };
+}
+"#,
+    )
+    .expect("write");
+    let repo = Repo::open(&dir).expect("open");
+    let machine = repo.machine("box").expect("box");
+    assert_eq!(machine.failed_assertions().expect("assertions"), ["box needs a disk"]);
+    assert!(machine.warnings().expect("warnings").contains(&"box is old".to_string()));
+    let error = machine.rendered().err().expect("a failed assertion stops rendering");
+    assert!(error.message().contains("Failed assertions:\n- box needs a disk"), "{error}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
