@@ -518,7 +518,7 @@ fn unit_files_changed(current: Option<&Generation>, next: &Generation) -> bool {
         generation
             .files
             .iter()
-            .filter(|(path, _)| path.starts_with("/etc/systemd/"))
+            .filter(|(path, _)| path.starts_with("/etc/systemd/system/"))
             .map(|(path, entry)| (path.clone(), entry.clone()))
             .collect()
     };

@@ -49,6 +49,9 @@ pub(super) struct Built {
 
 /// Evaluates HOST in the repository at `dir` and builds its generation.
 pub(super) fn build_host(dir: &str, host: &str, out: Option<&str>) -> Result<Built, String> {
+    // Reading the package names (`apt-cache pkgnames`) can take a second
+    // where apt keeps no binary cache; it runs while the machine evaluates.
+    let database = std::thread::spawn(generation::PackageDatabase::system);
     let repo = open_repo(dir).map_err(|e| e.message().to_string())?;
     let machine = repo.machine(host).map_err(|e| e.message().to_string())?;
     let rendered = machine.rendered().map_err(|e| e.message().to_string())?;
@@ -79,7 +82,7 @@ pub(super) fn build_host(dir: &str, host: &str, out: Option<&str>) -> Result<Bui
         time,
         time_source,
     };
-    let database = generation::PackageDatabase::system();
+    let database = database.join().unwrap_or_else(|_| generation::PackageDatabase::unavailable());
     let input =
         generation::BuildInput { rendered: &rendered, options: &options, metadata, package_database: &database };
     let parent = match out {
