@@ -47,9 +47,28 @@ pub(crate) fn temp_sibling(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.strata-tmp"))
 }
 
+/// Whether this process runs as root (effective uid 0), read from
+/// `/proc/self/status`. Only root can give files to other owners; others
+/// activating into a directory of their own get their files owned by
+/// themselves (see `write_atomic`).
+pub(crate) fn running_as_root() -> bool {
+    static ROOT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ROOT.get_or_init(|| {
+        fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|status| {
+                let line = status.lines().find(|line| line.starts_with("Uid:"))?;
+                line.split_whitespace().nth(2).map(|effective| effective == "0")
+            })
+            .unwrap_or(false)
+    })
+}
+
 /// Replaces `path` with `bytes` atomically and durably: a temporary sibling
 /// is written, synced, given `mode` and ownership, then renamed over `path`.
+/// Ownership is only applied when running as root.
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8], mode: u32, owner: Option<(u32, u32)>) -> Result<()> {
+    let owner = owner.filter(|_| running_as_root());
     let parent = path.parent().ok_or_else(|| Error::Invalid(format!("'{}' has no parent", path.display())))?;
     create_dirs(parent)?;
     let temp = temp_sibling(path);

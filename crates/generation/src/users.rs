@@ -391,11 +391,10 @@ fn update(root: &Path, accounts: &Accounts, write: bool) -> Result<AccountsOutco
                     fsutil::create_dirs(parent)?;
                 }
                 io(fs::create_dir(&home), "creating home directory", &home)?;
-                io(
-                    std::os::unix::fs::chown(&home, Some(outcome.uids[name]), Some(gid)),
-                    "changing the owner of",
-                    &home,
-                )?;
+                if fsutil::running_as_root() {
+                    let uid = outcome.uids[name];
+                    io(std::os::unix::fs::chown(&home, Some(uid), Some(gid)), "changing the owner of", &home)?;
+                }
                 let mode = spec.home_mode.as_deref().and_then(|m| u32::from_str_radix(m, 8).ok()).unwrap_or(0o700);
                 io(fs::set_permissions(&home, fs::Permissions::from_mode(mode)), "setting permissions of", &home)?;
             }
