@@ -205,3 +205,29 @@ fn activation_never_writes_outside_the_root_through_a_symbolic_link() {
     assert!(generation::pending_activation(&root).unwrap().is_none(), "refused before anything was journaled");
     assert!(!root.join("etc/motd").exists());
 }
+
+#[test]
+fn plans_and_reports_round_trip_through_json() {
+    let work = temp_dir("json");
+    let root = work.join("root");
+    seed_root(&root);
+    // /etc/hostname already says what gen0 wants: it is adopted, with a backup.
+    fs::write(root.join("etc/hostname"), "app1\n").unwrap();
+    let gen0 = build_fixture("gen0", &work.join("builds"));
+    let plan = generation::activate::preview(&gen0, &root).unwrap();
+    let hostname = plan.files.iter().find(|f| f.path == "/etc/hostname").unwrap();
+    assert_eq!((hostname.action, hostname.backup), (FileAction::Adopt, Some(BackupReason::NotCreatedByStrata)));
+    let json = serde_json::to_value(&plan).unwrap();
+    assert_eq!(
+        json["files"].as_array().unwrap().iter().find(|f| f["path"] == "/etc/hostname").unwrap()["action"],
+        "adopt"
+    );
+    let back: generation::Plan = serde_json::from_value(json).unwrap();
+    assert_eq!(back, plan);
+    let report = generation::switch(&gen0, &options(&root)).unwrap();
+    let back: generation::ActivationReport = serde_json::from_str(&serde_json::to_string(&report).unwrap()).unwrap();
+    assert_eq!(back, report);
+    let listing = serde_json::to_value(generation::list_generations(&root).unwrap()).unwrap();
+    assert_eq!(listing[0]["sourceRevision"], "rev-gen0");
+    assert_eq!(listing[0]["current"], true);
+}
