@@ -2,17 +2,20 @@
 //!
 //! A switch copies the next generation into `ROOT/var/lib/strata/generations/N`,
 //! turns the plan into steps (stop units; update accounts; back up, write or
-//! remove each file; tmpfiles; daemon-reload; reload, restart and start units;
-//! packages; commit `current`; health checks) and writes them to
+//! remove each file; tmpfiles; daemon-reload; packages; reload, restart and start
+//! units; commit `current`; health checks) and writes them to
 //! `journal/plan.json`, synced, before anything changes. Every step is
 //! idempotent given the journal: after each one a line is appended (and
 //! synced) to the journal's progress file. A run that finds a journal
 //! finishes it from the first step without a progress line, so an
 //! interrupted switch always ends where an uninterrupted one would have.
 //!
-//! With a root other than `/`, service-manager and package actions are
-//! recorded as skipped; on `/` with systemd running, `systemctl` and
-//! `apt-get` do them. `STRATA_CRASH_AFTER_STEP=N` (tests) exits the process
+//! Unit actions and unit health checks go to `ActivationOptions::service_manager`
+//! (a `systemctl` program, or skipped), packages to `package_manager`
+//! (`apt-get` and `apt-mark`, or skipped); the CLI chooses the real programs
+//! only for root `/`. Packages are installed after the files are written and
+//! before units are reloaded, restarted or started. A failed `systemctl` or
+//! `apt-get install` fails its step and leaves the journal for the next run. `STRATA_CRASH_AFTER_STEP=N` (tests) exits the process
 //! with status 75 right after the N-th step's effects and before its progress
 //! line, the worst moment for a crash.
 
@@ -44,35 +47,122 @@ pub struct ActivationOptions {
     pub root: PathBuf,
     /// Exit abruptly after this many steps (fault-injection tests).
     pub crash_after_step: Option<usize>,
-    /// Run health checks after the switch. On by default for `/`; off for a
-    /// root directory, where nothing the generation declares is running.
+    /// Run health checks after the switch (the CLI turns them on for `/`;
+    /// a root directory runs nothing the generation declares).
     pub run_health_checks: bool,
+    /// What stops, starts and reloads units and answers unit health checks.
+    pub service_manager: ServiceManager,
+    /// What installs and releases packages.
+    pub package_manager: PackageManager,
+}
+
+/// The program that carries out unit actions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum ServiceManager {
+    /// Record unit actions as skipped (activating into a root directory, or
+    /// a host without systemd), and why.
+    Skip {
+        /// Shown as the skipped steps' detail.
+        reason: String,
+    },
+    /// Run this `systemctl` (`stop`, `daemon-reload`, `reload`, `restart`,
+    /// `start`, `is-active`, `is-failed`).
+    Systemctl {
+        /// The program, found on `PATH` when it is a bare name.
+        program: PathBuf,
+    },
+}
+
+impl ServiceManager {
+    /// `systemctl` when systemd runs on this host (`/run/systemd/system`
+    /// exists), otherwise `Skip` saying so. For activating into `/`.
+    pub fn systemd_if_running() -> ServiceManager {
+        if Path::new("/run/systemd/system").is_dir() {
+            ServiceManager::Systemctl { program: PathBuf::from("systemctl") }
+        } else {
+            ServiceManager::Skip { reason: "systemd is not running on this host".to_string() }
+        }
+    }
+
+    /// `Skip` for activating into a root directory.
+    pub fn root_directory() -> ServiceManager {
+        ServiceManager::Skip {
+            reason: "activating into a root directory: service-manager actions are not run".to_string(),
+        }
+    }
+
+    /// The `systemctl` program, if unit actions run.
+    pub fn systemctl(&self) -> Option<&Path> {
+        match self {
+            ServiceManager::Skip { .. } => None,
+            ServiceManager::Systemctl { program } => Some(program),
+        }
+    }
+}
+
+/// The programs that install and release packages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum PackageManager {
+    /// Record package actions as skipped, and why.
+    Skip {
+        /// Shown as the skipped step's detail.
+        reason: String,
+    },
+    /// `apt-get install` new packages; `apt-mark auto` released ones.
+    Apt {
+        /// The `apt-get` program.
+        apt_get: PathBuf,
+        /// The `apt-mark` program.
+        apt_mark: PathBuf,
+    },
+}
+
+impl PackageManager {
+    /// `apt-get` and `apt-mark` from `PATH`. For activating into `/`.
+    pub fn apt() -> PackageManager {
+        PackageManager::Apt { apt_get: PathBuf::from("apt-get"), apt_mark: PathBuf::from("apt-mark") }
+    }
+
+    /// `Skip` for activating into a root directory.
+    pub fn root_directory() -> PackageManager {
+        PackageManager::Skip { reason: "activating into a root directory: packages are not installed".to_string() }
+    }
 }
 
 impl ActivationOptions {
-    /// Options for `root`, with `STRATA_CRASH_AFTER_STEP` read from the environment.
+    /// Options for activating into the directory `root`: unit and package
+    /// actions skipped, no health checks, `STRATA_CRASH_AFTER_STEP` read from
+    /// the environment. See `live` for the running system.
     pub fn new(root: &Path) -> ActivationOptions {
         let crash_after_step =
             std::env::var("STRATA_CRASH_AFTER_STEP").ok().and_then(|text| text.trim().parse::<usize>().ok());
-        let mut options = ActivationOptions { root: root.to_path_buf(), crash_after_step, run_health_checks: false };
-        options.run_health_checks = options.is_live();
-        options
-    }
-
-    /// Whether this is the running system (root `/`).
-    pub fn is_live(&self) -> bool {
-        fs::canonicalize(&self.root).map(|path| path == Path::new("/")).unwrap_or(false)
-    }
-
-    fn service_manager(&self) -> std::result::Result<(), String> {
-        if !self.is_live() {
-            Err("activating into a root directory: service-manager actions are not run".to_string())
-        } else if !Path::new("/run/systemd/system").is_dir() {
-            Err("systemd is not running on this host".to_string())
-        } else {
-            Ok(())
+        ActivationOptions {
+            root: root.to_path_buf(),
+            crash_after_step,
+            run_health_checks: false,
+            service_manager: ServiceManager::root_directory(),
+            package_manager: PackageManager::root_directory(),
         }
     }
+
+    /// These options for the running system: `systemctl` (when systemd
+    /// runs), `apt-get`/`apt-mark`, health checks on.
+    pub fn live(self) -> ActivationOptions {
+        ActivationOptions {
+            run_health_checks: true,
+            service_manager: ServiceManager::systemd_if_running(),
+            package_manager: PackageManager::apt(),
+            ..self
+        }
+    }
+}
+
+/// Whether `root` is this host's `/` (after resolving symbolic links): the
+/// one root the CLI activates live.
+pub fn is_host_root(root: &Path) -> bool {
+    fs::canonicalize(root).map(|path| path == Path::new("/")).unwrap_or(false)
 }
 
 /// One journaled step.
@@ -529,6 +619,11 @@ fn steps_for(plan: &Plan, activation: u64) -> Vec<Step> {
     if plan.daemon_reload {
         steps.push(Step::DaemonReload);
     }
+    // Before units start: a unit may run a program its package brings, and
+    // the package finds the generation's configuration files in place.
+    if !plan.packages.install.is_empty() || !plan.packages.remove.is_empty() {
+        steps.push(Step::Packages { install: plan.packages.install.clone(), remove: plan.packages.remove.clone() });
+    }
     for action in [UnitAction::Reload, UnitAction::Restart] {
         let units = units_with(&[action]);
         if !units.is_empty() {
@@ -538,9 +633,6 @@ fn steps_for(plan: &Plan, activation: u64) -> Vec<Step> {
     let start = units_with(&[UnitAction::StopStart, UnitAction::Start]);
     if !start.is_empty() {
         steps.push(Step::Units { action: UnitAction::Start, units: start });
-    }
-    if !plan.packages.install.is_empty() || !plan.packages.remove.is_empty() {
-        steps.push(Step::Packages { install: plan.packages.install.clone(), remove: plan.packages.remove.clone() });
     }
     steps.push(Step::Commit);
     if !plan.health_checks.is_empty() {
@@ -866,7 +958,7 @@ impl Executor<'_> {
             Step::Tmpfiles { configs } => {
                 let mut command = Command::new("systemd-tmpfiles");
                 command.arg("--create");
-                if !self.options.is_live() {
+                if !is_host_root(&root) {
                     command.arg(format!("--root={}", root.display()));
                 }
                 command.args(configs.iter().map(|config| under_root(&root, config)));
@@ -893,64 +985,118 @@ impl Executor<'_> {
                 "activating into a root directory, where nothing is running (ask for health checks to run them anyway)"
                     .to_string(),
             ))),
-            Step::HealthChecks => {
-                Ok(StepResult::Health(health::run_checks(&generation.health_checks, &root, self.options.is_live())))
-            }
+            Step::HealthChecks => Ok(StepResult::Health(health::run_checks(
+                &generation.health_checks,
+                &root,
+                &self.options.service_manager,
+            ))),
         }
     }
 
+    /// Runs `systemctl VERB UNITS...` in one call, so systemd orders the
+    /// jobs by the units' dependencies. A failure fails the step (the journal
+    /// stays for the next run to finish) and names the units that failed.
     fn systemctl(&self, verb: &str, units: &[String]) -> Result<StepResult> {
-        if let Err(reason) = self.options.service_manager() {
-            return Ok(StepResult::Outcome(StepOutcome::Skipped(reason)));
-        }
-        let output = Command::new("systemctl")
+        let program = match &self.options.service_manager {
+            ServiceManager::Skip { reason } => return Ok(StepResult::Outcome(StepOutcome::Skipped(reason.clone()))),
+            ServiceManager::Systemctl { program } => program,
+        };
+        let output = Command::new(program)
             .arg(verb)
             .args(units)
             .output()
-            .map_err(|error| Error::Command(format!("cannot run systemctl {verb}: {error}")))?;
+            .map_err(|error| Error::Command(format!("cannot run {} {verb}: {error}", program.display())))?;
         if output.status.success() {
-            Ok(StepResult::Outcome(StepOutcome::Done(String::new())))
-        } else {
-            Ok(StepResult::Outcome(StepOutcome::Warning(format!(
-                "systemctl {verb} exited with {}: {}",
-                output.status,
-                String::from_utf8_lossy(&output.stderr).trim()
-            ))))
+            return Ok(StepResult::Outcome(StepOutcome::Done(String::new())));
         }
+        let mut message = format!("`{} {verb}", program.display());
+        for unit in units {
+            message.push(' ');
+            message.push_str(unit);
+        }
+        message.push_str(&format!("` exited with {}", output.status));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if !stderr.trim().is_empty() {
+            message.push_str(&format!(": {}", stderr.trim()));
+        }
+        // One call covers several units: ask which of them failed.
+        if units.len() > 1 {
+            let failed: Vec<&str> = units
+                .iter()
+                .filter(|unit| {
+                    Command::new(program)
+                        .args(["is-failed", "--quiet"])
+                        .arg(unit.as_str())
+                        .status()
+                        .is_ok_and(|status| status.success())
+                })
+                .map(String::as_str)
+                .collect();
+            if !failed.is_empty() {
+                message.push_str(&format!("\nfailed units: {} (see `systemctl status UNIT`)", failed.join(", ")));
+            }
+        }
+        Err(Error::Command(message))
     }
 
     /// Installs with apt-get; released packages are marked automatically
     /// installed (so `apt-get autoremove` may remove them) rather than removed.
+    /// A failed install fails the step (units about to start may need the
+    /// packages); a failed `apt-mark` is a warning.
     fn packages(&self, install: &[String], remove: &[String]) -> Result<StepResult> {
-        if !self.options.is_live() {
-            return Ok(StepResult::Outcome(StepOutcome::Skipped(
-                "activating into a root directory: packages are not installed".to_string(),
-            )));
-        }
-        let mut problems = Vec::new();
+        let (apt_get, apt_mark) = match &self.options.package_manager {
+            PackageManager::Skip { reason } => return Ok(StepResult::Outcome(StepOutcome::Skipped(reason.clone()))),
+            PackageManager::Apt { apt_get, apt_mark } => (apt_get, apt_mark),
+        };
+        let mut details = Vec::new();
         if !install.is_empty() {
-            let output = Command::new("apt-get")
-                .args(["install", "-y", "--no-install-recommends"])
+            // Strata wrote the packages' configuration files already: dpkg keeps them.
+            let output = Command::new(apt_get)
+                .args([
+                    "install",
+                    "-y",
+                    "--no-install-recommends",
+                    "-o",
+                    "Dpkg::Options::=--force-confdef",
+                    "-o",
+                    "Dpkg::Options::=--force-confold",
+                ])
                 .args(install)
                 .env("DEBIAN_FRONTEND", "noninteractive")
                 .output()
-                .map_err(|error| Error::Command(format!("cannot run apt-get: {error}")))?;
+                .map_err(|error| Error::Command(format!("cannot run {}: {error}", apt_get.display())))?;
             if !output.status.success() {
-                problems.push(format!("apt-get install: {}", String::from_utf8_lossy(&output.stderr).trim()));
+                return Err(Error::Command(format!(
+                    "`{} install {}` exited with {}: {}",
+                    apt_get.display(),
+                    install.join(" "),
+                    output.status,
+                    String::from_utf8_lossy(&output.stderr).trim()
+                )));
             }
+            details.push(format!("installed {}", install.join(" ")));
         }
+        let mut problems = Vec::new();
         if !remove.is_empty() {
-            let output = Command::new("apt-mark")
+            let output = Command::new(apt_mark)
                 .arg("auto")
                 .args(remove)
                 .output()
-                .map_err(|error| Error::Command(format!("cannot run apt-mark: {error}")))?;
-            if !output.status.success() {
-                problems.push(format!("apt-mark auto: {}", String::from_utf8_lossy(&output.stderr).trim()));
+                .map_err(|error| Error::Command(format!("cannot run {}: {error}", apt_mark.display())))?;
+            if output.status.success() {
+                details.push(format!("marked {} automatically installed", remove.join(" ")));
+            } else {
+                problems.push(format!(
+                    "`{} auto {}` exited with {}: {}",
+                    apt_mark.display(),
+                    remove.join(" "),
+                    output.status,
+                    String::from_utf8_lossy(&output.stderr).trim()
+                ));
             }
         }
         Ok(StepResult::Outcome(if problems.is_empty() {
-            StepOutcome::Done(String::new())
+            StepOutcome::Done(details.join("; "))
         } else {
             StepOutcome::Warning(problems.join("; "))
         }))

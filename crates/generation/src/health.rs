@@ -1,8 +1,8 @@
 //! Health checks run after a switch.
 //!
 //! Each check is retried about once a second until it succeeds or its
-//! timeout passes. `unit` asks `systemctl is-active` (skipped when activating
-//! into a root directory other than `/`); `tcp` connects; `http` sends a GET
+//! timeout passes. `unit` asks the service manager's `systemctl is-active`
+//! (skipped when unit actions are skipped); `tcp` connects; `http` sends a GET
 //! with a minimal HTTP/1.1 client and wants a 2xx status; `command` runs
 //! `sh -c COMMAND` and wants exit status 0.
 //!
@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
+use crate::activate::ServiceManager;
 use crate::model::{HealthCheck, HealthCheckKind};
 
 /// How a check ended.
@@ -45,12 +46,13 @@ pub struct HealthResult {
     pub detail: String,
 }
 
-/// Runs `checks` against the target at `root` (`live` when it is `/`); results in the order of `checks`.
-/// The checks run in parallel, so the slowest one bounds the time taken.
-pub fn run_checks(checks: &[HealthCheck], root: &Path, live: bool) -> Vec<HealthResult> {
+/// Runs `checks` against the target at `root`, asking `service_manager`
+/// about units; results in the order of `checks`. The checks run in
+/// parallel, so the slowest one bounds the time taken.
+pub fn run_checks(checks: &[HealthCheck], root: &Path, service_manager: &ServiceManager) -> Vec<HealthResult> {
     std::thread::scope(|scope| {
         let running: Vec<_> =
-            checks.iter().map(|check| (check, scope.spawn(move || run_check(check, root, live)))).collect();
+            checks.iter().map(|check| (check, scope.spawn(move || run_check(check, root, service_manager)))).collect();
         running
             .into_iter()
             .map(|(check, handle)| {
@@ -65,20 +67,22 @@ pub fn run_checks(checks: &[HealthCheck], root: &Path, live: bool) -> Vec<Health
 }
 
 /// Runs one check, retrying until it passes or its timeout passes.
-pub fn run_check(check: &HealthCheck, root: &Path, live: bool) -> HealthResult {
-    if let HealthCheckKind::Unit { unit } = &check.kind {
-        if !live {
+pub fn run_check(check: &HealthCheck, root: &Path, service_manager: &ServiceManager) -> HealthResult {
+    let systemctl = match (&check.kind, service_manager) {
+        (HealthCheckKind::Unit { unit }, ServiceManager::Skip { reason }) => {
             return HealthResult {
                 name: check.name.clone(),
                 status: HealthStatus::Skipped,
-                detail: format!("unit {unit}: no service manager when activating into a root directory"),
+                detail: format!("unit {unit}: {reason}"),
             };
         }
-    }
+        (_, ServiceManager::Skip { .. }) => Path::new("systemctl"),
+        (_, ServiceManager::Systemctl { program }) => program.as_path(),
+    };
     let deadline = Instant::now() + Duration::from_secs(check.timeout);
     loop {
         let remaining = deadline.saturating_duration_since(Instant::now()).max(Duration::from_millis(200));
-        let attempt = attempt(&check.kind, root, remaining.min(Duration::from_secs(5)));
+        let attempt = attempt(&check.kind, root, systemctl, remaining.min(Duration::from_secs(5)));
         match attempt {
             Ok(detail) => return HealthResult { name: check.name.clone(), status: HealthStatus::Passed, detail },
             Err(detail) => {
@@ -95,13 +99,13 @@ pub fn run_check(check: &HealthCheck, root: &Path, live: bool) -> HealthResult {
     }
 }
 
-fn attempt(kind: &HealthCheckKind, root: &Path, timeout: Duration) -> Result<String, String> {
+fn attempt(kind: &HealthCheckKind, root: &Path, systemctl: &Path, timeout: Duration) -> Result<String, String> {
     match kind {
         HealthCheckKind::Unit { unit } => {
-            let output = Command::new("systemctl")
+            let output = Command::new(systemctl)
                 .args(["is-active", unit])
                 .output()
-                .map_err(|error| format!("cannot run systemctl: {error}"))?;
+                .map_err(|error| format!("cannot run {}: {error}", systemctl.display()))?;
             let state = String::from_utf8_lossy(&output.stdout).trim().to_string();
             if output.status.success() {
                 Ok(format!("unit {unit} is {state}"))

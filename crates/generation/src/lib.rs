@@ -29,8 +29,8 @@ pub mod plan;
 pub mod users;
 
 pub use activate::{
-    current_generation, list_generations, pending_activation, recover, rollback, switch, ActivationOptions,
-    ActivationReport, GenerationInfo, StepOutcome, StepRecord,
+    current_generation, is_host_root, list_generations, pending_activation, recover, rollback, switch,
+    ActivationOptions, ActivationReport, GenerationInfo, PackageManager, ServiceManager, StepOutcome, StepRecord,
 };
 pub use build::{build, source_time, BuildInput, BuildMetadata, BuildOutput, Generation, Manifest, TimeSource};
 pub use health::{HealthResult, HealthStatus};

@@ -166,7 +166,11 @@ pub fn expect_snapshot(name: &str, actual: &str) {
 
 /// Activation options for `root` without fault injection, with health checks.
 pub fn options(root: &Path) -> generation::ActivationOptions {
-    generation::ActivationOptions { root: root.to_path_buf(), crash_after_step: None, run_health_checks: true }
+    generation::ActivationOptions {
+        crash_after_step: None,
+        run_health_checks: true,
+        ..generation::ActivationOptions::new(root)
+    }
 }
 
 /// Whether `program` can be run.

@@ -10,7 +10,11 @@ use crate::printer::Printer;
 
 pub fn run(args: &RollbackArgs, printer: &mut Printer) -> u8 {
     let root = Path::new(&args.root);
+    // Only the host's own `/` is activated live, with systemctl and apt.
     let mut options = generation::ActivationOptions::new(root);
+    if generation::is_host_root(root) {
+        options = options.live();
+    }
     options.run_health_checks |= args.health_checks;
     match generation::rollback(args.to, &options) {
         Ok(report) => {

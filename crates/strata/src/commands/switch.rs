@@ -40,7 +40,11 @@ pub fn run(args: &SwitchArgs, printer: &mut Printer) -> u8 {
         }
         return 0;
     }
+    // Only the host's own `/` is activated live, with systemctl and apt.
     let mut options = generation::ActivationOptions::new(root);
+    if generation::is_host_root(root) {
+        options = options.live();
+    }
     options.run_health_checks |= args.health_checks;
     match generation::switch(next, &options) {
         Ok(report) => {
