@@ -284,20 +284,86 @@ fn option_changes(current: Option<&Generation>, next: &Generation) -> Vec<Option
     let side =
         |o: &crate::model::OptionSnapshot| OptionSide { value: o.value.clone(), definitions: o.definitions.clone() };
     let paths: BTreeSet<&str> = old.keys().chain(new.keys()).copied().collect();
-    paths
-        .into_iter()
-        .filter_map(|path| {
-            let (kind, before, after) = match (old.get(path), new.get(path)) {
-                (None, Some(after)) => (ChangeKind::Added, None, Some(side(after))),
-                (Some(before), None) => (ChangeKind::Removed, Some(side(before)), None),
-                (Some(before), Some(after)) if before.value != after.value => {
-                    (ChangeKind::Changed, Some(side(before)), Some(side(after)))
-                }
-                _ => return None,
-            };
-            Some(OptionChange { path: path.to_string(), kind, old: before, new: after })
-        })
-        .collect()
+    let mut changes = Vec::new();
+    for path in paths {
+        match (old.get(path), new.get(path)) {
+            (None, Some(after)) => changes.push(OptionChange {
+                path: path.to_string(),
+                kind: ChangeKind::Added,
+                old: None,
+                new: Some(side(after)),
+            }),
+            (Some(before), None) => changes.push(OptionChange {
+                path: path.to_string(),
+                kind: ChangeKind::Removed,
+                old: Some(side(before)),
+                new: None,
+            }),
+            (Some(before), Some(after)) if before.value != after.value => {
+                value_changes(path, &side(before), &side(after), 0, &mut changes)
+            }
+            _ => {}
+        }
+    }
+    changes
+}
+
+/// How deep [`value_changes`] follows attribute sets inside one option's
+/// value (`systemd.services.NAME.serviceConfig.KEY`).
+const MAX_VALUE_DEPTH: usize = 4;
+
+/// The changes between two values of one option. Attribute-set values
+/// (`users.users`, `systemd.services`) are compared name by name, so a plan
+/// says `systemd.services.backup` was added rather than repeating the whole
+/// set; each change keeps the option's definitions.
+fn value_changes(path: &str, before: &OptionSide, after: &OptionSide, depth: usize, out: &mut Vec<OptionChange>) {
+    let (serde_json::Value::Object(old), serde_json::Value::Object(new)) = (&before.value, &after.value) else {
+        out.push(OptionChange {
+            path: path.to_string(),
+            kind: ChangeKind::Changed,
+            old: Some(before.clone()),
+            new: Some(after.clone()),
+        });
+        return;
+    };
+    if depth >= MAX_VALUE_DEPTH {
+        out.push(OptionChange {
+            path: path.to_string(),
+            kind: ChangeKind::Changed,
+            old: Some(before.clone()),
+            new: Some(after.clone()),
+        });
+        return;
+    }
+    let at = |side: &OptionSide, value: &serde_json::Value| OptionSide {
+        value: value.clone(),
+        definitions: side.definitions.clone(),
+    };
+    let names: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    for name in names {
+        let sub = format!("{path}.{}", dotted_name(name));
+        match (old.get(name), new.get(name)) {
+            (None, Some(value)) => {
+                out.push(OptionChange { path: sub, kind: ChangeKind::Added, old: None, new: Some(at(after, value)) })
+            }
+            (Some(value), None) => {
+                out.push(OptionChange { path: sub, kind: ChangeKind::Removed, old: Some(at(before, value)), new: None })
+            }
+            (Some(a), Some(b)) if a != b => value_changes(&sub, &at(before, a), &at(after, b), depth + 1, out),
+            _ => {}
+        }
+    }
+}
+
+/// An attribute name in a dotted path, quoted when it is not a plain name.
+fn dotted_name(name: &str) -> String {
+    let plain = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '\''));
+    if plain {
+        name.to_string()
+    } else {
+        format!("{name:?}")
+    }
 }
 
 /// Whether what is on disk is exactly what `entry` installs (content, mode or link target).
@@ -630,6 +696,40 @@ fn package_changes(current: Option<&Generation>, next: &Generation) -> PackageCh
 mod tests {
     use super::*;
     use crate::model::UnitSpec;
+
+    #[test]
+    fn attribute_set_options_change_name_by_name() {
+        let site = DefinitionSite { file: "/r/m.nix".into(), line: 3, column: 5, priority: 100 };
+        let side = |value: serde_json::Value| OptionSide { value, definitions: vec![site.clone()] };
+        let before = side(serde_json::json!({
+            "alice": { "uid": 1000, "extraGroups": ["wheel"] },
+            "bob": { "uid": 1001 },
+            "a.b": { "uid": 1 },
+        }));
+        let after = side(serde_json::json!({
+            "alice": { "uid": 1000, "extraGroups": ["wheel", "video"] },
+            "carol": { "uid": 1002 },
+            "a.b": { "uid": 1 },
+        }));
+        let mut changes = Vec::new();
+        value_changes("users.users", &before, &after, 0, &mut changes);
+        let summary: Vec<(String, ChangeKind)> = changes.iter().map(|c| (c.path.clone(), c.kind)).collect();
+        assert_eq!(
+            summary,
+            [
+                ("users.users.alice.extraGroups".to_string(), ChangeKind::Changed),
+                ("users.users.bob".to_string(), ChangeKind::Removed),
+                ("users.users.carol".to_string(), ChangeKind::Added),
+            ]
+        );
+        assert_eq!(changes[0].new.as_ref().map(|s| &s.value), Some(&serde_json::json!(["wheel", "video"])));
+        assert_eq!(changes[2].new.as_ref().map(|s| s.definitions.clone()), Some(vec![site.clone()]));
+        // Values that are not attribute sets change as a whole.
+        let mut changes = Vec::new();
+        value_changes("x", &side(serde_json::json!([1])), &side(serde_json::json!([2])), 0, &mut changes);
+        assert_eq!(changes.len(), 1);
+        assert_eq!(dotted_name("a.b"), "\"a.b\"");
+    }
 
     fn unit(hash: &str, tweak: impl FnOnce(&mut UnitSpec)) -> UnitEntry {
         let mut spec = UnitSpec {
