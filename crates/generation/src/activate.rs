@@ -975,6 +975,7 @@ impl Executor<'_> {
                 }
             }
             Step::DaemonReload => self.systemctl("daemon-reload", &[]),
+            Step::Units { action: UnitAction::Reload, units } => self.reload(units),
             Step::Units { action, units } => self.systemctl(unit_verb(*action), units),
             Step::Packages { install, remove } => self.packages(install, remove),
             Step::Commit => {
@@ -991,6 +992,30 @@ impl Executor<'_> {
                 &self.options.service_manager,
             ))),
         }
+    }
+
+    /// Reloads the units that are active; `systemctl reload` fails on an
+    /// inactive unit, and, as on NixOS, a changed unit that is not running
+    /// is left for its next start (which reads the new files).
+    fn reload(&self, units: &[String]) -> Result<StepResult> {
+        let Some(program) = self.options.service_manager.systemctl() else {
+            return self.systemctl("reload", units);
+        };
+        let (active, inactive): (Vec<String>, Vec<String>) = units.iter().cloned().partition(|unit| {
+            Command::new(program).args(["is-active", "--quiet"]).arg(unit).status().is_ok_and(|status| status.success())
+        });
+        let result = if active.is_empty() {
+            StepResult::Outcome(StepOutcome::Done(String::new()))
+        } else {
+            self.systemctl("reload", &active)?
+        };
+        if inactive.is_empty() {
+            return Ok(result);
+        }
+        Ok(StepResult::Outcome(StepOutcome::Done(format!(
+            "not active, left for their next start: {}",
+            inactive.join(", ")
+        ))))
     }
 
     /// Runs `systemctl VERB UNITS...` in one call, so systemd orders the
