@@ -388,3 +388,41 @@ fn unit_checks_and_actions_are_skipped_without_a_service_manager() {
     assert!(generation::is_host_root(Path::new("/")));
     assert!(!generation::is_host_root(&host.root));
 }
+
+#[test]
+fn a_failed_stop_is_a_warning_once_no_unit_runs_and_an_error_while_one_does() {
+    let host = Host::new("live-stop");
+    let (first, second) = first_and_second(&host);
+    generation::switch(&first, &host.options()).unwrap();
+    // old.service fails to stop but ends up inactive (not loaded, or failed).
+    host.set_failing(&["old.service"]);
+    host.set_running(&["strata-firewall.service", "worker.service"]);
+    host.take_calls();
+    let report = generation::switch(&second, &host.options()).unwrap();
+    assert!(report.succeeded(), "{report:#?}");
+    let stop = &report.steps[0];
+    assert_eq!(stop.description, "stop app.service old.service");
+    let StepOutcome::Warning(detail) = &stop.outcome else { panic!("{stop:?}") };
+    assert!(detail.contains("Job for old.service failed"), "{detail}");
+    assert!(detail.ends_with("no unit is active any more"), "{detail}");
+    assert_eq!(
+        host.take_calls()[..3],
+        strings(&[
+            "systemctl stop app.service old.service",
+            "systemctl is-active --quiet app.service",
+            "systemctl is-active --quiet old.service",
+        ])
+    );
+
+    // The same, with old.service still running: the switch stops before any file changes.
+    let host = Host::new("live-stop-running");
+    let (first, second) = first_and_second(&host);
+    generation::switch(&first, &host.options()).unwrap();
+    host.set_failing(&["old.service"]);
+    host.set_running(&["old.service"]);
+    let error = generation::switch(&second, &host.options()).unwrap_err().to_string();
+    assert!(error.contains("step 1 (stop app.service old.service) failed"), "{error}");
+    assert!(error.contains("failed units: old.service"), "{error}");
+    assert!(host.root.join("etc/systemd/system/old.service").exists());
+    assert_eq!(fs::read_to_string(host.root.join("etc/app/app.conf")).unwrap(), "port = 8080\n");
+}
