@@ -422,7 +422,7 @@ pub fn preview(next: &Generation, root: &Path) -> Result<Plan> {
 /// Finishes an interrupted activation, if there is one.
 pub fn recover(options: &ActivationOptions) -> Result<Option<ActivationReport>> {
     let _lock = StateLock::take(&options.root)?;
-    let mut executor = Executor { options, steps_run: 0 };
+    let mut executor = Executor { options, steps_run: 0, finishing_for_rollback: false };
     executor.recover()
 }
 
@@ -430,7 +430,7 @@ pub fn recover(options: &ActivationOptions) -> Result<Option<ActivationReport>> 
 /// executes, runs health checks and rolls back when they fail.
 pub fn switch(next: &Generation, options: &ActivationOptions) -> Result<ActivationReport> {
     let _lock = StateLock::take(&options.root)?;
-    let mut executor = Executor { options, steps_run: 0 };
+    let mut executor = Executor { options, steps_run: 0, finishing_for_rollback: false };
     let recovered = executor.recover()?.map(Box::new);
     let root = &options.root;
     let current = current_generation(root)?;
@@ -470,8 +470,12 @@ pub fn switch(next: &Generation, options: &ActivationOptions) -> Result<Activati
 /// Activates generation `to` (default: the one before the current one).
 pub fn rollback(to: Option<u64>, options: &ActivationOptions) -> Result<ActivationReport> {
     let _lock = StateLock::take(&options.root)?;
-    let mut executor = Executor { options, steps_run: 0 };
+    // A switch left journaled because a unit or package command kept
+    // failing is finished tolerating those failures, so a rollback is always
+    // possible: the rollback's own plan replaces that generation right after.
+    let mut executor = Executor { options, steps_run: 0, finishing_for_rollback: true };
     let recovered = executor.recover()?.map(Box::new);
+    executor.finishing_for_rollback = false;
     let root = &options.root;
     let current = current_generation(root)?.ok_or_else(|| {
         Error::Invalid(format!("no generation is active under '{}'; nothing to roll back", root.display()))
@@ -690,6 +694,9 @@ impl Drop for StateLock {
 struct Executor<'a> {
     options: &'a ActivationOptions,
     steps_run: usize,
+    /// Finishing a pending switch only to roll it back: failed external
+    /// commands become warnings and its health checks are not run.
+    finishing_for_rollback: bool,
 }
 
 /// What the health-check step found.
@@ -785,7 +792,20 @@ impl Executor<'_> {
             if index <= done {
                 continue;
             }
-            let result = self.run_step(step, &generation, journal).map_err(|error| {
+            let tolerant = self.finishing_for_rollback && journal.kind == ActivationKind::Switch;
+            let result = match step {
+                Step::HealthChecks if tolerant => Ok(StepResult::Outcome(StepOutcome::Skipped(
+                    "a rollback was asked for; this generation is replaced next".to_string(),
+                ))),
+                _ => self.run_step(step, &generation, journal),
+            };
+            let result = match result {
+                Err(Error::Command(message)) if tolerant => Ok(StepResult::Outcome(StepOutcome::Warning(format!(
+                    "{message}\nignored: a rollback was asked for and replaces this generation next"
+                )))),
+                other => other,
+            };
+            let result = result.map_err(|error| {
                 Error::Invalid(format!(
                     "step {index} ({}) failed: {error}\nThe activation is journaled in '{}': fix the cause and run \
                      `strata switch` or `strata rollback` to finish it from this step.",

@@ -426,3 +426,47 @@ fn a_failed_stop_is_a_warning_once_no_unit_runs_and_an_error_while_one_does() {
     assert!(host.root.join("etc/systemd/system/old.service").exists());
     assert_eq!(fs::read_to_string(host.root.join("etc/app/app.conf")).unwrap(), "port = 8080\n");
 }
+
+#[test]
+fn a_rollback_gets_past_a_unit_that_keeps_failing() {
+    let host = Host::new("live-stuck");
+    let (first, second) = first_and_second(&host);
+    host.set_running(&["strata-firewall.service", "worker.service"]);
+    generation::switch(&first, &host.options()).unwrap();
+    host.set_failing(&["backup.timer"]);
+    let error = generation::switch(&second, &host.options()).unwrap_err().to_string();
+    assert!(error.contains("(start app.service backup.timer) failed"), "{error}");
+    // Still failing: another switch stops at the same step.
+    host.take_calls();
+    let error = generation::switch(&second, &host.options()).unwrap_err().to_string();
+    assert!(error.contains("failed units: backup.timer"), "{error}");
+    assert_eq!(
+        host.take_calls(),
+        strings(&[
+            "systemctl start app.service backup.timer",
+            "systemctl is-failed --quiet app.service",
+            "systemctl is-failed --quiet backup.timer",
+        ])
+    );
+
+    // A rollback finishes the switch with the failure as a warning (no health
+    // checks: the generation is replaced at once), then returns to generation 1.
+    let report = generation::rollback(None, &host.options()).unwrap();
+    assert_eq!(report.to, 1);
+    let recovered = report.recovered.as_ref().expect("the pending switch was finished first");
+    assert_eq!(recovered.to, 2);
+    assert!(recovered.rolled_back.is_none());
+    let start = &recovered.steps[0];
+    let StepOutcome::Warning(detail) = &start.outcome else { panic!("{start:?}") };
+    assert!(detail.contains("Job for backup.timer failed"), "{detail}");
+    assert!(detail.contains("ignored: a rollback was asked for"), "{detail}");
+    let health = recovered.steps.iter().find(|s| s.description == "run health checks").unwrap();
+    assert!(matches!(health.outcome, StepOutcome::Skipped(_)), "{health:?}");
+    let calls = host.take_calls();
+    assert_eq!(calls[0], "systemctl start app.service backup.timer");
+    assert!(!calls.iter().any(|c| c.starts_with("systemctl is-active worker.service")), "{calls:?}");
+    assert!(calls.contains(&"systemctl stop app.service backup.service backup.timer".to_string()), "{calls:?}");
+    assert_eq!(calls.last().map(String::as_str), Some("systemctl start app.service old.service"));
+    assert_eq!(generation::current_generation(&host.root).unwrap().map(|(n, _)| n), Some(1));
+    assert!(generation::pending_activation(&host.root).unwrap().is_none());
+}
