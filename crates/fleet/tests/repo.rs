@@ -299,3 +299,25 @@ fn failed_assertions_stop_rendering_and_warnings_are_listed() {
     assert!(error.message().contains("Failed assertions:\n- box needs a disk"), "{error}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn type_errors_name_the_definition_line_and_column() {
+    let dir = std::env::temp_dir().join(format!("strata-fleet-type-error-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(dir.join("m.nix"), "{\n  services.openssh.enable = \"yes\";\n}\n").expect("write");
+    std::fs::write(
+        dir.join("default.nix"),
+        "{ strata, ... }: {\n  nixosConfigurations.box = strata.lib.nixosSystem { modules = [ ./m.nix ]; };\n}\n",
+    )
+    .expect("write");
+    let repo = Repo::open(&dir).expect("open");
+    let machine = repo.machine("box").expect("box");
+    let error = machine.show(&path("services.openssh.enable")).err().expect("a type error");
+    let expected = format!(
+        "A definition for option `services.openssh.enable' is not of type `boolean'. Definition values:\n- In `{}:2:20': \"yes\"",
+        dir.join("m.nix").display()
+    );
+    assert!(error.message().contains(&expected), "{error}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -221,7 +221,7 @@ let
             let
               invalid = filter (def: !type.check def.value) defsFinal;
             in
-            throw "${notOfType} Definition values:${showDefs invalid}"
+            throw "${notOfType} Definition values:${showDefsAt loc (withParents defs invalid)}"
         else
           throw "The option `${showOption loc}' was accessed but has no value defined. Try setting the option.";
     in
@@ -257,7 +257,7 @@ let
           let
             separate = map (def: def // { value = (mergeDefinitions loc opt.type [ def ]).mergedValue; }) allDefs;
           in
-          throw "The option `${showOption loc}' is read-only, but it's set multiple times. Definition values:${showDefs separate}"
+          throw "The option `${showOption loc}' is read-only, but it's set multiple times. Definition values:${showDefsAt loc separate}"
         else
           mergeDefinitions loc opt.type allDefs;
       value = if opt ? apply then opt.apply merged.mergedValue else merged.mergedValue;
@@ -283,6 +283,37 @@ let
       disabledDefinitions = provenance.disabled;
       usedDefault = opt ? default && merged.defsFinal'.highestPrio == 1500;
     };
+
+  # Strata extension: `showDefs` with the line and column of each definition
+  # where they are known (`FILE:LINE:COLUMN` in place of `FILE`), found as
+  # `definitionProvenance` finds them.
+  # The definitions `merged` (made by `mergeDefinitions` from `defs`, which
+  # drops `parent`) with the `parent` of the first of `defs` from the same
+  # file, for `showDefsAt`.
+  withParents =
+    defs: merged:
+    map (
+      def:
+      let
+        source = lib.findFirst (d: d.file == def.file && d ? parent) null defs;
+      in
+      if source == null then def else def // { inherit (source) parent; }
+    ) merged;
+
+  showDefsAt =
+    loc: defs:
+    showDefs (
+      map (
+        def:
+        let
+          pos = if def ? parent && loc != [ ] then builtins.unsafeGetAttrPos (lib.last loc) def.parent else null;
+        in
+        if pos == null || pos.file != def.file then
+          def
+        else
+          def // { file = "${def.file}:${toString pos.line}:${toString pos.column}"; }
+      ) defs
+    );
 
   # Strata extension: where the definitions `defs` of the option at `loc`
   # were written, for `strata show --explain` and the Rust API in
