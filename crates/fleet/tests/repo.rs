@@ -319,5 +319,16 @@ fn type_errors_name_the_definition_line_and_column() {
         dir.join("m.nix").display()
     );
     assert!(error.message().contains(&expected), "{error}");
+
+    std::fs::write(dir.join("m.nix"), "{\n  networking.hostname = \"box\";\n}\n").expect("write");
+    let repo = Repo::open(&dir).expect("open");
+    let machine = repo.machine("box").expect("box");
+    let error = machine.show(&path("networking")).err().expect("an unknown option");
+    let expected = format!(
+        "The option `networking.hostname' does not exist. Definition values:\n- In `{}:2:14': \"box\"",
+        dir.join("m.nix").display()
+    );
+    assert!(error.message().contains(&expected), "{error}");
+    assert!(error.message().contains("Did you mean `networking.hostName'"), "{error}");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -597,6 +597,8 @@ let
           map (def: {
             inherit (def) file value;
             prefix = [ name ];
+            # Strata: where the undefined option is set, for the error below.
+            pos = builtins.unsafeGetAttrPos name def.parent;
           }) undeclared.${name}
         ) (attrNames undeclared);
     };
@@ -958,7 +960,12 @@ let
         if config._module.check && config._module.freeformType == null && walked.unmatched != [ ] then
           let
             first = head walked.unmatched;
-            base = "The option `${showOption (prefix ++ first.prefix)}' does not exist. Definition values:${showDefs [ first ]}${suggestionsFor prefix options first.prefix}";
+            shownFirst =
+              if first.pos or null != null && first.pos.file == first.file then
+                first // { file = "${first.file}:${toString first.pos.line}:${toString first.pos.column}"; }
+              else
+                first;
+            base = "The option `${showOption (prefix ++ first.prefix)}' does not exist. Definition values:${showDefs [ shownFirst ]}${suggestionsFor prefix options first.prefix}";
           in
           if attrNames options == [ "_module" ] then
             let
