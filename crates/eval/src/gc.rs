@@ -40,24 +40,58 @@ use crate::Evaluator;
 /// Scopes held (by cycles or for real) before a collection is considered.
 const MIN_THRESHOLD: usize = 30_000;
 
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-enum Node {
-    Env(*const Env),
-    Thunk(*const Thunk),
-    Attrs(*const Attrs),
-    List(*const List),
-    Closure(*const Closure),
-    App(*const PrimOpApp),
+/// An object of the heap: its address, with its kind in the low three bits
+/// (every object is at least 8-byte aligned).
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Node(usize);
+
+const ENV: usize = 0;
+const THUNK: usize = 1;
+const ATTRS: usize = 2;
+const LIST: usize = 3;
+const CLOSURE: usize = 4;
+const APP: usize = 5;
+const KIND_MASK: usize = 7;
+
+impl Node {
+    #[inline]
+    fn new<T>(pointer: *const T, kind: usize) -> Node {
+        debug_assert_eq!(pointer as usize & KIND_MASK, 0);
+        Node(pointer as usize | kind)
+    }
+
+    #[inline]
+    fn kind(self) -> usize {
+        self.0 & KIND_MASK
+    }
+
+    #[inline]
+    fn pointer<T>(self) -> *const T {
+        (self.0 & !KIND_MASK) as *const T
+    }
+
+    /// The collector's header in the object: its first field (`#[repr(C)]`).
+    ///
+    /// SAFETY: the node must point to a live object.
+    #[inline]
+    unsafe fn header(self) -> &'static std::cell::Cell<u64> {
+        &(*self.pointer::<GcHeader>()).0
+    }
 }
 
+/// One object of a collection. `internal` also holds the `LIVE` and
+/// `OPAQUE` flags in its top bits.
 struct Info {
     node: Node,
     strong: u32,
     internal: u32,
-    /// Its edges could not be read (borrowed right now): keep it.
-    opaque: bool,
-    live: bool,
 }
+
+/// The object was found live.
+const LIVE: u32 = 1 << 31;
+/// Its edges could not be read (borrowed right now): keep it.
+const OPAQUE: u32 = 1 << 30;
+const COUNT_MASK: u32 = OPAQUE - 1;
 
 /// The scopes the collector knows about, and when to look at them next.
 #[derive(Default)]
@@ -86,22 +120,8 @@ pub(crate) struct Tracker {
 struct Buffers {
     infos: Vec<Info>,
     stack: Vec<usize>,
-    freed_slots: Vec<Slots>,
-    freed_states: Vec<ThunkState>,
-}
-
-/// The collector's header in an object.
-///
-/// SAFETY: `node` must point to a live object.
-unsafe fn header(node: Node) -> &'static std::cell::Cell<u64> {
-    match node {
-        Node::Env(p) => &(*p).gc.0,
-        Node::Thunk(p) => &(*p).gc.0,
-        Node::Attrs(p) => &(*p).gc.0,
-        Node::List(p) => &(*p).gc.0,
-        Node::Closure(p) => &(*p).gc.0,
-        Node::App(p) => &(*p).gc.0,
-    }
+    children: Vec<(Node, usize)>,
+    garbage: Vec<Node>,
 }
 
 /// Header bits: the object survived one collection, or two (old: minor
@@ -119,48 +139,79 @@ struct Graph {
     infos: Vec<Info>,
 }
 
+/// Where a node stands in the current collection.
+enum Seen {
+    /// Old, and this is a minor collection: treated as held from outside.
+    Skipped,
+    Known(usize),
+    New(usize),
+}
+
 impl Graph {
+    #[inline]
     fn index(&self, node: Node) -> Option<usize> {
         // SAFETY: nodes are live during a collection.
-        let value = unsafe { header(node) }.get();
+        let value = unsafe { node.header() }.get();
         ((value >> 32) & EPOCH_MASK == self.epoch).then_some((value & 0xffff_ffff) as usize)
     }
 
-    /// Whether a minor collection treats the node as held from outside.
-    fn skipped(&self, node: Node) -> bool {
-        // SAFETY: as above.
-        !self.full && unsafe { header(node) }.get() & OLD != 0
-    }
-
-    /// The node's index, adding it (and returning true) when it is new.
-    fn insert(&mut self, node: Node, strong: usize) -> (usize, bool) {
-        let strong = strong.min(u32::MAX as usize) as u32;
-        if let Some(index) = self.index(node) {
-            return (index, false);
+    /// The node's index, adding it when it is new; old nodes are skipped by
+    /// minor collections.
+    #[inline]
+    fn visit(&mut self, node: Node, strong: usize) -> Seen {
+        // SAFETY: nodes are live during a collection.
+        let header = unsafe { node.header() };
+        let value = header.get();
+        if (value >> 32) & EPOCH_MASK == self.epoch {
+            return Seen::Known((value & 0xffff_ffff) as usize);
+        }
+        if !self.full && value & OLD != 0 {
+            return Seen::Skipped;
         }
         let index = self.infos.len();
-        // SAFETY: as above.
-        let flags = unsafe { header(node) }.get() & FLAGS;
-        // SAFETY: as above.
-        unsafe { header(node) }.set(flags | (self.epoch & EPOCH_MASK) << 32 | index as u64);
-        self.infos.push(Info { node, strong, internal: 0, opaque: false, live: false });
-        (index, true)
+        header.set(value & FLAGS | (self.epoch & EPOCH_MASK) << 32 | index as u64);
+        let strong = strong.min(COUNT_MASK as usize) as u32;
+        self.infos.push(Info { node, strong, internal: 0 });
+        Seen::New(index)
     }
 }
 
+#[inline]
 fn value_node(value: &Value) -> Option<(Node, usize)> {
     Some(match value {
-        Value::Thunk(rc) => (Node::Thunk(Rc::as_ptr(rc)), Rc::strong_count(rc)),
-        Value::Attrs(rc) => (Node::Attrs(Rc::as_ptr(rc)), Rc::strong_count(rc)),
-        Value::List(rc) => (Node::List(Rc::as_ptr(rc)), Rc::strong_count(rc)),
-        Value::Lambda(rc) => (Node::Closure(Rc::as_ptr(rc)), Rc::strong_count(rc)),
-        Value::PrimOpApp(rc) => (Node::App(Rc::as_ptr(rc)), Rc::strong_count(rc)),
+        Value::Thunk(rc) => (Node::new(Rc::as_ptr(rc), THUNK), Rc::strong_count(rc)),
+        Value::Attrs(rc) => (Node::new(Rc::as_ptr(rc), ATTRS), Rc::strong_count(rc)),
+        Value::List(rc) => (Node::new(Rc::as_ptr(rc), LIST), Rc::strong_count(rc)),
+        Value::Lambda(rc) => (Node::new(Rc::as_ptr(rc), CLOSURE), Rc::strong_count(rc)),
+        Value::PrimOpApp(rc) => (Node::new(Rc::as_ptr(rc), APP), Rc::strong_count(rc)),
         _ => return None,
     })
 }
 
+/// Asks the processor to start loading the object a value points to, so
+/// that looking at several children overlaps their cache misses.
+#[inline(always)]
+fn prefetch(value: &Value) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let pointer = match value {
+            Value::Thunk(rc) => Rc::as_ptr(rc) as *const i8,
+            Value::Attrs(rc) => Rc::as_ptr(rc) as *const i8,
+            Value::List(rc) => Rc::as_ptr(rc) as *const i8,
+            Value::Lambda(rc) => Rc::as_ptr(rc) as *const i8,
+            Value::PrimOpApp(rc) => Rc::as_ptr(rc) as *const i8,
+            _ => return,
+        };
+        // SAFETY: prefetching is only a hint; it never faults.
+        unsafe { std::arch::x86_64::_mm_prefetch(pointer, std::arch::x86_64::_MM_HINT_T0) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = value;
+}
+
+#[inline]
 fn env_node(env: &Rc<Env>) -> (Node, usize) {
-    (Node::Env(Rc::as_ptr(env)), Rc::strong_count(env))
+    (Node::new(Rc::as_ptr(env), ENV), Rc::strong_count(env))
 }
 
 /// Calls `visit` for every reference `node` holds; returns false when the
@@ -168,13 +219,15 @@ fn env_node(env: &Rc<Env>) -> (Node, usize) {
 ///
 /// SAFETY: `node` must point to a live object; the collector guarantees this
 /// by dropping nothing until it has finished looking.
-unsafe fn for_each_child(node: Node, visit: &mut dyn FnMut((Node, usize))) -> bool {
-    match node {
-        Node::Env(pointer) => {
-            let env = &*pointer;
+#[inline]
+unsafe fn for_each_child(node: Node, mut visit: impl FnMut((Node, usize))) -> bool {
+    match node.kind() {
+        ENV => {
+            let env = &*node.pointer::<Env>();
             let Ok(slots) = env.slots.try_borrow() else {
                 return false;
             };
+            slots.iter().for_each(prefetch);
             for value in slots.iter() {
                 if let Some(child) = value_node(value) {
                     visit(child);
@@ -184,8 +237,8 @@ unsafe fn for_each_child(node: Node, visit: &mut dyn FnMut((Node, usize))) -> bo
                 visit(env_node(parent));
             }
         }
-        Node::Thunk(pointer) => {
-            let thunk = &*pointer;
+        THUNK => {
+            let thunk = &*node.pointer::<Thunk>();
             let Ok(state) = thunk.state.try_borrow() else {
                 return false;
             };
@@ -208,23 +261,27 @@ unsafe fn for_each_child(node: Node, visit: &mut dyn FnMut((Node, usize))) -> bo
                 ThunkState::Native(_) | ThunkState::Blackhole => {}
             }
         }
-        Node::Attrs(pointer) => {
-            for entry in (*pointer).entries() {
+        ATTRS => {
+            let entries = (*node.pointer::<Attrs>()).entries();
+            entries.iter().for_each(|entry| prefetch(&entry.value));
+            for entry in entries {
                 if let Some(child) = value_node(&entry.value) {
                     visit(child);
                 }
             }
         }
-        Node::List(pointer) => {
-            for item in (*pointer).iter() {
+        LIST => {
+            let items = (*node.pointer::<List>()).items();
+            items.iter().for_each(prefetch);
+            for item in items {
                 if let Some(child) = value_node(item) {
                     visit(child);
                 }
             }
         }
-        Node::Closure(pointer) => visit(env_node(&(*pointer).env)),
-        Node::App(pointer) => {
-            for arg in (*pointer).args.iter() {
+        CLOSURE => visit(env_node(&(*node.pointer::<Closure>()).env)),
+        _ => {
+            for arg in (*node.pointer::<PrimOpApp>()).args.iter() {
                 if let Some(child) = value_node(arg) {
                     visit(child);
                 }
@@ -290,98 +347,79 @@ impl Evaluator {
             tracker.epoch
         };
         let mut buffers = std::mem::take(&mut self.gc.borrow_mut().buffers);
-        buffers.infos.clear();
-        buffers.stack.clear();
         let mut graph = Graph { epoch, full, infos: std::mem::take(&mut buffers.infos) };
+        graph.infos.clear();
         let mut stack = std::mem::take(&mut buffers.stack);
+        stack.clear();
+        let mut children = std::mem::take(&mut buffers.children);
+        let started = std::time::Instant::now();
+        // Discover the graph and count references from inside it.
         for root in &roots {
             let (node, strong) = env_node(root);
-            if graph.skipped(node) {
-                continue;
-            }
-            let (index, new) = graph.insert(node, strong);
-            if new {
-                stack.push(index);
-            }
-            // Our own handle on the root is not a reference from the heap.
-            graph.infos[index].strong -= 1;
-        }
-        // Discover the graph and count references from inside it.
-        let mut children = Vec::new();
-        while let Some(index) = stack.pop() {
-            children.clear();
-            // SAFETY: nothing is dropped while the collector looks.
-            let readable = unsafe { for_each_child(graph.infos[index].node, &mut |child| children.push(child)) };
-            if !readable {
-                graph.infos[index].opaque = true;
-            }
-            for &(child, strong) in &children {
-                if graph.skipped(child) {
-                    continue;
+            match graph.visit(node, strong) {
+                Seen::Skipped => continue,
+                // Our own handle on the root is not a reference from the heap.
+                Seen::Known(index) => graph.infos[index].strong -= 1,
+                Seen::New(index) => {
+                    graph.infos[index].strong -= 1;
+                    stack.push(index);
                 }
-                let (child_index, new) = graph.insert(child, strong);
-                graph.infos[child_index].internal += 1;
-                if new {
-                    stack.push(child_index);
+            }
+            while let Some(index) = stack.pop() {
+                children.clear();
+                // SAFETY: nothing is dropped while the collector looks.
+                let readable = unsafe { for_each_child(graph.infos[index].node, |child| children.push(child)) };
+                if !readable {
+                    graph.infos[index].internal |= OPAQUE;
+                }
+                for &(child, strong) in &children {
+                    match graph.visit(child, strong) {
+                        Seen::Skipped => {}
+                        Seen::Known(child_index) => graph.infos[child_index].internal += 1,
+                        Seen::New(child_index) => {
+                            graph.infos[child_index].internal += 1;
+                            stack.push(child_index);
+                        }
+                    }
                 }
             }
         }
         // Everything reachable from an externally held object is live.
-        let mut live: Vec<usize> = Vec::new();
         for (index, info) in graph.infos.iter_mut().enumerate() {
-            if info.opaque || info.strong > info.internal {
-                info.live = true;
-                live.push(index);
+            if info.internal & OPAQUE != 0 || info.strong > info.internal & COUNT_MASK {
+                info.internal |= LIVE;
+                stack.push(index);
             }
         }
-        let mut child_nodes = Vec::new();
-        while let Some(index) = live.pop() {
-            child_nodes.clear();
+        while let Some(index) = stack.pop() {
+            children.clear();
             // SAFETY: as above.
-            unsafe { for_each_child(graph.infos[index].node, &mut |(child, _)| child_nodes.push(child)) };
-            for &child in &child_nodes {
+            unsafe { for_each_child(graph.infos[index].node, |child| children.push(child)) };
+            for &(child, _) in &children {
                 if let Some(child_index) = graph.index(child) {
-                    if !graph.infos[child_index].live {
-                        graph.infos[child_index].live = true;
-                        live.push(child_index);
+                    let info = &mut graph.infos[child_index];
+                    if info.internal & LIVE == 0 {
+                        info.internal |= LIVE;
+                        stack.push(child_index);
                     }
                 }
-            }
-        }
-        // Break the garbage cycles; drop what they held only at the end.
-        let mut freed_slots = std::mem::take(&mut buffers.freed_slots);
-        let mut freed_states = std::mem::take(&mut buffers.freed_states);
-        let mut garbage_envs = 0;
-        for info in &graph.infos {
-            if info.live {
-                continue;
-            }
-            match info.node {
-                // SAFETY: as above; garbage is unreachable from any code.
-                Node::Env(pointer) => unsafe {
-                    if let Ok(mut slots) = (*pointer).slots.try_borrow_mut() {
-                        freed_slots.push(std::mem::take(&mut *slots));
-                        garbage_envs += 1;
-                    }
-                },
-                Node::Thunk(pointer) => unsafe {
-                    if let Ok(mut state) = (*pointer).state.try_borrow_mut() {
-                        freed_states.push(std::mem::replace(&mut *state, ThunkState::Blackhole));
-                    }
-                },
-                _ => {}
             }
         }
         let visited = graph.infos.len();
         // Age the survivors: twice surviving (or surviving a full
         // collection) makes an object old.
         let mut promoted = 0;
+        let mut garbage = std::mem::take(&mut buffers.garbage);
+        garbage.clear();
         for info in &graph.infos {
-            if !info.live {
+            if info.internal & LIVE == 0 {
+                if matches!(info.node.kind(), ENV | THUNK) {
+                    garbage.push(info.node);
+                }
                 continue;
             }
             // SAFETY: live objects are still alive.
-            let header = unsafe { header(info.node) };
+            let header = unsafe { info.node.header() };
             let value = header.get();
             if full || value & SURVIVED != 0 {
                 if value & OLD == 0 {
@@ -392,18 +430,58 @@ impl Evaluator {
                 header.set(value | SURVIVED);
             }
         }
-        freed_states.clear();
-        freed_slots.clear();
+        // Break the garbage cycles: clear the slots of its scopes and the
+        // states of its thunks. Each is held by an extra reference until it
+        // has been cleared, so what clearing one frees is never one the loop
+        // has still to visit (a cleared object holds nothing but its parent
+        // scope, which is garbage too and so still held).
+        for &node in &garbage {
+            // SAFETY: garbage is alive (held by its cycles) and unreachable
+            // from any code.
+            unsafe {
+                match node.kind() {
+                    ENV => Rc::increment_strong_count(node.pointer::<Env>()),
+                    _ => Rc::increment_strong_count(node.pointer::<Thunk>()),
+                }
+            }
+        }
+        let mut garbage_envs = 0;
+        for &node in &garbage {
+            // SAFETY: as above; the extra reference keeps this one alive
+            // until it is released here.
+            unsafe {
+                if node.kind() == ENV {
+                    let env = node.pointer::<Env>();
+                    if let Ok(mut slots) = (*env).slots.try_borrow_mut() {
+                        let freed = std::mem::take(&mut *slots);
+                        drop(slots);
+                        drop(freed);
+                        garbage_envs += 1;
+                    }
+                    Rc::decrement_strong_count(env);
+                } else {
+                    let thunk = node.pointer::<Thunk>();
+                    if let Ok(mut state) = (*thunk).state.try_borrow_mut() {
+                        let freed = std::mem::replace(&mut *state, ThunkState::Blackhole);
+                        drop(state);
+                        drop(freed);
+                    }
+                    Rc::decrement_strong_count(thunk);
+                }
+            }
+        }
+        garbage.clear();
+        graph.infos.clear();
         buffers.infos = graph.infos;
-        buffers.infos.clear();
         buffers.stack = stack;
-        buffers.freed_slots = freed_slots;
-        buffers.freed_states = freed_states;
+        buffers.children = children;
+        buffers.garbage = garbage;
         let mut tracker = self.gc.borrow_mut();
+        tracker.buffers = buffers;
         tracker.envs.clear();
         for root in &roots {
             // SAFETY: the roots are alive (we hold them).
-            let old = unsafe { header(env_node(root).0) }.get() & OLD != 0;
+            let old = unsafe { env_node(root).0.header() }.get() & OLD != 0;
             if old {
                 tracker.old_envs.push(Rc::downgrade(root));
             } else {
@@ -425,10 +503,11 @@ impl Evaluator {
         tracker.prune_at = tracker.envs.len() * 2 + MIN_THRESHOLD / 4;
         if std::env::var_os("STRATA_GC_STATS").is_some() {
             eprintln!(
-                "gc{}: {garbage_envs} scopes garbage, {} young and {} old scopes held, {visited} objects visited",
+                "gc{}: {garbage_envs} scopes garbage, {} young and {} old scopes held, {visited} objects visited, {:.1} ms",
                 if full { " (full)" } else { "" },
                 tracker.envs.len(),
-                tracker.old_envs.len()
+                tracker.old_envs.len(),
+                started.elapsed().as_secs_f64() * 1000.0
             );
         }
         garbage_envs

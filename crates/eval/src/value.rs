@@ -191,9 +191,10 @@ impl NixString {
 /// An attribute set: entries sorted by name, each with the position of its
 /// definition (for `unsafeGetAttrPos` and provenance).
 #[derive(Default)]
+#[repr(C)]
 pub struct Attrs {
-    entries: Vec<AttrEntry>,
     pub(crate) gc: GcHeader,
+    entries: Vec<AttrEntry>,
 }
 
 impl Clone for Attrs {
@@ -203,13 +204,16 @@ impl Clone for Attrs {
 }
 
 /// Bookkeeping of the cycle collector inside each heap object (see `gc`).
+/// It is the first field of every object the collector visits
+/// (`#[repr(C)]`), so the collector finds it without knowing the type.
 #[derive(Default)]
 pub struct GcHeader(pub(crate) std::cell::Cell<u64>);
 
 /// A list's items.
+#[repr(C)]
 pub struct List {
-    items: Vec<Value>,
     pub(crate) gc: GcHeader,
+    items: Vec<Value>,
 }
 
 impl List {
@@ -342,10 +346,11 @@ impl Attrs {
 }
 
 /// A lambda together with the scope it was created in.
+#[repr(C)]
 pub struct Closure {
+    pub(crate) gc: GcHeader,
     pub def: &'static LambdaDef,
     pub env: Rc<Env>,
-    pub(crate) gc: GcHeader,
 }
 
 impl Closure {
@@ -362,10 +367,11 @@ pub struct Builtin {
 }
 
 /// A builtin applied to fewer arguments than it takes.
+#[repr(C)]
 pub struct PrimOpApp {
+    pub(crate) gc: GcHeader,
     pub builtin: &'static Builtin,
     pub args: Vec<Value>,
-    pub(crate) gc: GcHeader,
 }
 
 impl PrimOpApp {
@@ -379,11 +385,12 @@ impl PrimOpApp {
 /// The slots of one scope; most scopes have three or fewer.
 pub type Slots = smallvec::SmallVec<[Value; 3]>;
 
+#[repr(C)]
 pub struct Env {
+    pub(crate) gc: GcHeader,
     pub slots: RefCell<Slots>,
     pub parent: Option<Rc<Env>>,
     pub is_with: bool,
-    pub(crate) gc: GcHeader,
 }
 
 impl Env {
@@ -414,9 +421,10 @@ impl Env {
     }
 }
 
+#[repr(C)]
 pub struct Thunk {
-    pub state: RefCell<ThunkState>,
     pub(crate) gc: GcHeader,
+    pub state: RefCell<ThunkState>,
 }
 
 pub enum ThunkState {
