@@ -474,25 +474,7 @@ impl Evaluator {
             Expr::Var(var, pos) => self.lookup(var, env, *pos),
             Expr::Select(target, path, default, pos) => self.select(target, path, default.as_deref(), env, *pos),
             Expr::HasAttr(target, path, _) => self.has_attr(target, path, env),
-            Expr::Apply(function, argument, pos) => {
-                // `f a b` where f is a builtin taking exactly two arguments
-                // (e.g. `map g xs`): call it directly, without building the
-                // partial application in between.
-                if let Expr::Apply(inner_function, first, _) = &**function {
-                    let callee = self.eval(inner_function, env)?;
-                    if let Value::PrimOp(builtin) = callee {
-                        if builtin.arity == 2 {
-                            let args = [self.delay(first, env), self.delay(argument, env)];
-                            return self.guarded(*pos, |ev| (builtin.func)(ev, &args, *pos));
-                        }
-                    }
-                    let partial = self.call(&callee, self.delay(first, env), *pos)?;
-                    return self.call(&partial, self.delay(argument, env), *pos);
-                }
-                let function = self.eval(function, env)?;
-                let argument = self.delay(argument, env);
-                self.call(&function, argument, *pos)
-            }
+            Expr::Apply(function, argument, pos) => self.eval_apply(function, argument, *pos, env),
             Expr::Lambda(def) => Ok(Value::Lambda(Rc::new(Closure::new(def, env.clone())))),
             Expr::Let(def, body) => {
                 let scope = self.bind_scope(def, env);
@@ -543,6 +525,41 @@ impl Evaluator {
         }
     }
 
+    /// `f a b ...`: a builtin given at least as many arguments as it takes
+    /// (e.g. `foldl' f z xs`) is called directly, without building the
+    /// partial applications in between; anything else is applied one
+    /// argument at a time.
+    #[inline(never)]
+    fn eval_apply(&self, function: &'static Expr, argument: &'static Expr, pos: Pos, env: &Rc<Env>) -> Result<Value> {
+        let mut spine: smallvec::SmallVec<[(&'static Expr, Pos); 4]> = smallvec::smallvec![(argument, pos)];
+        let mut head = function;
+        while let Expr::Apply(inner, argument, pos) = head {
+            if spine.len() == 4 {
+                break;
+            }
+            spine.push((argument, *pos));
+            head = inner;
+        }
+        // Innermost argument first.
+        spine.reverse();
+        let callee = self.eval(head, env)?;
+        let mut applied = 0;
+        let mut result = callee;
+        if let Value::PrimOp(builtin) = result {
+            if builtin.arity >= 2 && builtin.arity <= spine.len() {
+                let args: smallvec::SmallVec<[Value; 4]> =
+                    spine[..builtin.arity].iter().map(|(argument, _)| self.delay(argument, env)).collect();
+                let pos = spine[builtin.arity - 1].1;
+                result = self.guarded(pos, |ev| (builtin.func)(ev, &args, pos))?;
+                applied = builtin.arity;
+            }
+        }
+        for &(argument, pos) in &spine[applied..] {
+            result = self.call(&result, self.delay(argument, env), pos)?;
+        }
+        Ok(result)
+    }
+
     /// `{ file, line, column }` for a position, or null without one.
     pub fn pos_value(&self, pos: Pos) -> Value {
         match self.line_col(pos) {
@@ -562,8 +579,31 @@ impl Evaluator {
         match *var {
             Var::Local { depth, slot, .. } => {
                 let target = env.up(depth).ok_or_else(|| internal(pos, "variable scope out of range"))?;
-                let value = target.slot(slot);
-                self.force(&value).map_err(|e| e.at(pos))
+                let thunk = {
+                    let slots = target.slots.borrow();
+                    match slots.get(slot as usize) {
+                        Some(Value::Thunk(thunk)) => {
+                            if let ThunkState::Done(value) = &*thunk.state.borrow() {
+                                return Ok(value.clone());
+                            }
+                            thunk.clone()
+                        }
+                        Some(value) => return Ok(value.clone()),
+                        None => return Ok(Value::Null),
+                    }
+                };
+                let value = self.force_thunk(&thunk).map_err(|e| e.at(pos))?;
+                // Later lookups (and values delayed from this variable) find
+                // the value itself; the thunk is freed once nothing else
+                // holds it.
+                if let Ok(mut slots) = target.slots.try_borrow_mut() {
+                    if let Some(held @ Value::Thunk(_)) = slots.get_mut(slot as usize) {
+                        if matches!(held, Value::Thunk(held) if Rc::ptr_eq(held, &thunk)) {
+                            *held = value.clone();
+                        }
+                    }
+                }
+                Ok(value)
             }
             Var::Global { index, .. } => {
                 let value = self.globals.get(index as usize).cloned().unwrap_or(Value::Null);
@@ -1208,6 +1248,30 @@ impl Evaluator {
 }
 
 fn same_identity(left: &Value, right: &Value) -> bool {
+    // A forced thunk and its value are the same value (slots replace forced
+    // thunks by their values).
+    let left_value;
+    let left = match left {
+        Value::Thunk(thunk) => match thunk.value() {
+            Some(value) => {
+                left_value = value;
+                &left_value
+            }
+            None => left,
+        },
+        _ => left,
+    };
+    let right_value;
+    let right = match right {
+        Value::Thunk(thunk) => match thunk.value() {
+            Some(value) => {
+                right_value = value;
+                &right_value
+            }
+            None => right,
+        },
+        _ => right,
+    };
     match (left, right) {
         (Value::Thunk(a), Value::Thunk(b)) => Rc::ptr_eq(a, b),
         (Value::Attrs(a), Value::Attrs(b)) => Rc::ptr_eq(a, b),
