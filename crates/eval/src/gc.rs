@@ -119,8 +119,7 @@ pub(crate) struct Tracker {
 #[derive(Default)]
 struct Buffers {
     infos: Vec<Info>,
-    stack: Vec<usize>,
-    children: Vec<(Node, usize)>,
+    queue: Vec<Node>,
     garbage: Vec<Node>,
 }
 
@@ -177,42 +176,62 @@ impl Graph {
 }
 
 #[inline]
-fn value_node(value: &Value) -> Option<(Node, usize)> {
+fn value_node(value: &Value) -> Option<Node> {
     Some(match value {
-        Value::Thunk(rc) => (Node::new(Rc::as_ptr(rc), THUNK), Rc::strong_count(rc)),
-        Value::Attrs(rc) => (Node::new(Rc::as_ptr(rc), ATTRS), Rc::strong_count(rc)),
-        Value::List(rc) => (Node::new(Rc::as_ptr(rc), LIST), Rc::strong_count(rc)),
-        Value::Lambda(rc) => (Node::new(Rc::as_ptr(rc), CLOSURE), Rc::strong_count(rc)),
-        Value::PrimOpApp(rc) => (Node::new(Rc::as_ptr(rc), APP), Rc::strong_count(rc)),
+        Value::Thunk(rc) => Node::new(Rc::as_ptr(rc), THUNK),
+        Value::Attrs(rc) => Node::new(Rc::as_ptr(rc), ATTRS),
+        Value::List(rc) => Node::new(Rc::as_ptr(rc), LIST),
+        Value::Lambda(rc) => Node::new(Rc::as_ptr(rc), CLOSURE),
+        Value::PrimOpApp(rc) => Node::new(Rc::as_ptr(rc), APP),
         _ => return None,
     })
 }
 
-/// Asks the processor to start loading the object a value points to, so
-/// that looking at several children overlaps their cache misses.
-#[inline(always)]
-fn prefetch(value: &Value) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        let pointer = match value {
-            Value::Thunk(rc) => Rc::as_ptr(rc) as *const i8,
-            Value::Attrs(rc) => Rc::as_ptr(rc) as *const i8,
-            Value::List(rc) => Rc::as_ptr(rc) as *const i8,
-            Value::Lambda(rc) => Rc::as_ptr(rc) as *const i8,
-            Value::PrimOpApp(rc) => Rc::as_ptr(rc) as *const i8,
-            _ => return,
-        };
-        // SAFETY: prefetching is only a hint; it never faults.
-        unsafe { std::arch::x86_64::_mm_prefetch(pointer, std::arch::x86_64::_MM_HINT_T0) };
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = value;
+#[inline]
+fn env_node(env: &Rc<Env>) -> Node {
+    Node::new(Rc::as_ptr(env), ENV)
 }
 
+/// The strong reference count of a node's object.
+///
+/// SAFETY: the node must point to a live object (inside its `Rc`).
 #[inline]
-fn env_node(env: &Rc<Env>) -> (Node, usize) {
-    (Node::new(Rc::as_ptr(env), ENV), Rc::strong_count(env))
+unsafe fn strong_count(node: Node) -> usize {
+    /// The count through a handle that is never dropped.
+    unsafe fn count<T>(pointer: *const T) -> usize {
+        Rc::strong_count(&std::mem::ManuallyDrop::new(Rc::from_raw(pointer)))
+    }
+    match node.kind() {
+        ENV => count(node.pointer::<Env>()),
+        THUNK => count(node.pointer::<Thunk>()),
+        ATTRS => count(node.pointer::<Attrs>()),
+        LIST => count(node.pointer::<List>()),
+        CLOSURE => count(node.pointer::<Closure>()),
+        _ => count(node.pointer::<PrimOpApp>()),
+    }
 }
+
+/// Asks the processor to start loading a node's object (its reference
+/// counts, header and first fields), so that the loads of the nodes queued
+/// after it overlap instead of waiting one after the other.
+#[inline(always)]
+fn prefetch(node: Node) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let pointer = node.pointer::<i8>();
+        // SAFETY: prefetching is only a hint; it never faults.
+        unsafe {
+            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            _mm_prefetch(pointer.wrapping_sub(16), _MM_HINT_T0);
+            _mm_prefetch(pointer.wrapping_add(48), _MM_HINT_T0);
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = node;
+}
+
+/// How many queued nodes ahead the collector prefetches.
+const LOOKAHEAD: usize = 8;
 
 /// Calls `visit` for every reference `node` holds; returns false when the
 /// node's contents are borrowed and could not be read.
@@ -220,14 +239,13 @@ fn env_node(env: &Rc<Env>) -> (Node, usize) {
 /// SAFETY: `node` must point to a live object; the collector guarantees this
 /// by dropping nothing until it has finished looking.
 #[inline]
-unsafe fn for_each_child(node: Node, mut visit: impl FnMut((Node, usize))) -> bool {
+unsafe fn for_each_child(node: Node, mut visit: impl FnMut(Node)) -> bool {
     match node.kind() {
         ENV => {
             let env = &*node.pointer::<Env>();
             let Ok(slots) = env.slots.try_borrow() else {
                 return false;
             };
-            slots.iter().for_each(prefetch);
             for value in slots.iter() {
                 if let Some(child) = value_node(value) {
                     visit(child);
@@ -263,7 +281,6 @@ unsafe fn for_each_child(node: Node, mut visit: impl FnMut((Node, usize))) -> bo
         }
         ATTRS => {
             let entries = (*node.pointer::<Attrs>()).entries();
-            entries.iter().for_each(|entry| prefetch(&entry.value));
             for entry in entries {
                 if let Some(child) = value_node(&entry.value) {
                     visit(child);
@@ -272,7 +289,6 @@ unsafe fn for_each_child(node: Node, mut visit: impl FnMut((Node, usize))) -> bo
         }
         LIST => {
             let items = (*node.pointer::<List>()).items();
-            items.iter().for_each(prefetch);
             for item in items {
                 if let Some(child) = value_node(item) {
                     visit(child);
@@ -349,62 +365,73 @@ impl Evaluator {
         let mut buffers = std::mem::take(&mut self.gc.borrow_mut().buffers);
         let mut graph = Graph { epoch, full, infos: std::mem::take(&mut buffers.infos) };
         graph.infos.clear();
-        let mut stack = std::mem::take(&mut buffers.stack);
-        stack.clear();
-        let mut children = std::mem::take(&mut buffers.children);
-        let started = std::time::Instant::now();
-        // Discover the graph and count references from inside it.
+        let mut queue = std::mem::take(&mut buffers.queue);
+        queue.clear();
+        let started = cpu_ns();
+        // Discover the graph and count references from inside it. Nodes
+        // are queued (and prefetched a few ahead) rather than looked at as
+        // they are found: each look is a cache miss, and queued ones overlap.
         for root in &roots {
-            let (node, strong) = env_node(root);
-            match graph.visit(node, strong) {
+            let node = env_node(root);
+            match graph.visit(node, Rc::strong_count(root)) {
                 Seen::Skipped => continue,
                 // Our own handle on the root is not a reference from the heap.
                 Seen::Known(index) => graph.infos[index].strong -= 1,
                 Seen::New(index) => {
                     graph.infos[index].strong -= 1;
-                    stack.push(index);
+                    // SAFETY: nothing is dropped while the collector looks.
+                    if !unsafe { for_each_child(node, |child| queue.push(child)) } {
+                        graph.infos[index].internal |= OPAQUE;
+                    }
                 }
             }
-            while let Some(index) = stack.pop() {
-                children.clear();
-                // SAFETY: nothing is dropped while the collector looks.
-                let readable = unsafe { for_each_child(graph.infos[index].node, |child| children.push(child)) };
-                if !readable {
-                    graph.infos[index].internal |= OPAQUE;
+            let mut head = 0;
+            while head < queue.len() {
+                if let Some(&ahead) = queue.get(head + LOOKAHEAD) {
+                    prefetch(ahead);
                 }
-                for &(child, strong) in &children {
-                    match graph.visit(child, strong) {
-                        Seen::Skipped => {}
-                        Seen::Known(child_index) => graph.infos[child_index].internal += 1,
-                        Seen::New(child_index) => {
-                            graph.infos[child_index].internal += 1;
-                            stack.push(child_index);
+                let child = queue[head];
+                head += 1;
+                // SAFETY: as above.
+                match graph.visit(child, unsafe { strong_count(child) }) {
+                    Seen::Skipped => {}
+                    Seen::Known(index) => graph.infos[index].internal += 1,
+                    Seen::New(index) => {
+                        graph.infos[index].internal += 1;
+                        // SAFETY: as above.
+                        if !unsafe { for_each_child(child, |grandchild| queue.push(grandchild)) } {
+                            graph.infos[index].internal |= OPAQUE;
                         }
                     }
                 }
             }
+            queue.clear();
         }
         // Everything reachable from an externally held object is live.
-        for (index, info) in graph.infos.iter_mut().enumerate() {
+        for info in graph.infos.iter_mut() {
             if info.internal & OPAQUE != 0 || info.strong > info.internal & COUNT_MASK {
                 info.internal |= LIVE;
-                stack.push(index);
+                // SAFETY: as above.
+                unsafe { for_each_child(info.node, |child| queue.push(child)) };
             }
         }
-        while let Some(index) = stack.pop() {
-            children.clear();
-            // SAFETY: as above.
-            unsafe { for_each_child(graph.infos[index].node, |child| children.push(child)) };
-            for &(child, _) in &children {
-                if let Some(child_index) = graph.index(child) {
-                    let info = &mut graph.infos[child_index];
-                    if info.internal & LIVE == 0 {
-                        info.internal |= LIVE;
-                        stack.push(child_index);
-                    }
+        let mut head = 0;
+        while head < queue.len() {
+            if let Some(&ahead) = queue.get(head + LOOKAHEAD) {
+                prefetch(ahead);
+            }
+            let child = queue[head];
+            head += 1;
+            if let Some(index) = graph.index(child) {
+                let info = &mut graph.infos[index];
+                if info.internal & LIVE == 0 {
+                    info.internal |= LIVE;
+                    // SAFETY: as above.
+                    unsafe { for_each_child(child, |grandchild| queue.push(grandchild)) };
                 }
             }
         }
+        queue.clear();
         let visited = graph.infos.len();
         // Age the survivors: twice surviving (or surviving a full
         // collection) makes an object old.
@@ -473,15 +500,14 @@ impl Evaluator {
         garbage.clear();
         graph.infos.clear();
         buffers.infos = graph.infos;
-        buffers.stack = stack;
-        buffers.children = children;
+        buffers.queue = queue;
         buffers.garbage = garbage;
         let mut tracker = self.gc.borrow_mut();
         tracker.buffers = buffers;
         tracker.envs.clear();
         for root in &roots {
             // SAFETY: the roots are alive (we hold them).
-            let old = unsafe { env_node(root).0.header() }.get() & OLD != 0;
+            let old = unsafe { env_node(root).header() }.get() & OLD != 0;
             if old {
                 tracker.old_envs.push(Rc::downgrade(root));
             } else {
@@ -507,9 +533,17 @@ impl Evaluator {
                 if full { " (full)" } else { "" },
                 tracker.envs.len(),
                 tracker.old_envs.len(),
-                started.elapsed().as_secs_f64() * 1000.0
+                (cpu_ns() - started) as f64 / 1e6
             );
         }
         garbage_envs
     }
+}
+
+/// CPU time of this thread in nanoseconds (TEMP).
+fn cpu_ns() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().and_then(|v| v.parse().ok()))
+        .unwrap_or(0)
 }
