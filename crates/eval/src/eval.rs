@@ -437,6 +437,11 @@ impl Evaluator {
                 Some(target) => {
                     let slots = target.slots.borrow();
                     match slots.get(*slot as usize) {
+                        // A forced thunk is shared as its value.
+                        Some(Value::Thunk(thunk)) => match &*thunk.state.borrow() {
+                            ThunkState::Done(value) => value.clone(),
+                            _ => Value::Thunk(thunk.clone()),
+                        },
                         Some(value) => value.clone(),
                         None => {
                             drop(slots);
