@@ -140,7 +140,9 @@ struct Graph {
 
 /// Where a node stands in the current collection.
 enum Seen {
-    /// Old, and this is a minor collection: treated as held from outside.
+    /// Old, and this is a minor collection (treated as held from outside),
+    /// or holding no other object (it cannot be part of a cycle, and
+    /// reference counting frees it with whatever holds it).
     Skipped,
     Known(usize),
     New(usize),
@@ -167,11 +169,42 @@ impl Graph {
         if !self.full && value & OLD != 0 {
             return Seen::Skipped;
         }
+        // SAFETY: as above.
+        if unsafe { is_leaf(node) } {
+            return Seen::Skipped;
+        }
         let index = self.infos.len();
         header.set(value & FLAGS | (self.epoch & EPOCH_MASK) << 32 | index as u64);
         let strong = strong.min(COUNT_MASK as usize) as u32;
         self.infos.push(Info { node, strong, internal: 0 });
         Seen::New(index)
+    }
+}
+
+/// Whether a node holds no other object: a forced thunk with a plain value,
+/// a small set or list of plain values. Such nodes are left out of the graph.
+///
+/// SAFETY: the node must point to a live object.
+#[inline]
+unsafe fn is_leaf(node: Node) -> bool {
+    const SMALL: usize = 8;
+    match node.kind() {
+        THUNK => match (*node.pointer::<Thunk>()).state.try_borrow() {
+            Ok(state) => match &*state {
+                ThunkState::Done(value) => value_node(value).is_none(),
+                _ => false,
+            },
+            Err(_) => false,
+        },
+        ATTRS => {
+            let entries = (*node.pointer::<Attrs>()).entries();
+            entries.len() <= SMALL && entries.iter().all(|entry| value_node(&entry.value).is_none())
+        }
+        LIST => {
+            let items = (*node.pointer::<List>()).items();
+            items.len() <= SMALL && items.iter().all(|item| value_node(item).is_none())
+        }
+        _ => false,
     }
 }
 
