@@ -442,9 +442,34 @@ impl Evaluator {
             queue.clear();
         }
         // Everything reachable from an externally held object is live.
-        for info in graph.infos.iter_mut() {
-            if info.internal & OPAQUE != 0 || info.strong > info.internal & COUNT_MASK {
+        // Survivors age as they are marked, while their header is in the
+        // cache: twice surviving (or surviving a full collection) makes an
+        // object old.
+        let mut promoted = 0;
+        let mut age = |node: Node| {
+            // SAFETY: live objects are still alive.
+            let header = unsafe { node.header() };
+            let value = header.get();
+            if full || value & SURVIVED != 0 {
+                if value & OLD == 0 {
+                    promoted += 1;
+                }
+                header.set(value | OLD);
+            } else {
+                header.set(value | SURVIVED);
+            }
+        };
+        let held_from_outside = |info: &Info| info.internal & OPAQUE != 0 || info.strong > info.internal & COUNT_MASK;
+        for index in 0..graph.infos.len() {
+            if let Some(ahead) = graph.infos.get(index + LOOKAHEAD) {
+                if held_from_outside(ahead) {
+                    prefetch(ahead.node);
+                }
+            }
+            let info = &mut graph.infos[index];
+            if held_from_outside(info) {
                 info.internal |= LIVE;
+                age(info.node);
                 // SAFETY: as above.
                 unsafe { for_each_child(info.node, |child| queue.push(child)) };
             }
@@ -460,6 +485,7 @@ impl Evaluator {
                 let info = &mut graph.infos[index];
                 if info.internal & LIVE == 0 {
                     info.internal |= LIVE;
+                    age(child);
                     // SAFETY: as above.
                     unsafe { for_each_child(child, |grandchild| queue.push(grandchild)) };
                 }
@@ -467,30 +493,15 @@ impl Evaluator {
         }
         queue.clear();
         let visited = graph.infos.len();
-        // Age the survivors: twice surviving (or surviving a full
-        // collection) makes an object old.
-        let mut promoted = 0;
         let mut garbage = std::mem::take(&mut buffers.garbage);
         garbage.clear();
-        for info in &graph.infos {
-            if info.internal & LIVE == 0 {
-                if matches!(info.node.kind(), ENV | THUNK) {
-                    garbage.push(info.node);
-                }
-                continue;
-            }
-            // SAFETY: live objects are still alive.
-            let header = unsafe { info.node.header() };
-            let value = header.get();
-            if full || value & SURVIVED != 0 {
-                if value & OLD == 0 {
-                    promoted += 1;
-                }
-                header.set(value | OLD);
-            } else {
-                header.set(value | SURVIVED);
-            }
-        }
+        garbage.extend(
+            graph
+                .infos
+                .iter()
+                .filter(|info| info.internal & LIVE == 0 && matches!(info.node.kind(), ENV | THUNK))
+                .map(|info| info.node),
+        );
         // Break the garbage cycles: clear the slots of its scopes and the
         // states of its thunks. Each is held by an extra reference until it
         // has been cleared, so what clearing one frees is never one the loop
