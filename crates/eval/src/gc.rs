@@ -31,6 +31,15 @@
 //! Collection runs only at function calls, when the tracked scopes still held
 //! (by cycles or for real) reach three times the number held after the last
 //! collection, and at least `MIN_THRESHOLD`.
+//!
+//! The cost of a collection is cache misses: one per object it looks at
+//! (about a million per collection on the fleet benchmark, most of them
+//! garbage). So the collector keeps each graph entry at 16 bytes (a tagged
+//! pointer and two counts), finds an object's header at a fixed place (the
+//! first field of every collected type), walks the graph breadth-first from a
+//! queue while prefetching a few entries ahead so that misses overlap,
+//! leaves out objects that hold no other object, ages survivors while it
+//! marks them, and touches each garbage scope and thunk once to break it.
 
 use std::rc::{Rc, Weak};
 
