@@ -407,8 +407,12 @@ impl Evaluator {
         let mut buffers = std::mem::take(&mut self.gc.borrow_mut().buffers);
         let mut graph = Graph { epoch, full, infos: std::mem::take(&mut buffers.infos) };
         graph.infos.clear();
+        // The first collection sizes the buffers once instead of growing
+        // (and copying) them step by step: each root reaches several objects.
+        graph.infos.reserve(roots.len() * 8);
         let mut queue = std::mem::take(&mut buffers.queue);
         queue.clear();
+        queue.reserve(roots.len() * 8);
         let show_stats = std::env::var_os("STRATA_GC_STATS").is_some();
         let started = if show_stats { thread_cpu_ns() } else { 0 };
         // Discover the graph and count references from inside it. Nodes
