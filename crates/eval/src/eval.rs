@@ -854,11 +854,12 @@ impl Evaluator {
         let def = closure.def;
         let scope = match &def.param {
             Param::Ident(_) => Env::new(smallvec::smallvec![argument], Some(closure.env.clone())),
-            Param::Pattern { formals, ellipsis, .. } => {
+            Param::Pattern { formals, ellipsis, at } => {
                 let attrs = self
                     .force_attrs(&argument, pos)
                     .map_err(|e| e.with_frame(pos, format!("while calling {}", self.describe_lambda(closure))))?;
-                let scope = Env::new(Slots::with_capacity(formals.len() + 1), Some(closure.env.clone()));
+                let scope =
+                    Env::new(Slots::with_capacity(formals.len() + at.is_some() as usize), Some(closure.env.clone()));
                 let mut used = 0;
                 {
                     let mut slots = scope.slots.borrow_mut();
@@ -886,7 +887,10 @@ impl Evaluator {
                             },
                         }
                     }
-                    slots.push(argument.clone());
+                    // Only an `@` name refers to the whole argument's slot.
+                    if at.is_some() {
+                        slots.push(argument.clone());
+                    }
                 }
                 if !ellipsis && used < attrs.len() {
                     for entry in attrs.entries() {
