@@ -244,7 +244,7 @@ impl Attrs {
     /// Builds a set from entries in any order; for duplicate names the first
     /// one wins (as in `listToAttrs`, where the first occurrence is kept).
     pub fn from_unsorted(mut entries: Vec<AttrEntry>) -> Attrs {
-        entries.sort_by(|a, b| a.name.as_str().cmp(b.name.as_str()));
+        entries.sort_by(|a, b| a.name.cmp(&b.name));
         entries.dedup_by(|later, earlier| later.name == earlier.name);
         Attrs { entries, gc: GcHeader::default() }
     }
@@ -272,8 +272,7 @@ impl Attrs {
     }
 
     fn index_of(&self, name: Symbol) -> Result<usize, usize> {
-        let key = name.as_str();
-        self.entries.binary_search_by(|entry| entry.name.as_str().cmp(key))
+        self.entries.binary_search_by(|entry| entry.name.cmp(&name))
     }
 
     /// The position of `name`, without computing where it would be inserted.
@@ -282,8 +281,7 @@ impl Attrs {
         if self.entries.len() <= 8 {
             return self.entries.iter().position(|entry| entry.name == name);
         }
-        let key = name.as_str();
-        self.entries.binary_search_by(|entry| entry.name.as_str().cmp(key)).ok()
+        self.entries.binary_search_by(|entry| entry.name.cmp(&name)).ok()
     }
 
     #[inline]
@@ -323,7 +321,7 @@ impl Attrs {
         let mut entries = Vec::with_capacity(left.len() + right.len());
         let (mut i, mut j) = (0, 0);
         while i < left.len() && j < right.len() {
-            match left[i].name.as_str().cmp(right[j].name.as_str()) {
+            match left[i].name.cmp(&right[j].name) {
                 std::cmp::Ordering::Less => {
                     entries.push(left[i].clone());
                     i += 1;

@@ -17,7 +17,18 @@ pub struct Symbol(&'static SymbolData);
 
 struct SymbolData {
     text: &'static str,
+    /// The first eight bytes of the text, big-endian, zero-padded: ordering
+    /// two symbols by it agrees with ordering their texts whenever the
+    /// prefixes differ, so most comparisons need not read the texts.
+    prefix: u64,
     index: u32,
+}
+
+fn prefix_of(text: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    let length = text.len().min(8);
+    bytes[..length].copy_from_slice(&text.as_bytes()[..length]);
+    u64::from_be_bytes(bytes)
 }
 
 #[derive(Default)]
@@ -39,7 +50,8 @@ impl Symbol {
             }
             let leaked: &'static str = Box::leak(text.to_owned().into_boxed_str());
             let index = interner.map.len() as u32;
-            let data: &'static SymbolData = Box::leak(Box::new(SymbolData { text: leaked, index }));
+            let data: &'static SymbolData =
+                Box::leak(Box::new(SymbolData { text: leaked, prefix: prefix_of(leaked), index }));
             let symbol = Symbol(data);
             interner.map.insert(leaked, symbol);
             symbol
@@ -81,8 +93,15 @@ impl PartialOrd for Symbol {
 
 /// Symbols order by their text, the order Nix sorts attribute names in.
 impl Ord for Symbol {
+    #[inline]
     fn cmp(&self, other: &Symbol) -> std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
+        if self == other {
+            return std::cmp::Ordering::Equal;
+        }
+        match self.0.prefix.cmp(&other.0.prefix) {
+            std::cmp::Ordering::Equal => self.as_str().cmp(other.as_str()),
+            unequal => unequal,
+        }
     }
 }
 
