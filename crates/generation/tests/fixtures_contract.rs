@@ -1,5 +1,5 @@
 //! The fixtures are what the standard modules render: `tests/fixtures/genN.nix`
-//! evaluated with `<strata/nixos/module-list.nix>` and `fixtures/pkgs.nix`
+//! evaluated with `<strata/nixos/module-list.nix>` and the standard-module tests' stand-in `pkgs` (`crates/modules/tests/nixos/pkgs.nix`)
 //! gives `genN.json` (`rendered` = `config.system.build.strata`, `options` =
 //! every option the fixture files define, with value and definition sites).
 //! When the modules change what they render, this test fails;
@@ -19,7 +19,7 @@ fn render_fixture(name: &str) -> serde_json::Value {
             "let lib = import <strata/lib>;
              in lib.evalModules {{
                modules = import <strata/nixos/module-list.nix> ++ [ ./{name}.nix ];
-               specialArgs = {{ pkgs = import ./pkgs.nix; modulesPath = <strata/nixos>; }};
+               specialArgs = {{ pkgs = import ../../../modules/tests/nixos/pkgs.nix; modulesPath = <strata/nixos>; }};
              }}"
         );
         let options = EvalOptions { builtin_search_path: vec![modules::search_path_entry()], ..EvalOptions::default() };

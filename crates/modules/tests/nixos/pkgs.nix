@@ -1,5 +1,6 @@
 # A small stand-in for a machine's `pkgs`, shaped as the fleet contract says:
-# every package is `/usr` with its Debian package name.
+# every package is `/usr` with its Debian package name. Shared by the
+# standard-module tests and the generation fixtures (crates/generation/tests).
 let
   package = name: debian: {
     type = "derivation";
@@ -17,6 +18,7 @@ in
   git = package "git" "git";
   htop = package "htop" "htop";
   jq = package "jq" "jq";
+  nginx = package "nginx" "nginx";
   openssh = package "openssh" "openssh-client";
   zsh = package "zsh" "zsh";
 }
