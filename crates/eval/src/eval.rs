@@ -90,6 +90,8 @@ pub struct Evaluator {
     /// Counters for `STRATA_SHOW_STATS`.
     pub stats: Stats,
     pub(crate) gc_due: Cell<bool>,
+    /// Calls per lambda (by definition address), for `STRATA_PROFILE`.
+    pub profile: Option<RefCell<rustc_hash::FxHashMap<usize, (u64, &'static syntax::ast::LambdaDef)>>>,
 }
 
 /// How much work an evaluation did, comparable to `NIX_SHOW_STATS`.
@@ -139,9 +141,26 @@ impl Evaluator {
             literals: RefCell::new(Default::default()),
             stats: Stats::default(),
             gc_due: Cell::new(false),
+            profile: std::env::var_os("STRATA_PROFILE").map(|_| RefCell::new(Default::default())),
         };
         crate::builtins::install(&mut evaluator);
         evaluator
+    }
+
+    /// Every lambda called while `STRATA_PROFILE` was set, with its number of
+    /// calls, most called first (to find what is worth making native).
+    pub fn profile_report(&self) -> Vec<(u64, String)> {
+        let Some(profile) = &self.profile else { return Vec::new() };
+        let mut rows: Vec<(u64, String)> = profile
+            .borrow()
+            .values()
+            .map(|(count, def)| {
+                let name = def.name.map(|name| name.to_string()).unwrap_or_else(|| "(anonymous)".to_string());
+                (*count, format!("{name} {}", self.describe_pos(def.pos)))
+            })
+            .collect();
+        rows.sort_by(|a, b| b.0.cmp(&a.0));
+        rows
     }
 
     // ---- files and parsing --------------------------------------------------
@@ -852,6 +871,9 @@ impl Evaluator {
     fn call_lambda(&self, closure: &Closure, argument: Value, pos: Pos) -> Result<Value> {
         self.stats.function_calls.set(self.stats.function_calls.get() + 1);
         let def = closure.def;
+        if let Some(profile) = &self.profile {
+            profile.borrow_mut().entry(def as *const _ as usize).or_insert((0, def)).0 += 1;
+        }
         let scope = match &def.param {
             Param::Ident(_) => Env::new(smallvec::smallvec![argument], Some(closure.env.clone())),
             Param::Pattern { formals, ellipsis, at } => {

@@ -25,6 +25,9 @@ pub fn run(request: &EvalRequest, printer: &mut Printer) -> u8 {
     if show_stats {
         printer.err(&format!("{:?}", evaluator.stats));
     }
+    for (count, name) in evaluator.profile_report().iter().take(60) {
+        printer.err(&format!("{count:>9} {name}"));
+    }
     // The process is about to exit: tearing down a large heap value by value
     // would only cost time (and deep recursion in destructors).
     std::mem::forget(evaluator);
