@@ -197,7 +197,25 @@ impl Evaluator {
     pub fn parse(&self, name: &str, source: &str, base_dir: &str, outer_with: bool) -> Result<&'static Expr> {
         let file = self.add_file(name, source);
         let label = if name.starts_with('«') { "(string)".to_string() } else { name.to_string() };
-        let globals = |symbol: Symbol| self.global_index.get(&symbol).copied();
+        // Files of the lib built into Strata (under a builtin search-path
+        // entry) see `builtins` with its native helpers; everything else sees
+        // Nix's base environment only.
+        let internal = self
+            .options
+            .builtin_search_path
+            .iter()
+            .any(|entry| name.strip_prefix(entry.path.as_str()).is_some_and(|rest| rest.starts_with('/')));
+        let internal_builtins = Symbol::intern(crate::builtins::INTERNAL_BUILTINS);
+        let builtins_symbol = Symbol::intern("builtins");
+        let globals = |symbol: Symbol| {
+            if symbol == internal_builtins {
+                return None;
+            }
+            if internal && symbol == builtins_symbol {
+                return self.global_index.get(&internal_builtins).copied();
+            }
+            self.global_index.get(&symbol).copied()
+        };
         let options = LowerOptions { file, base_dir, label: &label, globals: &globals, outer_with };
         syntax::lower(source, &options).map_err(|errors| {
             let first = &errors[0];

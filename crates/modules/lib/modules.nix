@@ -104,38 +104,46 @@ let
   # Moves `mkMerge`, `mkIf` and `mkOverride` wrapped around an attribute set
   # onto each of its attributes, so that the set's names are known without
   # evaluating any condition. Returns a list of attribute sets.
-  pushDownProperties =
+  pushDownPropertiesNix =
     cfg:
     let
       kind = cfg._type or "";
     in
     if kind == "merge" then
-      concatMap pushDownProperties cfg.contents
+      concatMap pushDownPropertiesNix cfg.contents
     else if kind == "if" then
-      map (mapAttrs (_: mkIf cfg.condition)) (pushDownProperties cfg.content)
+      map (mapAttrs (_: mkIf cfg.condition)) (pushDownPropertiesNix cfg.content)
     else if kind == "override" then
-      map (mapAttrs (_: mkOverride cfg.priority)) (pushDownProperties cfg.content)
+      map (mapAttrs (_: mkOverride cfg.priority)) (pushDownPropertiesNix cfg.content)
     else
       [ cfg ];
 
+  # Strata evaluates these natively (crates/eval/src/builtins/modules.rs):
+  # they run for every definition. On Nix, the Nix versions run.
+  nativePushDownProperties = builtins.strataPushDownProperties or pushDownPropertiesNix;
+  pushDownProperties = cfg: nativePushDownProperties cfg;
+
   # Removes `mkMerge` and `mkIf` from a definition, giving the list of the
   # values it contributes; overrides and orders are kept for later.
-  dischargeProperties =
+  dischargePropertiesNix =
     def:
     let
       kind = def._type or "";
     in
     if kind == "merge" then
-      concatMap dischargeProperties def.contents
+      concatMap dischargePropertiesNix def.contents
     else if kind == "if" then
       if def.condition == true then
-        dischargeProperties def.content
+        dischargePropertiesNix def.content
       else if def.condition == false then
         [ ]
       else
         throw "‘mkIf’ called with a non-Boolean condition"
     else
       [ def ];
+
+  nativeDischargeProperties = builtins.strataDischargeProperties or dischargePropertiesNix;
+  dischargeProperties = def: nativeDischargeProperties def;
 
   priorityOf =
     def: if (def.value._type or "") == "override" then def.value.priority else defaultOverridePriority;
@@ -177,10 +185,11 @@ let
   # ---------------------------------------------------------------------
   # Evaluating one option
 
-  # Merges the definitions `defs` (each `{ file, value }`) of the option at
-  # `loc` with `type`.
-  mergeDefinitions =
-    loc: type: defs:
+  # The first steps of `mergeDefinitions`: `dischargeProperties` on every
+  # definition (unwrapping `mkDefinition`), then `filterOverrides'` and
+  # `sortProperties`. Returns `{ highestPrio; values; }`.
+  mergeDefinitionsCoreNix =
+    defs:
     let
       discharged = concatMap (
         def:
@@ -193,10 +202,25 @@ let
               inherit (def) file;
               inherit value;
             }
-        ) (builtins.addErrorContext "while evaluating definitions from `${def.file}':" (dischargeProperties def.value))
+        ) (builtins.addErrorContext "while evaluating definitions from `${def.file}':" (dischargePropertiesNix def.value))
       ) defs;
       filtered = filterOverrides' discharged;
       defsFinal = sortProperties filtered.values;
+    in
+    {
+      inherit (filtered) highestPrio;
+      values = defsFinal;
+    };
+
+  nativeMergeDefinitionsCore = builtins.strataMergeDefinitionsCore or mergeDefinitionsCoreNix;
+
+  # Merges the definitions `defs` (each `{ file, value }`) of the option at
+  # `loc` with `type`.
+  mergeDefinitions =
+    loc: type: defs:
+    let
+      filtered = nativeMergeDefinitionsCore defs;
+      defsFinal = filtered.values;
       isDefined = defsFinal != [ ];
       notOfType = "A definition for option `${showOption loc}' is not of type `${type.description}'.";
       # Types whose merge has a `v2` entry report their own type errors
@@ -422,12 +446,20 @@ let
       acc: decl:
       let
         this = decl.options;
-        both = name: this ? ${name} && acc ? ${name};
-        mergedType = if both "type" then acc.type.typeMerge this.type.functor else null;
-        typesClash = both "type" && mergedType == null;
+        # Tests written out rather than through a helper: this runs for
+        # every declaration of every option.
+        bothTyped = this ? type && acc ? type;
+        mergedType = if bothTyped then acc.type.typeMerge this.type.functor else null;
+        typesClash = bothTyped && mergedType == null;
         subModules = this.type.getSubModules or null;
       in
-      if both "default" || both "example" || both "description" || both "apply" || typesClash then
+      if
+        (this ? default && acc ? default)
+        || (this ? example && acc ? example)
+        || (this ? description && acc ? description)
+        || (this ? apply && acc ? apply)
+        || typesClash
+      then
         throw "The option `${showOption loc}' in `${decl._file}' is already declared in ${showFiles acc.declarations}."
       else
         this
@@ -576,7 +608,7 @@ let
             sub = walkLevel subLoc (map (d: {
               inherit (d) _file;
               options = d.options;
-            }) nameDecls) (concatMap (def: map (value: { inherit (def) file; inherit value; }) (pushDownProperties def.value)) nameDefs);
+            }) nameDecls) (concatMap (def: map (value: { inherit (def) file; inherit value; }) (nativePushDownProperties def.value)) nameDefs);
           in
           {
             isLeaf = false;
@@ -612,7 +644,7 @@ let
         map (config: {
           file = m._file;
           inherit config;
-        }) (pushDownProperties m.config)
+        }) (nativePushDownProperties m.config)
       ) modules
     );
 
@@ -937,7 +969,7 @@ let
           map (value: {
             file = m._file;
             inherit value;
-          }) (pushDownProperties m.config)
+          }) (nativePushDownProperties m.config)
         ) (lib.reverseList collected.modules)
       );
 

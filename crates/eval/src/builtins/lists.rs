@@ -163,7 +163,7 @@ fn any(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 }
 
 /// A stable merge sort whose comparator may fail.
-fn merge_sort(items: &mut Vec<Value>, less: &mut dyn FnMut(&Value, &Value) -> Result<bool>) -> Result<()> {
+pub(super) fn merge_sort(items: &mut Vec<Value>, less: &mut dyn FnMut(&Value, &Value) -> Result<bool>) -> Result<()> {
     let length = items.len();
     if length < 2 {
         return Ok(());

@@ -18,6 +18,7 @@ mod data;
 mod derivations;
 mod fs;
 mod lists;
+mod modules;
 mod strings;
 
 pub(crate) use strings::force_str_no_context;
@@ -57,6 +58,9 @@ fn tables() -> Vec<&'static [Builtin]> {
         strings::BUILTINS,
     ]
 }
+
+/// The global that files of the built-in lib see as `builtins`.
+pub(crate) const INTERNAL_BUILTINS: &str = "__strataBuiltins";
 
 /// The builtin called `name` (without `__`), if there is one.
 pub fn lookup(name: &str) -> Option<&'static Builtin> {
@@ -102,7 +106,15 @@ pub(crate) fn install(evaluator: &mut Evaluator) {
             add_global(evaluator, &format!("__{text}"), value);
         }
     }
+    // Files of the lib built into Strata see `builtins` with its native
+    // helpers added (see `Evaluator::parse`); the lib falls back to Nix code
+    // where they are missing, so it also runs on Nix.
+    let mut internal = attrs.clone();
+    for builtin in modules::BUILTINS {
+        internal.insert(Symbol::intern(builtin.name), Value::PrimOp(builtin), Pos::NONE);
+    }
     add_global(evaluator, "builtins", Value::attrs(attrs));
+    add_global(evaluator, INTERNAL_BUILTINS, Value::attrs(internal));
     // `derivation` is Nix code over the base environment: evaluate it now
     // that the environment is complete, so it prints as `<LAMBDA>` like any
     // other builtin function.

@@ -25,7 +25,11 @@ pub fn run(request: &EvalRequest, printer: &mut Printer) -> u8 {
     if show_stats {
         printer.err(&format!("{:?}", evaluator.stats));
     }
-    for (count, name) in evaluator.profile_report().iter().take(60) {
+    for (count, name) in evaluator
+        .profile_report()
+        .iter()
+        .take(std::env::var("STRATA_PROFILE").ok().and_then(|v| v.parse().ok()).unwrap_or(60))
+    {
         printer.err(&format!("{count:>9} {name}"));
     }
     // The process is about to exit: tearing down a large heap value by value
