@@ -11,14 +11,14 @@ impl Evaluator {
     /// Renders an error as Nix does: the message, the position with the
     /// surrounding source lines, and with `show_trace` the trace frames.
     pub fn render_error(&self, error: &EvalError, show_trace: bool) -> String {
-        let mut out = format!("error: {}", error.message());
+        let mut out = format!("error: {}", indent_lines(error.message()));
         self.render_position(error.pos(), &mut out);
         if let Some(hint) = crate::show::did_you_mean(&error.0.suggestions) {
             let _ = write!(out, "\n       {hint}");
         }
         if show_trace {
             for frame in &error.0.trace {
-                let _ = write!(out, "\n\n       … {}", frame.message);
+                let _ = write!(out, "\n\n       … {}", indent_lines(&frame.message));
                 self.render_position(frame.pos, &mut out);
             }
         }
@@ -70,5 +70,32 @@ impl Evaluator {
         if line < last_line && !(line + 1 == last_line && next_end as usize >= source.len() && source.ends_with('\n')) {
             show_line(out, line + 1);
         }
+    }
+}
+
+/// A multi-line message laid out as Nix lays it out after `error: ` or
+/// `… `: every further non-empty line indented to the same column, and no
+/// trailing line break.
+fn indent_lines(message: &str) -> String {
+    let mut lines = message.trim_end_matches('\n').split('\n');
+    let mut out = lines.next().unwrap_or("").to_string();
+    for line in lines {
+        out.push('\n');
+        if !line.is_empty() {
+            out.push_str("       ");
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::indent_lines;
+
+    #[test]
+    fn continuation_lines_are_indented_like_nix() {
+        assert_eq!(indent_lines("one line"), "one line");
+        assert_eq!(indent_lines("a\n\nb\n"), "a\n\n       b");
     }
 }

@@ -315,7 +315,7 @@ fn type_errors_name_the_definition_line_and_column() {
     let machine = repo.machine("box").expect("box");
     let error = machine.show(&path("services.openssh.enable")).err().expect("a type error");
     let expected = format!(
-        "A definition for option `services.openssh.enable' is not of type `boolean'. Definition values:\n- In `{}:2:20': \"yes\"",
+        "A definition for option `services.openssh.enable' is not of type `boolean'. Definition values:\n       - In `{}:2:20': \"yes\"",
         dir.join("m.nix").display()
     );
     assert!(error.message().contains(&expected), "{error}");
@@ -325,7 +325,7 @@ fn type_errors_name_the_definition_line_and_column() {
     let machine = repo.machine("box").expect("box");
     let error = machine.show(&path("networking")).err().expect("an unknown option");
     let expected = format!(
-        "The option `networking.hostname' does not exist. Definition values:\n- In `{}:2:14': \"box\"",
+        "The option `networking.hostname' does not exist. Definition values:\n       - In `{}:2:14': \"box\"",
         dir.join("m.nix").display()
     );
     assert!(error.message().contains(&expected), "{error}");

@@ -525,6 +525,42 @@ let
   # ---------------------------------------------------------------------
   # The option tree
 
+  # `walkLevel`'s grouping of declarations or definitions by attribute name
+  # (see `strataGroupByName` in crates/eval/src/builtins/modules.rs).
+  groupByNameNix =
+    kind: onError: items:
+    let
+      field = if kind == "declarations" then "options" else "value";
+      fileField = if kind == "declarations" then "_file" else "file";
+    in
+    zipAttrsWith (_: concatLists) (
+      map (
+        item:
+        let
+          parent = item.${field};
+        in
+        if isAttrs parent then
+          mapAttrs (_: value: [
+            {
+              ${fileField} = item.${fileField};
+              ${field} = value;
+              inherit parent;
+            }
+          ]) parent
+        else
+          onError item
+      ) items
+    );
+
+  nativeGroupByName = builtins.strataGroupByName or groupByNameNix;
+
+  splitLevelNix = entries: {
+    options = mapAttrs (_: e: if e.isLeaf then e.option else e.sub.options) entries;
+    config = mapAttrs (_: e: if e.isLeaf then e.option.value else e.sub.config) entries;
+  };
+
+  nativeSplitLevel = builtins.strataSplitLevel or splitLevelNix;
+
   # One level of the tree at `loc`. `decls` are `{ _file, options }` (an
   # attribute set of declarations each), `defs` are `{ file, value }` (an
   # attribute set of definitions each, properties already pushed down).
@@ -533,41 +569,15 @@ let
   walkLevel =
     loc: decls: defs:
     let
-      declsByName = zipAttrsWith (_: xs: xs) (
-        map (
-          decl:
-          if isAttrs decl.options then
-            mapAttrs (name: options: {
-              inherit (decl) _file;
-              inherit options;
-              parent = decl.options;
-            }) decl.options
-          else
-            throw "An option declaration for `${showOption loc}' has type\n`${typeOf decl.options}' rather than an attribute set.\nDid you mean to define this outside of `options'?"
-        ) decls
-      );
+      declsByName = nativeGroupByName "declarations" (
+        decl:
+        throw "An option declaration for `${showOption loc}' has type\n`${typeOf decl.options}' rather than an attribute set.\nDid you mean to define this outside of `options'?"
+      ) decls;
 
-      defsByName = zipAttrsWith (_: concatLists) (
-        map (
-          def:
-          if isAttrs def.value then
-            let
-              # Strata: kept for definition positions (`definitionProvenance`).
-              parent = def.value;
-            in
-            mapAttrs (
-              _: value:
-              [
-                {
-                  inherit (def) file;
-                  inherit value parent;
-                }
-              ]
-            ) parent
-          else
-            throw "In module `${def.file}', you're trying to define a value of type `${typeOf def.value}'\nrather than an attribute set for the option\n`${lib.concatStringsSep "." loc}'!\n\nThis usually happens if `${lib.concatStringsSep "." loc}' has option\ndefinitions inside that are not matched. Please check how to properly define\nthis option by e.g. referring to `man 5 configuration.nix'!\n"
-        ) defs
-      );
+      defsByName = nativeGroupByName "definitions" (
+        def:
+        throw "In module `${def.file}', you're trying to define a value of type `${typeOf def.value}'\nrather than an attribute set for the option\n`${lib.concatStringsSep "." loc}'!\n\nThis usually happens if `${lib.concatStringsSep "." loc}' has option\ndefinitions inside that are not matched. Please check how to properly define\nthis option by e.g. referring to `man 5 configuration.nix'!\n"
+      ) defs;
 
       entries = mapAttrs (
         name: nameDecls:
@@ -617,13 +627,13 @@ let
           }
       ) declsByName;
 
-      undeclared = lib.filterAttrs (name: _: !(declsByName ? ${name})) defsByName;
+      undeclared = removeAttrs defsByName (attrNames declsByName);
+      split = nativeSplitLevel entries;
     in
     {
-      options = mapAttrs (_: e: if e.isLeaf then e.option else e.sub.options) entries;
-      config = mapAttrs (_: e: if e.isLeaf then e.option.value else e.sub.config) entries;
+      inherit (split) options config;
       unmatched =
-        concatMap (e: e.unmatched) (builtins.attrValues entries)
+        concatLists (catAttrs "unmatched" (builtins.attrValues entries))
         ++ concatMap (
           name:
           map (def: {

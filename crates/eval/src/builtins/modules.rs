@@ -26,6 +26,8 @@ pub(crate) const BUILTINS: &[Builtin] = &[
     Builtin { name: "strataPushDownProperties", arity: 1, func: push_down_properties },
     Builtin { name: "strataDischargeProperties", arity: 1, func: discharge_properties },
     Builtin { name: "strataMergeDefinitionsCore", arity: 1, func: merge_definitions_core },
+    Builtin { name: "strataGroupByName", arity: 3, func: group_by_name },
+    Builtin { name: "strataSplitLevel", arity: 1, func: split_level },
 ];
 
 /// `modules.nix`'s `defaultOverridePriority`: a plain definition.
@@ -36,6 +38,7 @@ const DEFAULT_ORDER_PRIORITY: i64 = 1000;
 const NO_PRIORITY: i64 = 9999;
 
 /// The attribute names these builtins read and write.
+#[derive(Clone, Copy)]
 struct Names {
     type_: Symbol,
     contents: Symbol,
@@ -46,10 +49,25 @@ struct Names {
     value: Symbol,
     values: Symbol,
     highest_prio: Symbol,
+    options: Symbol,
+    config: Symbol,
+    parent: Symbol,
+    is_leaf: Symbol,
+    option: Symbol,
+    sub: Symbol,
+}
+
+thread_local! {
+    /// Symbols are interned per thread, so the names are too.
+    static NAMES: Names = Names::intern();
 }
 
 impl Names {
     fn get() -> Names {
+        NAMES.with(|names| *names)
+    }
+
+    fn intern() -> Names {
         Names {
             type_: Symbol::intern("_type"),
             contents: Symbol::intern("contents"),
@@ -60,6 +78,12 @@ impl Names {
             value: Symbol::intern("value"),
             values: Symbol::intern("values"),
             highest_prio: Symbol::intern("highestPrio"),
+            options: Symbol::intern("options"),
+            config: Symbol::intern("config"),
+            parent: Symbol::intern("parent"),
+            is_leaf: Symbol::intern("isLeaf"),
+            option: Symbol::intern("option"),
+            sub: Symbol::intern("sub"),
         }
     }
 }
@@ -335,4 +359,109 @@ fn merge_definitions_core(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Va
         AttrEntry { name: names.highest_prio, value: highest, pos: Pos::NONE },
         AttrEntry { name: names.values, value: Value::list(result), pos: Pos::NONE },
     ])))
+}
+
+/// `strataGroupByName kind onError items`: one level of the option tree,
+/// grouped by attribute name. `kind` is `"declarations"` (items are
+/// `{ _file, options }`) or `"definitions"` (items are `{ file, value }`).
+/// The result maps each name found in the items' `options` (or `value`) sets
+/// to the list, in item order, of `{ _file, options, parent }` (or
+/// `{ file, value, parent }`), `parent` being the set the name is in. An item
+/// whose set is not an attribute set is passed to `onError`, which throws.
+///
+/// This is `zipAttrsWith` over `mapAttrs` of every item, as `walkLevel`
+/// writes it in Nix, without a call per attribute.
+fn group_by_name(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let names = Names::get();
+    let kind = ev.force_str(&args[0], pos)?;
+    let (file_name, inner_name) = match kind.as_str() {
+        "declarations" => (Symbol::intern("_file"), names.options),
+        "definitions" => (names.file, names.value),
+        other => {
+            return Err(error(ErrorKind::Eval, pos, format!("strataGroupByName: unknown kind '{other}'")));
+        }
+    };
+    let items = ev.force_list(&args[2], pos)?;
+    let mut groups: Vec<(Symbol, Pos, Vec<Value>)> = Vec::new();
+    let mut index: rustc_hash::FxHashMap<Symbol, usize> = Default::default();
+    for item in items.iter() {
+        let item = ev.force_attrs(item, pos)?;
+        let inner = select(ev, &item, inner_name, pos)?;
+        let Value::Attrs(inner) = inner else {
+            return ev.call(&args[1], Value::Attrs(item), pos);
+        };
+        let file = lazy_select(&item, file_name, pos);
+        let parent = Value::Attrs(inner.clone());
+        for entry in inner.entries() {
+            let grouped = Value::attrs(Attrs::from_unsorted(vec![
+                AttrEntry { name: file_name, value: file.clone(), pos: Pos::NONE },
+                AttrEntry { name: inner_name, value: entry.value.clone(), pos: Pos::NONE },
+                AttrEntry { name: names.parent, value: parent.clone(), pos: Pos::NONE },
+            ]));
+            match index.get(&entry.name) {
+                Some(&at) => groups[at].2.push(grouped),
+                None => {
+                    index.insert(entry.name, groups.len());
+                    groups.push((entry.name, entry.pos, vec![grouped]));
+                }
+            }
+        }
+    }
+    Ok(Value::attrs(Attrs::from_unsorted(
+        groups.into_iter().map(|(name, pos, list)| AttrEntry { name, value: Value::list(list), pos }).collect(),
+    )))
+}
+
+/// `strataSplitLevel entries`: `walkLevel`'s `options` and `config` from its
+/// entries (`{ isLeaf, option }` or `{ isLeaf, sub }`), each attribute
+/// evaluated only when it is used:
+///
+/// ```nix
+/// { options = mapAttrs (_: e: if e.isLeaf then e.option else e.sub.options) entries;
+///   config = mapAttrs (_: e: if e.isLeaf then e.option.value else e.sub.config) entries; }
+/// ```
+fn split_level(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let names = Names::get();
+    let entries = ev.force_attrs(&args[0], pos)?;
+    let mut options = Vec::with_capacity(entries.len());
+    let mut config = Vec::with_capacity(entries.len());
+    // Applications of builtins rather than native closures: the cycle
+    // collector sees what they hold.
+    for entry in entries.entries() {
+        let option = Value::lazy_apply(Value::PrimOp(&LEVEL_OPTION), entry.value.clone());
+        options.push(AttrEntry { name: entry.name, value: option, pos: entry.pos });
+        let value = Value::lazy_apply(Value::PrimOp(&LEVEL_CONFIG), entry.value.clone());
+        config.push(AttrEntry { name: entry.name, value, pos: entry.pos });
+    }
+    Ok(Value::attrs(Attrs::from_unsorted(vec![
+        AttrEntry { name: names.options, value: Value::attrs(Attrs::from_sorted(options)), pos: Pos::NONE },
+        AttrEntry { name: names.config, value: Value::attrs(Attrs::from_sorted(config)), pos: Pos::NONE },
+    ])))
+}
+
+/// `e: if e.isLeaf then e.option else e.sub.options`
+static LEVEL_OPTION: Builtin = Builtin { name: "strataLevelOption", arity: 1, func: level_option };
+/// `e: if e.isLeaf then e.option.value else e.sub.config`
+static LEVEL_CONFIG: Builtin = Builtin { name: "strataLevelConfig", arity: 1, func: level_config };
+
+fn level_option(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let names = Names::get();
+    level_select(ev, &args[0], &[names.option], &[names.sub, names.options], pos)
+}
+
+fn level_config(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let names = Names::get();
+    level_select(ev, &args[0], &[names.option, names.value], &[names.sub, names.config], pos)
+}
+
+fn level_select(ev: &Evaluator, entry: &Value, leaf: &[Symbol], inner: &[Symbol], pos: Pos) -> Result<Value> {
+    let names = Names::get();
+    let node = ev.force_attrs(entry, pos)?;
+    let path = if ev.force_bool(&select(ev, &node, names.is_leaf, pos)?, pos)? { leaf } else { inner };
+    let mut current = Value::Attrs(node);
+    for &name in path {
+        let attrs = ev.force_attrs(&current, pos)?;
+        current = select(ev, &attrs, name, pos)?;
+    }
+    Ok(current)
 }
