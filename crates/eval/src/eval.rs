@@ -517,7 +517,7 @@ impl Evaluator {
             Expr::Select(target, path, default, pos) => self.select(target, path, default.as_deref(), env, *pos),
             Expr::HasAttr(target, path, _) => self.has_attr(target, path, env),
             Expr::Apply(function, argument, pos) => self.eval_apply(function, argument, *pos, env),
-            Expr::Lambda(def) => Ok(Value::Lambda(Rc::new(Closure::new(def, env.clone())))),
+            Expr::Lambda(def) => Ok(self.closure(def, env)),
             Expr::Let(def, body) => {
                 let scope = self.bind_scope(def, env);
                 self.eval(body, &scope)
@@ -614,6 +614,13 @@ impl Evaluator {
             }
             None => Value::Null,
         }
+    }
+
+    /// The function value of a lambda: it keeps the scope its body's
+    /// variables are resolved against (see `LambdaDef::skip`).
+    fn closure(&self, def: &'static syntax::ast::LambdaDef, env: &Rc<Env>) -> Value {
+        let captured = env.up(def.skip).unwrap_or(env);
+        Value::Lambda(Rc::new(Closure::new(def, captured.clone())))
     }
 
     #[inline(never)]

@@ -570,11 +570,13 @@ fn failed_assertions_stop_the_build() {
            networking.firewall.allowedTCPPortRanges = [ { from = 9000; to = 8000; } ];"#,
     );
     let error = error_of(&config, "builtins.toJSON config.system.build.strata");
-    let expected = "Failed assertions:\n\
-        - first\n\
-        - networking.firewall: the port range 9000-8000 starts after it ends.\n\
-        - users.users.both: set exactly one of `isSystemUser' and `isNormalUser' (a uid below 1000 counts as a system user).\n\
-        - users.users.nogroup-user.group is not set. Give the user a primary group, for example: users.users.nogroup-user.group = \"nogroup-user\"; users.groups.nogroup-user = { };\n\
+    // Rendered as Nix renders a multi-line message: continuation lines
+    // indented to the message's column.
+    let expected = "Failed assertions:\n       \
+        - first\n       \
+        - networking.firewall: the port range 9000-8000 starts after it ends.\n       \
+        - users.users.both: set exactly one of `isSystemUser' and `isNormalUser' (a uid below 1000 counts as a system user).\n       \
+        - users.users.nogroup-user.group is not set. Give the user a primary group, for example: users.users.nogroup-user.group = \"nogroup-user\"; users.groups.nogroup-user = { };\n       \
         - strata.healthChecks: the check `port' has type \"tcp\" but no `port'.\n";
     assert!(error.contains(expected), "{error}");
     // Other options stay usable.

@@ -112,6 +112,12 @@ pub struct LambdaDef {
     pub pos: Pos,
     pub param: Param,
     pub body: Expr,
+    /// How many of the innermost scopes around the lambda its body never
+    /// mentions: the closure keeps the scope that many levels up instead of
+    /// the one it is created in (its variables are resolved that way), so a
+    /// function stored in a `let` that does not use the `let`'s names does
+    /// not form a reference cycle with it.
+    pub skip: u32,
 }
 
 #[derive(Debug)]

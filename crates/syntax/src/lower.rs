@@ -523,6 +523,33 @@ impl<'a> Lowerer<'a> {
     }
 
     fn lambda(&mut self, lambda: rast::Lambda, name: Option<Symbol>) -> Expr {
+        // Leave out the innermost scopes the lambda never mentions (up to the
+        // first `with`, whose names cannot be known): it is lowered, and its
+        // closure created, in the scope above them.
+        let mentioned: std::collections::HashSet<String> = lambda
+            .syntax()
+            .descendants_with_tokens()
+            .filter_map(|element| element.into_token())
+            .filter(|token| token.kind() == SyntaxKind::TOKEN_IDENT)
+            .map(|token| token.text().to_string())
+            .collect();
+        let mut skip = 0;
+        for scope in self.scopes.iter().rev() {
+            match scope {
+                Scope::Slots(slots) if !slots.keys().any(|name| mentioned.contains(name.as_str())) => skip += 1,
+                _ => break,
+            }
+        }
+        let skipped = self.scopes.split_off(self.scopes.len() - skip);
+        let mut lowered = self.lambda_in_scope(lambda, name);
+        self.scopes.extend(skipped);
+        if let Expr::Lambda(def) = &mut lowered {
+            def.skip = skip as u32;
+        }
+        lowered
+    }
+
+    fn lambda_in_scope(&mut self, lambda: rast::Lambda, name: Option<Symbol>) -> Expr {
         let offset: u32 = lambda.syntax().text_range().start().into();
         let pos = self.pos(offset);
         let mut slots = HashMap::new();
@@ -585,6 +612,7 @@ impl<'a> Lowerer<'a> {
                         at,
                     },
                     body,
+                    skip: 0,
                 }));
             }
             None => {
@@ -595,7 +623,7 @@ impl<'a> Lowerer<'a> {
         self.scopes.push(Scope::Slots(slots));
         let body = self.opt_expr(lambda.body(), offset);
         self.scopes.pop();
-        Expr::Lambda(Box::new(LambdaDef { name, pos, param, body }))
+        Expr::Lambda(Box::new(LambdaDef { name, pos, param, body, skip: 0 }))
     }
 
     // ---- attribute sets -----------------------------------------------------
