@@ -214,15 +214,17 @@ let
 
   nativeMergeDefinitionsCore = builtins.strataMergeDefinitionsCore or mergeDefinitionsCoreNix;
 
+  notOfTypeMessage = loc: type: "A definition for option `${showOption loc}' is not of type `${type.description}'.";
+
   # Merges the definitions `defs` (each `{ file, value }`) of the option at
-  # `loc` with `type`.
+  # `loc` with `type`. (Messages only errors need are not bound in the
+  # `let`: an unevaluated binding would keep the scope in a reference cycle.)
   mergeDefinitions =
     loc: type: defs:
     let
       filtered = nativeMergeDefinitionsCore defs;
       defsFinal = filtered.values;
       isDefined = defsFinal != [ ];
-      notOfType = "A definition for option `${showOption loc}' is not of type `${type.description}'.";
       # Types whose merge has a `v2` entry report their own type errors
       # (prefixed with "TypeError:"); the others are checked here.
       hasV2 = isAttrs type.merge && type.merge ? v2;
@@ -236,7 +238,7 @@ let
               };
             in
             if result.headError != null then
-              throw "${notOfType} TypeError: ${result.headError.message}"
+              throw "${notOfTypeMessage loc type} TypeError: ${result.headError.message}"
             else
               result.value
           else if all (def: type.check def.value) defsFinal then
@@ -245,7 +247,7 @@ let
             let
               invalid = filter (def: !type.check def.value) defsFinal;
             in
-            throw "${notOfType} Definition values:${showDefsAt loc (withParents defs invalid)}"
+            throw "${notOfTypeMessage loc type} Definition values:${showDefsAt loc (withParents defs invalid)}"
         else
           throw "The option `${showOption loc}' was accessed but has no value defined. Try setting the option.";
     in
@@ -561,6 +563,58 @@ let
 
   nativeSplitLevel = builtins.strataSplitLevel or splitLevelNix;
 
+  # One name of a level of the option tree (see `walkLevel`). A function of
+  # its own, and without functions in its `let`, so that nothing in the
+  # `let` refers back to it: the scope is freed by reference counting
+  # rather than left to the cycle collector, once per option.
+  walkEntry =
+    loc: defsByName: name: nameDecls:
+    let
+      subLoc = loc ++ [ name ];
+      nameDefs = defsByName.${name} or [ ];
+      withPos = map (d: d // { pos = declarationPosition name d; }) nameDecls;
+      optionDecls = filter (
+        d:
+        d.options ? _type
+        && (d.options._type == "option" || throwDeclarationTypeError subLoc d.options._type d._file)
+      ) nameDecls;
+    in
+    if length optionDecls == length nameDecls then
+      leafEntry subLoc nameDefs (fixupOptionType subLoc (mergeOptionDecls subLoc withPos))
+    else if optionDecls != [ ] then
+      if all (d: (d.options.type.name or null) == "submodule") optionDecls then
+        leafEntry subLoc nameDefs (fixupOptionType subLoc (mergeOptionDecls subLoc (map treeToOption withPos)))
+      else
+        let
+          first = head optionDecls;
+          others = filter (d: !isOption d.options) nameDecls;
+          listed = lib.concatMapStringsSep "\n" (
+            d:
+            " - option(s) with prefix `${showOption (subLoc ++ [ (head (attrNames d.options)) ])}' in module `${d._file}'"
+          ) others;
+        in
+        throw "The option `${showOption subLoc}' in module `${first._file}' would be a parent of the following options, but its type `${
+          first.options.type.description or "<no description>"
+        }' does not support nested options.\n${listed}"
+    else
+      let
+        sub = walkLevel subLoc (map (d: {
+          inherit (d) _file;
+          options = d.options;
+        }) nameDecls) (concatMap (def: map (value: { inherit (def) file; inherit value; }) (nativePushDownProperties def.value)) nameDefs);
+      in
+      {
+        isLeaf = false;
+        inherit sub;
+        unmatched = map (u: u // { prefix = [ name ] ++ u.prefix; }) sub.unmatched;
+      };
+
+  leafEntry = subLoc: nameDefs: opt: {
+    isLeaf = true;
+    option = evalOptionValue subLoc opt nameDefs;
+    unmatched = [ ];
+  };
+
   # One level of the tree at `loc`. `decls` are `{ _file, options }` (an
   # attribute set of declarations each), `defs` are `{ file, value }` (an
   # attribute set of definitions each, properties already pushed down).
@@ -579,53 +633,7 @@ let
         throw "In module `${def.file}', you're trying to define a value of type `${typeOf def.value}'\nrather than an attribute set for the option\n`${lib.concatStringsSep "." loc}'!\n\nThis usually happens if `${lib.concatStringsSep "." loc}' has option\ndefinitions inside that are not matched. Please check how to properly define\nthis option by e.g. referring to `man 5 configuration.nix'!\n"
       ) defs;
 
-      entries = mapAttrs (
-        name: nameDecls:
-        let
-          subLoc = loc ++ [ name ];
-          nameDefs = defsByName.${name} or [ ];
-          withPos = map (d: d // { pos = declarationPosition name d; }) nameDecls;
-          optionDecls = filter (
-            d:
-            d.options ? _type
-            && (d.options._type == "option" || throwDeclarationTypeError subLoc d.options._type d._file)
-          ) nameDecls;
-          leaf = opt: {
-            isLeaf = true;
-            option = evalOptionValue subLoc opt nameDefs;
-            unmatched = [ ];
-          };
-        in
-        if length optionDecls == length nameDecls then
-          leaf (fixupOptionType subLoc (mergeOptionDecls subLoc withPos))
-        else if optionDecls != [ ] then
-          if all (d: (d.options.type.name or null) == "submodule") optionDecls then
-            leaf (fixupOptionType subLoc (mergeOptionDecls subLoc (map treeToOption withPos)))
-          else
-            let
-              first = head optionDecls;
-              others = filter (d: !isOption d.options) nameDecls;
-              listed = lib.concatMapStringsSep "\n" (
-                d:
-                " - option(s) with prefix `${showOption (subLoc ++ [ (head (attrNames d.options)) ])}' in module `${d._file}'"
-              ) others;
-            in
-            throw "The option `${showOption subLoc}' in module `${first._file}' would be a parent of the following options, but its type `${
-              first.options.type.description or "<no description>"
-            }' does not support nested options.\n${listed}"
-        else
-          let
-            sub = walkLevel subLoc (map (d: {
-              inherit (d) _file;
-              options = d.options;
-            }) nameDecls) (concatMap (def: map (value: { inherit (def) file; inherit value; }) (nativePushDownProperties def.value)) nameDefs);
-          in
-          {
-            isLeaf = false;
-            inherit sub;
-            unmatched = map (u: u // { prefix = [ name ] ++ u.prefix; }) sub.unmatched;
-          }
-      ) declsByName;
+      entries = mapAttrs (name: nameDecls: walkEntry loc defsByName name nameDecls) declsByName;
 
       undeclared = removeAttrs defsByName (attrNames declsByName);
       split = nativeSplitLevel entries;
