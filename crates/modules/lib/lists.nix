@@ -5,6 +5,13 @@ let
   inherit (builtins)
     length head tail elemAt genList filter concatMap isList elem foldl';
   inherit (lib.trivial) min max compare;
+
+  # Native in Strata (crates/eval/src/builtins/modules.rs): the module
+  # system reverses its module list on every evaluation.
+  nativeReverseList =
+    builtins.strataReverseList or (list:
+      let n = length list; in
+      genList (i: elemAt list (n - 1 - i)) n);
 in
 rec {
   inherit (builtins)
@@ -127,9 +134,7 @@ rec {
       "'lists.replaceElemAt' called with index ${toString index} on a list of size ${toString (length list)}";
     genList (i: if i == index then value else elemAt list i) (length list);
 
-  reverseList = list:
-    let n = length list; in
-    genList (i: elemAt list (n - 1 - i)) n;
+  reverseList = list: nativeReverseList list;
 
   # --- Combining ---------------------------------------------------------------
 

@@ -444,6 +444,21 @@ let
   # option) of one option from several modules.
   mergeOptionDecls =
     loc: decls:
+    # Almost every option has one declaration: what the fold below gives
+    # for one, without the fold.
+    if length decls == 1 then
+      let
+        decl = head decls;
+        subModules = decl.options.type.getSubModules or null;
+      in
+      decl.options
+      // {
+        inherit loc;
+        declarations = [ decl._file ];
+        declarationPositions = [ decl.pos ];
+        options = if subModules != null then map (setDefaultModuleLocation decl._file) subModules else [ ];
+      }
+    else
     foldl' (
       acc: decl:
       let
@@ -710,93 +725,80 @@ let
   # Normalises a loaded module to its explicit form.
   unifyModuleSyntax =
     file: key: m:
-    let
-      withMeta =
-        config:
-        if m ? meta then
-          mkMerge [
-            config
-            { meta = m.meta; }
-          ]
-        else
-          config;
-      withFreeform =
-        config:
-        if m ? freeformType then
-          mkMerge [
-            config
-            { _module.freeformType = m.freeformType; }
-          ]
-        else
-          config;
-      fileOf = toString m._file or file;
-      common = {
-        _file = fileOf;
-        _class = m._class or null;
-        key = toString m.key or key;
-        disabledModules = m.disabledModules or [ ];
-        imports = m.imports or [ ];
-      };
-    in
     if !isAttrs m then
       throw "Module `${file}' is of type ${typeOf m} while an attribute set was expected."
-    else if m ? config || m ? options then
+    else
       let
+        explicit = m ? config || m ? options;
         extra = removeAttrs m moduleStructureKeys;
+        # `meta` and `freeformType` join the configuration (rarely set, so
+        # tested without helper functions: this runs for every module).
+        plain = if explicit then m.config or { } else extra;
+        withMeta =
+          if m ? meta then
+            mkMerge [
+              plain
+              { meta = m.meta; }
+            ]
+          else
+            plain;
+        config =
+          if m ? freeformType then
+            mkMerge [
+              withMeta
+              { _module.freeformType = m.freeformType; }
+            ]
+          else
+            withMeta;
       in
-      if extra != { } then
+      if explicit && extra != { } then
         throw "Module `${key}' has an unsupported attribute `${head (attrNames extra)}'. This is caused by introducing a top-level `config' or `options' attribute. Add configuration attributes immediately on the top level instead, or move all of them (namely: ${toString (attrNames extra)}) into the explicit `config' attribute."
       else
-        common
-        // {
-          options = m.options or { };
-          config = withFreeform (withMeta (m.config or { }));
-        }
-    else
-      common
-      // {
-        options = { };
-        config = withFreeform (withMeta (removeAttrs m moduleStructureKeys));
-      };
+        {
+          _file = toString m._file or file;
+          _class = m._class or null;
+          key = toString m.key or key;
+          disabledModules = m.disabledModules or [ ];
+          imports = m.imports or [ ];
+          options = if explicit then m.options or { } else { };
+          inherit config;
+        };
 
   loadModule =
     class: args: fallbackFile: fallbackKey: m:
     let
-      checked =
-        normal:
-        if class != null && normal._class != null && normal._class != class then
-          throw "The module `${normal._file}` (class: ${lib.strings.escapeNixString normal._class}) cannot be imported into a module evaluation that expects class ${lib.strings.escapeNixString class}.\n\nHelp:\n- Ensure that you are importing the correct module.\n- Verify that the module's `_class`, ${lib.strings.escapeNixString normal._class} matches the expected `class` ${lib.strings.escapeNixString class}.\n- If you are using a custom class, make sure it is correctly defined and used consistently across your modules."
+      normal =
+        if isAttrs m && !(m ? __functor) then
+          if elem (m._type or "module") [
+            "module"
+            "if"
+            "merge"
+            "override"
+          ] then
+            unifyModuleSyntax fallbackFile fallbackKey m
+          else
+            throw "Expected a module, but found a value of type ${lib.strings.escapeNixString m._type}.\nA module is typically loaded by adding it to the imports = [ ... ]; attribute of an existing module, or in the modules = [ ... ]; argument of various functions.\nPlease make sure that each of the list items is a module, and not a different kind of value."
+        else if lib.isFunction m then
+          unifyModuleSyntax fallbackFile fallbackKey (applyModuleArgs fallbackKey m args)
+        else if isList m then
+          throw "Module imports can't be nested lists. Perhaps you meant to remove one level of lists? Definitions:${
+            showDefs [
+              {
+                file = fallbackFile;
+                value = m;
+              }
+            ]
+          }"
         else
-          normal;
+          let
+            file = toString m;
+          in
+          unifyModuleSyntax file file (applyModuleArgsIfFunction file (import m) args);
     in
-    checked (
-      if isAttrs m && !(m ? __functor) then
-        if elem (m._type or "module") [
-          "module"
-          "if"
-          "merge"
-          "override"
-        ] then
-          unifyModuleSyntax fallbackFile fallbackKey m
-        else
-          throw "Expected a module, but found a value of type ${lib.strings.escapeNixString m._type}.\nA module is typically loaded by adding it to the imports = [ ... ]; attribute of an existing module, or in the modules = [ ... ]; argument of various functions.\nPlease make sure that each of the list items is a module, and not a different kind of value."
-      else if lib.isFunction m then
-        unifyModuleSyntax fallbackFile fallbackKey (applyModuleArgs fallbackKey m args)
-      else if isList m then
-        throw "Module imports can't be nested lists. Perhaps you meant to remove one level of lists? Definitions:${
-          showDefs [
-            {
-              file = fallbackFile;
-              value = m;
-            }
-          ]
-        }"
-      else
-        let
-          file = toString m;
-        in
-        unifyModuleSyntax file file (applyModuleArgsIfFunction file (import m) args)
-    );
+    if class != null && normal._class != null && normal._class != class then
+      throw "The module `${normal._file}` (class: ${lib.strings.escapeNixString normal._class}) cannot be imported into a module evaluation that expects class ${lib.strings.escapeNixString class}.\n\nHelp:\n- Ensure that you are importing the correct module.\n- Verify that the module's `_class`, ${lib.strings.escapeNixString normal._class} matches the expected `class` ${lib.strings.escapeNixString class}.\n- If you are using a custom class, make sure it is correctly defined and used consistently across your modules."
+    else
+      normal;
 
   # The key a `disabledModules` entry refers to.
   disabledKey =
@@ -979,16 +981,17 @@ let
         modules ++ [ internalModule ]
       ) moduleArgs;
 
+      reversedModules = lib.reverseList collected.modules;
       walked = walkLevel prefix (map (m: {
         inherit (m) _file options;
-      }) (lib.reverseList collected.modules)) (
+      }) reversedModules) (
         concatMap (
           m:
           map (value: {
             file = m._file;
             inherit value;
           }) (nativePushDownProperties m.config)
-        ) (lib.reverseList collected.modules)
+        ) reversedModules
       );
 
       options = walked.options;

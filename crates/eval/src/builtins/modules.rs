@@ -1,4 +1,5 @@
-//! Native pieces of the module system.
+//! Native pieces of the module system (and `lib.reverseList`, which it
+//! calls for every evaluation).
 //!
 //! `<strata/lib>`'s `modules.nix` spends most of its calls on a few small
 //! functions applied to every definition of every option: moving `mkIf`,
@@ -28,6 +29,7 @@ pub(crate) const BUILTINS: &[Builtin] = &[
     Builtin { name: "strataMergeDefinitionsCore", arity: 1, func: merge_definitions_core },
     Builtin { name: "strataGroupByName", arity: 3, func: group_by_name },
     Builtin { name: "strataSplitLevel", arity: 1, func: split_level },
+    Builtin { name: "strataReverseList", arity: 1, func: reverse_list },
 ];
 
 /// `modules.nix`'s `defaultOverridePriority`: a plain definition.
@@ -464,4 +466,11 @@ fn level_select(ev: &Evaluator, entry: &Value, leaf: &[Symbol], inner: &[Symbol]
         current = select(ev, &attrs, name, pos)?;
     }
     Ok(current)
+}
+
+/// `strataReverseList list`: `lib.reverseList`, the elements as they are
+/// (not evaluated), in reverse order.
+fn reverse_list(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let list = ev.force_list(&args[0], pos)?;
+    Ok(Value::list(list.iter().rev().cloned().collect()))
 }
