@@ -90,6 +90,9 @@ pub struct Evaluator {
     /// Counters for `STRATA_SHOW_STATS`.
     pub stats: Stats,
     pub(crate) gc_due: Cell<bool>,
+    /// The number of function calls at which a collection is due however
+    /// few tracked scopes are held (see `gc`).
+    pub(crate) gc_next_calls: Cell<u64>,
     /// Calls per lambda (by definition address), for `STRATA_PROFILE`.
     pub profile: Option<RefCell<rustc_hash::FxHashMap<usize, (u64, &'static syntax::ast::LambdaDef)>>>,
 }
@@ -141,6 +144,7 @@ impl Evaluator {
             literals: RefCell::new(Default::default()),
             stats: Stats::default(),
             gc_due: Cell::new(false),
+            gc_next_calls: Cell::new(crate::gc::CALLS_BETWEEN_COLLECTIONS),
             profile: std::env::var_os("STRATA_PROFILE").map(|_| RefCell::new(Default::default())),
         };
         crate::builtins::install(&mut evaluator);
@@ -894,7 +898,11 @@ impl Evaluator {
 
     #[inline(never)]
     fn call_lambda(&self, closure: &Closure, argument: Value, pos: Pos) -> Result<Value> {
-        self.stats.function_calls.set(self.stats.function_calls.get() + 1);
+        let calls = self.stats.function_calls.get() + 1;
+        self.stats.function_calls.set(calls);
+        if calls >= self.gc_next_calls.get() {
+            self.gc_due.set(true);
+        }
         let def = closure.def;
         if let Some(profile) = &self.profile {
             profile.borrow_mut().entry(def as *const _ as usize).or_insert((0, def)).0 += 1;
