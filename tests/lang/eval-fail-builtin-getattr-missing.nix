@@ -1,2 +1,2 @@
-# error: attribute 'b' missing
+# error: attribute 'b' missing for call to 'getAttr'
 builtins.getAttr "b" { a = 1; }

@@ -35,7 +35,12 @@ fn get_attr(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let attrs = ev.force_attrs(&args[1], pos)?;
     match attrs.get(name) {
         Some(value) => ev.force(value),
-        None => Err(ev.missing_attr(&attrs, name, pos)),
+        None => {
+            // Nix names the builtin in this message.
+            let mut error = ev.missing_attr(&attrs, name, pos);
+            error.0.message.push_str(" for call to 'getAttr'");
+            Err(error)
+        }
     }
 }
 
