@@ -583,7 +583,12 @@ let
   # `let` refers back to it: the scope is freed by reference counting
   # rather than left to the cycle collector, once per option.
   walkEntry =
-    loc: defsByName: name: nameDecls:
+    {
+      loc,
+      defsByName,
+      name,
+      nameDecls,
+    }:
     let
       subLoc = loc ++ [ name ];
       nameDefs = defsByName.${name} or [ ];
@@ -595,10 +600,18 @@ let
       ) nameDecls;
     in
     if length optionDecls == length nameDecls then
-      leafEntry subLoc nameDefs (fixupOptionType subLoc (mergeOptionDecls subLoc withPos))
+      {
+        isLeaf = true;
+        option = evalOptionValue subLoc (fixupOptionType subLoc (mergeOptionDecls subLoc withPos)) nameDefs;
+        unmatched = [ ];
+      }
     else if optionDecls != [ ] then
       if all (d: (d.options.type.name or null) == "submodule") optionDecls then
-        leafEntry subLoc nameDefs (fixupOptionType subLoc (mergeOptionDecls subLoc (map treeToOption withPos)))
+        {
+          isLeaf = true;
+          option = evalOptionValue subLoc (fixupOptionType subLoc (mergeOptionDecls subLoc (map treeToOption withPos))) nameDefs;
+          unmatched = [ ];
+        }
       else
         let
           first = head optionDecls;
@@ -624,12 +637,6 @@ let
         unmatched = map (u: u // { prefix = [ name ] ++ u.prefix; }) sub.unmatched;
       };
 
-  leafEntry = subLoc: nameDefs: opt: {
-    isLeaf = true;
-    option = evalOptionValue subLoc opt nameDefs;
-    unmatched = [ ];
-  };
-
   # One level of the tree at `loc`. `decls` are `{ _file, options }` (an
   # attribute set of declarations each), `defs` are `{ file, value }` (an
   # attribute set of definitions each, properties already pushed down).
@@ -648,7 +655,17 @@ let
         throw "In module `${def.file}', you're trying to define a value of type `${typeOf def.value}'\nrather than an attribute set for the option\n`${lib.concatStringsSep "." loc}'!\n\nThis usually happens if `${lib.concatStringsSep "." loc}' has option\ndefinitions inside that are not matched. Please check how to properly define\nthis option by e.g. referring to `man 5 configuration.nix'!\n"
       ) defs;
 
-      entries = mapAttrs (name: nameDecls: walkEntry loc defsByName name nameDecls) declsByName;
+      entries = mapAttrs (
+        name: nameDecls:
+        walkEntry {
+          inherit
+            loc
+            defsByName
+            name
+            nameDecls
+            ;
+        }
+      ) declsByName;
 
       undeclared = removeAttrs defsByName (attrNames declsByName);
       split = nativeSplitLevel entries;
