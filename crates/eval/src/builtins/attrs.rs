@@ -22,7 +22,7 @@ pub(super) const BUILTINS: &[Builtin] = &[
 
 fn attr_names(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let attrs = ev.force_attrs(&args[0], pos)?;
-    Ok(Value::list(attrs.entries().iter().map(|e| Value::string(e.name.as_str())).collect()))
+    Ok(Value::list(attrs.entries().iter().map(|e| name_string(e.name)).collect()))
 }
 
 fn attr_values(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
@@ -108,7 +108,7 @@ fn map_attrs(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         .entries()
         .iter()
         .map(|entry| {
-            let partial = Value::lazy_apply(function.clone(), Value::string(entry.name.as_str()));
+            let partial = Value::lazy_apply(function.clone(), name_string(entry.name));
             AttrEntry { name: entry.name, value: Value::lazy_apply(partial, entry.value.clone()), pos: entry.pos }
         })
         .collect();
@@ -132,9 +132,29 @@ fn zip_attrs_with(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let entries = collected
         .into_values()
         .map(|(name, values)| {
-            let partial = Value::lazy_apply(function.clone(), Value::string(name.as_str()));
+            let partial = Value::lazy_apply(function.clone(), name_string(name));
             AttrEntry { name, value: Value::lazy_apply(partial, Value::list(values)), pos: Pos::NONE }
         })
         .collect();
     Ok(Value::attrs(Attrs::from_sorted(entries)))
+}
+
+thread_local! {
+    /// One shared string value per attribute name, for `attrNames`,
+    /// `mapAttrs` and `zipAttrsWith` (symbols are per thread, and so is
+    /// this): strings are immutable, so sharing them changes nothing but the
+    /// allocations.
+    static NAME_STRINGS: std::cell::RefCell<rustc_hash::FxHashMap<Symbol, Value>> = Default::default();
+}
+
+/// The string value of an attribute name.
+fn name_string(name: Symbol) -> Value {
+    NAME_STRINGS.with(|cache| {
+        if let Some(value) = cache.borrow().get(&name) {
+            return value.clone();
+        }
+        let value = Value::string(name.as_str());
+        cache.borrow_mut().insert(name, value.clone());
+        value
+    })
 }
