@@ -55,6 +55,26 @@ pub struct SourceFile {
     pub lines: LineIndex,
 }
 
+/// What a parsed file depends on besides its text.
+#[derive(PartialEq, Eq, Hash)]
+struct ParseKey {
+    name: String,
+    base_dir: String,
+    outer_with: bool,
+    /// Under a builtin search-path entry: sees the lib's native helpers.
+    internal: bool,
+}
+
+thread_local! {
+    /// Every evaluator on a thread shares one table of files, so that
+    /// positions in the lowered files of [`PARSED`] mean the same to all.
+    static THREAD_FILES: Rc<RefCell<Vec<SourceFile>>> = Rc::default();
+    /// The files lowered on this thread: for each name and settings, the
+    /// texts seen (as indices into [`THREAD_FILES`]) and their lowered form.
+    /// Globals are numbered the same in every evaluator (`builtins::install`).
+    static PARSED: RefCell<HashMap<ParseKey, Vec<(u32, &'static Expr)>>> = RefCell::default();
+}
+
 /// How a value becomes a string.
 #[derive(Clone, Copy, Debug)]
 pub struct Coercion {
@@ -73,7 +93,9 @@ impl Coercion {
 pub struct Evaluator {
     pub options: EvalOptions,
     pub io: Box<dyn EvalIO>,
-    pub(crate) files: RefCell<Vec<SourceFile>>,
+    /// The files seen on this thread (shared by its evaluators, so that
+    /// positions in parsed files reused from [`PARSED`] stay valid).
+    pub(crate) files: Rc<RefCell<Vec<SourceFile>>>,
     pub(crate) import_cache: RefCell<HashMap<String, Value>>,
     pub(crate) globals: Vec<Value>,
     pub(crate) global_index: HashMap<Symbol, u32>,
@@ -131,7 +153,7 @@ impl Evaluator {
         let mut evaluator = Evaluator {
             options,
             io,
-            files: RefCell::new(Vec::new()),
+            files: THREAD_FILES.with(Rc::clone),
             import_cache: RefCell::new(HashMap::new()),
             globals: Vec::new(),
             global_index: HashMap::new(),
@@ -198,17 +220,47 @@ impl Evaluator {
     }
 
     /// Parses and lowers source text. `base_dir` anchors relative paths.
+    ///
+    /// A text already parsed on this thread with the same name and settings
+    /// is not parsed again: evaluators that follow one another on a thread
+    /// (one per machine in `strata hosts`) share the lowered files, which are
+    /// never freed.
     pub fn parse(&self, name: &str, source: &str, base_dir: &str, outer_with: bool) -> Result<&'static Expr> {
-        let file = self.add_file(name, source);
-        let label = if name.starts_with('«') { "(string)".to_string() } else { name.to_string() };
-        // Files of the lib built into Strata (under a builtin search-path
-        // entry) see `builtins` with its native helpers; everything else sees
-        // Nix's base environment only.
         let internal = self
             .options
             .builtin_search_path
             .iter()
             .any(|entry| name.strip_prefix(entry.path.as_str()).is_some_and(|rest| rest.starts_with('/')));
+        let key = ParseKey { name: name.to_string(), base_dir: base_dir.to_string(), outer_with, internal };
+        let reused = PARSED.with(|parsed| {
+            let parsed = parsed.borrow();
+            let files = self.files.borrow();
+            parsed.get(&key)?.iter().find_map(|&(file, expr)| {
+                files.get(file as usize).filter(|known| &*known.source == source).map(|_| expr)
+            })
+        });
+        if let Some(expr) = reused {
+            return Ok(expr);
+        }
+        let file = self.add_file(name, source);
+        let expr = self.lower(name, source, base_dir, outer_with, internal, file)?;
+        PARSED.with(|parsed| parsed.borrow_mut().entry(key).or_default().push((file, expr)));
+        Ok(expr)
+    }
+
+    fn lower(
+        &self,
+        name: &str,
+        source: &str,
+        base_dir: &str,
+        outer_with: bool,
+        internal: bool,
+        file: u32,
+    ) -> Result<&'static Expr> {
+        let label = if name.starts_with('«') { "(string)".to_string() } else { name.to_string() };
+        // Files of the lib built into Strata (under a builtin search-path
+        // entry) see `builtins` with its native helpers; everything else sees
+        // Nix's base environment only.
         let internal_builtins = Symbol::intern(crate::builtins::INTERNAL_BUILTINS);
         let builtins_symbol = Symbol::intern("builtins");
         let globals = |symbol: Symbol| {

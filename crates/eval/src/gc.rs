@@ -618,6 +618,33 @@ impl Evaluator {
     }
 }
 
+impl Evaluator {
+    /// Breaks the reference cycles among this evaluator's scopes (every
+    /// scope the collector tracks is emptied), so that dropping the
+    /// evaluator and its values frees them instead of leaking what is still
+    /// cyclic. For embedders that evaluate one thing per evaluator and keep
+    /// only plain data: a value of this evaluator used afterwards finds its
+    /// variables gone.
+    pub fn discard_scopes(&self) {
+        let scopes: Vec<Weak<Env>> = {
+            let mut tracker = self.gc.borrow_mut();
+            let mut scopes = std::mem::take(&mut tracker.envs);
+            scopes.append(&mut tracker.old_envs);
+            scopes
+        };
+        for weak in scopes {
+            let Some(env) = weak.upgrade() else { continue };
+            let emptied = match env.slots.try_borrow_mut() {
+                Ok(mut slots) => std::mem::take(&mut *slots),
+                Err(_) => continue,
+            };
+            // Dropped after the borrow has ended: dropping them may reach
+            // this scope again.
+            drop(emptied);
+        }
+    }
+}
+
 /// CPU time this thread has used, in nanoseconds (0 where the kernel does
 /// not report it), for `STRATA_GC_STATS`.
 fn thread_cpu_ns() -> u64 {

@@ -149,6 +149,16 @@ impl Repo {
         self.ev.set_stack_limit(lowest_address);
     }
 
+    /// Drops the repository and everything it evaluated, also the values
+    /// still in reference cycles (see [`Evaluator::discard_scopes`]), which
+    /// would otherwise stay allocated until the process ends.
+    pub fn discard(self) {
+        let Repo { ev, outputs, configurations, .. } = self;
+        drop(outputs);
+        drop(configurations);
+        ev.discard_scopes();
+    }
+
     pub fn root(&self) -> &Path {
         &self.root
     }
