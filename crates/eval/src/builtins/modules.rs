@@ -169,11 +169,7 @@ fn push_down(ev: &Evaluator, names: &Names, cfg: &Value, pos: Pos, out: &mut Vec
         return Ok(());
     };
     if kind == Kind::Merge {
-        let contents = select(ev, attrs, names.contents, pos)?;
-        let Value::List(contents) = contents else {
-            return Err(ev.expected(&contents, "a list", pos));
-        };
-        for item in contents.iter() {
+        for item in merge_contents(ev, names, attrs, pos)?.iter() {
             push_down(ev, names, item, pos, out)?;
         }
         return Ok(());
@@ -206,6 +202,14 @@ fn push_down(ev: &Evaluator, names: &Names, cfg: &Value, pos: Pos, out: &mut Vec
     Ok(())
 }
 
+/// The `contents` of a `mkMerge`, which must be a list.
+fn merge_contents(ev: &Evaluator, names: &Names, attrs: &Attrs, pos: Pos) -> Result<Rc<List>> {
+    match select(ev, attrs, names.contents, pos)? {
+        Value::List(contents) => Ok(contents),
+        other => Err(ev.expected(&other, "a list", pos)),
+    }
+}
+
 /// `{ _type = tag; <field> = shared; content = value; }`, as `mkIf` and
 /// `mkOverride` build it.
 fn wrap(names: &Names, tag: &Value, field: Symbol, shared: &Value, value: Value) -> Value {
@@ -234,11 +238,7 @@ fn discharge(ev: &Evaluator, names: &Names, def: &Value, pos: Pos, out: &mut Vec
         return Ok(());
     };
     if kind == Kind::Merge {
-        let contents = select(ev, attrs, names.contents, pos)?;
-        let Value::List(contents) = contents else {
-            return Err(ev.expected(&contents, "a list", pos));
-        };
-        for item in contents.iter() {
+        for item in merge_contents(ev, names, attrs, pos)?.iter() {
             discharge(ev, names, item, pos, out)?;
         }
         return Ok(());
