@@ -37,6 +37,11 @@ let
     ;
   inherit (lib.modules) mergeDefinitions;
 
+  # The `value` of each attribute that has one (native in Strata).
+  presentValues =
+    builtins.strataPresentValues
+      or (set: mapAttrs (_: v: v.value) (lib.filterAttrs (_: v: v ? value) set));
+
   isType = tag: v: isAttrs v && (v._type or null) == tag;
   setType = tag: v: v // { _type = tag; };
   isOptionType = isType "option-type";
@@ -286,18 +291,22 @@ let
       placeholder ? "name",
     }:
     let
-      # Definitions per attribute name, each keeping its file.
+      # Definitions per attribute name, each keeping its file (natively in
+      # Strata: `builtins.strataGroupByName`).
       byName =
         defs:
-        zipAttrsWith (_: xs: xs) (
-          map (
-            def:
-            mapAttrs (_: value: {
-              inherit (def) file;
-              inherit value;
-            }) def.value
-          ) defs
-        );
+        if builtins ? strataGroupByName then
+          builtins.strataGroupByName "values" (def: mapAttrs (_: v: v) def.value) defs
+        else
+          zipAttrsWith (_: xs: xs) (
+            map (
+              def:
+              mapAttrs (_: value: {
+                inherit (def) file;
+                inherit value;
+              }) def.value
+            ) defs
+          );
     in
     mkOptionType {
       name = if lazy then "lazyAttrsOf" else "attrsOf";
@@ -323,7 +332,7 @@ let
               byName defs
             );
           in
-          mapAttrs (_: v: v.value) (lib.filterAttrs (_: v: v ? value) merged)
+          presentValues merged
       );
       emptyValue = {
         value = { };

@@ -30,6 +30,7 @@ pub(crate) const BUILTINS: &[Builtin] = &[
     Builtin { name: "strataGroupByName", arity: 3, func: group_by_name },
     Builtin { name: "strataSplitLevel", arity: 1, func: split_level },
     Builtin { name: "strataReverseList", arity: 1, func: reverse_list },
+    Builtin { name: "strataPresentValues", arity: 1, func: present_values },
 ];
 
 /// `modules.nix`'s `defaultOverridePriority`: a plain definition.
@@ -368,17 +369,20 @@ fn merge_definitions_core(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Va
 /// `{ _file, options }`) or `"definitions"` (items are `{ file, value }`).
 /// The result maps each name found in the items' `options` (or `value`) sets
 /// to the list, in item order, of `{ _file, options, parent }` (or
-/// `{ file, value, parent }`), `parent` being the set the name is in. An item
-/// whose set is not an attribute set is passed to `onError`, which throws.
+/// `{ file, value, parent }`), `parent` being the set the name is in. Kind
+/// `"values"` is `"definitions"` without `parent`. An item whose set is not
+/// an attribute set is passed to `onError`, which throws.
 ///
 /// This is `zipAttrsWith` over `mapAttrs` of every item, as `walkLevel`
 /// writes it in Nix, without a call per attribute.
 fn group_by_name(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let names = Names::get();
     let kind = ev.force_str(&args[0], pos)?;
-    let (file_name, inner_name) = match kind.as_str() {
-        "declarations" => (Symbol::intern("_file"), names.options),
-        "definitions" => (names.file, names.value),
+    let (file_name, inner_name, with_parent) = match kind.as_str() {
+        "declarations" => (Symbol::intern("_file"), names.options, true),
+        "definitions" => (names.file, names.value, true),
+        // `attrsOf`'s merge: `{ file, value }` only.
+        "values" => (names.file, names.value, false),
         other => {
             return Err(error(ErrorKind::Eval, pos, format!("strataGroupByName: unknown kind '{other}'")));
         }
@@ -395,11 +399,14 @@ fn group_by_name(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         let file = lazy_select(&item, file_name, pos);
         let parent = Value::Attrs(inner.clone());
         for entry in inner.entries() {
-            let grouped = Value::attrs(Attrs::from_unsorted(vec![
+            let mut fields = vec![
                 AttrEntry { name: file_name, value: file.clone(), pos: Pos::NONE },
                 AttrEntry { name: inner_name, value: entry.value.clone(), pos: Pos::NONE },
-                AttrEntry { name: names.parent, value: parent.clone(), pos: Pos::NONE },
-            ]));
+            ];
+            if with_parent {
+                fields.push(AttrEntry { name: names.parent, value: parent.clone(), pos: Pos::NONE });
+            }
+            let grouped = Value::attrs(Attrs::from_unsorted(fields));
             match index.get(&entry.name) {
                 Some(&at) => groups[at].2.push(grouped),
                 None => {
@@ -473,4 +480,25 @@ fn level_select(ev: &Evaluator, entry: &Value, leaf: &[Symbol], inner: &[Symbol]
 fn reverse_list(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let list = ev.force_list(&args[0], pos)?;
     Ok(Value::list(list.iter().rev().cloned().collect()))
+}
+
+/// `strataPresentValues set`: the `value` of each attribute that has one,
+/// unevaluated, as `attrsOf` keeps the names whose merge gave a value:
+///
+/// ```nix
+/// mapAttrs (_: v: v.value) (filterAttrs (_: v: v ? value) set)
+/// ```
+fn present_values(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let names = Names::get();
+    let attrs = ev.force_attrs(&args[0], pos)?;
+    let mut kept = Vec::with_capacity(attrs.len());
+    for entry in attrs.entries() {
+        // `v ? value` is false for anything that is not a set.
+        if let Value::Attrs(inner) = ev.force(&entry.value)? {
+            if let Some(value) = inner.get(names.value) {
+                kept.push(AttrEntry { name: entry.name, value: value.clone(), pos: entry.pos });
+            }
+        }
+    }
+    Ok(Value::attrs(Attrs::from_sorted(kept)))
 }
