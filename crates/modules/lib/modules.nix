@@ -578,6 +578,13 @@ let
 
   nativeSplitLevel = builtins.strataSplitLevel or splitLevelNix;
 
+  nativeWithPositions =
+    builtins.strataWithPositions or (name: map (d: d // { pos = declarationPosition name d; }));
+
+  nativeOptionDeclarations =
+    builtins.strataOptionDeclarations
+      or (onError: filter (d: d.options ? _type && (d.options._type == "option" || onError d)));
+
   # One name of a level of the option tree (see `walkLevel`). A function of
   # its own, and without functions in its `let`, so that nothing in the
   # `let` refers back to it: the scope is freed by reference counting
@@ -592,11 +599,9 @@ let
     let
       subLoc = loc ++ [ name ];
       nameDefs = defsByName.${name} or [ ];
-      withPos = map (d: d // { pos = declarationPosition name d; }) nameDecls;
-      optionDecls = filter (
-        d:
-        d.options ? _type
-        && (d.options._type == "option" || throwDeclarationTypeError subLoc d.options._type d._file)
+      withPos = nativeWithPositions name nameDecls;
+      optionDecls = nativeOptionDeclarations (
+        d: throwDeclarationTypeError subLoc d.options._type d._file
       ) nameDecls;
     in
     if length optionDecls == length nameDecls then

@@ -31,6 +31,8 @@ pub(crate) const BUILTINS: &[Builtin] = &[
     Builtin { name: "strataSplitLevel", arity: 1, func: split_level },
     Builtin { name: "strataReverseList", arity: 1, func: reverse_list },
     Builtin { name: "strataPresentValues", arity: 1, func: present_values },
+    Builtin { name: "strataWithPositions", arity: 2, func: with_positions },
+    Builtin { name: "strataOptionDeclarations", arity: 2, func: option_declarations },
 ];
 
 /// `modules.nix`'s `defaultOverridePriority`: a plain definition.
@@ -501,4 +503,85 @@ fn present_values(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         }
     }
     Ok(Value::attrs(Attrs::from_sorted(kept)))
+}
+
+/// `strataWithPositions name decls`: each declaration `{ _file, options,
+/// parent }` of the option `name` with `pos` added, unevaluated:
+/// `builtins.unsafeGetAttrPos name decl.parent`, or
+/// `{ file = decl._file; line = null; column = null; }` without one.
+fn with_positions(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let decls = ev.force_list(&args[1], pos)?;
+    let position = Value::PrimOpApp(Rc::new(PrimOpApp::new(&DECLARATION_POSITION, vec![args[0].clone()])));
+    let pos_name = Symbol::intern("pos");
+    let mut out = Vec::with_capacity(decls.len());
+    for decl in decls.iter() {
+        let decl = ev.force_attrs(decl, pos)?;
+        let mut entries: Vec<AttrEntry> =
+            decl.entries().iter().filter(|entry| entry.name != pos_name).cloned().collect();
+        entries.push(AttrEntry {
+            name: pos_name,
+            value: Value::lazy_apply(position.clone(), Value::Attrs(decl.clone())),
+            pos: Pos::NONE,
+        });
+        out.push(Value::attrs(Attrs::from_unsorted(entries)));
+    }
+    Ok(Value::list(out))
+}
+
+/// `modules.nix`'s `declarationPosition name decl`.
+static DECLARATION_POSITION: Builtin =
+    Builtin { name: "strataDeclarationPosition", arity: 2, func: declaration_position };
+
+fn declaration_position(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let name = Symbol::intern(&ev.force_str(&args[0], pos)?);
+    let decl = ev.force_attrs(&args[1], pos)?;
+    let parent = ev.force_attrs(&lazy_select(&decl, Symbol::intern("parent"), pos), pos)?;
+    if let Some(entry) = parent.get_entry(name) {
+        let position = ev.pos_value(entry.pos);
+        if !matches!(position, Value::Null) {
+            return Ok(position);
+        }
+    }
+    Ok(Value::attrs(Attrs::from_unsorted(vec![
+        AttrEntry {
+            name: Symbol::intern("file"),
+            value: lazy_select(&decl, Symbol::intern("_file"), pos),
+            pos: Pos::NONE,
+        },
+        AttrEntry { name: Symbol::intern("line"), value: Value::Null, pos: Pos::NONE },
+        AttrEntry { name: Symbol::intern("column"), value: Value::Null, pos: Pos::NONE },
+    ])))
+}
+
+/// `strataOptionDeclarations onError decls`: the declarations whose
+/// `options` is an option (`_type = "option"`); one with another `_type` is
+/// passed to `onError`, which throws. As `walkLevel` filters them:
+///
+/// ```nix
+/// filter (d: d.options ? _type && (d.options._type == "option" || onError d)) decls
+/// ```
+fn option_declarations(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let names = Names::get();
+    let decls = ev.force_list(&args[1], pos)?;
+    let mut kept = Vec::with_capacity(decls.len());
+    for item in decls.iter() {
+        let decl = ev.force_attrs(item, pos)?;
+        let Value::Attrs(options) = select(ev, &decl, names.options, pos)? else {
+            continue;
+        };
+        let Some(tag) = options.get(names.type_) else {
+            continue;
+        };
+        match ev.force(tag)? {
+            Value::String(text) if text.as_str() == "option" => kept.push(item.clone()),
+            _ => {
+                // `||` needs a Boolean from the error handler; it throws.
+                let verdict = ev.call(&args[0], item.clone(), pos)?;
+                if ev.force_bool(&verdict, pos)? {
+                    kept.push(item.clone());
+                }
+            }
+        }
+    }
+    Ok(Value::list(kept))
 }
