@@ -73,7 +73,7 @@ fn explain_lists_definitions_with_positions_priorities_and_switched_off_ones() {
     assert_eq!(port.definitions.len(), 1);
     let definition = &port.definitions[0];
     assert!(definition.file.ends_with("machines/web1.nix"), "{definition:?}");
-    assert_eq!((definition.line, definition.column, definition.priority), (Some(12), Some(10), 100));
+    assert_eq!((definition.line, definition.column, definition.priority), (Some(12), Some(5), 100));
     assert!(definition.used);
 
     let enable = web1.explain(&path("site.enable")).expect("explain enable");
@@ -108,7 +108,7 @@ fn option_docs_cover_the_repository_and_builtin_options() {
     assert_eq!(motd.description.as_deref(), Some("Message of the day."));
     assert_eq!(motd.default.as_deref(), Some("\"\""));
     assert_eq!(motd.example.as_deref(), Some("\"hello\""));
-    assert!(motd.positions.iter().any(|p| p.ends_with("modules/site.nix:3:16")), "{motd:?}");
+    assert!(motd.positions.iter().any(|p| p.ends_with("modules/site.nix:3:3")), "{motd:?}");
     assert!(docs.iter().any(|d| d.name == "strata.tags"));
 }
 
@@ -315,7 +315,7 @@ fn type_errors_name_the_definition_line_and_column() {
     let machine = repo.machine("box").expect("box");
     let error = machine.show(&path("services.openssh.enable")).err().expect("a type error");
     let expected = format!(
-        "A definition for option `services.openssh.enable' is not of type `boolean'. Definition values:\n       - In `{}:2:20': \"yes\"",
+        "A definition for option `services.openssh.enable' is not of type `boolean'. Definition values:\n       - In `{}:2:3': \"yes\"",
         dir.join("m.nix").display()
     );
     assert!(error.message().contains(&expected), "{error}");
@@ -325,7 +325,7 @@ fn type_errors_name_the_definition_line_and_column() {
     let machine = repo.machine("box").expect("box");
     let error = machine.show(&path("networking")).err().expect("an unknown option");
     let expected = format!(
-        "The option `networking.hostname' does not exist. Definition values:\n       - In `{}:2:14': \"box\"",
+        "The option `networking.hostname' does not exist. Definition values:\n       - In `{}:2:3': \"box\"",
         dir.join("m.nix").display()
     );
     assert!(error.message().contains(&expected), "{error}");

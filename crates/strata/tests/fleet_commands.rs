@@ -77,7 +77,7 @@ fn show_explain_is_a_blame_for_one_option() {
     let cache = cache_dir("explain");
     let text = stdout(&run(&cache, &["show", "web1", "site.enable", "--explain"]));
     assert!(text.starts_with("site.enable\n"), "{text}");
-    assert!(text.contains("machines/web1.nix:13:10"), "{text}");
+    assert!(text.contains("machines/web1.nix:13:5"), "{text}");
     assert!(text.contains("off") && text.contains("(mkIf condition is false)"), "{text}");
     assert!(text.contains("default:  false  (used)"), "{text}");
     let json: serde_json::Value = serde_json::from_str(&stdout(&run(
@@ -102,7 +102,7 @@ fn options_search_by_words_with_host_values_json_and_markdown() {
     let cache = cache_dir("options");
     let text = stdout(&run(&cache, &["options", "message", "day", "--host", "web1"]));
     assert!(text.starts_with("site.motd\n"), "{text}");
-    assert!(text.contains("  declared in: modules/site.nix:3:16"), "{text}");
+    assert!(text.contains("  declared in: modules/site.nix:3:3"), "{text}");
     assert!(text.contains("  value:       \"run /usr/bin/jellyfin\""), "{text}");
     assert!(text.ends_with("1 option found\n"), "{text}");
     let json: serde_json::Value =

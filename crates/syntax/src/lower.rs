@@ -715,13 +715,10 @@ impl<'a> Lowerer<'a> {
                         self.error(offset, "syntax error, missing attribute path".into());
                         continue;
                     };
-                    let names: Vec<(AttrName, u32)> = path
-                        .attrs()
-                        .map(|attr| {
-                            let offset = attr.syntax().text_range().start().into();
-                            (self.attr_name(attr), offset)
-                        })
-                        .collect();
+                    // Every attribute an attribute path defines is at the
+                    // start of the path, as Nix places them
+                    // (`unsafeGetAttrPos`, "already defined at").
+                    let names: Vec<(AttrName, u32)> = path.attrs().map(|attr| (self.attr_name(attr), offset)).collect();
                     let Some(value) = binding.value() else {
                         self.error(offset, "syntax error, missing value".into());
                         continue;
