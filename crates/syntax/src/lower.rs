@@ -576,16 +576,12 @@ impl<'a> Lowerer<'a> {
                 self.scopes.push(Scope::Slots(slots));
                 let body = self.opt_expr(lambda.body(), offset);
                 self.scopes.pop();
-                return Expr::Lambda(Box::new(LambdaDef {
-                    name,
-                    pos,
-                    param: Param::Pattern {
-                        formals: formals.into_boxed_slice(),
-                        ellipsis: pattern.ellipsis_token().is_some(),
-                        at,
-                    },
-                    body,
-                }));
+                let param = Param::Pattern {
+                    formals: formals.into_boxed_slice(),
+                    ellipsis: pattern.ellipsis_token().is_some(),
+                    at,
+                };
+                return Expr::Lambda(Box::new(LambdaDef::new(name, pos, param, body)));
             }
             None => {
                 self.error(offset, "syntax error, unexpected ':'".into());
@@ -595,7 +591,7 @@ impl<'a> Lowerer<'a> {
         self.scopes.push(Scope::Slots(slots));
         let body = self.opt_expr(lambda.body(), offset);
         self.scopes.pop();
-        Expr::Lambda(Box::new(LambdaDef { name, pos, param, body }))
+        Expr::Lambda(Box::new(LambdaDef::new(name, pos, param, body)))
     }
 
     // ---- attribute sets -----------------------------------------------------

@@ -48,7 +48,9 @@ fn tail(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     if list.is_empty() {
         return Err(error(ErrorKind::Eval, pos, "'tail' called on an empty list"));
     }
-    Ok(Value::list(list[1..].to_vec()))
+    let mut items = Vec::with_capacity(list.len() - 1);
+    extend_cloned(&mut items, &list[1..]);
+    Ok(Value::list(items))
 }
 
 fn elem_at(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
@@ -122,7 +124,7 @@ fn concat_lists(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let lists = ev.force_list(&args[0], pos)?;
     let mut items = Vec::new();
     for list in lists.iter() {
-        items.extend(ev.force_list(list, pos)?.iter().cloned());
+        extend_cloned(&mut items, &ev.force_list(list, pos)?);
     }
     Ok(Value::list(items))
 }
@@ -133,7 +135,7 @@ fn concat_map(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let mut items = Vec::new();
     for item in list.iter() {
         let result = ev.call(&function, item.clone(), pos)?;
-        items.extend(ev.force_list(&result, pos)?.iter().cloned());
+        extend_cloned(&mut items, &ev.force_list(&result, pos)?);
     }
     Ok(Value::list(items))
 }
