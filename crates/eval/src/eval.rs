@@ -870,6 +870,10 @@ impl Evaluator {
     }
 
     fn call_inner(&self, function: &Value, argument: Value, pos: Pos) -> Result<Value> {
+        // The common case, without a reference-count round trip on the callee.
+        if let Value::Lambda(closure) = function {
+            return self.call_lambda(closure, argument, pos);
+        }
         let function = self.force(function)?;
         match &function {
             Value::Lambda(closure) => self.call_lambda(closure, argument, pos),
@@ -1184,9 +1188,9 @@ impl Evaluator {
             }
             _ => {
                 let mut result = self.coerce_to_string(&left, pos, Coercion::INTERPOLATION)?;
-                let suffix = self.coerce_to_string(&right, pos, Coercion::INTERPOLATION)?;
+                let suffix = self.coerce_to_string_shared(&right, pos, Coercion::INTERPOLATION)?;
                 result.text.push_str(&suffix.text);
-                result.context.extend(suffix.context);
+                result.context.extend(suffix.context.iter().cloned());
                 Ok(Value::String(Rc::new(result)))
             }
         }
@@ -1200,9 +1204,9 @@ impl Evaluator {
                 StrPart::Lit(text) => result.text.push_str(text),
                 StrPart::Expr(expr) => {
                     let value = self.eval(expr, env)?;
-                    let piece = self.coerce_to_string(&value, pos, Coercion::INTERPOLATION)?;
+                    let piece = self.coerce_to_string_shared(&value, pos, Coercion::INTERPOLATION)?;
                     result.text.push_str(&piece.text);
-                    result.context.extend(piece.context);
+                    result.context.extend(piece.context.iter().cloned());
                 }
             }
         }
@@ -1235,7 +1239,24 @@ impl Evaluator {
     /// Coerces a value to a string the way Nix's `coerceToString` does.
     pub fn coerce_to_string(&self, value: &Value, pos: Pos, coercion: Coercion) -> Result<NixString> {
         let value = self.force(value)?;
+        self.coerce_to_string_owned(&value, pos, coercion)
+    }
+
+    /// [`Evaluator::coerce_to_string`] for callers that only read the result:
+    /// a string is shared rather than copied.
+    pub fn coerce_to_string_shared(&self, value: &Value, pos: Pos, coercion: Coercion) -> Result<Rc<NixString>> {
+        if let Value::String(s) = value {
+            return Ok(s.clone());
+        }
+        let value = self.force(value)?;
         match &value {
+            Value::String(s) => Ok(s.clone()),
+            _ => self.coerce_to_string_owned(&value, pos, coercion).map(Rc::new),
+        }
+    }
+
+    fn coerce_to_string_owned(&self, value: &Value, pos: Pos, coercion: Coercion) -> Result<NixString> {
+        match value {
             Value::String(s) => Ok((**s).clone()),
             Value::Path(path) => {
                 if coercion.copy_to_store {

@@ -19,6 +19,10 @@ use crate::Evaluator;
 
 /// The variants without a reference count come first, so that cloning and
 /// dropping a value can tell them from the counted ones with one comparison.
+/// The tag is a whole word so that every payload starts at byte 8: a value
+/// is then copied as two words (with a one-byte tag, `Bool`'s payload sits in
+/// the tag's word and copies go byte by byte through the stack).
+#[repr(u64)]
 pub enum Value {
     Null,
     Bool(bool),
@@ -35,6 +39,8 @@ pub enum Value {
 }
 
 const _: () = assert!(std::mem::size_of::<Value>() == 16 && std::mem::align_of::<Value>() == 8);
+const _: () = assert!(std::mem::size_of::<Option<Value>>() == 16);
+const _: () = assert!(std::mem::size_of::<Result<Value, EvalError>>() == 16);
 
 impl Clone for Value {
     /// Plain data is copied as is; only the counted variants touch memory
