@@ -4,7 +4,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use syntax::ast::{AttrKey, AttrsDef, BinOp, EntryKind, Expr, Param, Pos, StrPart, Var};
+use syntax::ast::{AttrKey, AttrsDef, BinOp, EntryKind, Expr, LambdaDef, Param, Pos, StrPart, Var};
 use syntax::{LineIndex, LowerOptions, Symbol};
 
 use crate::error::{error, type_error, ErrorKind, EvalError, Result};
@@ -618,7 +618,7 @@ impl Evaluator {
                     // enter its nesting level here (`eval` leaves it).
                     self.maybe_collect();
                     self.enter(pos)?;
-                    let scope = self.lambda_scope(closure, argument, pos)?;
+                    let scope = self.lambda_scope(closure.def, &closure.env, argument, pos)?;
                     return Ok(Applied::Tail(&closure.def.body, scope));
                 }
             }
@@ -865,6 +865,26 @@ impl Evaluator {
 
     /// Applies a function to two arguments.
     pub fn call2(&self, function: &Value, first: Value, second: Value, pos: Pos) -> Result<Value> {
+        // `a: b: body` (the usual shape): bind `a`, then `b` directly in a
+        // scope below it, without making the closure of the inner lambda.
+        // (The first call would force the function anyway.)
+        let forced;
+        let function = match function {
+            Value::Thunk(thunk) => {
+                forced = self.force_thunk(thunk)?;
+                &forced
+            }
+            other => other,
+        };
+        if let Value::Lambda(closure) = function {
+            if let Expr::Lambda(inner) = &closure.def.body {
+                let outer = self.guarded_scope(closure.def, &closure.env, first, pos)?;
+                return self.guarded(pos, |ev| {
+                    let scope = ev.lambda_scope(inner, &outer, second, pos)?;
+                    ev.eval(&inner.body, &scope)
+                });
+            }
+        }
         let partial = self.call(function, first, pos)?;
         self.call(&partial, second, pos)
     }
@@ -907,35 +927,43 @@ impl Evaluator {
         }
     }
 
-    fn describe_lambda(&self, closure: &Closure) -> String {
-        match closure.def.name {
-            Some(name) => format!("'{name}' at {}", self.describe_pos(closure.def.pos)),
-            None => format!("anonymous function at {}", self.describe_pos(closure.def.pos)),
+    fn describe_lambda(&self, def: &LambdaDef) -> String {
+        match def.name {
+            Some(name) => format!("'{name}' at {}", self.describe_pos(def.pos)),
+            None => format!("anonymous function at {}", self.describe_pos(def.pos)),
         }
+    }
+
+    /// The scope of a call of `def` in `env`, made as one level of the call
+    /// limits (see [`Evaluator::guarded`]).
+    fn guarded_scope(&self, def: &'static LambdaDef, env: &Rc<Env>, argument: Value, pos: Pos) -> Result<Rc<Env>> {
+        self.maybe_collect();
+        self.enter(pos)?;
+        let scope = self.lambda_scope(def, env, argument, pos);
+        self.leave();
+        scope
     }
 
     #[inline(never)]
     fn call_lambda(&self, closure: &Closure, argument: Value, pos: Pos) -> Result<Value> {
-        let scope = self.lambda_scope(closure, argument, pos)?;
+        let scope = self.lambda_scope(closure.def, &closure.env, argument, pos)?;
         self.eval(&closure.def.body, &scope)
     }
 
     /// The scope a lambda's body runs in, with its parameters bound.
     #[inline]
-    fn lambda_scope(&self, closure: &Closure, argument: Value, pos: Pos) -> Result<Rc<Env>> {
+    fn lambda_scope(&self, def: &'static LambdaDef, env: &Rc<Env>, argument: Value, pos: Pos) -> Result<Rc<Env>> {
         self.stats.function_calls.set(self.stats.function_calls.get() + 1);
-        let def = closure.def;
         if let Some(profile) = &self.profile {
             profile.borrow_mut().entry(def as *const _ as usize).or_insert((0, def)).0 += 1;
         }
         let scope = match &def.param {
-            Param::Ident(_) => Env::new(smallvec::smallvec![argument], Some(closure.env.clone())),
+            Param::Ident(_) => Env::new(smallvec::smallvec![argument], Some(env.clone())),
             Param::Pattern { formals, ellipsis, at } => {
                 let attrs = self
                     .force_attrs(&argument, pos)
-                    .map_err(|e| e.with_frame(pos, format!("while calling {}", self.describe_lambda(closure))))?;
-                let scope =
-                    Env::new(Slots::with_capacity(formals.len() + at.is_some() as usize), Some(closure.env.clone()));
+                    .map_err(|e| e.with_frame(pos, format!("while calling {}", self.describe_lambda(def))))?;
+                let scope = Env::new(Slots::with_capacity(formals.len() + at.is_some() as usize), Some(env.clone()));
                 let mut used = 0;
                 {
                     let mut slots = scope.slots.borrow_mut();
@@ -946,16 +974,14 @@ impl Evaluator {
                                 slots.push(value.clone());
                             }
                             None => match &formal.default {
-                                Some(default) if formal.default_in_parent => {
-                                    slots.push(self.delay(default, &closure.env))
-                                }
+                                Some(default) if formal.default_in_parent => slots.push(self.delay(default, env)),
                                 Some(default) => slots.push(Thunk::pending(default, scope.clone())),
                                 None => {
                                     return Err(type_error(
                                         pos,
                                         format!(
                                             "{} called without required argument '{}'",
-                                            self.describe_lambda(closure),
+                                            self.describe_lambda(def),
                                             formal.name
                                         ),
                                     ));
@@ -973,7 +999,7 @@ impl Evaluator {
                         if !formals.iter().any(|formal| formal.name == entry.name) {
                             let message = format!(
                                 "{} called with unexpected argument '{}'",
-                                self.describe_lambda(closure),
+                                self.describe_lambda(def),
                                 entry.name
                             );
                             let suggestions =

@@ -105,8 +105,7 @@ fn foldl(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         return ev.force(&accumulator);
     }
     for item in list.iter() {
-        let partial = ev.call(function, accumulator, pos)?;
-        accumulator = ev.call(&partial, item.clone(), pos)?;
+        accumulator = ev.call2(function, accumulator, item.clone(), pos)?;
     }
     ev.force(&accumulator)
 }
