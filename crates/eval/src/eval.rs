@@ -4,7 +4,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use syntax::ast::{AttrKey, AttrsDef, BinOp, EntryKind, Expr, Param, Pos, StrPart, Var};
+use syntax::ast::{AttrKey, AttrsDef, BinOp, EntryKind, Expr, LambdaDef, Param, Pos, StrPart, Var};
 use syntax::{LineIndex, LowerOptions, Symbol};
 
 use crate::error::{error, type_error, ErrorKind, EvalError, Result};
@@ -513,7 +513,12 @@ impl Evaluator {
     /// Evaluates an expression in an environment to weak head normal form.
     #[inline]
     pub fn eval(&self, expr: &'static Expr, env: &Rc<Env>) -> Result<Value> {
-        self.eval_inner(expr, env)
+        // Calls in tail position enter a nesting level that `eval_inner`
+        // does not leave (it loops instead of returning): restore it here.
+        let depth = self.depth.get();
+        let result = self.eval_inner(expr, env);
+        self.depth.set(depth);
+        result
     }
 
     /// The value for `expr` without evaluating it: constants directly,
@@ -551,76 +556,93 @@ impl Evaluator {
         }
     }
 
+    /// The body of [`Evaluator::eval`]. Expressions in tail position (the
+    /// branches of `if`, the bodies of `let`, `with` and `assert`, and the
+    /// body of a lambda applied last) are evaluated by looping here rather
+    /// than recursing, so deep Nix recursion uses less native stack.
     fn eval_inner(&self, expr: &'static Expr, env: &Rc<Env>) -> Result<Value> {
-        match expr {
-            Expr::Null => Ok(Value::Null),
-            Expr::Bool(b) => Ok(Value::Bool(*b)),
-            Expr::Int(i) => Ok(Value::Int(*i)),
-            Expr::Float(f) => Ok(Value::Float(*f)),
-            Expr::Str(s) => Ok(self.literal_string(s)),
-            Expr::Path(p) => Ok(Value::path(&**p)),
-            Expr::Interp(parts, pos) => self.interpolate(parts, env, *pos),
-            Expr::HomePath(rest, pos) => {
-                let home = self.io.env_var("HOME").ok_or_else(|| {
-                    error(ErrorKind::Eval, *pos, "cannot resolve '~/': the HOME environment variable is not set")
-                })?;
-                // Nix does not normalise `~/` paths.
-                Ok(Value::path(format!("{home}/{rest}")))
-            }
-            Expr::InterpPath(parts, pos) => self.interpolate_path(parts, env, *pos),
-            Expr::SearchPath(name, pos) => crate::builtins::find_file_in_search_path(self, name, *pos),
-            Expr::Var(var, pos) => self.lookup(var, env, *pos),
-            Expr::Select(target, path, default, pos) => self.select(target, path, default.as_deref(), env, *pos),
-            Expr::HasAttr(target, path, _) => self.has_attr(target, path, env),
-            Expr::Apply(function, argument, pos) => self.eval_apply(function, argument, *pos, env),
-            Expr::Lambda(def) => Ok(self.closure(def, env)),
-            Expr::Let(def, body) => {
-                let scope = self.bind_scope(def, env);
-                self.eval(body, &scope)
-            }
-            Expr::Attrs(def) => self.build_attrs(def, env),
-            Expr::List(items) => {
-                let values = items.iter().map(|item| self.delay(item, env)).collect();
-                Ok(Value::list(values))
-            }
-            Expr::If(condition, then, otherwise, pos) => {
-                let condition = self.eval(condition, env)?;
-                if self.force_bool(&condition, *pos)? {
-                    self.eval(then, env)
-                } else {
-                    self.eval(otherwise, env)
+        let mut expr = expr;
+        let mut env = env;
+        // Owns the scope `env` points to once the loop has made one.
+        let mut tail_scope: Option<Rc<Env>> = None;
+        loop {
+            return match expr {
+                Expr::Null => Ok(Value::Null),
+                Expr::Bool(b) => Ok(Value::Bool(*b)),
+                Expr::Int(i) => Ok(Value::Int(*i)),
+                Expr::Float(f) => Ok(Value::Float(*f)),
+                Expr::Str(s) => Ok(self.literal_string(s)),
+                Expr::Path(p) => Ok(Value::path(&**p)),
+                Expr::Interp(parts, pos) => self.interpolate(parts, env, *pos),
+                Expr::HomePath(rest, pos) => self.home_path(rest, *pos),
+                Expr::InterpPath(parts, pos) => self.interpolate_path(parts, env, *pos),
+                Expr::SearchPath(name, pos) => crate::builtins::find_file_in_search_path(self, name, *pos),
+                Expr::Var(var, pos) => self.lookup(var, env, *pos),
+                Expr::Select(target, path, default, pos) => self.select(target, path, default.as_deref(), env, *pos),
+                Expr::HasAttr(target, path, _) => self.has_attr(target, path, env),
+                Expr::Apply(function, argument, pos) => match self.eval_apply(function, argument, *pos, env)? {
+                    Applied::Value(value) => Ok(value),
+                    Applied::Tail(body, scope) => {
+                        expr = body;
+                        env = tail_scope.insert(scope);
+                        continue;
+                    }
+                },
+                Expr::Lambda(def) => Ok(self.closure(def, env)),
+                Expr::Let(def, body) => {
+                    let scope = self.bind_scope(def, env);
+                    expr = body;
+                    env = tail_scope.insert(scope);
+                    continue;
                 }
-            }
-            Expr::Assert(condition, body, pos) => {
-                let value = self.eval(condition, env)?;
-                if self.force_bool(&value, *pos)? {
-                    self.eval(body, env)
-                } else {
-                    Err(error(
-                        ErrorKind::Assertion,
-                        *pos,
-                        format!("assertion '{}' failed", crate::show::show_expr(condition)),
-                    ))
+                Expr::Attrs(def) => self.build_attrs(def, env),
+                Expr::List(items) => {
+                    let values = items.iter().map(|item| self.delay(item, env)).collect();
+                    Ok(Value::list(values))
                 }
-            }
-            Expr::With(namespace, body, _) => {
-                let namespace = self.delay(namespace, env);
-                // A `with` scope's only slot was made before the scope, so it
-                // cannot point back at it: no cycle to track.
-                let scope = Env::with_scope(namespace, Some(env.clone()));
-                self.eval(body, &scope)
-            }
-            Expr::BinOp(op, lhs, rhs, pos) => self.binop(*op, lhs, rhs, env, *pos),
-            Expr::Not(operand, pos) => {
-                let value = self.eval(operand, env)?;
-                Ok(Value::Bool(!self.force_bool(&value, *pos)?))
-            }
-            Expr::Negate(operand, pos) => {
-                let value = self.eval(operand, env)?;
-                self.arithmetic(BinOp::Sub, &Value::Int(0), &value, *pos)
-            }
-            Expr::CurPos(pos) => Ok(self.pos_value(*pos)),
+                Expr::If(condition, then, otherwise, pos) => {
+                    let condition = self.eval(condition, env)?;
+                    expr = if self.force_bool(&condition, *pos)? { then } else { otherwise };
+                    continue;
+                }
+                Expr::Assert(condition, body, pos) => {
+                    let value = self.eval(condition, env)?;
+                    if !self.force_bool(&value, *pos)? {
+                        return Err(assertion_failed(condition, *pos));
+                    }
+                    expr = body;
+                    continue;
+                }
+                Expr::With(namespace, body, _) => {
+                    let namespace = self.delay(namespace, env);
+                    // A `with` scope's only slot was made before the scope, so it
+                    // cannot point back at it: no cycle to track.
+                    let scope = Env::with_scope(namespace, Some(env.clone()));
+                    expr = body;
+                    env = tail_scope.insert(scope);
+                    continue;
+                }
+                Expr::BinOp(op, lhs, rhs, pos) => self.binop(*op, lhs, rhs, env, *pos),
+                Expr::Not(operand, pos) => {
+                    let value = self.eval(operand, env)?;
+                    Ok(Value::Bool(!self.force_bool(&value, *pos)?))
+                }
+                Expr::Negate(operand, pos) => {
+                    let value = self.eval(operand, env)?;
+                    self.arithmetic(BinOp::Sub, &Value::Int(0), &value, *pos)
+                }
+                Expr::CurPos(pos) => Ok(self.pos_value(*pos)),
+            };
         }
+    }
+
+    #[inline(never)]
+    fn home_path(&self, rest: &str, pos: Pos) -> Result<Value> {
+        let home = self.io.env_var("HOME").ok_or_else(|| {
+            error(ErrorKind::Eval, pos, "cannot resolve '~/': the HOME environment variable is not set")
+        })?;
+        // Nix does not normalise `~/` paths.
+        Ok(Value::path(format!("{home}/{rest}")))
     }
 
     /// `f a b ...`: a builtin given at least as many arguments as it takes
@@ -628,7 +650,7 @@ impl Evaluator {
     /// partial applications in between; anything else is applied one
     /// argument at a time.
     #[inline(never)]
-    fn eval_apply(&self, function: &'static Expr, argument: &'static Expr, pos: Pos, env: &Rc<Env>) -> Result<Value> {
+    fn eval_apply(&self, function: &'static Expr, argument: &'static Expr, pos: Pos, env: &Rc<Env>) -> Result<Applied> {
         let mut spine: smallvec::SmallVec<[(&'static Expr, Pos); 4]> = smallvec::smallvec![(argument, pos)];
         let mut head = function;
         while let Expr::Apply(inner, argument, pos) = head {
@@ -652,10 +674,31 @@ impl Evaluator {
                 applied = builtin.arity;
             }
         }
-        for &(argument, pos) in &spine[applied..] {
-            result = self.call(&result, self.delay(argument, env), pos)?;
+        let last = spine.len() - 1;
+        for (index, &(argument, pos)) in spine.iter().enumerate().skip(applied) {
+            let argument = match &result {
+                // The call forces the argument anyway: integer arithmetic on
+                // integers at hand is done now, without a thunk (`f (n - 1)`).
+                Value::Lambda(closure) if closure.def.argument_forced => match eager_int_op(argument, env, EAGER_DEPTH)
+                {
+                    Some(value) => value,
+                    None => self.delay(argument, env),
+                },
+                _ => self.delay(argument, env),
+            };
+            if index == last {
+                if let Value::Lambda(closure) = &result {
+                    // The last call's body is evaluated by the caller's loop:
+                    // enter its nesting level here (`eval` leaves it).
+                    self.maybe_collect();
+                    self.enter(pos)?;
+                    let scope = self.lambda_scope(closure.def, &closure.env, argument, pos)?;
+                    return Ok(Applied::Tail(&closure.def.body, scope));
+                }
+            }
+            result = self.call(&result, argument, pos)?;
         }
-        Ok(result)
+        Ok(Applied::Value(result))
     }
 
     /// `{ file, line, column }` for a position, or null without one.
@@ -903,11 +946,38 @@ impl Evaluator {
 
     /// Applies a function to two arguments.
     pub fn call2(&self, function: &Value, first: Value, second: Value, pos: Pos) -> Result<Value> {
+        // `a: b: body` (the usual shape): bind `a`, then `b` directly in a
+        // scope below it, without making the closure of the inner lambda.
+        // (The first call would force the function anyway.)
+        let forced;
+        let function = match function {
+            Value::Thunk(thunk) => {
+                forced = self.force_thunk(thunk)?;
+                &forced
+            }
+            other => other,
+        };
+        if let Value::Lambda(closure) = function {
+            if let Expr::Lambda(inner) = &closure.def.body {
+                let outer = self.guarded_scope(closure.def, &closure.env, first, pos)?;
+                return self.guarded(pos, |ev| {
+                    // The inner lambda's closure would keep only the scopes
+                    // it mentions (see `LambdaDef::skip`).
+                    let parent = outer.up(inner.skip).unwrap_or(&outer);
+                    let scope = ev.lambda_scope(inner, parent, second, pos)?;
+                    ev.eval(&inner.body, &scope)
+                });
+            }
+        }
         let partial = self.call(function, first, pos)?;
         self.call(&partial, second, pos)
     }
 
     fn call_inner(&self, function: &Value, argument: Value, pos: Pos) -> Result<Value> {
+        // The common case, without a reference-count round trip on the callee.
+        if let Value::Lambda(closure) = function {
+            return self.call_lambda(closure, argument, pos);
+        }
         let function = self.force(function)?;
         match &function {
             Value::Lambda(closure) => self.call_lambda(closure, argument, pos),
@@ -941,32 +1011,47 @@ impl Evaluator {
         }
     }
 
-    fn describe_lambda(&self, closure: &Closure) -> String {
-        match closure.def.name {
-            Some(name) => format!("'{name}' at {}", self.describe_pos(closure.def.pos)),
-            None => format!("anonymous function at {}", self.describe_pos(closure.def.pos)),
+    fn describe_lambda(&self, def: &LambdaDef) -> String {
+        match def.name {
+            Some(name) => format!("'{name}' at {}", self.describe_pos(def.pos)),
+            None => format!("anonymous function at {}", self.describe_pos(def.pos)),
         }
+    }
+
+    /// The scope of a call of `def` in `env`, made as one level of the call
+    /// limits (see [`Evaluator::guarded`]).
+    fn guarded_scope(&self, def: &'static LambdaDef, env: &Rc<Env>, argument: Value, pos: Pos) -> Result<Rc<Env>> {
+        self.maybe_collect();
+        self.enter(pos)?;
+        let scope = self.lambda_scope(def, env, argument, pos);
+        self.leave();
+        scope
     }
 
     #[inline(never)]
     fn call_lambda(&self, closure: &Closure, argument: Value, pos: Pos) -> Result<Value> {
+        let scope = self.lambda_scope(closure.def, &closure.env, argument, pos)?;
+        self.eval(&closure.def.body, &scope)
+    }
+
+    /// The scope a lambda's body runs in, with its parameters bound.
+    #[inline]
+    fn lambda_scope(&self, def: &'static LambdaDef, env: &Rc<Env>, argument: Value, pos: Pos) -> Result<Rc<Env>> {
         let calls = self.stats.function_calls.get() + 1;
         self.stats.function_calls.set(calls);
         if calls >= self.gc_next_calls.get() {
             self.gc_due.set(true);
         }
-        let def = closure.def;
         if let Some(profile) = &self.profile {
             profile.borrow_mut().entry(def as *const _ as usize).or_insert((0, def)).0 += 1;
         }
         let scope = match &def.param {
-            Param::Ident(_) => Env::new(smallvec::smallvec![argument], Some(closure.env.clone())),
+            Param::Ident(_) => Env::new(smallvec::smallvec![argument], Some(env.clone())),
             Param::Pattern { formals, ellipsis, at } => {
                 let attrs = self
                     .force_attrs(&argument, pos)
-                    .map_err(|e| e.with_frame(pos, format!("while calling {}", self.describe_lambda(closure))))?;
-                let scope =
-                    Env::new(Slots::with_capacity(formals.len() + at.is_some() as usize), Some(closure.env.clone()));
+                    .map_err(|e| e.with_frame(pos, format!("while calling {}", self.describe_lambda(def))))?;
+                let scope = Env::new(Slots::with_capacity(formals.len() + at.is_some() as usize), Some(env.clone()));
                 let mut used = 0;
                 {
                     let mut slots = scope.slots.borrow_mut();
@@ -977,16 +1062,14 @@ impl Evaluator {
                                 slots.push(value.clone());
                             }
                             None => match &formal.default {
-                                Some(default) if formal.default_in_parent => {
-                                    slots.push(self.delay(default, &closure.env))
-                                }
+                                Some(default) if formal.default_in_parent => slots.push(self.delay(default, env)),
                                 Some(default) => slots.push(Thunk::pending(default, scope.clone())),
                                 None => {
                                     return Err(type_error(
                                         pos,
                                         format!(
                                             "{} called without required argument '{}'",
-                                            self.describe_lambda(closure),
+                                            self.describe_lambda(def),
                                             formal.name
                                         ),
                                     ));
@@ -1004,7 +1087,7 @@ impl Evaluator {
                         if !formals.iter().any(|formal| formal.name == entry.name) {
                             let message = format!(
                                 "{} called with unexpected argument '{}'",
-                                self.describe_lambda(closure),
+                                self.describe_lambda(def),
                                 entry.name
                             );
                             let suggestions =
@@ -1020,7 +1103,7 @@ impl Evaluator {
                 scope
             }
         };
-        self.eval(&def.body, &scope)
+        Ok(scope)
     }
 
     // ---- operators -----------------------------------------------------------------
@@ -1052,12 +1135,57 @@ impl Evaluator {
                 let right = self.eval(rhs, env)?;
                 Ok(Value::Bool(self.force_bool(&right, pos)?))
             }
+            BinOp::Concat => {
+                let left = self.eval(lhs, env)?;
+                let right = self.eval(rhs, env)?;
+                self.concat(left, right, pos)
+            }
             _ => {
                 let left = self.eval(lhs, env)?;
                 let right = self.eval(rhs, env)?;
                 self.apply_binop(op, &left, &right, pos)
             }
         }
+    }
+
+    /// `left ++ right`, reusing a list nothing else holds (the result of a
+    /// call, as in `[ x ] ++ go rest` or `acc ++ [ x ]`) instead of copying it
+    /// into a new one: nothing can observe the change.
+    fn concat(&self, left: Value, right: Value, pos: Pos) -> Result<Value> {
+        let a = match left {
+            Value::List(list) => list,
+            other => self.force_list(&other, pos)?,
+        };
+        let mut b = match right {
+            Value::List(list) => list,
+            other => self.force_list(&other, pos)?,
+        };
+        if b.is_empty() {
+            return Ok(Value::List(a));
+        }
+        if a.is_empty() {
+            return Ok(Value::List(b));
+        }
+        // Growing the longer list copies the fewest items.
+        let mut a = a;
+        if a.len() >= b.len() {
+            if let Some(list) = Rc::get_mut(&mut a) {
+                extend_cloned(list.items_mut(), &b);
+                return Ok(Value::List(a));
+            }
+        }
+        if let Some(list) = Rc::get_mut(&mut b) {
+            list.items_mut().splice(0..0, a.iter().cloned());
+            return Ok(Value::List(b));
+        }
+        if let Some(list) = Rc::get_mut(&mut a) {
+            extend_cloned(list.items_mut(), &b);
+            return Ok(Value::List(a));
+        }
+        let mut items = Vec::with_capacity(a.len() + b.len());
+        extend_cloned(&mut items, &a);
+        extend_cloned(&mut items, &b);
+        Ok(Value::list(items))
     }
 
     /// Applies a strict binary operator to two values.
@@ -1079,8 +1207,8 @@ impl Evaluator {
                     return Ok(Value::List(b));
                 }
                 let mut items = Vec::with_capacity(a.len() + b.len());
-                items.extend(a.iter().cloned());
-                items.extend(b.iter().cloned());
+                extend_cloned(&mut items, &a);
+                extend_cloned(&mut items, &b);
                 Ok(Value::list(items))
             }
             BinOp::Update => {
@@ -1174,9 +1302,9 @@ impl Evaluator {
             }
             _ => {
                 let mut result = self.coerce_to_string(&left, pos, Coercion::INTERPOLATION)?;
-                let suffix = self.coerce_to_string(&right, pos, Coercion::INTERPOLATION)?;
+                let suffix = self.coerce_to_string_shared(&right, pos, Coercion::INTERPOLATION)?;
                 result.text.push_str(&suffix.text);
-                result.context.extend(suffix.context);
+                result.context.extend(suffix.context.iter().cloned());
                 Ok(Value::String(Rc::new(result)))
             }
         }
@@ -1190,9 +1318,9 @@ impl Evaluator {
                 StrPart::Lit(text) => result.text.push_str(text),
                 StrPart::Expr(expr) => {
                     let value = self.eval(expr, env)?;
-                    let piece = self.coerce_to_string(&value, pos, Coercion::INTERPOLATION)?;
+                    let piece = self.coerce_to_string_shared(&value, pos, Coercion::INTERPOLATION)?;
                     result.text.push_str(&piece.text);
-                    result.context.extend(piece.context);
+                    result.context.extend(piece.context.iter().cloned());
                 }
             }
         }
@@ -1225,7 +1353,24 @@ impl Evaluator {
     /// Coerces a value to a string the way Nix's `coerceToString` does.
     pub fn coerce_to_string(&self, value: &Value, pos: Pos, coercion: Coercion) -> Result<NixString> {
         let value = self.force(value)?;
+        self.coerce_to_string_owned(&value, pos, coercion)
+    }
+
+    /// [`Evaluator::coerce_to_string`] for callers that only read the result:
+    /// a string is shared rather than copied.
+    pub fn coerce_to_string_shared(&self, value: &Value, pos: Pos, coercion: Coercion) -> Result<Rc<NixString>> {
+        if let Value::String(s) = value {
+            return Ok(s.clone());
+        }
+        let value = self.force(value)?;
         match &value {
+            Value::String(s) => Ok(s.clone()),
+            _ => self.coerce_to_string_owned(&value, pos, coercion).map(Rc::new),
+        }
+    }
+
+    fn coerce_to_string_owned(&self, value: &Value, pos: Pos, coercion: Coercion) -> Result<NixString> {
+        match value {
             Value::String(s) => Ok((**s).clone()),
             Value::Path(path) => {
                 if coercion.copy_to_store {
@@ -1415,6 +1560,76 @@ fn overflow(op: BinOp, a: i64, b: i64, pos: Pos) -> EvalError {
         _ => "/",
     };
     error(ErrorKind::Eval, pos, format!("integer overflow in computing {a} {symbol} {b}"))
+}
+
+/// How deeply nested an operation `delay` computes right away may be.
+const EAGER_DEPTH: u32 = 4;
+
+/// The value of integer arithmetic or an integer comparison whose operands
+/// are literals or variables already holding integers, when computing it
+/// cannot fail: an argument the callee forces anyway then needs no thunk.
+/// (Elsewhere a thunk is observable: unforced values print as `<CODE>`, and
+/// `__overrides` changes a `rec` set's slots after they are bound.) Anything else
+/// (a thunk not forced yet, another type, an overflow, a division by zero)
+/// gives `None` and stays lazy, so errors still happen only when forced.
+fn eager_int_op(expr: &Expr, env: &Rc<Env>, budget: u32) -> Option<Value> {
+    let Expr::BinOp(op, lhs, rhs, _) = expr else {
+        return None;
+    };
+    if budget == 0 {
+        return None;
+    }
+    let a = eager_int(lhs, env, budget - 1)?;
+    let b = eager_int(rhs, env, budget - 1)?;
+    Some(match op {
+        BinOp::Add => Value::Int(a.checked_add(b)?),
+        BinOp::Sub => Value::Int(a.checked_sub(b)?),
+        BinOp::Mul => Value::Int(a.checked_mul(b)?),
+        BinOp::Div if b != 0 => Value::Int(a.checked_div(b)?),
+        BinOp::Equal => Value::Bool(a == b),
+        BinOp::NotEqual => Value::Bool(a != b),
+        BinOp::Less => Value::Bool(a < b),
+        BinOp::LessOrEq => Value::Bool(a <= b),
+        BinOp::More => Value::Bool(a > b),
+        BinOp::MoreOrEq => Value::Bool(a >= b),
+        _ => return None,
+    })
+}
+
+/// An integer operand of [`eager_int_op`], if available without evaluating.
+fn eager_int(expr: &Expr, env: &Rc<Env>, budget: u32) -> Option<i64> {
+    match expr {
+        Expr::Int(i) => Some(*i),
+        Expr::Var(Var::Local { depth, slot, .. }, _) => {
+            let slots = env.up(*depth)?.slots.try_borrow().ok()?;
+            match slots.get(*slot as usize)? {
+                Value::Int(i) => Some(*i),
+                Value::Thunk(thunk) => match &*thunk.state.try_borrow().ok()? {
+                    ThunkState::Done(Value::Int(i)) => Some(*i),
+                    _ => None,
+                },
+                _ => None,
+            }
+        }
+        Expr::BinOp(..) => match eager_int_op(expr, env, budget)? {
+            Value::Int(i) => Some(i),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// What applying a function in tail position gave: a value, or the body of
+/// a lambda and its scope, which the caller evaluates in its own loop.
+enum Applied {
+    Value(Value),
+    Tail(&'static Expr, Rc<Env>),
+}
+
+#[cold]
+#[inline(never)]
+fn assertion_failed(condition: &Expr, pos: Pos) -> EvalError {
+    error(ErrorKind::Assertion, pos, format!("assertion '{}' failed", crate::show::show_expr(condition)))
 }
 
 pub(crate) fn internal(pos: Pos, message: &str) -> EvalError {

@@ -17,20 +17,61 @@ use syntax::Symbol;
 use crate::error::EvalError;
 use crate::Evaluator;
 
-#[derive(Clone)]
+/// The variants without a reference count come first, so that cloning and
+/// dropping a value can tell them from the counted ones with one comparison.
+/// The tag is a whole word so that every payload starts at byte 8: a value
+/// is then copied as two words (with a one-byte tag, `Bool`'s payload sits in
+/// the tag's word and copies go byte by byte through the stack).
+#[repr(u64)]
 pub enum Value {
     Null,
     Bool(bool),
     Int(i64),
     Float(f64),
+    PrimOp(&'static Builtin),
     String(Rc<NixString>),
     Path(Rc<String>),
     Attrs(Rc<Attrs>),
     List(Rc<List>),
     Lambda(Rc<Closure>),
-    PrimOp(&'static Builtin),
     PrimOpApp(Rc<PrimOpApp>),
     Thunk(Rc<Thunk>),
+}
+
+const _: () = assert!(std::mem::size_of::<Value>() == 16 && std::mem::align_of::<Value>() == 8);
+const _: () = assert!(std::mem::size_of::<Option<Value>>() == 16);
+const _: () = assert!(std::mem::size_of::<Result<Value, EvalError>>() == 16);
+
+impl Clone for Value {
+    /// Plain data is copied as is; only the counted variants touch memory
+    /// elsewhere. (The derived version goes through a jump table and copies
+    /// each variant's payload separately, which shows up in list copies.)
+    #[inline]
+    fn clone(&self) -> Value {
+        match self {
+            Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::PrimOp(_) => {
+                // SAFETY: these variants hold only `Copy` data (a bool, an
+                // integer, a float, a `&'static` reference), so a bitwise
+                // copy of the whole value is a valid, independent clone and
+                // nothing is counted or freed twice. The copy goes through
+                // `MaybeUninit` words (padding may be uninitialized), which
+                // have the size and alignment of `Value` (asserted below),
+                // and compiles to two plain moves instead of a byte-wise
+                // copy of each variant's payload.
+                unsafe {
+                    let bits = std::ptr::read(self as *const Value as *const std::mem::MaybeUninit<[u64; 2]>);
+                    std::mem::transmute::<std::mem::MaybeUninit<[u64; 2]>, Value>(bits)
+                }
+            }
+            Value::String(rc) => Value::String(Rc::clone(rc)),
+            Value::Path(rc) => Value::Path(Rc::clone(rc)),
+            Value::Attrs(rc) => Value::Attrs(Rc::clone(rc)),
+            Value::List(rc) => Value::List(Rc::clone(rc)),
+            Value::Lambda(rc) => Value::Lambda(Rc::clone(rc)),
+            Value::PrimOpApp(rc) => Value::PrimOpApp(Rc::clone(rc)),
+            Value::Thunk(rc) => Value::Thunk(Rc::clone(rc)),
+        }
+    }
 }
 
 /// The kinds of values, as `builtins.typeOf` and error messages name them.
@@ -134,6 +175,12 @@ impl Value {
         Value::Thunk(Rc::new(Thunk::new(ThunkState::Native(Box::new(compute)))))
     }
 
+    /// Whether the value holds a reference count (and so needs a drop).
+    #[inline]
+    pub fn is_counted(&self) -> bool {
+        !matches!(self, Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::PrimOp(_))
+    }
+
     pub fn is_function(&self) -> bool {
         matches!(self, Value::Lambda(_) | Value::PrimOp(_) | Value::PrimOpApp(_))
     }
@@ -219,6 +266,55 @@ pub struct List {
 impl List {
     pub fn items(&self) -> &[Value] {
         &self.items
+    }
+
+    /// The items, to change a list nothing else holds.
+    pub(crate) fn items_mut(&mut self) -> &mut Vec<Value> {
+        &mut self.items
+    }
+}
+
+impl Drop for List {
+    /// Drops only the counted items: long lists of numbers are common (and
+    /// copied often by `++`), and the generic drop looks at every item's
+    /// variant through a jump table.
+    fn drop(&mut self) {
+        let len = self.items.len();
+        let base = self.items.as_mut_ptr();
+        // SAFETY: the length is set to zero before any item is dropped, so
+        // the `Vec` never drops an item again, even if a drop below unwinds
+        // (the remaining items would then leak, which is safe). Every index
+        // below `len` is an initialized item that nothing else owns (we
+        // have `&mut self`); uncounted items need no drop at all.
+        unsafe {
+            self.items.set_len(0);
+            for index in 0..len {
+                let item = base.add(index);
+                if (*item).is_counted() {
+                    std::ptr::drop_in_place(item);
+                }
+            }
+        }
+    }
+}
+
+/// Appends clones of `from` to `items`: one copy of the memory, then one
+/// count increment per counted value (see [`List`]'s drop for why).
+pub fn extend_cloned(items: &mut Vec<Value>, from: &[Value]) {
+    items.reserve(from.len());
+    for value in from {
+        if value.is_counted() {
+            std::mem::forget(value.clone());
+        }
+    }
+    // SAFETY: `reserve` made room for `from.len()` more items after the
+    // current length, and the two buffers cannot overlap (`items` is
+    // borrowed mutably, `from` shared). Each copied counted value owns the
+    // increment made for it just above, and uncounted values are plain
+    // `Copy` data, so the copies are valid, independent clones.
+    unsafe {
+        std::ptr::copy_nonoverlapping(from.as_ptr(), items.as_mut_ptr().add(items.len()), from.len());
+        items.set_len(items.len() + from.len());
     }
 }
 

@@ -31,7 +31,8 @@ pub fn stack_limit() -> usize {
     here.saturating_sub(EVAL_STACK_BYTES - STACK_MARGIN_BYTES)
 }
 
-/// mimalloc's `mi_option_purge_delay` (see mimalloc.h, v2).
+/// mimalloc's `mi_option_purge_delay` (the same number in mimalloc.h of v2
+/// and of v3, which libmimalloc-sys builds by default).
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 fn main() -> ExitCode {

@@ -118,6 +118,48 @@ pub struct LambdaDef {
     /// function stored in a `let` that does not use the `let`'s names does
     /// not form a reference cycle with it.
     pub skip: u32,
+    /// Every call that returns forces the argument: a pattern always does,
+    /// and `x: body` does when `body` evaluates `x` on every path (see
+    /// [`Expr::forces_local`]). Callers may then pass an argument already
+    /// computed when computing it cannot fail, with no observable change.
+    pub argument_forced: bool,
+}
+
+impl LambdaDef {
+    /// A lambda definition, with [`LambdaDef::argument_forced`] worked out.
+    pub fn new(name: Option<Symbol>, pos: Pos, param: Param, body: Expr) -> LambdaDef {
+        let argument_forced = match param {
+            Param::Ident(_) => body.forces_local(0, 0),
+            Param::Pattern { .. } => true,
+        };
+        LambdaDef { name, pos, param, body, argument_forced, skip: 0 }
+    }
+}
+
+impl Expr {
+    /// Whether evaluating this expression to weak head normal form always
+    /// forces the local variable `depth` scopes up in `slot`, whenever the
+    /// evaluation succeeds. Conservative: `false` when unsure.
+    pub fn forces_local(&self, depth: u32, slot: u32) -> bool {
+        match self {
+            Expr::Var(Var::Local { depth: d, slot: s, .. }, _) => *d == depth && *s == slot,
+            Expr::If(condition, then, otherwise, _) => {
+                condition.forces_local(depth, slot)
+                    || (then.forces_local(depth, slot) && otherwise.forces_local(depth, slot))
+            }
+            Expr::Assert(condition, body, _) => condition.forces_local(depth, slot) || body.forces_local(depth, slot),
+            // Both make one scope around their body.
+            Expr::Let(_, body) | Expr::With(_, body, _) => body.forces_local(depth + 1, slot),
+            Expr::BinOp(op, lhs, rhs, _) => match op {
+                BinOp::And | BinOp::Or | BinOp::Implication => lhs.forces_local(depth, slot),
+                _ => lhs.forces_local(depth, slot) || rhs.forces_local(depth, slot),
+            },
+            Expr::Not(operand, _) | Expr::Negate(operand, _) => operand.forces_local(depth, slot),
+            Expr::Apply(function, _, _) => function.forces_local(depth, slot),
+            Expr::Select(target, _, _, _) | Expr::HasAttr(target, _, _) => target.forces_local(depth, slot),
+            _ => false,
+        }
+    }
 }
 
 #[derive(Debug)]

@@ -603,17 +603,12 @@ impl<'a> Lowerer<'a> {
                 self.scopes.push(Scope::Slots(slots));
                 let body = self.opt_expr(lambda.body(), offset);
                 self.scopes.pop();
-                return Expr::Lambda(Box::new(LambdaDef {
-                    name,
-                    pos,
-                    param: Param::Pattern {
-                        formals: formals.into_boxed_slice(),
-                        ellipsis: pattern.ellipsis_token().is_some(),
-                        at,
-                    },
-                    body,
-                    skip: 0,
-                }));
+                let param = Param::Pattern {
+                    formals: formals.into_boxed_slice(),
+                    ellipsis: pattern.ellipsis_token().is_some(),
+                    at,
+                };
+                return Expr::Lambda(Box::new(LambdaDef::new(name, pos, param, body)));
             }
             None => {
                 self.error(offset, "syntax error, unexpected ':'".into());
@@ -623,7 +618,7 @@ impl<'a> Lowerer<'a> {
         self.scopes.push(Scope::Slots(slots));
         let body = self.opt_expr(lambda.body(), offset);
         self.scopes.pop();
-        Expr::Lambda(Box::new(LambdaDef { name, pos, param, body, skip: 0 }))
+        Expr::Lambda(Box::new(LambdaDef::new(name, pos, param, body)))
     }
 
     // ---- attribute sets -----------------------------------------------------

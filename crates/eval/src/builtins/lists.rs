@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::rc::Rc;
 
-use syntax::ast::Pos;
+use syntax::ast::{BinOp, Expr, LambdaDef, Param, Pos, Var};
 use syntax::Symbol;
 
 use super::new_attrs;
@@ -48,7 +48,9 @@ fn tail(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     if list.is_empty() {
         return Err(error(ErrorKind::Eval, pos, "'tail' called on an empty list"));
     }
-    Ok(Value::list(list[1..].to_vec()))
+    let mut items = Vec::with_capacity(list.len() - 1);
+    extend_cloned(&mut items, &list[1..]);
+    Ok(Value::list(items))
 }
 
 fn elem_at(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
@@ -103,8 +105,7 @@ fn foldl(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         return ev.force(&accumulator);
     }
     for item in list.iter() {
-        let partial = ev.call(function, accumulator, pos)?;
-        accumulator = ev.call(&partial, item.clone(), pos)?;
+        accumulator = ev.call2(function, accumulator, item.clone(), pos)?;
     }
     ev.force(&accumulator)
 }
@@ -122,7 +123,7 @@ fn concat_lists(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let lists = ev.force_list(&args[0], pos)?;
     let mut items = Vec::new();
     for list in lists.iter() {
-        items.extend(ev.force_list(list, pos)?.iter().cloned());
+        extend_cloned(&mut items, &ev.force_list(list, pos)?);
     }
     Ok(Value::list(items))
 }
@@ -133,7 +134,7 @@ fn concat_map(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let mut items = Vec::new();
     for item in list.iter() {
         let result = ev.call(&function, item.clone(), pos)?;
-        items.extend(ev.force_list(&result, pos)?.iter().cloned());
+        extend_cloned(&mut items, &ev.force_list(&result, pos)?);
     }
     Ok(Value::list(items))
 }
@@ -216,17 +217,53 @@ fn sort(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     for item in list.iter() {
         items.push(ev.force(item)?);
     }
-    // The common comparator `builtins.lessThan` is applied natively.
-    let native_less_than = matches!(&function, Value::PrimOp(b) if b.name == "lessThan");
+    // The common comparators `builtins.lessThan` and `a: b: a < b` (any of
+    // `<`, `>`, `<=`, `>=` on the two parameters) are applied natively: the
+    // items are forced already, so the result is what the lambda would give.
+    let native = match &function {
+        Value::PrimOp(b) if b.name == "lessThan" => Some((BinOp::Less, false, pos)),
+        Value::Lambda(closure) => comparison_of_parameters(closure.def),
+        _ => None,
+    };
     let mut less = |a: &Value, b: &Value| -> Result<bool> {
-        if native_less_than {
-            return ev.less_than(a, b, pos);
+        if let Some((op, swapped, op_pos)) = native {
+            let (left, right) = if swapped { (b, a) } else { (a, b) };
+            return match op {
+                BinOp::Less => ev.less_than(left, right, op_pos),
+                BinOp::More => ev.less_than(right, left, op_pos),
+                BinOp::LessOrEq => Ok(!ev.less_than(right, left, op_pos)?),
+                _ => Ok(!ev.less_than(left, right, op_pos)?),
+            };
         }
         let result = ev.call2(&function, a.clone(), b.clone(), pos)?;
         ev.force_bool(&result, pos)
     };
     merge_sort(&mut items, &mut less)?;
     Ok(Value::list(items))
+}
+
+/// For `a: b: a OP b` or `a: b: b OP a` with OP one of `<`, `>`, `<=`, `>=`:
+/// the operator, whether the operands are swapped, and its position.
+fn comparison_of_parameters(def: &LambdaDef) -> Option<(BinOp, bool, Pos)> {
+    let (Param::Ident(_), Expr::Lambda(inner)) = (&def.param, &def.body) else {
+        return None;
+    };
+    let (Param::Ident(_), Expr::BinOp(op, lhs, rhs, op_pos)) = (&inner.param, &inner.body) else {
+        return None;
+    };
+    if !matches!(op, BinOp::Less | BinOp::More | BinOp::LessOrEq | BinOp::MoreOrEq) {
+        return None;
+    }
+    // The outer parameter is one scope up, the inner one in the body's scope.
+    let depth_of = |expr: &Expr| match expr {
+        Expr::Var(Var::Local { depth, slot: 0, .. }, _) if *depth <= 1 => Some(*depth),
+        _ => None,
+    };
+    match (depth_of(lhs)?, depth_of(rhs)?) {
+        (1, 0) => Some((*op, false, *op_pos)),
+        (0, 1) => Some((*op, true, *op_pos)),
+        _ => None,
+    }
 }
 
 fn partition(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {

@@ -53,7 +53,7 @@ fn string_from_bytes(bytes: &[u8]) -> String {
 
 /// `builtins.stringLength s`: the length in bytes, after coercion.
 fn string_length(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    let string = ev.coerce_to_string(&args[0], pos, Coercion::INTERPOLATION)?;
+    let string = ev.coerce_to_string_shared(&args[0], pos, Coercion::INTERPOLATION)?;
     Ok(Value::Int(string.text.len() as i64))
 }
 
@@ -64,7 +64,7 @@ fn string_length(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 fn substring(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let start = ev.force_int(&args[0], pos)? as i32;
     let length = ev.force_int(&args[1], pos)? as i32;
-    let string = ev.coerce_to_string(&args[2], pos, Coercion::INTERPOLATION)?;
+    let string = ev.coerce_to_string_shared(&args[2], pos, Coercion::INTERPOLATION)?;
     if start < 0 {
         return Err(error(ErrorKind::Eval, pos, "negative start position in 'substring'"));
     }
@@ -76,7 +76,7 @@ fn substring(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         let end = if length < 0 { bytes.len() } else { bytes.len().min(start + length as usize) };
         string_from_bytes(&bytes[start..end])
     };
-    Ok(Value::string_with_context(text, string.context))
+    Ok(Value::string_with_context(text, string.context.clone()))
 }
 
 /// `builtins.concatStringsSep sep list`: the coerced elements joined by
@@ -89,9 +89,9 @@ fn concat_strings_sep(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value>
         if index > 0 {
             result.text.push_str(&separator.text);
         }
-        let piece = ev.coerce_to_string(item, pos, Coercion::INTERPOLATION)?;
+        let piece = ev.coerce_to_string_shared(item, pos, Coercion::INTERPOLATION)?;
         result.text.push_str(&piece.text);
-        result.context.extend(piece.context);
+        result.context.extend(piece.context.iter().cloned());
     }
     Ok(Value::String(Rc::new(result)))
 }
