@@ -70,9 +70,9 @@ fn definitions_priorities_and_positions() {
             OptionProvenance {
                 path: vec!["a".into(), "b".into()],
                 definitions: vec![
-                    def(&c, 5, 9, 900, "«error: boom»"),
-                    def(&b, 3, 5, 50, "2"),
-                    def(&a, 10, 7, 1000, "1"),
+                    def(&c, 5, 7, 900, "«error: boom»"),
+                    def(&b, 3, 3, 50, "2"),
+                    def(&a, 10, 5, 1000, "1"),
                 ],
                 disabled: vec![],
                 default_used: false,
@@ -94,8 +94,8 @@ fn mk_if_false_is_listed_as_disabled() {
         let [a, b, c] = ["a.nix", "b.nix", "c.nix"].map(|name| format!("{dir}/{name}"));
 
         let list = explain(ev, options, &["a", "c"]).expect("a.c");
-        assert_eq!(list.definitions, [def(&b, 4, 5, 100, r#"[ "y" ]"#), def(&a, 11, 7, 100, r#"[ "x" ]"#)]);
-        assert_eq!(list.disabled, [disabled(&b, 4, 5)]);
+        assert_eq!(list.definitions, [def(&b, 4, 3, 100, r#"[ "y" ]"#), def(&a, 11, 5, 100, r#"[ "x" ]"#)]);
+        assert_eq!(list.disabled, [disabled(&b, 4, 3)]);
         assert_eq!(list.value.as_deref(), Some(r#"[ "y" "x" ]"#));
         assert!(!list.default_used);
 
