@@ -1508,32 +1508,23 @@ impl Evaluator {
     }
 }
 
+/// A forced thunk's value, or the value itself.
+fn forced_or_itself(value: &Value) -> std::borrow::Cow<'_, Value> {
+    match value {
+        Value::Thunk(thunk) => match thunk.value() {
+            Some(forced) => std::borrow::Cow::Owned(forced),
+            None => std::borrow::Cow::Borrowed(value),
+        },
+        _ => std::borrow::Cow::Borrowed(value),
+    }
+}
+
 fn same_identity(left: &Value, right: &Value) -> bool {
     // A forced thunk and its value are the same value (slots replace forced
     // thunks by their values).
-    let left_value;
-    let left = match left {
-        Value::Thunk(thunk) => match thunk.value() {
-            Some(value) => {
-                left_value = value;
-                &left_value
-            }
-            None => left,
-        },
-        _ => left,
-    };
-    let right_value;
-    let right = match right {
-        Value::Thunk(thunk) => match thunk.value() {
-            Some(value) => {
-                right_value = value;
-                &right_value
-            }
-            None => right,
-        },
-        _ => right,
-    };
-    match (left, right) {
+    let left = forced_or_itself(left);
+    let right = forced_or_itself(right);
+    match (&*left, &*right) {
         (Value::Thunk(a), Value::Thunk(b)) => Rc::ptr_eq(a, b),
         (Value::Attrs(a), Value::Attrs(b)) => Rc::ptr_eq(a, b),
         (Value::List(a), Value::List(b)) => Rc::ptr_eq(a, b),

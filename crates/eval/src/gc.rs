@@ -291,6 +291,22 @@ fn prefetch(node: Node) {
 /// How many queued nodes ahead the collector prefetches.
 const LOOKAHEAD: usize = 8;
 
+/// Hands every node of `queue` to `visit` in order, also the ones `visit`
+/// queues, prefetching [`LOOKAHEAD`] nodes ahead; leaves the queue empty.
+#[inline(always)]
+fn drain(queue: &mut Vec<Node>, mut visit: impl FnMut(Node, &mut Vec<Node>)) {
+    let mut head = 0;
+    while head < queue.len() {
+        if let Some(&ahead) = queue.get(head + LOOKAHEAD) {
+            prefetch(ahead);
+        }
+        let node = queue[head];
+        head += 1;
+        visit(node, queue);
+    }
+    queue.clear();
+}
+
 /// Calls `visit` for every reference `node` holds; returns false when the
 /// node's contents are borrowed and could not be read.
 ///
@@ -449,13 +465,7 @@ impl Evaluator {
                     }
                 }
             }
-            let mut head = 0;
-            while head < queue.len() {
-                if let Some(&ahead) = queue.get(head + LOOKAHEAD) {
-                    prefetch(ahead);
-                }
-                let child = queue[head];
-                head += 1;
+            drain(&mut queue, |child, queue| {
                 // SAFETY: as above.
                 match graph.visit(child, unsafe { strong_count(child) }) {
                     Seen::Skipped => {}
@@ -468,8 +478,7 @@ impl Evaluator {
                         }
                     }
                 }
-            }
-            queue.clear();
+            });
         }
         // Everything reachable from an externally held object is live.
         // Survivors age as they are marked, while their header is in the
@@ -504,13 +513,7 @@ impl Evaluator {
                 unsafe { for_each_child(info.node, |child| queue.push(child)) };
             }
         }
-        let mut head = 0;
-        while head < queue.len() {
-            if let Some(&ahead) = queue.get(head + LOOKAHEAD) {
-                prefetch(ahead);
-            }
-            let child = queue[head];
-            head += 1;
+        drain(&mut queue, |child, queue| {
             if let Some(index) = graph.index(child) {
                 let info = &mut graph.infos[index];
                 if info.internal & LIVE == 0 {
@@ -520,8 +523,7 @@ impl Evaluator {
                     unsafe { for_each_child(child, |grandchild| queue.push(grandchild)) };
                 }
             }
-        }
-        queue.clear();
+        });
         let visited = graph.infos.len();
         let mut garbage = std::mem::take(&mut buffers.garbage);
         garbage.clear();
