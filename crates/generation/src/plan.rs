@@ -140,6 +140,18 @@ pub struct OptionChange {
     pub new: Option<OptionSide>,
 }
 
+impl OptionChange {
+    /// `path` changed from `before` to `after` as a whole.
+    fn changed(path: &str, before: &OptionSide, after: &OptionSide) -> OptionChange {
+        OptionChange {
+            path: path.to_string(),
+            kind: ChangeKind::Changed,
+            old: Some(before.clone()),
+            new: Some(after.clone()),
+        }
+    }
+}
+
 /// What happens to a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -317,22 +329,13 @@ const MAX_VALUE_DEPTH: usize = 4;
 /// says `systemd.services.backup` was added rather than repeating the whole
 /// set; each change keeps the option's definitions.
 fn value_changes(path: &str, before: &OptionSide, after: &OptionSide, depth: usize, out: &mut Vec<OptionChange>) {
+    // Anything but two sets (or sets nested too deep) changes as a whole.
     let (serde_json::Value::Object(old), serde_json::Value::Object(new)) = (&before.value, &after.value) else {
-        out.push(OptionChange {
-            path: path.to_string(),
-            kind: ChangeKind::Changed,
-            old: Some(before.clone()),
-            new: Some(after.clone()),
-        });
+        out.push(OptionChange::changed(path, before, after));
         return;
     };
     if depth >= MAX_VALUE_DEPTH {
-        out.push(OptionChange {
-            path: path.to_string(),
-            kind: ChangeKind::Changed,
-            old: Some(before.clone()),
-            new: Some(after.clone()),
-        });
+        out.push(OptionChange::changed(path, before, after));
         return;
     }
     let at = |side: &OptionSide, value: &serde_json::Value| OptionSide {
