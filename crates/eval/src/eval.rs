@@ -779,7 +779,7 @@ impl Evaluator {
             AttrKey::Static(name) => Ok(*name),
             AttrKey::Dynamic(expr) => {
                 let value = self.eval(expr, env)?;
-                Ok(Symbol::intern(&self.force_str(&value, pos)?))
+                Ok(Symbol::intern(&self.force_string(&value, pos)?.text))
             }
         }
     }
