@@ -666,6 +666,15 @@ impl Evaluator {
         let mut applied = 0;
         let mut result = callee;
         if let Value::PrimOp(builtin) = result {
+            if spine.len() == 2 {
+                // `seq a b`: force `a`, then evaluate `b` here, without a
+                // thunk for it (strict folds are written this way).
+                if let Some(deep) = crate::builtins::is_seq(builtin) {
+                    let first = self.delay(spine[0].0, env);
+                    self.guarded(spine[1].1, |ev| if deep { ev.force_deep(&first) } else { ev.force(&first) })?;
+                    return Ok(Applied::Tail(spine[1].0, env.clone()));
+                }
+            }
             if builtin.arity >= 2 && builtin.arity <= spine.len() {
                 let args: smallvec::SmallVec<[Value; 4]> =
                     spine[..builtin.arity].iter().map(|(argument, _)| self.delay(argument, env)).collect();
@@ -793,7 +802,7 @@ impl Evaluator {
         env: &Rc<Env>,
         pos: Pos,
     ) -> Result<Value> {
-        let mut current = self.eval(target, env)?;
+        let mut current = self.operand(target, env)?;
         for key in path.iter() {
             let name = self.attr_name(key, env, pos)?;
             let attrs = match current {
@@ -830,7 +839,7 @@ impl Evaluator {
 
     #[inline(never)]
     fn has_attr(&self, target: &'static Expr, path: &'static [AttrKey], env: &Rc<Env>) -> Result<Value> {
-        let mut current = self.eval(target, env)?;
+        let mut current = self.operand(target, env)?;
         for (index, key) in path.iter().enumerate() {
             let Value::Attrs(attrs) = current else {
                 return Ok(Value::Bool(false));
@@ -1141,10 +1150,43 @@ impl Evaluator {
                 self.concat(left, right, pos)
             }
             _ => {
-                let left = self.eval(lhs, env)?;
-                let right = self.eval(rhs, env)?;
+                let left = self.operand(lhs, env)?;
+                let right = self.operand(rhs, env)?;
+                if let (Value::Int(a), Value::Int(b)) = (&left, &right) {
+                    if let Some(value) = int_binop(op, *a, *b) {
+                        return Ok(value);
+                    }
+                }
                 self.apply_binop(op, &left, &right, pos)
             }
+        }
+    }
+
+    /// [`Evaluator::eval`] for an operand: literals and variables whose value
+    /// is known already are read in place, without entering the interpreter.
+    #[inline(always)]
+    fn operand(&self, expr: &'static Expr, env: &Rc<Env>) -> Result<Value> {
+        match expr {
+            Expr::Int(i) => Ok(Value::Int(*i)),
+            Expr::Var(Var::Local { depth, slot, .. }, _) => {
+                if let Some(target) = env.up(*depth) {
+                    if let Ok(slots) = target.slots.try_borrow() {
+                        match slots.get(*slot as usize) {
+                            Some(Value::Thunk(thunk)) => {
+                                if let Ok(state) = thunk.state.try_borrow() {
+                                    if let ThunkState::Done(value) = &*state {
+                                        return Ok(value.clone());
+                                    }
+                                }
+                            }
+                            Some(value) => return Ok(value.clone()),
+                            None => {}
+                        }
+                    }
+                }
+                self.eval(expr, env)
+            }
+            _ => self.eval(expr, env),
         }
     }
 
@@ -1577,6 +1619,24 @@ fn eager_int_op(expr: &Expr, env: &Rc<Env>, budget: u32) -> Option<Value> {
         BinOp::Sub => Value::Int(a.checked_sub(b)?),
         BinOp::Mul => Value::Int(a.checked_mul(b)?),
         BinOp::Div if b != 0 => Value::Int(a.checked_div(b)?),
+        BinOp::Equal => Value::Bool(a == b),
+        BinOp::NotEqual => Value::Bool(a != b),
+        BinOp::Less => Value::Bool(a < b),
+        BinOp::LessOrEq => Value::Bool(a <= b),
+        BinOp::More => Value::Bool(a > b),
+        BinOp::MoreOrEq => Value::Bool(a >= b),
+        _ => return None,
+    })
+}
+
+/// `a op b` on two integers, for the operators whose integer case cannot
+/// fail; `None` for the others and on overflow (the general path reports it).
+#[inline(always)]
+fn int_binop(op: BinOp, a: i64, b: i64) -> Option<Value> {
+    Some(match op {
+        BinOp::Add => Value::Int(a.checked_add(b)?),
+        BinOp::Sub => Value::Int(a.checked_sub(b)?),
+        BinOp::Mul => Value::Int(a.checked_mul(b)?),
         BinOp::Equal => Value::Bool(a == b),
         BinOp::NotEqual => Value::Bool(a != b),
         BinOp::Less => Value::Bool(a < b),

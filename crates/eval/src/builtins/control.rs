@@ -159,12 +159,15 @@ fn add_error_context(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> 
     }
 }
 
-fn seq(ev: &Evaluator, args: &[Value], _: Pos) -> Result<Value> {
+/// `builtins.seq`. (A call `seq a b` written out in full is run by the
+/// interpreter instead, which evaluates `b` in place: see [`is_seq`].)
+pub(crate) fn seq(ev: &Evaluator, args: &[Value], _: Pos) -> Result<Value> {
     ev.force(&args[0])?;
     ev.force(&args[1])
 }
 
-fn deep_seq(ev: &Evaluator, args: &[Value], _: Pos) -> Result<Value> {
+/// `builtins.deepSeq` (see [`seq`]).
+pub(crate) fn deep_seq(ev: &Evaluator, args: &[Value], _: Pos) -> Result<Value> {
     ev.force_deep(&args[0])?;
     ev.force(&args[1])
 }
@@ -306,4 +309,15 @@ fn get_env(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         return Ok(Value::string(""));
     }
     Ok(Value::string(ev.io.env_var(&name).unwrap_or_default()))
+}
+
+/// Whether a builtin is `seq` (`Some(false)`) or `deepSeq` (`Some(true)`).
+pub(crate) fn is_seq(builtin: &Builtin) -> Option<bool> {
+    if std::ptr::fn_addr_eq(builtin.func, seq as fn(&Evaluator, &[Value], Pos) -> Result<Value>) {
+        Some(false)
+    } else if std::ptr::fn_addr_eq(builtin.func, deep_seq as fn(&Evaluator, &[Value], Pos) -> Result<Value>) {
+        Some(true)
+    } else {
+        None
+    }
 }

@@ -21,6 +21,7 @@ mod lists;
 mod modules;
 mod strings;
 
+pub(crate) use control::is_seq;
 pub(crate) use strings::force_str_no_context;
 
 /// Builtins Nix puts in the base environment under their own name.

@@ -1,0 +1,2 @@
+# error: first
+builtins.seq (throw "first") (throw "second")
