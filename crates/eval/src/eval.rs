@@ -783,14 +783,18 @@ impl Evaluator {
         }
     }
 
+    #[inline]
     fn attr_name(&self, key: &'static AttrKey, env: &Rc<Env>, pos: Pos) -> Result<Symbol> {
         match key {
             AttrKey::Static(name) => Ok(*name),
-            AttrKey::Dynamic(expr) => {
-                let value = self.eval(expr, env)?;
-                Ok(Symbol::intern(&self.force_string(&value, pos)?.text))
-            }
+            AttrKey::Dynamic(expr) => self.dynamic_attr_name(expr, env, pos),
         }
+    }
+
+    #[inline(never)]
+    fn dynamic_attr_name(&self, expr: &'static Expr, env: &Rc<Env>, pos: Pos) -> Result<Symbol> {
+        let value = self.eval(expr, env)?;
+        Ok(Symbol::intern(&self.force_string(&value, pos)?.text))
     }
 
     #[inline(never)]
