@@ -318,8 +318,8 @@ impl Evaluator {
     }
 
     pub fn force_thunk(&self, thunk: &Rc<Thunk>) -> Result<Value> {
-        if let ThunkState::Done(value) = &*thunk.state.borrow() {
-            return Ok(value.clone());
+        if let Some(value) = thunk.value() {
+            return Ok(value);
         }
         self.enter(Pos::NONE)?;
         let result = self.force_thunk_slow(thunk);
@@ -329,7 +329,7 @@ impl Evaluator {
 
     fn force_thunk_slow(&self, thunk: &Rc<Thunk>) -> Result<Value> {
         self.stats.thunks_forced.set(self.stats.thunks_forced.get() + 1);
-        let state = std::mem::replace(&mut *thunk.state.borrow_mut(), ThunkState::Blackhole);
+        let state = thunk.replace(ThunkState::Blackhole);
         let result = match state {
             ThunkState::Done(value) => Ok(value),
             ThunkState::Blackhole => {
@@ -338,14 +338,14 @@ impl Evaluator {
             ThunkState::Pending(expr, env) => match self.eval(expr, &env) {
                 Ok(value) => Ok(value),
                 Err(err) => {
-                    *thunk.state.borrow_mut() = ThunkState::Pending(expr, env);
+                    thunk.set(ThunkState::Pending(expr, env));
                     return Err(err);
                 }
             },
             ThunkState::Apply(function, argument) => match self.call(&function, argument.clone(), Pos::NONE) {
                 Ok(value) => Ok(value),
                 Err(err) => {
-                    *thunk.state.borrow_mut() = ThunkState::Apply(function, argument);
+                    thunk.set(ThunkState::Apply(function, argument));
                     return Err(err);
                 }
             },
@@ -353,7 +353,7 @@ impl Evaluator {
                 Ok(value) => Ok(value),
                 Err(err) => {
                     let saved = err.clone();
-                    *thunk.state.borrow_mut() = ThunkState::Native(Box::new(move |_| Err(saved)));
+                    thunk.set(ThunkState::Native(Box::new(move |_| Err(saved))));
                     return Err(err);
                 }
             },
@@ -365,13 +365,13 @@ impl Evaluator {
             Value::Thunk(inner) => match self.force_thunk(&inner) {
                 Ok(value) => value,
                 Err(err) => {
-                    *thunk.state.borrow_mut() = ThunkState::Done(Value::Thunk(inner));
+                    thunk.set(ThunkState::Done(Value::Thunk(inner)));
                     return Err(err);
                 }
             },
             value => value,
         };
-        *thunk.state.borrow_mut() = ThunkState::Done(value.clone());
+        thunk.set(ThunkState::Done(value.clone()));
         Ok(value)
     }
 
@@ -532,21 +532,12 @@ impl Evaluator {
             Expr::Str(s) => self.literal_string(s),
             Expr::Path(p) => Value::path(&**p),
             Expr::Var(Var::Local { depth, slot, .. }, _) => match env.up(*depth) {
-                Some(target) => {
-                    let slots = target.slots.borrow();
-                    match slots.get(*slot as usize) {
-                        // A forced thunk is shared as its value.
-                        Some(Value::Thunk(thunk)) => match &*thunk.state.borrow() {
-                            ThunkState::Done(value) => value.clone(),
-                            _ => Value::Thunk(thunk.clone()),
-                        },
-                        Some(value) => value.clone(),
-                        None => {
-                            drop(slots);
-                            Thunk::pending(expr, env.clone())
-                        }
-                    }
-                }
+                // A forced thunk is shared as its value.
+                Some(target) => match target.lookup(*slot) {
+                    Slot::Ready(value) => value,
+                    Slot::Thunk(thunk) => Value::Thunk(thunk),
+                    Slot::Empty => Thunk::pending(expr, env.clone()),
+                },
                 None => Thunk::pending(expr, env.clone()),
             },
             Expr::Var(Var::Global { index, .. }, _) => {
@@ -736,30 +727,16 @@ impl Evaluator {
         match *var {
             Var::Local { depth, slot, .. } => {
                 let target = env.up(depth).ok_or_else(|| internal(pos, "variable scope out of range"))?;
-                let thunk = {
-                    let slots = target.slots.borrow();
-                    match slots.get(slot as usize) {
-                        Some(Value::Thunk(thunk)) => {
-                            if let ThunkState::Done(value) = &*thunk.state.borrow() {
-                                return Ok(value.clone());
-                            }
-                            thunk.clone()
-                        }
-                        Some(value) => return Ok(value.clone()),
-                        None => return Ok(Value::Null),
-                    }
+                let thunk = match target.lookup(slot) {
+                    Slot::Ready(value) => return Ok(value),
+                    Slot::Thunk(thunk) => thunk,
+                    Slot::Empty => return Ok(Value::Null),
                 };
                 let value = self.force_thunk(&thunk).map_err(|e| e.at(pos))?;
                 // Later lookups (and values delayed from this variable) find
                 // the value itself; the thunk is freed once nothing else
                 // holds it.
-                if let Ok(mut slots) = target.slots.try_borrow_mut() {
-                    if let Some(held @ Value::Thunk(_)) = slots.get_mut(slot as usize) {
-                        if matches!(held, Value::Thunk(held) if Rc::ptr_eq(held, &thunk)) {
-                            *held = value.clone();
-                        }
-                    }
-                }
+                target.settle(slot, &thunk, &value);
                 Ok(value)
             }
             Var::Global { index, .. } => {
@@ -874,7 +851,7 @@ impl Evaluator {
                 // depth 0 become thunks (delay handles missing slots).
                 EntryKind::Plain => self.delay(&entry.value, &scope),
             };
-            scope.slots.borrow_mut().push(value);
+            scope.push(value);
         }
         scope
     }
@@ -883,14 +860,12 @@ impl Evaluator {
     fn build_attrs(&self, def: &'static AttrsDef, env: &Rc<Env>) -> Result<Value> {
         let (mut attrs, scope) = if def.recursive {
             let scope = self.bind_scope(def, env);
-            let slots = scope.slots.borrow();
             let entries = def
                 .entries
                 .iter()
-                .zip(slots.iter())
-                .map(|(entry, value)| AttrEntry { name: entry.name, value: value.clone(), pos: entry.pos })
+                .enumerate()
+                .map(|(slot, entry)| AttrEntry { name: entry.name, value: scope.slot(slot as u32), pos: entry.pos })
                 .collect();
-            drop(slots);
             let mut attrs = Attrs::from_sorted(entries);
             self.apply_overrides(&mut attrs, def, &scope)?;
             (attrs, scope)
@@ -932,7 +907,7 @@ impl Evaluator {
         let overrides = self.force_attrs(&overrides, Pos::NONE)?;
         for entry in overrides.entries() {
             if let Some(slot) = def.entries.iter().position(|e| e.name == entry.name) {
-                scope.slots.borrow_mut()[slot] = entry.value.clone();
+                scope.set(slot, entry.value.clone());
             }
             attrs.insert(entry.name, entry.value.clone(), entry.pos);
         }
@@ -1067,16 +1042,15 @@ impl Evaluator {
                 let scope = Env::new(Slots::with_capacity(formals.len() + at.is_some() as usize), Some(env.clone()));
                 let mut used = 0;
                 {
-                    let mut slots = scope.slots.borrow_mut();
                     for formal in formals.iter() {
                         match attrs.get(formal.name) {
                             Some(value) => {
                                 used += 1;
-                                slots.push(value.clone());
+                                scope.push(value.clone());
                             }
                             None => match &formal.default {
-                                Some(default) if formal.default_in_parent => slots.push(self.delay(default, env)),
-                                Some(default) => slots.push(Thunk::pending(default, scope.clone())),
+                                Some(default) if formal.default_in_parent => scope.push(self.delay(default, env)),
+                                Some(default) => scope.push(Thunk::pending(default, scope.clone())),
                                 None => {
                                     return Err(type_error(
                                         pos,
@@ -1092,7 +1066,7 @@ impl Evaluator {
                     }
                     // Only an `@` name refers to the whole argument's slot.
                     if at.is_some() {
-                        slots.push(argument.clone());
+                        scope.push(argument.clone());
                     }
                 }
                 if !ellipsis && used < attrs.len() {
@@ -1173,20 +1147,8 @@ impl Evaluator {
         match expr {
             Expr::Int(i) => Ok(Value::Int(*i)),
             Expr::Var(Var::Local { depth, slot, .. }, _) => {
-                if let Some(target) = env.up(*depth) {
-                    if let Ok(slots) = target.slots.try_borrow() {
-                        match slots.get(*slot as usize) {
-                            Some(Value::Thunk(thunk)) => {
-                                if let Ok(state) = thunk.state.try_borrow() {
-                                    if let ThunkState::Done(value) = &*state {
-                                        return Ok(value.clone());
-                                    }
-                                }
-                            }
-                            Some(value) => return Ok(value.clone()),
-                            None => {}
-                        }
-                    }
+                if let Some(value) = env.up(*depth).and_then(|target| target.ready(*slot)) {
+                    return Ok(value);
                 }
                 self.eval(expr, env)
             }
@@ -1655,17 +1617,10 @@ fn int_binop(op: BinOp, a: i64, b: i64) -> Option<Value> {
 fn eager_int(expr: &Expr, env: &Rc<Env>, budget: u32) -> Option<i64> {
     match expr {
         Expr::Int(i) => Some(*i),
-        Expr::Var(Var::Local { depth, slot, .. }, _) => {
-            let slots = env.up(*depth)?.slots.try_borrow().ok()?;
-            match slots.get(*slot as usize)? {
-                Value::Int(i) => Some(*i),
-                Value::Thunk(thunk) => match &*thunk.state.try_borrow().ok()? {
-                    ThunkState::Done(Value::Int(i)) => Some(*i),
-                    _ => None,
-                },
-                _ => None,
-            }
-        }
+        Expr::Var(Var::Local { depth, slot, .. }, _) => match env.up(*depth)?.ready(*slot)? {
+            Value::Int(i) => Some(i),
+            _ => None,
+        },
         Expr::BinOp(..) => match eager_int_op(expr, env, budget)? {
             Value::Int(i) => Some(i),
             _ => None,

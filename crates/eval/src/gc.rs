@@ -102,8 +102,8 @@ impl Node {
     }
 }
 
-/// One object of a collection. `internal` also holds the `LIVE` and
-/// `OPAQUE` flags in its top bits.
+/// One object of a collection. `internal` also holds the `LIVE` flag in its
+/// top bit.
 struct Info {
     node: Node,
     strong: u32,
@@ -112,9 +112,7 @@ struct Info {
 
 /// The object was found live.
 const LIVE: u32 = 1 << 31;
-/// Its edges could not be read (borrowed right now): keep it.
-const OPAQUE: u32 = 1 << 30;
-const COUNT_MASK: u32 = OPAQUE - 1;
+const COUNT_MASK: u32 = LIVE - 1;
 
 /// The scopes the collector knows about, and when to look at them next.
 #[derive(Default)]
@@ -214,12 +212,9 @@ impl Graph {
 unsafe fn is_leaf(node: Node) -> bool {
     const SMALL: usize = 8;
     match node.kind() {
-        THUNK => match (*node.pointer::<Thunk>()).state.try_borrow() {
-            Ok(state) => match &*state {
-                ThunkState::Done(value) => value_node(value).is_none(),
-                _ => false,
-            },
-            Err(_) => false,
+        THUNK => match (*node.pointer::<Thunk>()).state() {
+            ThunkState::Done(value) => value_node(value).is_none(),
+            _ => false,
         },
         ATTRS => {
             let entries = (*node.pointer::<Attrs>()).entries();
@@ -307,20 +302,18 @@ fn drain(queue: &mut Vec<Node>, mut visit: impl FnMut(Node, &mut Vec<Node>)) {
     queue.clear();
 }
 
-/// Calls `visit` for every reference `node` holds; returns false when the
-/// node's contents are borrowed and could not be read.
+/// Calls `visit` for every reference `node` holds.
 ///
 /// SAFETY: `node` must point to a live object; the collector guarantees this
-/// by dropping nothing until it has finished looking.
+/// by dropping nothing until it has finished looking. (Reading a scope's
+/// slots and a thunk's state through their unchecked views is sound for the
+/// same reason: nothing runs that could change them while it looks.)
 #[inline]
-unsafe fn for_each_child(node: Node, mut visit: impl FnMut(Node)) -> bool {
+unsafe fn for_each_child(node: Node, mut visit: impl FnMut(Node)) {
     match node.kind() {
         ENV => {
             let env = &*node.pointer::<Env>();
-            let Ok(slots) = env.slots.try_borrow() else {
-                return false;
-            };
-            for value in slots.iter() {
+            for value in env.slots().iter() {
                 if let Some(child) = value_node(value) {
                     visit(child);
                 }
@@ -331,10 +324,7 @@ unsafe fn for_each_child(node: Node, mut visit: impl FnMut(Node)) -> bool {
         }
         THUNK => {
             let thunk = &*node.pointer::<Thunk>();
-            let Ok(state) = thunk.state.try_borrow() else {
-                return false;
-            };
-            match &*state {
+            match thunk.state() {
                 ThunkState::Pending(_, env) => visit(env_node(env)),
                 ThunkState::Apply(function, argument) => {
                     for value in [function, argument] {
@@ -378,7 +368,6 @@ unsafe fn for_each_child(node: Node, mut visit: impl FnMut(Node)) -> bool {
             }
         }
     }
-    true
 }
 
 impl Evaluator {
@@ -400,7 +389,8 @@ impl Evaluator {
     }
 
     /// Runs a collection if enough scopes were created since the last one.
-    /// Must only be called where no `RefCell` of a value is borrowed.
+    /// Must only be called between steps of evaluation (at calls), never
+    /// while a scope or thunk method is running.
     #[inline]
     pub(crate) fn maybe_collect(&self) {
         if self.gc_due.get() {
@@ -460,9 +450,7 @@ impl Evaluator {
                 Seen::New(index) => {
                     graph.infos[index].strong -= 1;
                     // SAFETY: nothing is dropped while the collector looks.
-                    if !unsafe { for_each_child(node, |child| queue.push(child)) } {
-                        graph.infos[index].internal |= OPAQUE;
-                    }
+                    unsafe { for_each_child(node, |child| queue.push(child)) };
                 }
             }
             drain(&mut queue, |child, queue| {
@@ -473,9 +461,7 @@ impl Evaluator {
                     Seen::New(index) => {
                         graph.infos[index].internal += 1;
                         // SAFETY: as above.
-                        if !unsafe { for_each_child(child, |grandchild| queue.push(grandchild)) } {
-                            graph.infos[index].internal |= OPAQUE;
-                        }
+                        unsafe { for_each_child(child, |grandchild| queue.push(grandchild)) };
                     }
                 }
             });
@@ -498,7 +484,7 @@ impl Evaluator {
                 header.set(value | SURVIVED);
             }
         };
-        let held_from_outside = |info: &Info| info.internal & OPAQUE != 0 || info.strong > info.internal & COUNT_MASK;
+        let held_from_outside = |info: &Info| info.strong > info.internal & COUNT_MASK;
         for index in 0..graph.infos.len() {
             if let Some(ahead) = graph.infos.get(index + LOOKAHEAD) {
                 if held_from_outside(ahead) {
@@ -556,20 +542,12 @@ impl Evaluator {
             unsafe {
                 if node.kind() == ENV {
                     let env = node.pointer::<Env>();
-                    if let Ok(mut slots) = (*env).slots.try_borrow_mut() {
-                        let freed = std::mem::take(&mut *slots);
-                        drop(slots);
-                        drop(freed);
-                        garbage_envs += 1;
-                    }
+                    drop((*env).take_slots());
+                    garbage_envs += 1;
                     Rc::decrement_strong_count(env);
                 } else {
                     let thunk = node.pointer::<Thunk>();
-                    if let Ok(mut state) = (*thunk).state.try_borrow_mut() {
-                        let freed = std::mem::replace(&mut *state, ThunkState::Blackhole);
-                        drop(state);
-                        drop(freed);
-                    }
+                    (*thunk).set(ThunkState::Blackhole);
                     Rc::decrement_strong_count(thunk);
                 }
             }
@@ -636,13 +614,9 @@ impl Evaluator {
         };
         for weak in scopes {
             let Some(env) = weak.upgrade() else { continue };
-            let emptied = match env.slots.try_borrow_mut() {
-                Ok(mut slots) => std::mem::take(&mut *slots),
-                Err(_) => continue,
-            };
-            // Dropped after the borrow has ended: dropping them may reach
+            // Dropped after the scope is emptied: dropping them may reach
             // this scope again.
-            drop(emptied);
+            drop(env.take_slots());
         }
     }
 }

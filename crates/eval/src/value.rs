@@ -6,7 +6,6 @@
 //! it is computed (this is also what makes Nix's `<CODE>` and `«repeated»`
 //! printing reproducible).
 
-use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::fmt;
 use std::rc::Rc;
@@ -479,31 +478,153 @@ impl PrimOpApp {
 /// The slots of one scope; most scopes have three or fewer.
 pub type Slots = smallvec::SmallVec<[Value; 3]>;
 
+/// A scope's slots and a thunk's state change while other code holds the
+/// object (a slot is filled, a thunk is forced), so they sit in an
+/// `UnsafeCell` rather than a `RefCell`, which would cost a flag per object
+/// and a check per access on the interpreter's hottest paths.
+///
+/// Soundness rests on one rule, kept by every method below: no reference
+/// into the cell outlives the method that made it, and nothing that could
+/// reach the same cell runs while such a reference exists. Methods only
+/// clone values (which touches reference counts and nothing else) or move
+/// them; values that are replaced are dropped after the reference has ended,
+/// because dropping a value may free other scopes and thunks, and through
+/// them reach this object again. The collector's read-only views
+/// (`unsafe fn slots`, `unsafe fn state`) are the one exception, and their
+/// callers promise the same.
 #[repr(C)]
 pub struct Env {
     pub(crate) gc: GcHeader,
-    pub slots: RefCell<Slots>,
+    slots: std::cell::UnsafeCell<Slots>,
     pub parent: Option<Rc<Env>>,
     pub is_with: bool,
 }
 
+/// What a scope's slot holds, seen through forced thunks.
+pub(crate) enum Slot {
+    /// A value, or the value of a forced thunk.
+    Ready(Value),
+    /// A thunk not forced yet.
+    Thunk(Rc<Thunk>),
+    /// Not filled yet (a `let` being built).
+    Empty,
+}
+
 impl Env {
     pub fn new(slots: Slots, parent: Option<Rc<Env>>) -> Rc<Env> {
-        Rc::new(Env { slots: RefCell::new(slots), parent, is_with: false, gc: GcHeader::default() })
+        Rc::new(Env { slots: std::cell::UnsafeCell::new(slots), parent, is_with: false, gc: GcHeader::default() })
     }
 
     pub fn with_scope(namespace: Value, parent: Option<Rc<Env>>) -> Rc<Env> {
         Rc::new(Env {
-            slots: RefCell::new(smallvec::smallvec![namespace]),
+            slots: std::cell::UnsafeCell::new(smallvec::smallvec![namespace]),
             parent,
             is_with: true,
             gc: GcHeader::default(),
         })
     }
 
+    /// A slot's value, or null when the slot is not filled yet.
     #[inline]
     pub fn slot(&self, slot: u32) -> Value {
-        self.slots.borrow().get(slot as usize).cloned().unwrap_or(Value::Null)
+        // SAFETY: the reference ends within this expression and cloning a
+        // value cannot reach this scope (see `Env`).
+        unsafe { (&*self.slots.get()).get(slot as usize).cloned().unwrap_or(Value::Null) }
+    }
+
+    /// A slot, with a forced thunk read as its value.
+    #[inline]
+    pub(crate) fn lookup(&self, slot: u32) -> Slot {
+        // SAFETY: both references end within this block and only clones
+        // are made (see `Env`); the thunk's state is read the same way.
+        unsafe {
+            match (&*self.slots.get()).get(slot as usize) {
+                Some(Value::Thunk(thunk)) => match &*thunk.state.get() {
+                    ThunkState::Done(value) => Slot::Ready(value.clone()),
+                    _ => Slot::Thunk(thunk.clone()),
+                },
+                Some(value) => Slot::Ready(value.clone()),
+                None => Slot::Empty,
+            }
+        }
+    }
+
+    /// A slot's value if it is known without forcing anything.
+    #[inline]
+    pub(crate) fn ready(&self, slot: u32) -> Option<Value> {
+        // SAFETY: as in `lookup`.
+        unsafe {
+            match (&*self.slots.get()).get(slot as usize)? {
+                Value::Thunk(thunk) => match &*thunk.state.get() {
+                    ThunkState::Done(value) => Some(value.clone()),
+                    _ => None,
+                },
+                value => Some(value.clone()),
+            }
+        }
+    }
+
+    /// The number of slots filled.
+    #[inline]
+    pub fn len(&self) -> usize {
+        // SAFETY: see `Env`.
+        unsafe { (&*self.slots.get()).len() }
+    }
+
+    /// Whether no slot is filled.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Fills the next slot.
+    #[inline]
+    pub fn push(&self, value: Value) {
+        // SAFETY: no other reference into the cell exists (see `Env`), and
+        // pushing drops nothing.
+        unsafe { (&mut *self.slots.get()).push(value) }
+    }
+
+    /// Replaces a filled slot's value.
+    pub fn set(&self, slot: usize, value: Value) {
+        // SAFETY: see `Env`; the old value is dropped after the reference
+        // has ended.
+        let old = unsafe { (&mut *self.slots.get()).get_mut(slot).map(|held| std::mem::replace(held, value)) };
+        drop(old);
+    }
+
+    /// Replaces the thunk in `slot` by its value, if the slot still holds
+    /// that thunk: later lookups find the value without the thunk.
+    #[inline]
+    pub(crate) fn settle(&self, slot: u32, thunk: &Rc<Thunk>, value: &Value) {
+        // SAFETY: see `Env`; the replaced thunk is dropped after the
+        // reference has ended.
+        let old = unsafe {
+            match (&mut *self.slots.get()).get_mut(slot as usize) {
+                Some(held) if matches!(&*held, Value::Thunk(held) if Rc::ptr_eq(held, thunk)) => {
+                    Some(std::mem::replace(held, value.clone()))
+                }
+                _ => None,
+            }
+        };
+        drop(old);
+    }
+
+    /// Empties the scope and returns what it held (for the collector, which
+    /// breaks cycles this way).
+    pub(crate) fn take_slots(&self) -> Slots {
+        // SAFETY: see `Env`; the caller drops the slots after this returns.
+        unsafe { std::mem::take(&mut *self.slots.get()) }
+    }
+
+    /// The slots, for the collector's walk.
+    ///
+    /// # Safety
+    /// Nothing may change or drop this scope's slots while the reference
+    /// lives: the caller must not evaluate, drop values or call the other
+    /// methods of this scope meanwhile.
+    #[inline]
+    pub(crate) unsafe fn slots(&self) -> &Slots {
+        &*self.slots.get()
     }
 
     pub fn up(self: &Rc<Env>, depth: u32) -> Option<&Rc<Env>> {
@@ -518,7 +639,8 @@ impl Env {
 #[repr(C)]
 pub struct Thunk {
     pub(crate) gc: GcHeader,
-    pub state: RefCell<ThunkState>,
+    /// See [`Env`] for how this cell is used soundly.
+    state: std::cell::UnsafeCell<ThunkState>,
 }
 
 pub enum ThunkState {
@@ -532,7 +654,7 @@ pub enum ThunkState {
 
 impl Thunk {
     pub fn new(state: ThunkState) -> Thunk {
-        Thunk { state: RefCell::new(state), gc: GcHeader::default() }
+        Thunk { state: std::cell::UnsafeCell::new(state), gc: GcHeader::default() }
     }
 
     pub fn pending(expr: &'static Expr, env: Rc<Env>) -> Value {
@@ -540,10 +662,39 @@ impl Thunk {
     }
 
     /// The value if the thunk was forced already.
+    #[inline]
     pub fn value(&self) -> Option<Value> {
-        match &*self.state.borrow() {
-            ThunkState::Done(value) => Some(value.clone()),
-            _ => None,
+        // SAFETY: the reference ends within this block and only a clone is
+        // made (see `Env`).
+        unsafe {
+            match &*self.state.get() {
+                ThunkState::Done(value) => Some(value.clone()),
+                _ => None,
+            }
         }
+    }
+
+    /// Sets a new state and returns the old one, which the caller drops.
+    #[inline]
+    pub(crate) fn replace(&self, state: ThunkState) -> ThunkState {
+        // SAFETY: no other reference into the cell exists (see `Env`); the
+        // old state is moved out, not dropped here.
+        unsafe { std::mem::replace(&mut *self.state.get(), state) }
+    }
+
+    /// Sets a new state, dropping the old one after the cell is updated.
+    #[inline]
+    pub(crate) fn set(&self, state: ThunkState) {
+        drop(self.replace(state));
+    }
+
+    /// The state, for the collector's walk.
+    ///
+    /// # Safety
+    /// As for [`Env::slots`]: nothing may change or drop this thunk's state
+    /// while the reference lives.
+    #[inline]
+    pub(crate) unsafe fn state(&self) -> &ThunkState {
+        &*self.state.get()
     }
 }
