@@ -698,3 +698,67 @@ impl Thunk {
         &*self.state.get()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn done(value: Value) -> Rc<Thunk> {
+        Rc::new(Thunk::new(ThunkState::Done(value)))
+    }
+
+    #[test]
+    fn a_scope_reads_forced_thunks_as_their_values() {
+        let pending = Rc::new(Thunk::new(ThunkState::Blackhole));
+        let scope = Env::new(smallvec::smallvec![Value::Int(1), Value::Thunk(done(Value::Int(2)))], None);
+        scope.push(Value::Thunk(pending.clone()));
+        assert!(matches!(scope.lookup(0), Slot::Ready(Value::Int(1))));
+        assert!(matches!(scope.lookup(1), Slot::Ready(Value::Int(2))));
+        assert!(matches!(scope.lookup(2), Slot::Thunk(ref thunk) if Rc::ptr_eq(thunk, &pending)));
+        assert!(matches!(scope.lookup(3), Slot::Empty));
+        assert!(matches!(scope.ready(1), Some(Value::Int(2))));
+        assert!(scope.ready(2).is_none());
+        assert_eq!(scope.len(), 3);
+    }
+
+    #[test]
+    fn settling_replaces_only_the_thunk_that_was_forced() {
+        let first = Rc::new(Thunk::new(ThunkState::Blackhole));
+        let other = Rc::new(Thunk::new(ThunkState::Blackhole));
+        let scope = Env::new(smallvec::smallvec![Value::Thunk(first.clone())], None);
+        scope.settle(0, &other, &Value::Int(7));
+        assert!(matches!(scope.lookup(0), Slot::Thunk(_)));
+        scope.settle(0, &first, &Value::Int(7));
+        assert!(matches!(scope.lookup(0), Slot::Ready(Value::Int(7))));
+        // The slot's reference to the thunk was released.
+        assert_eq!(Rc::strong_count(&first), 1);
+    }
+
+    #[test]
+    fn replaced_values_are_dropped_after_the_change() {
+        // A scope whose only slot holds the last reference to a thunk that
+        // holds the scope's parent: replacing the slot frees that chain.
+        let parent = Env::new(smallvec::smallvec![Value::Int(1)], None);
+        let weak = Rc::downgrade(&parent);
+        let thunk = Rc::new(Thunk::new(ThunkState::Pending(&Expr::Null, parent)));
+        let scope = Env::new(smallvec::smallvec![Value::Thunk(thunk)], None);
+        scope.set(0, Value::Null);
+        assert!(weak.upgrade().is_none());
+        assert!(matches!(scope.slot(0), Value::Null));
+        let taken = scope.take_slots();
+        assert_eq!(taken.len(), 1);
+        assert!(scope.is_empty());
+        assert!(matches!(scope.slot(0), Value::Null));
+    }
+
+    #[test]
+    fn a_thunk_state_is_replaced_and_read_back() {
+        let thunk = Thunk::new(ThunkState::Blackhole);
+        assert!(thunk.value().is_none());
+        let old = thunk.replace(ThunkState::Done(Value::Int(3)));
+        assert!(matches!(old, ThunkState::Blackhole));
+        assert!(matches!(thunk.value(), Some(Value::Int(3))));
+        thunk.set(ThunkState::Blackhole);
+        assert!(thunk.value().is_none());
+    }
+}
