@@ -642,6 +642,25 @@ impl Evaluator {
     /// argument at a time.
     #[inline(never)]
     fn eval_apply(&self, function: &'static Expr, argument: &'static Expr, pos: Pos, env: &Rc<Env>) -> Result<Applied> {
+        if !matches!(function, Expr::Apply(..)) {
+            // `f x`, the most common call: no spine to collect.
+            let callee = self.eval(function, env)?;
+            if let Value::Lambda(closure) = &callee {
+                let argument = if closure.def.argument_forced {
+                    eager_int_op(argument, env, EAGER_DEPTH).unwrap_or_else(|| self.delay(argument, env))
+                } else {
+                    self.delay(argument, env)
+                };
+                // The body is evaluated by the caller's loop: enter its
+                // nesting level here (`eval` leaves it).
+                self.maybe_collect();
+                self.enter(pos)?;
+                let scope = self.lambda_scope(closure.def, &closure.env, argument, pos)?;
+                return Ok(Applied::Tail(&closure.def.body, scope));
+            }
+            let argument = self.delay(argument, env);
+            return Ok(Applied::Value(self.call(&callee, argument, pos)?));
+        }
         let mut spine: smallvec::SmallVec<[(&'static Expr, Pos); 4]> = smallvec::smallvec![(argument, pos)];
         let mut head = function;
         while let Expr::Apply(inner, argument, pos) = head {
