@@ -1599,29 +1599,19 @@ fn eager_int_op(expr: &Expr, env: &Rc<Env>, budget: u32) -> Option<Value> {
     }
     let a = eager_int(lhs, env, budget - 1)?;
     let b = eager_int(rhs, env, budget - 1)?;
-    Some(match op {
-        BinOp::Add => Value::Int(a.checked_add(b)?),
-        BinOp::Sub => Value::Int(a.checked_sub(b)?),
-        BinOp::Mul => Value::Int(a.checked_mul(b)?),
-        BinOp::Div if b != 0 => Value::Int(a.checked_div(b)?),
-        BinOp::Equal => Value::Bool(a == b),
-        BinOp::NotEqual => Value::Bool(a != b),
-        BinOp::Less => Value::Bool(a < b),
-        BinOp::LessOrEq => Value::Bool(a <= b),
-        BinOp::More => Value::Bool(a > b),
-        BinOp::MoreOrEq => Value::Bool(a >= b),
-        _ => return None,
-    })
+    int_binop(*op, a, b)
 }
 
 /// `a op b` on two integers, for the operators whose integer case cannot
-/// fail; `None` for the others and on overflow (the general path reports it).
+/// fail; `None` for the others, on overflow and on division by zero (the
+/// general path reports those).
 #[inline(always)]
 fn int_binop(op: BinOp, a: i64, b: i64) -> Option<Value> {
     Some(match op {
         BinOp::Add => Value::Int(a.checked_add(b)?),
         BinOp::Sub => Value::Int(a.checked_sub(b)?),
         BinOp::Mul => Value::Int(a.checked_mul(b)?),
+        BinOp::Div if b != 0 => Value::Int(a.checked_div(b)?),
         BinOp::Equal => Value::Bool(a == b),
         BinOp::NotEqual => Value::Bool(a != b),
         BinOp::Less => Value::Bool(a < b),
