@@ -599,25 +599,77 @@ impl Evaluator {
 }
 
 impl Evaluator {
-    /// Breaks the reference cycles among this evaluator's scopes (every
-    /// scope the collector tracks is emptied), so that dropping the
-    /// evaluator and its values frees them instead of leaking what is still
-    /// cyclic. For embedders that evaluate one thing per evaluator and keep
-    /// only plain data: a value of this evaluator used afterwards finds its
-    /// variables gone.
-    pub fn discard_scopes(&self) {
-        let scopes: Vec<Weak<Env>> = {
+    /// Breaks every reference cycle among this evaluator's values, so that
+    /// dropping the evaluator and `roots` frees them instead of leaking what
+    /// is still cyclic. For embedders that evaluate one thing per evaluator
+    /// and keep only plain data (`strata hosts` evaluates machine after
+    /// machine on each worker): a value of this evaluator used afterwards
+    /// finds its variables and unforced thunks gone.
+    ///
+    /// Every scope and thunk reachable from the tracked scopes, from the
+    /// imported files' values and from `roots` is emptied. Emptying only the
+    /// tracked (`let`/`rec`) scopes is not enough: the module system's fixed
+    /// point also closes cycles through function scopes and forced thunks
+    /// (a module function's `config` argument is the merged configuration,
+    /// whose values are thunks of that function's body), which leaked
+    /// megabytes per machine. The walk visits each object once.
+    pub fn discard_scopes(&self, roots: Vec<Value>) {
+        let scopes: Vec<Rc<Env>> = {
             let mut tracker = self.gc.borrow_mut();
             let mut scopes = std::mem::take(&mut tracker.envs);
             scopes.append(&mut tracker.old_envs);
-            scopes
+            scopes.iter().filter_map(Weak::upgrade).collect()
         };
-        for weak in scopes {
-            let Some(env) = weak.upgrade() else { continue };
-            // Dropped after the scope is emptied: dropping them may reach
-            // this scope again.
-            drop(env.take_slots());
+        let imported: Vec<Value> = self.import_cache.borrow_mut().drain().map(|(_, value)| value).collect();
+        let epoch = {
+            let mut tracker = self.gc.borrow_mut();
+            tracker.epoch += 1;
+            tracker.epoch
+        };
+        let mut graph = Graph { epoch, full: true, infos: Vec::new() };
+        let mut queue: Vec<Node> = scopes.iter().map(env_node).collect();
+        queue.extend(roots.iter().chain(imported.iter()).filter_map(value_node));
+        let mut found: Vec<Node> = Vec::new();
+        drain(&mut queue, |node, queue| {
+            if let Seen::New(_) = graph.visit(node, 0) {
+                // SAFETY: everything reachable is alive (held by `scopes`,
+                // `roots` and `imported`), and nothing is dropped while the
+                // walk looks.
+                unsafe { for_each_child(node, |child| queue.push(child)) };
+                if matches!(node.kind(), ENV | THUNK) {
+                    found.push(node);
+                }
+            }
+        });
+        drop(graph);
+        // As when the collector breaks garbage: each object is held by an
+        // extra reference until it has been emptied, so emptying one never
+        // frees another that is still to be emptied.
+        for &node in &found {
+            // SAFETY: the objects are alive (see above).
+            unsafe {
+                match node.kind() {
+                    ENV => Rc::increment_strong_count(node.pointer::<Env>()),
+                    _ => Rc::increment_strong_count(node.pointer::<Thunk>()),
+                }
+            }
         }
+        for &node in &found {
+            // SAFETY: as above; the extra reference keeps this one alive
+            // until it is released here.
+            unsafe {
+                if node.kind() == ENV {
+                    let env = node.pointer::<Env>();
+                    drop((*env).take_slots());
+                    Rc::decrement_strong_count(env);
+                } else {
+                    let thunk = node.pointer::<Thunk>();
+                    (*thunk).set(ThunkState::Blackhole);
+                    Rc::decrement_strong_count(thunk);
+                }
+            }
+        }
+        drop((scopes, imported, roots));
     }
 }
 

@@ -42,3 +42,42 @@ fn values_held_from_outside_survive_a_collection() {
     // held only by their own cycles.
     assert!(freed >= 1000, "freed {freed}");
 }
+
+/// A fixed point closed through a function's scope and a forced thunk, as
+/// the module system's `config` is: no `let` scope is part of the cycle.
+const FIXED_POINT: &str = "let
+      fix = f: let x = f x; in x;
+      mk = args: { value = args.self.other; other = 1; fn = y: args; };
+    in fix (self: mk { inherit self; })";
+
+/// Evaluates [`FIXED_POINT`], then drops everything (after `discard_scopes`
+/// when `discard`); returns whether the function's scope is still allocated.
+fn scope_outlives_evaluator(discard: bool) -> bool {
+    std::thread::spawn(move || {
+        let evaluator = Evaluator::new(EvalOptions::default(), Box::new(StdIO));
+        let value = evaluator.eval_source("«string»", FIXED_POINT, "/").expect("evaluates");
+        let value = evaluator.force_deep(&value).expect("forces");
+        assert_eq!(eval::print::print_value(&value), "{ fn = <LAMBDA>; other = 1; value = 1; }");
+        let eval::Value::Attrs(attrs) = &value else { panic!("a set") };
+        let function = evaluator.force(attrs.get_str("fn").expect("has fn")).expect("forces");
+        let eval::Value::Lambda(closure) = &function else { panic!("a function") };
+        let scope = std::rc::Rc::downgrade(&closure.env);
+        drop(function);
+        if discard {
+            evaluator.discard_scopes(vec![value]);
+        } else {
+            drop(value);
+        }
+        drop(evaluator);
+        scope.upgrade().is_some()
+    })
+    .join()
+    .expect("no panic")
+}
+
+#[test]
+fn discarding_frees_cycles_through_function_scopes() {
+    // The cycle is real: dropping without discarding leaks the scope.
+    assert!(scope_outlives_evaluator(false));
+    assert!(!scope_outlives_evaluator(true));
+}

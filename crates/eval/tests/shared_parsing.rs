@@ -57,7 +57,7 @@ fn discarded_scopes_free_cycles_without_touching_other_evaluators() {
         let gone = evaluator();
         let cyclic = gone.eval_source("/g.nix", "let f = n: let g = x: g; in n; in f 1", "/").expect("evaluates");
         assert_eq!(eval::print::print_value(&gone.force_deep(&cyclic).expect("forces")), "1");
-        gone.discard_scopes();
+        gone.discard_scopes(vec![cyclic]);
         drop(gone);
         let forced = kept.force_deep(&value).expect("still evaluates");
         assert_eq!(eval::print::print_value(&forced), "{ a = 1; b = 2; }");

@@ -154,9 +154,9 @@ impl Repo {
     /// would otherwise stay allocated until the process ends.
     pub fn discard(self) {
         let Repo { ev, outputs, configurations, .. } = self;
-        drop(outputs);
-        drop(configurations);
-        ev.discard_scopes();
+        let mut roots = vec![outputs];
+        roots.extend(configurations.into_inner().map(Value::Attrs));
+        ev.discard_scopes(roots);
     }
 
     pub fn root(&self) -> &Path {
