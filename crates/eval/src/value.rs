@@ -413,6 +413,9 @@ impl Attrs {
             return other.clone();
         }
         let (left, right) = (&self.entries, &other.entries);
+        if right.len() * 16 < left.len() {
+            return Attrs { entries: insert_few(left, right), gc: GcHeader::default() };
+        }
         let mut entries = Vec::with_capacity(left.len() + right.len());
         let (mut i, mut j) = (0, 0);
         while i < left.len() && j < right.len() {
@@ -436,6 +439,26 @@ impl Attrs {
         entries.extend_from_slice(&right[j..]);
         Attrs { entries, gc: GcHeader::default() }
     }
+}
+
+/// `left // right` for a `right` much smaller than `left` (`super // { x =
+/// ...; }` in overlays): each of `right`'s entries is placed by binary search
+/// and the runs of `left` between them are copied whole, instead of
+/// comparing every name of `left`.
+fn insert_few(left: &[AttrEntry], right: &[AttrEntry]) -> Vec<AttrEntry> {
+    let mut entries = Vec::with_capacity(left.len() + right.len());
+    let mut rest = left;
+    for entry in right {
+        let (before, replaced) = match rest.binary_search_by(|probe| probe.name.cmp(&entry.name)) {
+            Ok(index) => (index, true),
+            Err(index) => (index, false),
+        };
+        entries.extend_from_slice(&rest[..before]);
+        entries.push(entry.clone());
+        rest = &rest[before + replaced as usize..];
+    }
+    entries.extend_from_slice(rest);
+    entries
 }
 
 /// A lambda together with the scope it was created in.
@@ -749,6 +772,46 @@ mod tests {
         assert_eq!(taken.len(), 1);
         assert!(scope.is_empty());
         assert!(matches!(scope.slot(0), Value::Null));
+    }
+
+    fn set_of(entries: &[(&str, i64)]) -> Attrs {
+        Attrs::from_unsorted(
+            entries
+                .iter()
+                .map(|&(name, value)| AttrEntry {
+                    name: Symbol::intern(name),
+                    value: Value::Int(value),
+                    pos: Pos::NONE,
+                })
+                .collect(),
+        )
+    }
+
+    fn contents(attrs: &Attrs) -> Vec<(String, i64)> {
+        attrs
+            .entries()
+            .iter()
+            .map(|entry| (entry.name.to_string(), if let Value::Int(i) = entry.value { i } else { -1 }))
+            .collect()
+    }
+
+    #[test]
+    fn updating_a_large_set_with_a_few_names_matches_the_merge() {
+        let names: Vec<String> = (0..100).map(|i| format!("name{i:03}")).collect();
+        let left: Vec<(&str, i64)> = names.iter().map(|name| (name.as_str(), 0)).collect();
+        let left = set_of(&left);
+        // Before every name, after every name, in between, and replacing.
+        for right in [
+            vec![("a", 1), ("name050", 2), ("name0505", 3), ("zzz", 4)],
+            vec![("name000", 5)],
+            vec![("name099", 6), ("name100", 7)],
+        ] {
+            let updated = left.update(&set_of(&right));
+            let mut expected: std::collections::BTreeMap<String, i64> =
+                names.iter().map(|name| (name.clone(), 0)).collect();
+            expected.extend(right.iter().map(|&(name, value)| (name.to_string(), value)));
+            assert_eq!(contents(&updated), expected.into_iter().collect::<Vec<_>>());
+        }
     }
 
     #[test]
