@@ -371,7 +371,7 @@ impl Evaluator {
             },
             value => value,
         };
-        thunk.set(ThunkState::Done(value.clone()));
+        thunk.finish(value.clone());
         Ok(value)
     }
 

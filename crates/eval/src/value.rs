@@ -711,6 +711,17 @@ impl Thunk {
         drop(self.replace(state));
     }
 
+    /// Stores the value of a thunk that was being forced. The black hole it
+    /// replaces holds nothing, so the common case drops nothing (and calls no
+    /// destructor).
+    #[inline]
+    pub(crate) fn finish(&self, value: Value) {
+        match self.replace(ThunkState::Done(value)) {
+            ThunkState::Blackhole => {}
+            other => drop(other),
+        }
+    }
+
     /// The state, for the collector's walk.
     ///
     /// # Safety
