@@ -592,7 +592,7 @@ impl Evaluator {
                     Ok(Value::list(values))
                 }
                 Expr::If(condition, then, otherwise, pos) => {
-                    let condition = self.eval(condition, env)?;
+                    let condition = self.operand(condition, env)?;
                     expr = if self.force_bool(&condition, *pos)? { then } else { otherwise };
                     continue;
                 }
@@ -644,7 +644,7 @@ impl Evaluator {
     fn eval_apply(&self, function: &'static Expr, argument: &'static Expr, pos: Pos, env: &Rc<Env>) -> Result<Applied> {
         if !matches!(function, Expr::Apply(..)) {
             // `f x`, the most common call: no spine to collect.
-            let callee = self.eval(function, env)?;
+            let callee = self.operand(function, env)?;
             if let Value::Lambda(closure) = &callee {
                 let argument = if closure.def.argument_forced {
                     eager_int_op(argument, env, EAGER_DEPTH).unwrap_or_else(|| self.delay(argument, env))
@@ -1175,6 +1175,9 @@ impl Evaluator {
                 }
                 self.eval(expr, env)
             }
+            // Comparisons and arithmetic (conditions, nested operators)
+            // without a round through the interpreter's dispatch.
+            Expr::BinOp(op, lhs, rhs, pos) => self.binop(*op, lhs, rhs, env, *pos),
             _ => self.eval(expr, env),
         }
     }
