@@ -99,6 +99,8 @@ pub struct Evaluator {
     pub(crate) import_cache: RefCell<HashMap<String, Value>>,
     pub(crate) globals: Vec<Value>,
     pub(crate) global_index: HashMap<Symbol, u32>,
+    /// For each name in `builtins`, the global holding the same value.
+    pub(crate) builtin_globals: HashMap<Symbol, u32>,
     pub(crate) depth: Cell<usize>,
     /// Memoized `hashDerivationModulo` results by `.drv` path.
     pub(crate) drv_hashes: RefCell<HashMap<String, store::Hash>>,
@@ -157,6 +159,7 @@ impl Evaluator {
             import_cache: RefCell::new(HashMap::new()),
             globals: Vec::new(),
             global_index: HashMap::new(),
+            builtin_globals: HashMap::new(),
             depth: Cell::new(0),
             drv_hashes: RefCell::new(HashMap::new()),
             copied_paths: RefCell::new(HashMap::new()),
@@ -272,7 +275,8 @@ impl Evaluator {
             }
             self.global_index.get(&symbol).copied()
         };
-        let options = LowerOptions { file, base_dir, label: &label, globals: &globals, outer_with };
+        let builtin = |name: Symbol| self.builtin_globals.get(&name).copied();
+        let options = LowerOptions { file, base_dir, label: &label, globals: &globals, builtin: &builtin, outer_with };
         syntax::lower(source, &options).map_err(|errors| {
             let first = &errors[0];
             error(ErrorKind::Syntax, Pos { file, offset: first.offset }, first.message.clone())
@@ -623,6 +627,7 @@ impl Evaluator {
                     self.arithmetic(BinOp::Sub, &Value::Int(0), &value, *pos)
                 }
                 Expr::CurPos(pos) => Ok(self.pos_value(*pos)),
+                Expr::Builtin(index, _, pos) => self.builtin(*index, *pos),
             };
         }
     }
@@ -672,7 +677,7 @@ impl Evaluator {
         }
         // Innermost argument first.
         spine.reverse();
-        let callee = self.eval(head, env)?;
+        let callee = self.operand(head, env)?;
         let mut applied = 0;
         let mut result = callee;
         if let Value::PrimOp(builtin) = result {
@@ -1163,6 +1168,16 @@ impl Evaluator {
         }
     }
 
+    /// The value of `builtins.NAME` (see `Expr::Builtin`).
+    #[inline]
+    fn builtin(&self, index: u32, pos: Pos) -> Result<Value> {
+        match self.globals.get(index as usize) {
+            Some(Value::Thunk(thunk)) => self.force_thunk(thunk).map_err(|e| e.at(pos)),
+            Some(value) => Ok(value.clone()),
+            None => Err(internal(pos, "builtin out of range")),
+        }
+    }
+
     /// [`Evaluator::eval`] for an operand: literals and variables whose value
     /// is known already are read in place, without entering the interpreter.
     #[inline(always)]
@@ -1178,6 +1193,7 @@ impl Evaluator {
             // Comparisons and arithmetic (conditions, nested operators)
             // without a round through the interpreter's dispatch.
             Expr::BinOp(op, lhs, rhs, pos) => self.binop(*op, lhs, rhs, env, *pos),
+            Expr::Builtin(index, _, pos) => self.builtin(*index, *pos),
             _ => self.eval(expr, env),
         }
     }

@@ -244,6 +244,11 @@ fn show(expr: &Expr, out: &mut String) {
             out.push(')');
         }
         Expr::CurPos(_) => out.push_str("__curPos"),
+        // Shown as the selection it was written as.
+        Expr::Builtin(_, name, _) => {
+            out.push_str("(builtins).");
+            out.push_str(name.as_str());
+        }
     }
 }
 

@@ -60,6 +60,10 @@ pub enum Expr {
     Not(Box<Expr>, Pos),
     Negate(Box<Expr>, Pos),
     CurPos(Pos),
+    /// `builtins.NAME` where `builtins` is the base environment's set: the
+    /// global (by index) holding the same value. A selection, so it is
+    /// delayed like one (`<CODE>` when printed unevaluated, as Nix does).
+    Builtin(u32, Symbol, Pos),
 }
 
 #[derive(Debug)]

@@ -33,6 +33,11 @@ pub struct LowerOptions<'a> {
     pub label: &'a str,
     /// Looks a name up in the base environment (builtins and constants).
     pub globals: &'a dyn Fn(Symbol) -> Option<u32>,
+    /// The global holding `builtins.NAME` (every builtin is also a global,
+    /// `__NAME` or a top-level name): `builtins.elemAt` in a file where
+    /// `builtins` is the base environment's set is lowered to that global,
+    /// without a lookup in the set at run time.
+    pub builtin: &'a dyn Fn(Symbol) -> Option<u32>,
     /// True when the whole file is evaluated inside a dynamic scope
     /// (`scopedImport`), so unknown names are looked up at run time.
     pub outer_with: bool,
@@ -332,6 +337,22 @@ impl<'a> Lowerer<'a> {
                 let target = self.opt_expr(select.expr(), offset);
                 let path = self.attrpath_keys(select.attrpath(), offset);
                 let default = select.default_expr().map(|d| Box::new(self.expr(d)));
+                // (With an `or` default the selection is kept as written, so
+                // that assertion messages show it as Nix does.)
+                if let (Expr::Var(Var::Global { name, .. }, _), Some(AttrKey::Static(first)), None) =
+                    (&target, path.first(), &default)
+                {
+                    if name.as_str() == "builtins" {
+                        if let Some(index) = (self.options.builtin)(*first) {
+                            let builtin = Expr::Builtin(index, *first, pos);
+                            if path.len() == 1 {
+                                return builtin;
+                            }
+                            let rest: Box<[AttrKey]> = path.into_vec().into_iter().skip(1).collect();
+                            return Expr::Select(Box::new(builtin), rest, default, pos);
+                        }
+                    }
+                }
                 Expr::Select(Box::new(target), path, default, pos)
             }
             rast::Expr::HasAttr(has) => {
@@ -1078,8 +1099,14 @@ mod tests {
 
     fn check_error(source: &str, expected: &str) {
         let globals = |_: Symbol| None;
-        let options =
-            LowerOptions { file: 0, base_dir: "/base", label: "(string)", globals: &globals, outer_with: false };
+        let options = LowerOptions {
+            file: 0,
+            base_dir: "/base",
+            label: "(string)",
+            globals: &globals,
+            builtin: &|_| None,
+            outer_with: false,
+        };
         let errors = lower(source, &options).err().unwrap_or_default();
         let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
         assert!(messages.iter().any(|m| m.contains(expected)), "{source}: {messages:?}");
@@ -1101,8 +1128,14 @@ mod tests {
     #[test]
     fn merges_nested_definitions() {
         let globals = |_: Symbol| None;
-        let options =
-            LowerOptions { file: 0, base_dir: "/base", label: "(string)", globals: &globals, outer_with: false };
+        let options = LowerOptions {
+            file: 0,
+            base_dir: "/base",
+            label: "(string)",
+            globals: &globals,
+            builtin: &|_| None,
+            outer_with: false,
+        };
         assert!(lower("{ a.b = 1; a.c = 2; a = { d = 3; }; }", &options).is_ok());
         assert!(lower("{ a = { b = 1; }; a.c = 2; }", &options).is_ok());
     }

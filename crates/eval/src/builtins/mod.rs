@@ -93,19 +93,22 @@ pub(crate) fn install(evaluator: &mut Evaluator) {
     );
     let add_global = |evaluator: &mut Evaluator, name: &str, value: Value| {
         let symbol = Symbol::intern(name);
-        evaluator.global_index.insert(symbol, evaluator.globals.len() as u32);
+        let index = evaluator.globals.len() as u32;
+        evaluator.global_index.insert(symbol, index);
         evaluator.globals.push(value);
+        index
     };
     for (name, value) in entries {
         if name == builtins_symbol {
             continue;
         }
         let text = name.as_str();
-        if TOP_LEVEL.contains(&text) || matches!(text, "true" | "false" | "null") {
-            add_global(evaluator, text, value);
+        let index = if TOP_LEVEL.contains(&text) || matches!(text, "true" | "false" | "null") {
+            add_global(evaluator, text, value)
         } else {
-            add_global(evaluator, &format!("__{text}"), value);
-        }
+            add_global(evaluator, &format!("__{text}"), value)
+        };
+        evaluator.builtin_globals.insert(name, index);
     }
     // Files of the lib built into Strata see `builtins` with its native
     // helpers added (see `Evaluator::parse`); the lib falls back to Nix code
