@@ -774,12 +774,19 @@ impl Evaluator {
         }
     }
 
-    fn attr_name(&self, key: &'static AttrKey, env: &Rc<Env>, pos: Pos) -> Result<Symbol> {
+    /// An attribute name to look up. A computed name that was never
+    /// interned stays text (no set can have it), so failed lookups of
+    /// generated names (`set ? "x${i}"`) do not grow the interner.
+    fn lookup_name(&self, key: &'static AttrKey, env: &Rc<Env>, pos: Pos) -> Result<LookupName> {
         match key {
-            AttrKey::Static(name) => Ok(*name),
+            AttrKey::Static(name) => Ok(LookupName::Known(*name)),
             AttrKey::Dynamic(expr) => {
                 let value = self.eval(expr, env)?;
-                Ok(Symbol::intern(&self.force_str(&value, pos)?))
+                let text = self.force_str(&value, pos)?;
+                Ok(match Symbol::lookup(&text) {
+                    Some(name) => LookupName::Known(name),
+                    None => LookupName::Unknown(text),
+                })
             }
         }
     }
@@ -795,7 +802,7 @@ impl Evaluator {
     ) -> Result<Value> {
         let mut current = self.eval(target, env)?;
         for key in path.iter() {
-            let name = self.attr_name(key, env, pos)?;
+            let name = self.lookup_name(key, env, pos)?;
             let attrs = match current {
                 Value::Attrs(attrs) => attrs,
                 other => {
@@ -805,8 +812,12 @@ impl Evaluator {
                     return Err(self.expected(&other, "a set", pos));
                 }
             };
-            match attrs.get_entry(name) {
-                Some(entry) => {
+            let found = match &name {
+                LookupName::Known(name) => attrs.get_entry(*name).map(|entry| (*name, entry)),
+                LookupName::Unknown(_) => None,
+            };
+            match found {
+                Some((name, entry)) => {
                     current = self
                         .force(&entry.value)
                         .map_err(|e| e.with_frame(entry.pos, format!("while evaluating the attribute '{name}'")))?;
@@ -815,7 +826,7 @@ impl Evaluator {
                     if let Some(default) = default {
                         return self.eval(default, env);
                     }
-                    return Err(self.missing_attr(&attrs, name, pos));
+                    return Err(self.missing_attr(&attrs, name.intern(), pos));
                 }
             }
         }
@@ -835,7 +846,9 @@ impl Evaluator {
             let Value::Attrs(attrs) = current else {
                 return Ok(Value::Bool(false));
             };
-            let name = self.attr_name(key, env, Pos::NONE)?;
+            let LookupName::Known(name) = self.lookup_name(key, env, Pos::NONE)? else {
+                return Ok(Value::Bool(false));
+            };
             match attrs.get(name) {
                 Some(value) => {
                     if index + 1 == path.len() {
@@ -1607,6 +1620,24 @@ fn eager_int(expr: &Expr, env: &Rc<Env>, budget: u32) -> Option<i64> {
             _ => None,
         },
         _ => None,
+    }
+}
+
+/// A computed attribute name (see [`Evaluator::lookup_name`]).
+enum LookupName {
+    /// An interned name.
+    Known(Symbol),
+    /// Text no symbol has: no attribute set contains it.
+    Unknown(String),
+}
+
+impl LookupName {
+    /// The name as a symbol, interning it if needed (for error messages).
+    fn intern(self) -> Symbol {
+        match self {
+            LookupName::Known(name) => name,
+            LookupName::Unknown(text) => Symbol::intern(&text),
+        }
     }
 }
 
