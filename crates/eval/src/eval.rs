@@ -1233,7 +1233,7 @@ impl Evaluator {
                 if a.is_empty() {
                     return Ok(Value::Attrs(b));
                 }
-                Ok(Value::attrs(a.update(&b)))
+                Ok(Value::attrs(Attrs::update_shared(&a, &b)))
             }
             BinOp::Add => self.add(left, right, pos),
             BinOp::Sub | BinOp::Mul | BinOp::Div => self.arithmetic(op, left, right, pos),

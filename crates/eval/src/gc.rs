@@ -244,8 +244,13 @@ unsafe fn is_leaf(node: Node) -> bool {
             Err(_) => false,
         },
         ATTRS => {
-            let entries = (*node.pointer::<Attrs>()).entries();
-            entries.len() <= SMALL && entries.iter().all(|entry| value_node(&entry.value).is_none())
+            // A layer holds the set below it (and its entries are not read
+            // here: that would merge them).
+            let attrs = &*node.pointer::<Attrs>();
+            !attrs.is_layered() && {
+                let entries = attrs.entries();
+                entries.len() <= SMALL && entries.iter().all(|entry| value_node(&entry.value).is_none())
+            }
         }
         LIST => {
             let items = (*node.pointer::<List>()).items();
@@ -376,11 +381,13 @@ unsafe fn for_each_child(node: Node, mut visit: impl FnMut(Node)) -> bool {
             }
         }
         ATTRS => {
-            let entries = (*node.pointer::<Attrs>()).entries();
-            for entry in entries {
-                if let Some(child) = value_node(&entry.value) {
+            let below = (*node.pointer::<Attrs>()).for_each_held(|value| {
+                if let Some(child) = value_node(value) {
                     visit(child);
                 }
+            });
+            if let Some(below) = below {
+                visit(Node::new(Rc::as_ptr(below), ATTRS));
             }
         }
         LIST => {
