@@ -1390,7 +1390,7 @@ impl Evaluator {
                     let store_path = crate::builtins::copy_path_to_store(self, path, pos)?;
                     let mut context = Context::new();
                     context.insert(store_path.clone());
-                    Ok(NixString { text: store_path, context })
+                    Ok(NixString { text: store_path, context: context.into() })
                 } else {
                     Ok(NixString::new((**path).clone()))
                 }

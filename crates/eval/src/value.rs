@@ -149,8 +149,8 @@ impl Value {
         Value::String(Rc::new(NixString::new(text.into())))
     }
 
-    pub fn string_with_context(text: impl Into<String>, context: Context) -> Value {
-        Value::String(Rc::new(NixString { text: text.into(), context }))
+    pub fn string_with_context(text: impl Into<String>, context: impl Into<StringContext>) -> Value {
+        Value::String(Rc::new(NixString { text: text.into(), context: context.into() }))
     }
 
     pub fn list(items: Vec<Value>) -> Value {
@@ -219,15 +219,81 @@ impl fmt::Debug for Value {
 /// and its whole closure), `!out!/nix/store/….drv` (one output).
 pub type Context = BTreeSet<String>;
 
+/// The context inside a [`NixString`]: nothing allocated when it is empty
+/// (almost every string), and one word instead of a whole set in the
+/// string, which keeps a string value (with its reference counts) at 48
+/// bytes instead of 64. It reads as a [`Context`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StringContext(Option<Box<Context>>);
+
+/// What an empty [`StringContext`] reads as.
+static EMPTY_CONTEXT: Context = Context::new();
+
+impl StringContext {
+    /// Adds one element.
+    pub fn insert(&mut self, element: String) -> bool {
+        self.0.get_or_insert_with(Default::default).insert(element)
+    }
+
+    /// The elements as a plain set.
+    pub fn into_context(self) -> Context {
+        self.0.map(|context| *context).unwrap_or_default()
+    }
+}
+
+impl std::ops::Deref for StringContext {
+    type Target = Context;
+
+    fn deref(&self) -> &Context {
+        self.0.as_deref().unwrap_or(&EMPTY_CONTEXT)
+    }
+}
+
+impl From<Context> for StringContext {
+    fn from(context: Context) -> StringContext {
+        StringContext(if context.is_empty() { None } else { Some(Box::new(context)) })
+    }
+}
+
+impl Extend<String> for StringContext {
+    /// Allocates the set only when there is something to add.
+    fn extend<I: IntoIterator<Item = String>>(&mut self, elements: I) {
+        let mut elements = elements.into_iter().peekable();
+        if elements.peek().is_some() {
+            self.0.get_or_insert_with(Default::default).extend(elements);
+        }
+    }
+}
+
+impl IntoIterator for StringContext {
+    type Item = String;
+    type IntoIter = std::collections::btree_set::IntoIter<String>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.into_context().into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a StringContext {
+    type Item = &'a String;
+    type IntoIter = std::collections::btree_set::Iter<'a, String>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct NixString {
     pub text: String,
-    pub context: Context,
+    pub context: StringContext,
 }
+
+const _: () = assert!(std::mem::size_of::<NixString>() == 32);
 
 impl NixString {
     pub fn new(text: String) -> NixString {
-        NixString { text, context: Context::new() }
+        NixString { text, context: StringContext::default() }
     }
 
     pub fn as_str(&self) -> &str {
@@ -751,6 +817,24 @@ mod tests {
         assert!(layered.is_layered());
         assert_eq!(contents(layered.entries()), contents(flat.entries()));
         assert_eq!(contents(&layered.as_ref().clone().into_entries()), contents(flat.entries()));
+    }
+
+    #[test]
+    fn string_contexts_allocate_only_when_not_empty() {
+        let mut context = StringContext::from(Context::new());
+        assert!(context.0.is_none());
+        context.extend(Vec::<String>::new());
+        assert!(context.0.is_none());
+        assert!(context.is_empty());
+        context.extend(["/nix/store/b".to_string(), "/nix/store/a".to_string()]);
+        assert!(context.0.is_some());
+        assert!(context.insert("=/nix/store/c.drv".to_string()));
+        assert!(!context.insert("/nix/store/a".to_string()));
+        let elements: Vec<&String> = context.iter().collect();
+        assert_eq!(elements, ["/nix/store/a", "/nix/store/b", "=/nix/store/c.drv"]);
+        let plain: Context = context.clone().into_context();
+        assert_eq!(StringContext::from(plain), context);
+        assert_eq!(context.into_iter().count(), 3);
     }
 
     #[test]
