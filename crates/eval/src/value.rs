@@ -504,15 +504,31 @@ impl Attrs {
         }
     }
 
-    /// The entries of a layered set in order: its bottom updated by each
-    /// layer from the lowest up, without merging the sets in between.
+    /// The entries of a layered set in order.
     fn merge_layers(&self) -> Box<[AttrEntry]> {
+        self.merged_with(&[]).into_boxed_slice()
+    }
+
+    /// The entries of `self // right`, in one pass over the bottom of the
+    /// chain: the entries of `right` and of every layer are gathered, the
+    /// highest of each name kept, and the result merged with the bottom.
+    /// (Merging layer by layer would copy the whole set once per layer.)
+    fn merged_with(&self, right: &[AttrEntry]) -> Vec<AttrEntry> {
         let (tops, bottom) = self.layers();
-        let mut merged: Vec<AttrEntry> = bottom.to_vec();
-        for top in tops.iter().rev() {
-            merged = merge_sorted(&merged, top);
+        if tops.is_empty() {
+            return merge_sorted(bottom, right);
         }
-        merged.into_boxed_slice()
+        let mut over: Vec<AttrEntry> =
+            Vec::with_capacity(right.len() + tops.iter().map(|top| top.len()).sum::<usize>());
+        // Highest first: `right`, then the layers top-down. The sort is
+        // stable, so the first of equal names is the one that wins.
+        over.extend_from_slice(right);
+        for top in &tops {
+            over.extend_from_slice(top);
+        }
+        over.sort_by(|a, b| a.name.cmp(&b.name));
+        over.dedup_by(|later, earlier| later.name == earlier.name);
+        merge_sorted(bottom, &over)
     }
 
     fn index_of(entries: &[AttrEntry], name: Symbol) -> Result<usize, usize> {
@@ -578,7 +594,7 @@ impl Attrs {
         if self.is_empty() {
             return other.clone();
         }
-        Attrs::from_sorted(merge_sorted(&self.sorted_entries(), &other.sorted_entries()))
+        Attrs::from_sorted(self.merged_with(&other.sorted_entries()))
     }
 
     /// All entries, sorted, without keeping a merged copy of a layered set
@@ -797,10 +813,12 @@ mod tests {
         let mut layered = Rc::new(Attrs::from_unsorted(base.clone()));
         let mut flat = Rc::new(Attrs::from_unsorted(base));
         for step in 0..12i64 {
-            // One name replaced, one added, per step.
+            // Per step: a name of the bottom set replaced, a name added, and
+            // the name the step before added (in a layer) replaced.
             let right = Attrs::from_unsorted(vec![
                 entry(&format!("layer-test-{:03}", step * 7), 1000 + step, 5000 + step as u32),
                 entry(&format!("layer-test-new-{step}"), 2000 + step, 6000 + step as u32),
+                entry(&format!("layer-test-new-{}", step - 1), 3000 + step, 7000 + step as u32),
             ]);
             let next_layered = Attrs::update_shared(&layered, &right);
             let next_flat = flat.update(&right);
