@@ -381,13 +381,13 @@ unsafe fn for_each_child(node: Node, mut visit: impl FnMut(Node)) -> bool {
             }
         }
         ATTRS => {
-            let below = (*node.pointer::<Attrs>()).for_each_held(|value| {
+            let sets = (*node.pointer::<Attrs>()).for_each_held(|value| {
                 if let Some(child) = value_node(value) {
                     visit(child);
                 }
             });
-            if let Some(below) = below {
-                visit(Node::new(Rc::as_ptr(below), ATTRS));
+            for set in sets.into_iter().flatten() {
+                visit(Node::new(Rc::as_ptr(set), ATTRS));
             }
         }
         LIST => {

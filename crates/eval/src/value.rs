@@ -330,8 +330,10 @@ struct Layer {
     len: usize,
     /// Layers in the chain, this one included.
     depth: u32,
-    /// All entries in order, merged on first use.
-    merged: std::cell::OnceCell<Box<[AttrEntry]>>,
+    /// All entries in order, as a plain set, merged on first use. Later
+    /// lookups read it, and a `//` over this set layers over it instead of
+    /// this set, so the chain below can be freed once nothing else holds it.
+    merged: std::cell::OnceCell<Rc<Attrs>>,
 }
 
 /// The deepest chain of layers; the next `//` copies all entries again, so
@@ -474,7 +476,7 @@ impl Attrs {
     pub fn entries(&self) -> &[AttrEntry] {
         match &self.layer {
             None => &self.entries,
-            Some(layer) => layer.merged.get_or_init(|| self.merge_layers()),
+            Some(layer) => &layer.merged.get_or_init(|| Rc::new(Attrs::from_sorted(self.merged_with(&[])))).entries,
         }
     }
 
@@ -495,18 +497,13 @@ impl Attrs {
                 None => return (tops, &current.entries),
                 Some(layer) => {
                     if let Some(merged) = layer.merged.get() {
-                        return (tops, merged);
+                        return (tops, &merged.entries);
                     }
                     tops.push(&current.entries[..]);
                     current = &layer.below;
                 }
             }
         }
-    }
-
-    /// The entries of a layered set in order.
-    fn merge_layers(&self) -> Box<[AttrEntry]> {
-        self.merged_with(&[]).into_boxed_slice()
     }
 
     /// The entries of `self // right`, in one pass over the bottom of the
@@ -549,6 +546,9 @@ impl Attrs {
     fn find(&self, name: Symbol) -> Option<&AttrEntry> {
         let mut current = self;
         loop {
+            if let Some(merged) = current.layer.as_ref().and_then(|layer| layer.merged.get()) {
+                return merged.find_own(name);
+            }
             if let Some(entry) = current.find_own(name) {
                 return Some(entry);
             }
@@ -603,8 +603,8 @@ impl Attrs {
         match &self.layer {
             None => std::borrow::Cow::Borrowed(&self.entries),
             Some(layer) => match layer.merged.get() {
-                Some(merged) => std::borrow::Cow::Borrowed(merged),
-                None => std::borrow::Cow::Owned(self.merge_layers().into_vec()),
+                Some(merged) => std::borrow::Cow::Borrowed(&merged.entries),
+                None => std::borrow::Cow::Owned(self.merged_with(&[])),
             },
         }
     }
@@ -612,18 +612,25 @@ impl Attrs {
     /// `left // right` for a shared `left`: a layer over `left` when
     /// `left` is large and `right` small (see [`Attrs`]), else a merge.
     pub fn update_shared(left: &Rc<Attrs>, right: &Attrs) -> Attrs {
-        let depth = left.layer.as_ref().map_or(0, |layer| layer.depth);
-        let layered = left.len() >= MIN_LAYERED_BELOW && right.len() * 4 <= left.len() && depth < MAX_LAYERS;
+        // A layered set that was merged is layered over as its merged copy.
+        let (below, depth) = match &left.layer {
+            Some(layer) => match layer.merged.get() {
+                Some(merged) => (merged, 0),
+                None => (left, layer.depth),
+            },
+            None => (left, 0),
+        };
+        let layered = below.len() >= MIN_LAYERED_BELOW && right.len() * 4 <= below.len() && depth < MAX_LAYERS;
         if !layered || right.is_empty() {
-            return left.update(right);
+            return below.update(right);
         }
         let top = right.sorted_entries().into_owned();
-        let added = top.iter().filter(|entry| !left.contains(entry.name)).count();
+        let added = top.iter().filter(|entry| !below.contains(entry.name)).count();
         Attrs {
             entries: top.into_boxed_slice(),
             layer: Some(Box::new(Layer {
-                below: Rc::clone(left),
-                len: left.len() + added,
+                below: Rc::clone(below),
+                len: below.len() + added,
                 depth: depth + 1,
                 merged: std::cell::OnceCell::new(),
             })),
@@ -631,20 +638,17 @@ impl Attrs {
         }
     }
 
-    /// Calls `visit` on every value the set holds a reference to (its own
-    /// entries and, once merged, the merged ones), and returns the set
-    /// below it if it is a layer: what the cycle collector counts.
-    pub(crate) fn for_each_held(&self, mut visit: impl FnMut(&Value)) -> Option<&Rc<Attrs>> {
+    /// Calls `visit` on every value of the set's own entries, and returns
+    /// the sets a layer holds (the one below it and its merged copy): what
+    /// the cycle collector counts.
+    pub(crate) fn for_each_held(&self, mut visit: impl FnMut(&Value)) -> [Option<&Rc<Attrs>>; 2] {
         for entry in self.entries.iter() {
             visit(&entry.value);
         }
-        let layer = self.layer.as_ref()?;
-        if let Some(merged) = layer.merged.get() {
-            for entry in merged.iter() {
-                visit(&entry.value);
-            }
+        match &self.layer {
+            Some(layer) => [Some(&layer.below), layer.merged.get()],
+            None => [None, None],
         }
-        Some(&layer.below)
     }
 
     /// Whether the set is a layer over another set.
@@ -813,6 +817,11 @@ mod tests {
         let mut layered = Rc::new(Attrs::from_unsorted(base.clone()));
         let mut flat = Rc::new(Attrs::from_unsorted(base));
         for step in 0..12i64 {
+            if step % 3 == 2 {
+                // Iterating merges the layers; later layers build on the
+                // merged copy.
+                assert_eq!(contents(layered.entries()), contents(flat.entries()));
+            }
             // Per step: a name of the bottom set replaced, a name added, and
             // the name the step before added (in a layer) replaced.
             let right = Attrs::from_unsorted(vec![
