@@ -784,18 +784,25 @@ impl Evaluator {
         }
     }
 
+    /// An attribute name to look up. A computed name that was never
+    /// interned stays text (no set can have it), so failed lookups of
+    /// generated names (`set ? "x${i}"`) do not grow the interner.
     #[inline]
-    fn attr_name(&self, key: &'static AttrKey, env: &Rc<Env>, pos: Pos) -> Result<Symbol> {
+    fn lookup_name(&self, key: &'static AttrKey, env: &Rc<Env>, pos: Pos) -> Result<LookupName> {
         match key {
-            AttrKey::Static(name) => Ok(*name),
-            AttrKey::Dynamic(expr) => self.dynamic_attr_name(expr, env, pos),
+            AttrKey::Static(name) => Ok(LookupName::Known(*name)),
+            AttrKey::Dynamic(expr) => self.dynamic_lookup_name(expr, env, pos),
         }
     }
 
     #[inline(never)]
-    fn dynamic_attr_name(&self, expr: &'static Expr, env: &Rc<Env>, pos: Pos) -> Result<Symbol> {
+    fn dynamic_lookup_name(&self, expr: &'static Expr, env: &Rc<Env>, pos: Pos) -> Result<LookupName> {
         let value = self.eval(expr, env)?;
-        Ok(Symbol::intern(&self.force_string(&value, pos)?.text))
+        let text = self.force_string(&value, pos)?;
+        Ok(match Symbol::lookup(&text.text) {
+            Some(name) => LookupName::Known(name),
+            None => LookupName::Unknown(text.text.clone()),
+        })
     }
 
     #[inline(never)]
@@ -809,7 +816,7 @@ impl Evaluator {
     ) -> Result<Value> {
         let mut current = self.operand(target, env)?;
         for key in path.iter() {
-            let name = self.attr_name(key, env, pos)?;
+            let name = self.lookup_name(key, env, pos)?;
             let attrs = match current {
                 Value::Attrs(attrs) => attrs,
                 other => {
@@ -819,8 +826,12 @@ impl Evaluator {
                     return Err(self.expected(&other, "a set", pos));
                 }
             };
-            match attrs.get_entry(name) {
-                Some(entry) => {
+            let found = match &name {
+                LookupName::Known(name) => attrs.get_entry(*name).map(|entry| (*name, entry)),
+                LookupName::Unknown(_) => None,
+            };
+            match found {
+                Some((name, entry)) => {
                     current = self
                         .force(&entry.value)
                         .map_err(|e| e.with_frame(entry.pos, format!("while evaluating the attribute '{name}'")))?;
@@ -829,7 +840,7 @@ impl Evaluator {
                     if let Some(default) = default {
                         return self.eval(default, env);
                     }
-                    return Err(self.missing_attr(&attrs, name, pos));
+                    return Err(self.missing_attr(&attrs, name.intern(), pos));
                 }
             }
         }
@@ -849,7 +860,9 @@ impl Evaluator {
             let Value::Attrs(attrs) = current else {
                 return Ok(Value::Bool(false));
             };
-            let name = self.attr_name(key, env, Pos::NONE)?;
+            let LookupName::Known(name) = self.lookup_name(key, env, Pos::NONE)? else {
+                return Ok(Value::Bool(false));
+            };
             match attrs.get(name) {
                 Some(value) => {
                     if index + 1 == path.len() {
@@ -1270,7 +1283,7 @@ impl Evaluator {
                 if a.is_empty() {
                     return Ok(Value::Attrs(b));
                 }
-                Ok(Value::attrs(a.update(&b)))
+                Ok(Value::attrs(Attrs::update_shared(&a, &b)))
             }
             BinOp::Add => self.add(left, right, pos),
             BinOp::Sub | BinOp::Mul | BinOp::Div => self.arithmetic(op, left, right, pos),
@@ -1427,7 +1440,7 @@ impl Evaluator {
                     let store_path = crate::builtins::copy_path_to_store(self, path, pos)?;
                     let mut context = Context::new();
                     context.insert(store_path.clone());
-                    Ok(NixString { text: store_path, context })
+                    Ok(NixString { text: store_path, context: context.into() })
                 } else {
                     Ok(NixString::new((**path).clone()))
                 }
@@ -1658,6 +1671,24 @@ fn eager_int(expr: &Expr, env: &Rc<Env>, budget: u32) -> Option<i64> {
             _ => None,
         },
         _ => None,
+    }
+}
+
+/// A computed attribute name (see [`Evaluator::lookup_name`]).
+enum LookupName {
+    /// An interned name.
+    Known(Symbol),
+    /// Text no symbol has: no attribute set contains it.
+    Unknown(String),
+}
+
+impl LookupName {
+    /// The name as a symbol, interning it if needed (for error messages).
+    fn intern(self) -> Symbol {
+        match self {
+            LookupName::Known(name) => name,
+            LookupName::Unknown(text) => Symbol::intern(&text),
+        }
     }
 }
 

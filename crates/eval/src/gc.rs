@@ -134,8 +134,8 @@ pub(crate) struct Tracker {
     live_after_full: usize,
     /// Minor collections since the last full one.
     minor_in_a_row: usize,
-    /// Buffers kept between collections: a fresh multi-megabyte buffer each
-    /// time costs more in page faults than the collection itself.
+    /// Buffers kept between collections (up to [`KEPT_BUFFER_BYTES`] each):
+    /// growing a fresh buffer each time costs more than a small collection.
     buffers: Buffers,
 }
 
@@ -144,6 +144,28 @@ struct Buffers {
     infos: Vec<Info>,
     queue: Vec<Node>,
     garbage: Vec<Node>,
+}
+
+/// Buffers larger than this many bytes are freed after a collection rather
+/// than kept: a collection of a large heap (200k objects in a program with
+/// a 100k-name set) would otherwise keep megabytes through the rest of the
+/// run, often through its peak. The allocator keeps freed memory mapped
+/// (the `strata` binary turns purging off), so a later collection that needs them again
+/// gets them back without page faults.
+const KEPT_BUFFER_BYTES: usize = 1 << 20;
+
+impl Buffers {
+    /// Frees the buffers above [`KEPT_BUFFER_BYTES`].
+    fn release_large(&mut self) {
+        fn release<T>(buffer: &mut Vec<T>) {
+            if buffer.capacity() * std::mem::size_of::<T>() > KEPT_BUFFER_BYTES {
+                *buffer = Vec::new();
+            }
+        }
+        release(&mut self.infos);
+        release(&mut self.queue);
+        release(&mut self.garbage);
+    }
 }
 
 /// Header bits: the object survived one collection, or two (old: minor
@@ -217,8 +239,13 @@ unsafe fn is_leaf(node: Node) -> bool {
             _ => false,
         },
         ATTRS => {
-            let entries = (*node.pointer::<Attrs>()).entries();
-            entries.len() <= SMALL && entries.iter().all(|entry| value_node(&entry.value).is_none())
+            // A layer holds the set below it (and its entries are not read
+            // here: that would merge them).
+            let attrs = &*node.pointer::<Attrs>();
+            !attrs.is_layered() && {
+                let entries = attrs.entries();
+                entries.len() <= SMALL && entries.iter().all(|entry| value_node(&entry.value).is_none())
+            }
         }
         LIST => {
             let items = (*node.pointer::<List>()).items();
@@ -344,11 +371,13 @@ unsafe fn for_each_child(node: Node, mut visit: impl FnMut(Node)) {
             }
         }
         ATTRS => {
-            let entries = (*node.pointer::<Attrs>()).entries();
-            for entry in entries {
-                if let Some(child) = value_node(&entry.value) {
+            let sets = (*node.pointer::<Attrs>()).for_each_held(|value| {
+                if let Some(child) = value_node(value) {
                     visit(child);
                 }
+            });
+            for set in sets.into_iter().flatten() {
+                visit(Node::new(Rc::as_ptr(set), ATTRS));
             }
         }
         LIST => {
@@ -557,6 +586,7 @@ impl Evaluator {
         buffers.infos = graph.infos;
         buffers.queue = queue;
         buffers.garbage = garbage;
+        buffers.release_large();
         let mut tracker = self.gc.borrow_mut();
         tracker.buffers = buffers;
         tracker.envs.clear();

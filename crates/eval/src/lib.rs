@@ -19,4 +19,4 @@ pub mod value;
 
 pub use error::{ErrorKind, EvalError};
 pub use eval::{Coercion, EvalOptions, Evaluator, SearchPathEntry, SourceFile, Stats};
-pub use value::{AttrEntry, Attrs, Context, NixString, Value};
+pub use value::{AttrEntry, Attrs, Context, NixString, StringContext, Value};

@@ -148,8 +148,8 @@ impl Value {
         Value::String(Rc::new(NixString::new(text.into())))
     }
 
-    pub fn string_with_context(text: impl Into<String>, context: Context) -> Value {
-        Value::String(Rc::new(NixString { text: text.into(), context }))
+    pub fn string_with_context(text: impl Into<String>, context: impl Into<StringContext>) -> Value {
+        Value::String(Rc::new(NixString { text: text.into(), context: context.into() }))
     }
 
     pub fn list(items: Vec<Value>) -> Value {
@@ -218,15 +218,81 @@ impl fmt::Debug for Value {
 /// and its whole closure), `!out!/nix/store/….drv` (one output).
 pub type Context = BTreeSet<String>;
 
+/// The context inside a [`NixString`]: nothing allocated when it is empty
+/// (almost every string), and one word instead of a whole set in the
+/// string, which keeps a string value (with its reference counts) at 48
+/// bytes instead of 64. It reads as a [`Context`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StringContext(Option<Box<Context>>);
+
+/// What an empty [`StringContext`] reads as.
+static EMPTY_CONTEXT: Context = Context::new();
+
+impl StringContext {
+    /// Adds one element.
+    pub fn insert(&mut self, element: String) -> bool {
+        self.0.get_or_insert_with(Default::default).insert(element)
+    }
+
+    /// The elements as a plain set.
+    pub fn into_context(self) -> Context {
+        self.0.map(|context| *context).unwrap_or_default()
+    }
+}
+
+impl std::ops::Deref for StringContext {
+    type Target = Context;
+
+    fn deref(&self) -> &Context {
+        self.0.as_deref().unwrap_or(&EMPTY_CONTEXT)
+    }
+}
+
+impl From<Context> for StringContext {
+    fn from(context: Context) -> StringContext {
+        StringContext(if context.is_empty() { None } else { Some(Box::new(context)) })
+    }
+}
+
+impl Extend<String> for StringContext {
+    /// Allocates the set only when there is something to add.
+    fn extend<I: IntoIterator<Item = String>>(&mut self, elements: I) {
+        let mut elements = elements.into_iter().peekable();
+        if elements.peek().is_some() {
+            self.0.get_or_insert_with(Default::default).extend(elements);
+        }
+    }
+}
+
+impl IntoIterator for StringContext {
+    type Item = String;
+    type IntoIter = std::collections::btree_set::IntoIter<String>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.into_context().into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a StringContext {
+    type Item = &'a String;
+    type IntoIter = std::collections::btree_set::Iter<'a, String>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct NixString {
     pub text: String,
-    pub context: Context,
+    pub context: StringContext,
 }
+
+const _: () = assert!(std::mem::size_of::<NixString>() == 32);
 
 impl NixString {
     pub fn new(text: String) -> NixString {
-        NixString { text, context: Context::new() }
+        NixString { text, context: StringContext::default() }
     }
 
     pub fn as_str(&self) -> &str {
@@ -236,16 +302,58 @@ impl NixString {
 
 /// An attribute set: entries sorted by name, each with the position of its
 /// definition (for `unsafeGetAttrPos` and provenance).
+///
+/// A set made by `big // small` may be a *layer*: the few entries of the
+/// right side over a shared reference to the left side, instead of a copy
+/// of every entry (chains of overlays otherwise keep one full copy of a
+/// package set per overlay). Lookups search the layers top-down; a chain
+/// is at most [`MAX_LAYERS`] deep, and the sorted entries of a layered set
+/// are merged once, on first use of [`Attrs::entries`].
 #[derive(Default)]
 #[repr(C)]
 pub struct Attrs {
     pub(crate) gc: GcHeader,
-    entries: Vec<AttrEntry>,
+    /// All entries, or the top layer's entries in a layered set.
+    entries: Box<[AttrEntry]>,
+    layer: Option<Box<Layer>>,
 }
+
+const _: () = assert!(std::mem::size_of::<Attrs>() == 32);
+
+/// What a layered set adds to its top entries.
+struct Layer {
+    /// The set under the top entries; its names not in the top are the
+    /// layered set's other entries.
+    below: Rc<Attrs>,
+    /// The number of distinct names.
+    len: usize,
+    /// Layers in the chain, this one included.
+    depth: u32,
+    /// All entries in order, as a plain set, merged on first use. Later
+    /// lookups read it, and a `//` over this set layers over it instead of
+    /// this set, so the chain below can be freed once nothing else holds it.
+    merged: std::cell::OnceCell<Rc<Attrs>>,
+}
+
+/// The deepest chain of layers; the next `//` copies all entries again, so
+/// a lookup searches at most this many sets plus one.
+pub const MAX_LAYERS: u32 = 4;
+
+/// A set below this many entries is always copied by `//`: layering only
+/// saves memory on large sets, and costs a little on every lookup.
+const MIN_LAYERED_BELOW: usize = 64;
 
 impl Clone for Attrs {
     fn clone(&self) -> Attrs {
-        Attrs { entries: self.entries.clone(), gc: GcHeader::default() }
+        let layer = self.layer.as_ref().map(|layer| {
+            Box::new(Layer {
+                below: Rc::clone(&layer.below),
+                len: layer.len,
+                depth: layer.depth,
+                merged: std::cell::OnceCell::new(),
+            })
+        });
+        Attrs { entries: self.entries.clone(), layer, gc: GcHeader::default() }
     }
 }
 
@@ -333,7 +441,7 @@ pub struct AttrEntry {
 
 impl Attrs {
     pub fn new() -> Attrs {
-        Attrs { entries: Vec::new(), gc: GcHeader::default() }
+        Attrs::default()
     }
 
     /// Builds a set from entries in any order; for duplicate names the first
@@ -341,51 +449,119 @@ impl Attrs {
     pub fn from_unsorted(mut entries: Vec<AttrEntry>) -> Attrs {
         entries.sort_by(|a, b| a.name.cmp(&b.name));
         entries.dedup_by(|later, earlier| later.name == earlier.name);
-        Attrs { entries, gc: GcHeader::default() }
+        Attrs::from_sorted(entries)
     }
 
     /// Builds a set from entries already sorted by name without duplicates.
     pub fn from_sorted(entries: Vec<AttrEntry>) -> Attrs {
         debug_assert!(entries.windows(2).all(|w| w[0].name.as_str() < w[1].name.as_str()));
-        Attrs { entries, gc: GcHeader::default() }
+        Attrs { entries: entries.into_boxed_slice(), layer: None, gc: GcHeader::default() }
     }
 
     pub fn len(&self) -> usize {
-        self.entries.len()
+        match &self.layer {
+            Some(layer) => layer.len,
+            None => self.entries.len(),
+        }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len() == 0
     }
 
+    /// All entries, sorted by name. For a layered set they are merged (and
+    /// kept) on the first call.
+    #[inline]
     pub fn entries(&self) -> &[AttrEntry] {
-        &self.entries
+        match &self.layer {
+            None => &self.entries,
+            Some(layer) => &layer.merged.get_or_init(|| Rc::new(Attrs::from_sorted(self.merged_with(&[])))).entries,
+        }
     }
 
     pub fn into_entries(self) -> Vec<AttrEntry> {
-        self.entries
-    }
-
-    fn index_of(&self, name: Symbol) -> Result<usize, usize> {
-        self.entries.binary_search_by(|entry| entry.name.cmp(&name))
-    }
-
-    /// The position of `name`, without computing where it would be inserted.
-    #[inline]
-    fn find(&self, name: Symbol) -> Option<usize> {
-        if self.entries.len() <= 8 {
-            return self.entries.iter().position(|entry| entry.name == name);
+        match self.layer {
+            None => self.entries.into_vec(),
+            Some(_) => self.entries().to_vec(),
         }
-        self.entries.binary_search_by(|entry| entry.name.cmp(&name)).ok()
+    }
+
+    /// The layers of this set top-down and, last, the flat (or already
+    /// merged) entries at the bottom of the chain.
+    fn layers(&self) -> (Vec<&[AttrEntry]>, &[AttrEntry]) {
+        let mut tops = Vec::new();
+        let mut current = self;
+        loop {
+            match &current.layer {
+                None => return (tops, &current.entries),
+                Some(layer) => {
+                    if let Some(merged) = layer.merged.get() {
+                        return (tops, &merged.entries);
+                    }
+                    tops.push(&current.entries[..]);
+                    current = &layer.below;
+                }
+            }
+        }
+    }
+
+    /// The entries of `self // right`, in one pass over the bottom of the
+    /// chain: the entries of `right` and of every layer are gathered, the
+    /// highest of each name kept, and the result merged with the bottom.
+    /// (Merging layer by layer would copy the whole set once per layer.)
+    fn merged_with(&self, right: &[AttrEntry]) -> Vec<AttrEntry> {
+        let (tops, bottom) = self.layers();
+        if tops.is_empty() {
+            return merge_sorted(bottom, right);
+        }
+        let mut over: Vec<AttrEntry> =
+            Vec::with_capacity(right.len() + tops.iter().map(|top| top.len()).sum::<usize>());
+        // Highest first: `right`, then the layers top-down. The sort is
+        // stable, so the first of equal names is the one that wins.
+        over.extend_from_slice(right);
+        for top in &tops {
+            over.extend_from_slice(top);
+        }
+        over.sort_by(|a, b| a.name.cmp(&b.name));
+        over.dedup_by(|later, earlier| later.name == earlier.name);
+        merge_sorted(bottom, &over)
+    }
+
+    fn index_of(entries: &[AttrEntry], name: Symbol) -> Result<usize, usize> {
+        entries.binary_search_by(|entry| entry.name.cmp(&name))
+    }
+
+    /// The entry for `name` among one layer's own entries.
+    #[inline]
+    fn find_own(&self, name: Symbol) -> Option<&AttrEntry> {
+        if self.entries.len() <= 8 {
+            return self.entries.iter().find(|entry| entry.name == name);
+        }
+        Attrs::index_of(&self.entries, name).ok().map(|index| &self.entries[index])
+    }
+
+    /// The entry for `name`, searching the layers top-down.
+    #[inline]
+    fn find(&self, name: Symbol) -> Option<&AttrEntry> {
+        let mut current = self;
+        loop {
+            if let Some(merged) = current.layer.as_ref().and_then(|layer| layer.merged.get()) {
+                return merged.find_own(name);
+            }
+            if let Some(entry) = current.find_own(name) {
+                return Some(entry);
+            }
+            current = &current.layer.as_ref()?.below;
+        }
     }
 
     #[inline]
     pub fn get(&self, name: Symbol) -> Option<&Value> {
-        self.find(name).map(|index| &self.entries[index].value)
+        self.find(name).map(|entry| &entry.value)
     }
 
     pub fn get_entry(&self, name: Symbol) -> Option<&AttrEntry> {
-        self.find(name).map(|index| &self.entries[index])
+        self.find(name)
     }
 
     pub fn get_str(&self, name: &str) -> Option<&Value> {
@@ -396,49 +572,117 @@ impl Attrs {
         self.find(name).is_some()
     }
 
-    /// Inserts or replaces an entry, keeping the order.
+    /// Inserts or replaces an entry, keeping the order. (Only for sets
+    /// being built: a layered set is flattened first.)
     pub fn insert(&mut self, name: Symbol, value: Value, pos: Pos) {
-        match self.index_of(name) {
-            Ok(index) => self.entries[index] = AttrEntry { name, value, pos },
-            Err(index) => self.entries.insert(index, AttrEntry { name, value, pos }),
+        let mut entries =
+            if self.layer.is_some() { self.entries().to_vec() } else { std::mem::take(&mut self.entries).into_vec() };
+        self.layer = None;
+        match Attrs::index_of(&entries, name) {
+            Ok(index) => entries[index] = AttrEntry { name, value, pos },
+            Err(index) => entries.insert(index, AttrEntry { name, value, pos }),
         }
+        self.entries = entries.into_boxed_slice();
     }
 
     /// `self // other`: a linear merge of two sorted sets.
     pub fn update(&self, other: &Attrs) -> Attrs {
-        if other.entries.is_empty() {
+        if other.is_empty() {
             return self.clone();
         }
-        if self.entries.is_empty() {
+        if self.is_empty() {
             return other.clone();
         }
-        let (left, right) = (&self.entries, &other.entries);
-        if right.len() * 16 < left.len() {
-            return Attrs { entries: insert_few(left, right), gc: GcHeader::default() };
+        Attrs::from_sorted(self.merged_with(&other.sorted_entries()))
+    }
+
+    /// All entries, sorted, without keeping a merged copy of a layered set
+    /// (for a `//` that copies them anyway).
+    fn sorted_entries(&self) -> std::borrow::Cow<'_, [AttrEntry]> {
+        match &self.layer {
+            None => std::borrow::Cow::Borrowed(&self.entries),
+            Some(layer) => match layer.merged.get() {
+                Some(merged) => std::borrow::Cow::Borrowed(&merged.entries),
+                None => std::borrow::Cow::Owned(self.merged_with(&[])),
+            },
         }
-        let mut entries = Vec::with_capacity(left.len() + right.len());
-        let (mut i, mut j) = (0, 0);
-        while i < left.len() && j < right.len() {
-            match left[i].name.cmp(&right[j].name) {
-                std::cmp::Ordering::Less => {
-                    entries.push(left[i].clone());
-                    i += 1;
-                }
-                std::cmp::Ordering::Greater => {
-                    entries.push(right[j].clone());
-                    j += 1;
-                }
-                std::cmp::Ordering::Equal => {
-                    entries.push(right[j].clone());
-                    i += 1;
-                    j += 1;
-                }
+    }
+
+    /// `left // right` for a shared `left`: a layer over `left` when
+    /// `left` is large and `right` small (see [`Attrs`]), else a merge.
+    pub fn update_shared(left: &Rc<Attrs>, right: &Attrs) -> Attrs {
+        // A layered set that was merged is layered over as its merged copy.
+        let (below, depth) = match &left.layer {
+            Some(layer) => match layer.merged.get() {
+                Some(merged) => (merged, 0),
+                None => (left, layer.depth),
+            },
+            None => (left, 0),
+        };
+        let layered = below.len() >= MIN_LAYERED_BELOW && right.len() * 4 <= below.len() && depth < MAX_LAYERS;
+        if !layered || right.is_empty() {
+            return below.update(right);
+        }
+        let top = right.sorted_entries().into_owned();
+        let added = top.iter().filter(|entry| !below.contains(entry.name)).count();
+        Attrs {
+            entries: top.into_boxed_slice(),
+            layer: Some(Box::new(Layer {
+                below: Rc::clone(below),
+                len: below.len() + added,
+                depth: depth + 1,
+                merged: std::cell::OnceCell::new(),
+            })),
+            gc: GcHeader::default(),
+        }
+    }
+
+    /// Calls `visit` on every value of the set's own entries, and returns
+    /// the sets a layer holds (the one below it and its merged copy): what
+    /// the cycle collector counts.
+    pub(crate) fn for_each_held(&self, mut visit: impl FnMut(&Value)) -> [Option<&Rc<Attrs>>; 2] {
+        for entry in self.entries.iter() {
+            visit(&entry.value);
+        }
+        match &self.layer {
+            Some(layer) => [Some(&layer.below), layer.merged.get()],
+            None => [None, None],
+        }
+    }
+
+    /// Whether the set is a layer over another set.
+    pub(crate) fn is_layered(&self) -> bool {
+        self.layer.is_some()
+    }
+}
+
+/// `left // right` on sorted entries.
+fn merge_sorted(left: &[AttrEntry], right: &[AttrEntry]) -> Vec<AttrEntry> {
+    if right.len() * 16 < left.len() {
+        return insert_few(left, right);
+    }
+    let mut entries = Vec::with_capacity(left.len() + right.len());
+    let (mut i, mut j) = (0, 0);
+    while i < left.len() && j < right.len() {
+        match left[i].name.cmp(&right[j].name) {
+            std::cmp::Ordering::Less => {
+                entries.push(left[i].clone());
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                entries.push(right[j].clone());
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                entries.push(right[j].clone());
+                i += 1;
+                j += 1;
             }
         }
-        entries.extend_from_slice(&left[i..]);
-        entries.extend_from_slice(&right[j..]);
-        Attrs { entries, gc: GcHeader::default() }
     }
+    entries.extend_from_slice(&left[i..]);
+    entries.extend_from_slice(&right[j..]);
+    entries
 }
 
 /// `left // right` for a `right` much smaller than `left` (`super // { x =
@@ -734,7 +978,7 @@ impl Thunk {
 }
 
 #[cfg(test)]
-mod tests {
+mod scope_and_update_tests {
     use super::*;
 
     fn done(value: Value) -> Rc<Thunk> {
@@ -834,5 +1078,100 @@ mod tests {
         assert!(matches!(thunk.value(), Some(Value::Int(3))));
         thunk.set(ThunkState::Blackhole);
         assert!(thunk.value().is_none());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(name: &str, value: i64, offset: u32) -> AttrEntry {
+        AttrEntry { name: Symbol::intern(name), value: Value::Int(value), pos: Pos { file: 0, offset } }
+    }
+
+    /// Name, value and position of every entry, in order.
+    fn contents(entries: &[AttrEntry]) -> Vec<(String, i64, u32)> {
+        entries
+            .iter()
+            .map(|entry| {
+                let Value::Int(value) = entry.value else { panic!("not an integer") };
+                (entry.name.as_str().to_string(), value, entry.pos.offset)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn layered_updates_read_like_merged_copies() {
+        let base: Vec<AttrEntry> = (0..200).map(|i| entry(&format!("layer-test-{i:03}"), i, i as u32)).collect();
+        let mut layered = Rc::new(Attrs::from_unsorted(base.clone()));
+        let mut flat = Rc::new(Attrs::from_unsorted(base));
+        for step in 0..12i64 {
+            if step % 3 == 2 {
+                // Iterating merges the layers; later layers build on the
+                // merged copy.
+                assert_eq!(contents(layered.entries()), contents(flat.entries()));
+            }
+            // Per step: a name of the bottom set replaced, a name added, and
+            // the name the step before added (in a layer) replaced.
+            let right = Attrs::from_unsorted(vec![
+                entry(&format!("layer-test-{:03}", step * 7), 1000 + step, 5000 + step as u32),
+                entry(&format!("layer-test-new-{step}"), 2000 + step, 6000 + step as u32),
+                entry(&format!("layer-test-new-{}", step - 1), 3000 + step, 7000 + step as u32),
+            ]);
+            let next_layered = Attrs::update_shared(&layered, &right);
+            let next_flat = flat.update(&right);
+            assert!(next_layered.layer.as_ref().map_or(0, |layer| layer.depth) <= MAX_LAYERS);
+            assert_eq!(next_layered.len(), next_flat.len());
+            for expected in next_flat.entries() {
+                let found = next_layered.get_entry(expected.name).map(|entry| contents(std::slice::from_ref(entry)));
+                assert_eq!(found, Some(contents(std::slice::from_ref(expected))));
+            }
+            assert!(!next_layered.contains(Symbol::intern("layer-test-absent")));
+            layered = Rc::new(next_layered);
+            flat = Rc::new(next_flat);
+        }
+        assert!(layered.is_layered());
+        assert_eq!(contents(layered.entries()), contents(flat.entries()));
+        assert_eq!(contents(&layered.as_ref().clone().into_entries()), contents(flat.entries()));
+    }
+
+    #[test]
+    fn string_contexts_allocate_only_when_not_empty() {
+        let mut context = StringContext::from(Context::new());
+        assert!(context.0.is_none());
+        context.extend(Vec::<String>::new());
+        assert!(context.0.is_none());
+        assert!(context.is_empty());
+        context.extend(["/nix/store/b".to_string(), "/nix/store/a".to_string()]);
+        assert!(context.0.is_some());
+        assert!(context.insert("=/nix/store/c.drv".to_string()));
+        assert!(!context.insert("/nix/store/a".to_string()));
+        let elements: Vec<&String> = context.iter().collect();
+        assert_eq!(elements, ["/nix/store/a", "/nix/store/b", "=/nix/store/c.drv"]);
+        let plain: Context = context.clone().into_context();
+        assert_eq!(StringContext::from(plain), context);
+        assert_eq!(context.into_iter().count(), 3);
+    }
+
+    #[test]
+    fn small_sets_are_copied() {
+        let small = Rc::new(Attrs::from_unsorted((0..10).map(|i| entry(&format!("copy-test-{i}"), i, 0)).collect()));
+        let right = Attrs::from_unsorted(vec![entry("copy-test-x", 1, 0)]);
+        let updated = Attrs::update_shared(&small, &right);
+        assert!(!updated.is_layered());
+        assert_eq!(updated.len(), 11);
+    }
+
+    #[test]
+    fn inserting_into_a_layered_set_flattens_it() {
+        let big =
+            Rc::new(Attrs::from_unsorted((0..100).map(|i| entry(&format!("insert-test-{i:03}"), i, 0)).collect()));
+        let mut layered = Attrs::update_shared(&big, &Attrs::from_unsorted(vec![entry("insert-test-zzz", 1, 0)]));
+        assert!(layered.is_layered());
+        layered.insert(Symbol::intern("insert-test-aaa"), Value::Int(2), Pos::NONE);
+        assert!(!layered.is_layered());
+        assert_eq!(layered.len(), 102);
+        assert_eq!(layered.entries()[0].name.as_str(), "insert-test-000");
+        assert!(layered.contains(Symbol::intern("insert-test-zzz")));
     }
 }

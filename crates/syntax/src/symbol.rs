@@ -59,6 +59,14 @@ impl Symbol {
         })
     }
 
+    /// The symbol for `text` if it was interned already, without creating
+    /// one: a name nobody interned cannot be in any attribute set, so
+    /// lookups (`set ? ${name}`, `set.${name} or d`) need not keep a new
+    /// symbol alive for the rest of the process.
+    pub fn lookup(text: &str) -> Option<Symbol> {
+        INTERNER.with(|cell| cell.borrow().map.get(text).copied())
+    }
+
     /// The symbol's text.
     #[inline]
     pub fn as_str(self) -> &'static str {
@@ -115,5 +123,21 @@ impl fmt::Debug for Symbol {
 impl fmt::Display for Symbol {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Symbol;
+
+    #[test]
+    fn lookup_finds_only_interned_names() {
+        let text = "symbol-lookup-test-name";
+        assert_eq!(Symbol::lookup(text), None);
+        let symbol = Symbol::intern(text);
+        assert_eq!(Symbol::lookup(text), Some(symbol));
+        // Looking a name up does not intern it.
+        assert_eq!(Symbol::lookup("symbol-lookup-test-other"), None);
+        assert_eq!(Symbol::lookup("symbol-lookup-test-other"), None);
     }
 }

@@ -31,11 +31,13 @@ fn attr_values(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 }
 
 fn get_attr(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    let name = Symbol::intern(&ev.force_str(&args[0], pos)?);
+    let text = ev.force_str(&args[0], pos)?;
     let attrs = ev.force_attrs(&args[1], pos)?;
-    match attrs.get(name) {
+    // A name nobody interned is in no set; it is interned only for the error.
+    match Symbol::lookup(&text).and_then(|name| attrs.get(name)) {
         Some(value) => ev.force(value),
         None => {
+            let name = Symbol::intern(&text);
             // Nix names the builtin in this message.
             let mut error = ev.missing_attr(&attrs, name, pos);
             error.0.message.push_str(" for call to 'getAttr'");
@@ -45,9 +47,9 @@ fn get_attr(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 }
 
 fn has_attr(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    let name = Symbol::intern(&ev.force_str(&args[0], pos)?);
+    let text = ev.force_str(&args[0], pos)?;
     let attrs = ev.force_attrs(&args[1], pos)?;
-    Ok(Value::Bool(attrs.contains(name)))
+    Ok(Value::Bool(Symbol::lookup(&text).is_some_and(|name| attrs.contains(name))))
 }
 
 fn remove_attrs(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
@@ -118,13 +120,17 @@ fn map_attrs(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 fn zip_attrs_with(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let list = ev.force_list(&args[1], pos)?;
     let function = args[0].clone();
-    let mut collected: std::collections::BTreeMap<&'static str, (Symbol, Vec<Value>)> = Default::default();
+    // Most names come from one or two sets: their values stay inline until
+    // the list is made, which then holds exactly as many as it needs (a
+    // `Vec` grown by pushing keeps room for four; these lists live as long
+    // as the result is not forced, and folds keep thousands of them).
+    let mut collected: std::collections::BTreeMap<&'static str, (Symbol, ZipValues)> = Default::default();
     for item in list.iter() {
         let attrs = ev.force_attrs(item, pos)?;
         for entry in attrs.entries() {
             collected
                 .entry(entry.name.as_str())
-                .or_insert_with(|| (entry.name, Vec::new()))
+                .or_insert_with(|| (entry.name, ZipValues::new()))
                 .1
                 .push(entry.value.clone());
         }
@@ -133,10 +139,21 @@ fn zip_attrs_with(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         .into_values()
         .map(|(name, values)| {
             let partial = Value::lazy_apply(function.clone(), name_string(name));
-            AttrEntry { name, value: Value::lazy_apply(partial, Value::list(values)), pos: Pos::NONE }
+            AttrEntry { name, value: Value::lazy_apply(partial, Value::list(exact_vec(values))), pos: Pos::NONE }
         })
         .collect();
     Ok(Value::attrs(Attrs::from_sorted(entries)))
+}
+
+/// The values `zipAttrsWith` gathers for one name.
+type ZipValues = smallvec::SmallVec<[Value; 2]>;
+
+/// The values in a vector of exactly their length (`SmallVec::into_vec`
+/// collects, and collecting makes room for at least four items).
+fn exact_vec(values: ZipValues) -> Vec<Value> {
+    let mut exact = Vec::with_capacity(values.len());
+    exact.extend(values);
+    exact
 }
 
 thread_local! {

@@ -150,7 +150,7 @@ fn unsafe_discard_string_context(ev: &Evaluator, args: &[Value], pos: Pos) -> Re
 /// outputs" elements (`=…drv`) into plain references to the `.drv` file.
 fn unsafe_discard_output_dependency(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let string = ev.coerce_to_string(&args[0], pos, Coercion::INTERPOLATION)?;
-    let context = string
+    let context: Context = string
         .context
         .into_iter()
         .map(|element| match element.strip_prefix('=') {

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use syntax::ast::Pos;
 use syntax::Symbol;
 
-use super::strings::force_str_no_context;
+use super::strings::force_string_no_context;
 use crate::error::{error, ErrorKind, Result};
 use crate::eval::Evaluator;
 use crate::value::*;
@@ -23,8 +23,8 @@ pub(super) const BUILTINS: &[Builtin] = &[
 
 /// `builtins.fromJSON s`.
 fn from_json(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    let text = force_str_no_context(ev, &args[0], pos)?;
-    parse_json(text.as_bytes())
+    let text = force_string_no_context(ev, &args[0], pos)?;
+    parse_json(text.text.as_bytes())
         .map_err(|message| error(ErrorKind::Eval, pos, message).with_frame(pos, "while decoding a JSON string"))
 }
 
@@ -34,6 +34,12 @@ fn to_json(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let mut out = String::new();
     let mut context = Context::new();
     ev.to_json(&args[0], pos, &mut out, &mut context)?;
+    // The text grew by doubling: keep an exact copy, not up to twice its
+    // size (the allocator does not shrink a block in place by less than
+    // half, so `shrink_to_fit` would keep it all).
+    if out.capacity() > out.len() {
+        out = String::from(out.as_str());
+    }
     Ok(Value::string_with_context(out, context))
 }
 
@@ -74,8 +80,8 @@ fn collect_context(value: &Value, context: &mut Context, seen: &mut std::collect
 /// `builtins.fromTOML s`. Dates and times are rejected as in Nix 2.8.
 /// Parse errors carry the `toml` crate's wording, not toml11's.
 fn from_toml(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    let text = force_str_no_context(ev, &args[0], pos)?;
-    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+    let text = force_string_no_context(ev, &args[0], pos)?;
+    let table: toml::Table = text.text.parse().map_err(|e: toml::de::Error| {
         let message = e.message().lines().next().unwrap_or("").to_string();
         error(ErrorKind::Eval, pos, format!("while parsing a TOML string: {message}"))
     })?;
@@ -102,6 +108,19 @@ fn toml_value(value: &toml::Value) -> std::result::Result<Value, String> {
 }
 
 // ---- JSON ---------------------------------------------------------------------
+
+/// The items in a vector of exactly their length: a parsed array lives as
+/// long as the value, and one grown by pushing has room for up to twice as
+/// many items (`shrink_to_fit` would not help: the allocator keeps a block
+/// that shrinks by less than half).
+fn fitted(items: Vec<Value>) -> Vec<Value> {
+    if items.capacity() == items.len() {
+        return items;
+    }
+    let mut exact = Vec::with_capacity(items.len());
+    exact.extend(items);
+    exact
+}
 
 /// nlohmann's token types, named as its messages name them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -578,7 +597,7 @@ fn parse_json(input: &[u8]) -> std::result::Result<Value, String> {
                         return Err(lexer.syntax_error(token, "array", Token::EndArray));
                     }
                     let Some(Frame::Array(items)) = stack.pop() else { unreachable!() };
-                    value = Value::list(items);
+                    value = Value::list(fitted(items));
                 }
                 Some(Frame::Object(entries, key)) => {
                     entries.push((std::mem::take(key), value));

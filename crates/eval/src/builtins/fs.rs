@@ -52,7 +52,7 @@ pub(super) fn coerce_to_path(ev: &Evaluator, value: &Value, pos: Pos) -> Result<
     if !string.text.starts_with('/') {
         return Err(eval_error(pos, format!("string '{}' doesn't represent an absolute path", string.text)));
     }
-    Ok((string.text, string.context))
+    Ok((string.text, string.context.into_context()))
 }
 
 /// Nix's `realiseContext` in read-only mode: store paths named by a context

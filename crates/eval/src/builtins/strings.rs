@@ -34,6 +34,12 @@ pub(super) const BUILTINS: &[Builtin] = &[
 /// Forces a string that must not carry context (Nix's `forceStringNoCtx`),
 /// as for regular expressions, version strings and hash algorithm names.
 pub(crate) fn force_str_no_context(ev: &Evaluator, value: &Value, pos: Pos) -> Result<String> {
+    Ok(force_string_no_context(ev, value, pos)?.text.clone())
+}
+
+/// Like [`force_str_no_context`], without copying the text (for builtins
+/// that only read a possibly large string, such as `fromJSON`).
+pub(crate) fn force_string_no_context(ev: &Evaluator, value: &Value, pos: Pos) -> Result<Rc<NixString>> {
     let string = ev.force_string(value, pos)?;
     if let Some(element) = string.context.iter().next() {
         return Err(error(
@@ -42,7 +48,7 @@ pub(crate) fn force_str_no_context(ev: &Evaluator, value: &Value, pos: Pos) -> R
             format!("the string '{}' is not allowed to refer to a store path (such as '{}')", string.text, element),
         ));
     }
-    Ok(string.text.clone())
+    Ok(string)
 }
 
 /// A string made from bytes that may not be valid UTF-8 (a slice that cut a
