@@ -124,19 +124,27 @@ fn zip_attrs_with(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     // the list is made, which then holds exactly as many as it needs (a
     // `Vec` grown by pushing keeps room for four; these lists live as long
     // as the result is not forced, and folds keep thousands of them).
-    let mut collected: std::collections::BTreeMap<&'static str, (Symbol, ZipValues)> = Default::default();
+    // Names are gathered by symbol (a pointer hash) and sorted once at the
+    // end: a map ordered by text compared whole strings at every step.
+    let mut collected: Vec<(Symbol, ZipValues)> = Vec::new();
+    let mut index: rustc_hash::FxHashMap<Symbol, usize> = Default::default();
     for item in list.iter() {
         let attrs = ev.force_attrs(item, pos)?;
         for entry in attrs.entries() {
-            collected
-                .entry(entry.name.as_str())
-                .or_insert_with(|| (entry.name, ZipValues::new()))
-                .1
-                .push(entry.value.clone());
+            match index.entry(entry.name) {
+                std::collections::hash_map::Entry::Occupied(found) => {
+                    collected[*found.get()].1.push(entry.value.clone());
+                }
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(collected.len());
+                    collected.push((entry.name, smallvec::smallvec![entry.value.clone()]));
+                }
+            }
         }
     }
+    collected.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let entries = collected
-        .into_values()
+        .into_iter()
         .map(|(name, values)| {
             let partial = Value::lazy_apply(function.clone(), name_string(name));
             AttrEntry { name, value: Value::lazy_apply(partial, Value::list(exact_vec(values))), pos: Pos::NONE }
