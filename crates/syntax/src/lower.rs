@@ -1097,17 +1097,22 @@ pub fn canonicalize_path(path: &str) -> String {
 mod tests {
     use super::*;
 
-    fn check_error(source: &str, expected: &str) {
-        let globals = |_: Symbol| None;
+    /// Lowers `source` with no base environment.
+    fn lower_plain(source: &str) -> Result<&'static Expr, Vec<SyntaxError>> {
+        let no_globals = |_: Symbol| None;
         let options = LowerOptions {
             file: 0,
             base_dir: "/base",
             label: "(string)",
-            globals: &globals,
-            builtin: &|_| None,
+            globals: &no_globals,
+            builtin: &no_globals,
             outer_with: false,
         };
-        let errors = lower(source, &options).err().unwrap_or_default();
+        lower(source, &options)
+    }
+
+    fn check_error(source: &str, expected: &str) {
+        let errors = lower_plain(source).err().unwrap_or_default();
         let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
         assert!(messages.iter().any(|m| m.contains(expected)), "{source}: {messages:?}");
     }
@@ -1127,17 +1132,8 @@ mod tests {
 
     #[test]
     fn merges_nested_definitions() {
-        let globals = |_: Symbol| None;
-        let options = LowerOptions {
-            file: 0,
-            base_dir: "/base",
-            label: "(string)",
-            globals: &globals,
-            builtin: &|_| None,
-            outer_with: false,
-        };
-        assert!(lower("{ a.b = 1; a.c = 2; a = { d = 3; }; }", &options).is_ok());
-        assert!(lower("{ a = { b = 1; }; a.c = 2; }", &options).is_ok());
+        assert!(lower_plain("{ a.b = 1; a.c = 2; a = { d = 3; }; }").is_ok());
+        assert!(lower_plain("{ a = { b = 1; }; a.c = 2; }").is_ok());
     }
 
     #[test]
