@@ -126,10 +126,12 @@ fn zip_attrs_with(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     // as the result is not forced, and folds keep thousands of them).
     // Names are gathered by symbol (a pointer hash) and sorted once at the
     // end: a map ordered by text compared whole strings at every step.
-    let mut collected: Vec<(Symbol, ZipValues)> = Vec::new();
-    let mut index: rustc_hash::FxHashMap<Symbol, usize> = Default::default();
-    for item in list.iter() {
-        let attrs = ev.force_attrs(item, pos)?;
+    let sets = list.iter().map(|item| ev.force_attrs(item, pos)).collect::<Result<Vec<_>>>()?;
+    let most = sets.iter().map(|attrs| attrs.len()).max().unwrap_or(0);
+    let mut collected: Vec<(Symbol, ZipValues)> = Vec::with_capacity(most);
+    let mut index: rustc_hash::FxHashMap<Symbol, usize> =
+        rustc_hash::FxHashMap::with_capacity_and_hasher(most, Default::default());
+    for attrs in &sets {
         for entry in attrs.entries() {
             match index.entry(entry.name) {
                 std::collections::hash_map::Entry::Occupied(found) => {
