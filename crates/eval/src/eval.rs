@@ -767,6 +767,20 @@ impl Evaluator {
                 let value = self.globals.get(index as usize).cloned().unwrap_or(Value::Null);
                 self.force(&value).map_err(|e| e.at(pos))
             }
+            Var::Scoped { root, global, inner_with, name } => {
+                let scope = env.up(root).ok_or_else(|| internal(pos, "variable scope out of range"))?;
+                let attrs = self.force_attrs(&scope.slot(0), pos)?;
+                if let Some(value) = attrs.get(name) {
+                    return self.force(value);
+                }
+                if let Some(index) = global {
+                    return self.lookup(&Var::Global { index, name }, env, pos);
+                }
+                match inner_with {
+                    Some(depth) => self.lookup(&Var::With { depth, name }, env, pos),
+                    None => Err(error(ErrorKind::Missing, pos, format!("undefined variable '{name}'"))),
+                }
+            }
             Var::With { depth, name } => {
                 let mut scope = env.up(depth).cloned();
                 while let Some(current) = scope {

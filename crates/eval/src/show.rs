@@ -67,7 +67,9 @@ fn show(expr: &Expr, out: &mut String) {
             out.push(')');
         }
         Expr::Var(Var::Local { name, .. }, _) => out.push_str(name.as_str()),
-        Expr::Var(Var::With { name, .. }, _) | Expr::Var(Var::Global { name, .. }, _) => out.push_str(name.as_str()),
+        Expr::Var(Var::With { name, .. }, _)
+        | Expr::Var(Var::Global { name, .. }, _)
+        | Expr::Var(Var::Scoped { name, .. }, _) => out.push_str(name.as_str()),
         Expr::Select(target, path, default, _) => {
             out.push('(');
             show(target, out);

@@ -101,6 +101,12 @@ pub enum Var {
     With { depth: u32, name: Symbol },
     /// A builtin from the base environment (index into its table).
     Global { index: u32, name: Symbol },
+    /// In a file read by `scopedImport`, a name not bound lexically: the
+    /// scope argument (the `with` scope `root` scopes up, the outermost)
+    /// shadows the base environment, as its names are lexical in Nix; then
+    /// the builtin `global`, then the file's own `with` scopes from
+    /// `inner_with` up.
+    Scoped { root: u32, global: Option<u32>, inner_with: Option<u32>, name: Symbol },
 }
 
 #[derive(Debug)]

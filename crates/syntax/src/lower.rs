@@ -256,6 +256,13 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
+        if self.options.outer_with {
+            // The outermost scope is the `scopedImport` argument's.
+            let root = self.scopes.len() as u32 - 1;
+            let global = (self.options.globals)(name);
+            let inner_with = first_with.filter(|&depth| depth != root);
+            return Var::Scoped { root, global, inner_with, name };
+        }
         if let Some(index) = (self.options.globals)(name) {
             return Var::Global { index, name };
         }

@@ -1,0 +1,2 @@
+# error: undefined variable 'undefinedInScope'
+scopedImport { } ./lib/scoped-undefined.nix
