@@ -650,20 +650,10 @@ impl Evaluator {
         if !matches!(function, Expr::Apply(..)) {
             // `f x`, the most common call: no spine to collect.
             let callee = self.operand(function, env)?;
+            let argument = self.argument(&callee, argument, env);
             if let Value::Lambda(closure) = &callee {
-                let argument = if closure.def.argument_forced {
-                    eager_int_op(argument, env, EAGER_DEPTH).unwrap_or_else(|| self.delay(argument, env))
-                } else {
-                    self.delay(argument, env)
-                };
-                // The body is evaluated by the caller's loop: enter its
-                // nesting level here (`eval` leaves it).
-                self.maybe_collect();
-                self.enter(pos)?;
-                let scope = self.lambda_scope(closure.def, &closure.env, argument, pos)?;
-                return Ok(Applied::Tail(&closure.def.body, scope));
+                return self.tail_call(closure, argument, pos);
             }
-            let argument = self.delay(argument, env);
             return Ok(Applied::Value(self.call(&callee, argument, pos)?));
         }
         let mut spine: smallvec::SmallVec<[(&'static Expr, Pos); 4]> = smallvec::smallvec![(argument, pos)];
@@ -700,29 +690,38 @@ impl Evaluator {
         }
         let last = spine.len() - 1;
         for (index, &(argument, pos)) in spine.iter().enumerate().skip(applied) {
-            let argument = match &result {
-                // The call forces the argument anyway: integer arithmetic on
-                // integers at hand is done now, without a thunk (`f (n - 1)`).
-                Value::Lambda(closure) if closure.def.argument_forced => match eager_int_op(argument, env, EAGER_DEPTH)
-                {
-                    Some(value) => value,
-                    None => self.delay(argument, env),
-                },
-                _ => self.delay(argument, env),
-            };
+            let argument = self.argument(&result, argument, env);
             if index == last {
                 if let Value::Lambda(closure) = &result {
-                    // The last call's body is evaluated by the caller's loop:
-                    // enter its nesting level here (`eval` leaves it).
-                    self.maybe_collect();
-                    self.enter(pos)?;
-                    let scope = self.lambda_scope(closure.def, &closure.env, argument, pos)?;
-                    return Ok(Applied::Tail(&closure.def.body, scope));
+                    return self.tail_call(closure, argument, pos);
                 }
             }
             result = self.call(&result, argument, pos)?;
         }
         Ok(Applied::Value(result))
+    }
+
+    /// The argument `expr` for a call of `callee`. When the callee forces
+    /// its argument anyway, integer arithmetic on integers at hand is done
+    /// now, without a thunk (`f (n - 1)`).
+    #[inline]
+    fn argument(&self, callee: &Value, expr: &'static Expr, env: &Rc<Env>) -> Value {
+        match callee {
+            Value::Lambda(closure) if closure.def.argument_forced => {
+                eager_int_op(expr, env, EAGER_DEPTH).unwrap_or_else(|| self.delay(expr, env))
+            }
+            _ => self.delay(expr, env),
+        }
+    }
+
+    /// A call whose body the caller's loop evaluates (see `eval_inner`):
+    /// its nesting level is entered here, and `eval` leaves it.
+    #[inline]
+    fn tail_call(&self, closure: &Closure, argument: Value, pos: Pos) -> Result<Applied> {
+        self.maybe_collect();
+        self.enter(pos)?;
+        let scope = self.lambda_scope(closure.def, &closure.env, argument, pos)?;
+        Ok(Applied::Tail(&closure.def.body, scope))
     }
 
     /// `{ file, line, column }` for a position, or null without one.
@@ -1274,20 +1273,8 @@ impl Evaluator {
             BinOp::More => Ok(Value::Bool(self.less_than(right, left, pos)?)),
             BinOp::LessOrEq => Ok(Value::Bool(!self.less_than(right, left, pos)?)),
             BinOp::MoreOrEq => Ok(Value::Bool(!self.less_than(left, right, pos)?)),
-            BinOp::Concat => {
-                let a = self.force_list(left, pos)?;
-                let b = self.force_list(right, pos)?;
-                if b.is_empty() {
-                    return Ok(Value::List(a));
-                }
-                if a.is_empty() {
-                    return Ok(Value::List(b));
-                }
-                let mut items = Vec::with_capacity(a.len() + b.len());
-                extend_cloned(&mut items, &a);
-                extend_cloned(&mut items, &b);
-                Ok(Value::list(items))
-            }
+            // Shared operands: `concat` copies them into a new list.
+            BinOp::Concat => self.concat(left.clone(), right.clone(), pos),
             BinOp::Update => {
                 let a = self.force_attrs(left, pos)?;
                 let b = self.force_attrs(right, pos)?;

@@ -451,11 +451,7 @@ impl Evaluator {
             }
             roots
         };
-        let epoch = {
-            let mut tracker = self.gc.borrow_mut();
-            tracker.epoch += 1;
-            tracker.epoch
-        };
+        let epoch = self.next_epoch();
         let mut buffers = std::mem::take(&mut self.gc.borrow_mut().buffers);
         let mut graph = Graph { epoch, full, infos: std::mem::take(&mut buffers.infos) };
         graph.infos.clear();
@@ -549,38 +545,9 @@ impl Evaluator {
                 .filter(|info| info.internal & LIVE == 0 && matches!(info.node.kind(), ENV | THUNK))
                 .map(|info| info.node),
         );
-        // Break the garbage cycles: clear the slots of its scopes and the
-        // states of its thunks. Each is held by an extra reference until it
-        // has been cleared, so what clearing one frees is never one the loop
-        // has still to visit (a cleared object holds nothing but its parent
-        // scope, which is garbage too and so still held).
-        for &node in &garbage {
-            // SAFETY: garbage is alive (held by its cycles) and unreachable
-            // from any code.
-            unsafe {
-                match node.kind() {
-                    ENV => Rc::increment_strong_count(node.pointer::<Env>()),
-                    _ => Rc::increment_strong_count(node.pointer::<Thunk>()),
-                }
-            }
-        }
-        let mut garbage_envs = 0;
-        for &node in &garbage {
-            // SAFETY: as above; the extra reference keeps this one alive
-            // until it is released here.
-            unsafe {
-                if node.kind() == ENV {
-                    let env = node.pointer::<Env>();
-                    drop((*env).take_slots());
-                    garbage_envs += 1;
-                    Rc::decrement_strong_count(env);
-                } else {
-                    let thunk = node.pointer::<Thunk>();
-                    (*thunk).set(ThunkState::Blackhole);
-                    Rc::decrement_strong_count(thunk);
-                }
-            }
-        }
+        // SAFETY: garbage is alive (held by its cycles) and unreachable from
+        // any code.
+        let garbage_envs = unsafe { empty_all(&garbage) };
         garbage.clear();
         graph.infos.clear();
         buffers.infos = graph.infos;
@@ -651,11 +618,7 @@ impl Evaluator {
             scopes.iter().filter_map(Weak::upgrade).collect()
         };
         let imported: Vec<Value> = self.import_cache.borrow_mut().drain().map(|(_, value)| value).collect();
-        let epoch = {
-            let mut tracker = self.gc.borrow_mut();
-            tracker.epoch += 1;
-            tracker.epoch
-        };
+        let epoch = self.next_epoch();
         let mut graph = Graph { epoch, full: true, infos: Vec::new() };
         let mut queue: Vec<Node> = scopes.iter().map(env_node).collect();
         queue.extend(roots.iter().chain(imported.iter()).filter_map(value_node));
@@ -672,35 +635,52 @@ impl Evaluator {
             }
         });
         drop(graph);
-        // As when the collector breaks garbage: each object is held by an
-        // extra reference until it has been emptied, so emptying one never
-        // frees another that is still to be emptied.
-        for &node in &found {
-            // SAFETY: the objects are alive (see above).
-            unsafe {
-                match node.kind() {
-                    ENV => Rc::increment_strong_count(node.pointer::<Env>()),
-                    _ => Rc::increment_strong_count(node.pointer::<Thunk>()),
-                }
-            }
-        }
-        for &node in &found {
-            // SAFETY: as above; the extra reference keeps this one alive
-            // until it is released here.
-            unsafe {
-                if node.kind() == ENV {
-                    let env = node.pointer::<Env>();
-                    drop((*env).take_slots());
-                    Rc::decrement_strong_count(env);
-                } else {
-                    let thunk = node.pointer::<Thunk>();
-                    (*thunk).set(ThunkState::Blackhole);
-                    Rc::decrement_strong_count(thunk);
-                }
-            }
-        }
+        // SAFETY: the objects are alive (see above) and belong to this
+        // evaluator, whose values are not used after this call.
+        unsafe { empty_all(&found) };
         drop((scopes, imported, roots));
     }
+}
+
+impl Evaluator {
+    /// Numbers a new walk of the heap (see `GcHeader`).
+    fn next_epoch(&self) -> u64 {
+        let mut tracker = self.gc.borrow_mut();
+        tracker.epoch += 1;
+        tracker.epoch
+    }
+}
+
+/// Breaks the cycles through `nodes` (scopes and thunks): empties the slots
+/// of the scopes and the states of the thunks; returns how many scopes there
+/// were. Each is held by an extra reference until it has been emptied, so
+/// what emptying one frees is never one still to be emptied (an emptied
+/// object holds nothing but its parent scope).
+///
+/// SAFETY: every node must point to a live scope or thunk that no running
+/// code reads: garbage, or the values of an evaluator being discarded.
+unsafe fn empty_all(nodes: &[Node]) -> usize {
+    for &node in nodes {
+        match node.kind() {
+            ENV => Rc::increment_strong_count(node.pointer::<Env>()),
+            _ => Rc::increment_strong_count(node.pointer::<Thunk>()),
+        }
+    }
+    let mut envs = 0;
+    for &node in nodes {
+        // The extra reference keeps this one alive until it is released here.
+        if node.kind() == ENV {
+            let env = node.pointer::<Env>();
+            drop((*env).take_slots());
+            envs += 1;
+            Rc::decrement_strong_count(env);
+        } else {
+            let thunk = node.pointer::<Thunk>();
+            (*thunk).set(ThunkState::Blackhole);
+            Rc::decrement_strong_count(thunk);
+        }
+    }
+    envs
 }
 
 /// CPU time this thread has used, in nanoseconds (0 where the kernel does

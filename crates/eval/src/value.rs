@@ -405,6 +405,17 @@ impl Drop for List {
     }
 }
 
+/// The items in a vector of exactly their length, for a list kept as a
+/// value: a vector grown by pushing has room for up to twice as many items,
+/// and collecting makes room for at least four (`shrink_to_fit` would not
+/// help: the allocator keeps a block that shrinks by less than half).
+pub(crate) fn exact_items(items: impl IntoIterator<Item = Value, IntoIter: ExactSizeIterator>) -> Vec<Value> {
+    let items = items.into_iter();
+    let mut exact = Vec::with_capacity(items.len());
+    exact.extend(items);
+    exact
+}
+
 /// Appends clones of `from` to `items`: one copy of the memory, then one
 /// count increment per counted value (see [`List`]'s drop for why).
 pub fn extend_cloned(items: &mut Vec<Value>, from: &[Value]) {
@@ -802,13 +813,13 @@ impl Env {
     /// A slot, with a forced thunk read as its value.
     #[inline]
     pub(crate) fn lookup(&self, slot: u32) -> Slot {
-        // SAFETY: both references end within this block and only clones
-        // are made (see `Env`); the thunk's state is read the same way.
+        // SAFETY: the reference ends within this block and only clones are
+        // made (see `Env`); `Thunk::value` touches only the thunk's cell.
         unsafe {
             match (&*self.slots.get()).get(slot as usize) {
-                Some(Value::Thunk(thunk)) => match &*thunk.state.get() {
-                    ThunkState::Done(value) => Slot::Ready(value.clone()),
-                    _ => Slot::Thunk(thunk.clone()),
+                Some(Value::Thunk(thunk)) => match thunk.value() {
+                    Some(value) => Slot::Ready(value),
+                    None => Slot::Thunk(thunk.clone()),
                 },
                 Some(value) => Slot::Ready(value.clone()),
                 None => Slot::Empty,
@@ -822,10 +833,7 @@ impl Env {
         // SAFETY: as in `lookup`.
         unsafe {
             match (&*self.slots.get()).get(slot as usize)? {
-                Value::Thunk(thunk) => match &*thunk.state.get() {
-                    ThunkState::Done(value) => Some(value.clone()),
-                    _ => None,
-                },
+                Value::Thunk(thunk) => thunk.value(),
                 value => Some(value.clone()),
             }
         }

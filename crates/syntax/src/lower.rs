@@ -346,21 +346,18 @@ impl<'a> Lowerer<'a> {
                 let default = select.default_expr().map(|d| Box::new(self.expr(d)));
                 // (With an `or` default the selection is kept as written, so
                 // that assertion messages show it as Nix does.)
-                if let (Expr::Var(Var::Global { name, .. }, _), Some(AttrKey::Static(first)), None) =
-                    (&target, path.first(), &default)
-                {
-                    if name.as_str() == "builtins" {
-                        if let Some(index) = (self.options.builtin)(*first) {
-                            let builtin = Expr::Builtin(index, *first, pos);
-                            if path.len() == 1 {
-                                return builtin;
-                            }
-                            let rest: Box<[AttrKey]> = path.into_vec().into_iter().skip(1).collect();
-                            return Expr::Select(Box::new(builtin), rest, default, pos);
-                        }
+                let builtin = match default {
+                    None => self.base_builtin(&target, &path),
+                    Some(_) => None,
+                };
+                match builtin {
+                    Some((index, name)) if path.len() == 1 => Expr::Builtin(index, name, pos),
+                    Some((index, name)) => {
+                        let rest: Box<[AttrKey]> = path.into_vec().into_iter().skip(1).collect();
+                        Expr::Select(Box::new(Expr::Builtin(index, name, pos)), rest, default, pos)
                     }
+                    None => Expr::Select(Box::new(target), path, default, pos),
                 }
-                Expr::Select(Box::new(target), path, default, pos)
             }
             rast::Expr::HasAttr(has) => {
                 let target = self.opt_expr(has.expr(), offset);
@@ -554,6 +551,18 @@ impl<'a> Lowerer<'a> {
             }
         }
         Expr::InterpPath(lowered.into_boxed_slice(), pos)
+    }
+
+    /// For a selection `builtins.NAME...` where `builtins` is the base
+    /// environment's set and NAME a builtin: the global holding it, and NAME.
+    fn base_builtin(&self, target: &Expr, path: &[AttrKey]) -> Option<(u32, Symbol)> {
+        let (Expr::Var(Var::Global { name, .. }, _), Some(AttrKey::Static(first))) = (target, path.first()) else {
+            return None;
+        };
+        if name.as_str() != "builtins" {
+            return None;
+        }
+        (self.options.builtin)(*first).map(|index| (index, *first))
     }
 
     /// The identifiers written inside a node, in order (see `idents`).
@@ -979,9 +988,6 @@ impl<'a> Lowerer<'a> {
         }
     }
 }
-
-/// Whether any identifier in `node` is one of `names` (conservatively: also
-/// attribute names and shadowed uses count).
 
 /// Every identifier token under a tree, in order, with its offset. Walks the
 /// immutable (green) tree, which costs a fraction of walking syntax nodes.

@@ -149,7 +149,7 @@ fn zip_attrs_with(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         .into_iter()
         .map(|(name, values)| {
             let partial = Value::lazy_apply(function.clone(), name_string(name));
-            AttrEntry { name, value: Value::lazy_apply(partial, Value::list(exact_vec(values))), pos: Pos::NONE }
+            AttrEntry { name, value: Value::lazy_apply(partial, Value::list(exact_items(values))), pos: Pos::NONE }
         })
         .collect();
     Ok(Value::attrs(Attrs::from_sorted(entries)))
@@ -157,14 +157,6 @@ fn zip_attrs_with(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 
 /// The values `zipAttrsWith` gathers for one name.
 type ZipValues = smallvec::SmallVec<[Value; 2]>;
-
-/// The values in a vector of exactly their length (`SmallVec::into_vec`
-/// collects, and collecting makes room for at least four items).
-fn exact_vec(values: ZipValues) -> Vec<Value> {
-    let mut exact = Vec::with_capacity(values.len());
-    exact.extend(values);
-    exact
-}
 
 thread_local! {
     /// One shared string value per attribute name, for `attrNames`,

@@ -109,19 +109,6 @@ fn toml_value(value: &toml::Value) -> std::result::Result<Value, String> {
 
 // ---- JSON ---------------------------------------------------------------------
 
-/// The items in a vector of exactly their length: a parsed array lives as
-/// long as the value, and one grown by pushing has room for up to twice as
-/// many items (`shrink_to_fit` would not help: the allocator keeps a block
-/// that shrinks by less than half).
-fn fitted(items: Vec<Value>) -> Vec<Value> {
-    if items.capacity() == items.len() {
-        return items;
-    }
-    let mut exact = Vec::with_capacity(items.len());
-    exact.extend(items);
-    exact
-}
-
 /// nlohmann's token types, named as its messages name them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Token {
@@ -597,7 +584,9 @@ fn parse_json(input: &[u8]) -> std::result::Result<Value, String> {
                         return Err(lexer.syntax_error(token, "array", Token::EndArray));
                     }
                     let Some(Frame::Array(items)) = stack.pop() else { unreachable!() };
-                    value = Value::list(fitted(items));
+                    // A parsed array lives as long as the value: no spare room.
+                    let items = if items.capacity() == items.len() { items } else { exact_items(items) };
+                    value = Value::list(items);
                 }
                 Some(Frame::Object(entries, key)) => {
                     entries.push((std::mem::take(key), value));

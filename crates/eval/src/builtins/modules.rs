@@ -543,13 +543,9 @@ fn declaration_position(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Valu
         }
     }
     Ok(Value::attrs(Attrs::from_unsorted(vec![
-        AttrEntry {
-            name: Symbol::intern("file"),
-            value: lazy_select(&decl, Symbol::intern("_file"), pos),
-            pos: Pos::NONE,
-        },
-        AttrEntry { name: Symbol::intern("line"), value: Value::Null, pos: Pos::NONE },
-        AttrEntry { name: Symbol::intern("column"), value: Value::Null, pos: Pos::NONE },
+        AttrEntry { name: ev.symbols.file, value: lazy_select(&decl, Symbol::intern("_file"), pos), pos: Pos::NONE },
+        AttrEntry { name: ev.symbols.line, value: Value::Null, pos: Pos::NONE },
+        AttrEntry { name: ev.symbols.column, value: Value::Null, pos: Pos::NONE },
     ])))
 }
 
