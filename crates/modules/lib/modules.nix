@@ -219,7 +219,7 @@ let
   # Merges the definitions `defs` (each `{ file, value }`) of the option at
   # `loc` with `type`. (Messages only errors need are not bound in the
   # `let`: an unevaluated binding would keep the scope in a reference cycle.)
-  mergeDefinitions =
+  mergeDefinitionsNix =
     loc: type: defs:
     let
       filtered = nativeMergeDefinitionsCore defs;
@@ -259,6 +259,11 @@ let
       inherit defsFinal isDefined mergedValue;
       optionalValue = if isDefined then { value = mergedValue; } else { };
     };
+
+  # Strata merges natively (`strataMergeDefinitions` in
+  # crates/eval/src/builtins/modules.rs), calling the Nix version above for
+  # every error, whose messages it gives.
+  mergeDefinitions = (builtins.strataMergeDefinitions or (_: mergeDefinitionsNix)) mergeDefinitionsNix;
 
   # An option declaration with its value, given its merged declaration
   # `opt` and its definitions.
@@ -585,6 +590,22 @@ let
     builtins.strataOptionDeclarations
       or (onError: filter (d: d.options ? _type && (d.options._type == "option" || onError d)));
 
+  # An option from its declarations and definitions; natively in Strata
+  # (`strataEvalOption`), which calls the Nix functions named here for
+  # several declarations, deprecated types and errors.
+  evalOption =
+    (builtins.strataEvalOption or (
+      _: loc: decls: defs:
+      evalOptionValue loc (fixupOptionType loc (mergeOptionDecls loc decls)) defs
+    ))
+      {
+        inherit mergeOptionDecls evalOptionValue showOption;
+        mergeDefinitions = mergeDefinitionsNix;
+        provenance = definitionProvenance;
+        __toString = loc: _: showOption loc;
+        unspecified = lib.types.unspecified;
+      };
+
   # One name of a level of the option tree (see `walkLevel`). A function of
   # its own, and without functions in its `let`, so that nothing in the
   # `let` refers back to it: the scope is freed by reference counting
@@ -607,14 +628,14 @@ let
     if length optionDecls == length nameDecls then
       {
         isLeaf = true;
-        option = evalOptionValue subLoc (fixupOptionType subLoc (mergeOptionDecls subLoc withPos)) nameDefs;
+        option = evalOption subLoc withPos nameDefs;
         unmatched = [ ];
       }
     else if optionDecls != [ ] then
       if all (d: (d.options.type.name or null) == "submodule") optionDecls then
         {
           isLeaf = true;
-          option = evalOptionValue subLoc (fixupOptionType subLoc (mergeOptionDecls subLoc (map treeToOption withPos))) nameDefs;
+          option = evalOption subLoc (map treeToOption withPos) nameDefs;
           unmatched = [ ];
         }
       else

@@ -33,6 +33,8 @@ pub(crate) const BUILTINS: &[Builtin] = &[
     Builtin { name: "strataPresentValues", arity: 1, func: present_values },
     Builtin { name: "strataWithPositions", arity: 2, func: with_positions },
     Builtin { name: "strataOptionDeclarations", arity: 2, func: option_declarations },
+    Builtin { name: "strataMergeDefinitions", arity: 4, func: merge_definitions },
+    Builtin { name: "strataEvalOption", arity: 4, func: eval_option },
 ];
 
 /// `modules.nix`'s `defaultOverridePriority`: a plain definition.
@@ -264,7 +266,18 @@ fn discharge(ev: &Evaluator, names: &Names, def: &Value, pos: Pos, out: &mut Vec
 /// give them.
 fn merge_definitions_core(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let names = Names::get();
-    let defs = ev.force_list(&args[0], pos)?;
+    let (highest, values) = definitions_core(ev, &names, &args[0], pos)?;
+    Ok(Value::attrs(Attrs::from_unsorted(vec![
+        AttrEntry { name: names.highest_prio, value: highest, pos: Pos::NONE },
+        AttrEntry { name: names.values, value: values, pos: Pos::NONE },
+    ])))
+}
+
+/// [`merge_definitions_core`]'s work: the highest priority and the list of
+/// the kept definitions (`{ file, value }`), in order.
+fn definitions_core(ev: &Evaluator, names: &Names, defs: &Value, pos: Pos) -> Result<(Value, Value)> {
+    let names = *names;
+    let defs = ev.force_list(defs, pos)?;
     // Discharged: (file, value).
     let mut discharged: Vec<(Value, Value)> = Vec::with_capacity(defs.len());
     let mut values = Vec::new();
@@ -360,10 +373,7 @@ fn merge_definitions_core(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Va
     } else {
         forced.into_iter().map(|(file, value)| make(file, value)).collect()
     };
-    Ok(Value::attrs(Attrs::from_unsorted(vec![
-        AttrEntry { name: names.highest_prio, value: highest, pos: Pos::NONE },
-        AttrEntry { name: names.values, value: Value::list(result), pos: Pos::NONE },
-    ])))
+    Ok((highest, Value::list(result)))
 }
 
 /// `strataGroupByName kind onError items`: one level of the option tree,
@@ -580,4 +590,471 @@ fn option_declarations(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value
         }
     }
     Ok(Value::list(kept))
+}
+
+// ---------------------------------------------------------------------------
+// Evaluating one option
+
+/// The names [`merge_definitions`] and [`eval_option`] read and write.
+#[derive(Clone, Copy)]
+struct OptionNames {
+    file: Symbol,
+    pos: Symbol,
+    type_: Symbol,
+    get_sub_modules: Symbol,
+    subst_sub_modules: Symbol,
+    deprecation_message: Symbol,
+    default: Symbol,
+    apply: Symbol,
+    read_only: Symbol,
+    declarations: Symbol,
+    declaration_positions: Symbol,
+    loc: Symbol,
+    imports: Symbol,
+    merge: Symbol,
+    v2: Symbol,
+    check: Symbol,
+    head_error: Symbol,
+    defs: Symbol,
+    defs_final: Symbol,
+    defs_final_record: Symbol,
+    is_defined: Symbol,
+    merged_value: Symbol,
+    optional_value: Symbol,
+    definitions: Symbol,
+    files: Symbol,
+    definitions_with_locations: Symbol,
+    used_default: Symbol,
+    to_string: Symbol,
+    definitions_with_positions: Symbol,
+    disabled_definitions: Symbol,
+    merge_option_decls: Symbol,
+    eval_option_value: Symbol,
+    merge_definitions: Symbol,
+    show_option: Symbol,
+    provenance: Symbol,
+    unspecified: Symbol,
+}
+
+thread_local! {
+    static OPTION_NAMES: OptionNames = OptionNames::intern();
+}
+
+impl OptionNames {
+    fn get() -> OptionNames {
+        OPTION_NAMES.with(|names| *names)
+    }
+
+    fn intern() -> OptionNames {
+        OptionNames {
+            file: Symbol::intern("_file"),
+            pos: Symbol::intern("pos"),
+            type_: Symbol::intern("type"),
+            get_sub_modules: Symbol::intern("getSubModules"),
+            subst_sub_modules: Symbol::intern("substSubModules"),
+            deprecation_message: Symbol::intern("deprecationMessage"),
+            default: Symbol::intern("default"),
+            apply: Symbol::intern("apply"),
+            read_only: Symbol::intern("readOnly"),
+            declarations: Symbol::intern("declarations"),
+            declaration_positions: Symbol::intern("declarationPositions"),
+            loc: Symbol::intern("loc"),
+            imports: Symbol::intern("imports"),
+            merge: Symbol::intern("merge"),
+            v2: Symbol::intern("v2"),
+            check: Symbol::intern("check"),
+            head_error: Symbol::intern("headError"),
+            defs: Symbol::intern("defs"),
+            defs_final: Symbol::intern("defsFinal"),
+            defs_final_record: Symbol::intern("defsFinal'"),
+            is_defined: Symbol::intern("isDefined"),
+            merged_value: Symbol::intern("mergedValue"),
+            optional_value: Symbol::intern("optionalValue"),
+            definitions: Symbol::intern("definitions"),
+            files: Symbol::intern("files"),
+            definitions_with_locations: Symbol::intern("definitionsWithLocations"),
+            used_default: Symbol::intern("usedDefault"),
+            to_string: Symbol::intern("__toString"),
+            definitions_with_positions: Symbol::intern("definitionsWithPositions"),
+            disabled_definitions: Symbol::intern("disabledDefinitions"),
+            merge_option_decls: Symbol::intern("mergeOptionDecls"),
+            eval_option_value: Symbol::intern("evalOptionValue"),
+            merge_definitions: Symbol::intern("mergeDefinitions"),
+            show_option: Symbol::intern("showOption"),
+            provenance: Symbol::intern("provenance"),
+            unspecified: Symbol::intern("unspecified"),
+        }
+    }
+}
+
+/// A set from `(name, value)` pairs in any order.
+fn record(fields: Vec<(Symbol, Value)>) -> Value {
+    Value::attrs(Attrs::from_unsorted(
+        fields.into_iter().map(|(name, value)| AttrEntry { name, value, pos: Pos::NONE }).collect(),
+    ))
+}
+
+/// A builtin applied to some of its arguments, as a value.
+fn partial(builtin: &'static Builtin, args: Vec<Value>) -> Value {
+    Value::PrimOpApp(Rc::new(PrimOpApp::new(builtin, args)))
+}
+
+/// `f a b c` for a curried function.
+fn call3(ev: &Evaluator, function: &Value, a: Value, b: Value, c: Value, pos: Pos) -> Result<Value> {
+    let partial = ev.call2(function, a, b, pos)?;
+    ev.call(&partial, c, pos)
+}
+
+/// `strataMergeDefinitions fallback loc type defs`: `lib.modules.mergeDefinitions`
+/// (`fallback`, the Nix version, gives every error message):
+/// `{ defsFinal', defsFinal, isDefined, mergedValue, optionalValue }`, the
+/// merged value computed only when it is used. The definitions are
+/// discharged, filtered by priority and ordered when the record is made,
+/// which is when the Nix version does it too: every field needs them.
+fn merge_definitions(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let (highest, values) = definitions_core(ev, &Names::get(), &args[3], pos)?;
+    Ok(merge_record(&OptionNames::get(), &args[0], &args[1], &args[2], &args[3], highest, values))
+}
+
+fn merge_record(
+    names: &OptionNames,
+    fallback: &Value,
+    loc: &Value,
+    type_: &Value,
+    defs: &Value,
+    highest: Value,
+    values: Value,
+) -> Value {
+    let defined = matches!(&values, Value::List(list) if !list.is_empty());
+    let merged = Value::lazy_apply(
+        partial(&MERGED_VALUE, vec![fallback.clone(), loc.clone(), type_.clone(), defs.clone()]),
+        values.clone(),
+    );
+    let optional = if defined { vec![(Names::get().value, merged.clone())] } else { Vec::new() };
+    record(vec![
+        (
+            names.defs_final_record,
+            record(vec![(Names::get().values, values.clone()), (Names::get().highest_prio, highest)]),
+        ),
+        (names.defs_final, values),
+        (names.is_defined, Value::Bool(defined)),
+        (names.merged_value, merged),
+        (names.optional_value, record(optional)),
+    ])
+}
+
+/// `mergedValue` of [`merge_definitions`]: `fallback loc type defs defsFinal`.
+static MERGED_VALUE: Builtin = Builtin { name: "strataMergedValue", arity: 5, func: merged_value };
+
+/// The type's `merge.v2` or, after every definition passed the type's
+/// `check`, its `merge`; anything else (no definition, a failed check, a
+/// `v2` error) is left to the Nix version, whose message it is.
+fn merged_value(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let names = OptionNames::get();
+    let value_name = Names::get().value;
+    let (fallback, loc, type_, defs, defs_final) = (&args[0], &args[1], &args[2], &args[3], &args[4]);
+    let delegate = || -> Result<Value> {
+        let record = ev.force_attrs(&call3(ev, fallback, loc.clone(), type_.clone(), defs.clone(), pos)?, pos)?;
+        select(ev, &record, names.merged_value, pos)
+    };
+    let final_list = ev.force_list(defs_final, pos)?;
+    if final_list.is_empty() {
+        return delegate();
+    }
+    let type_attrs = ev.force_attrs(type_, pos)?;
+    let merge = select(ev, &type_attrs, names.merge, pos)?;
+    if let Value::Attrs(merge_attrs) = &merge {
+        if let Some(v2) = merge_attrs.get(names.v2) {
+            let argument = record(vec![(names.loc, loc.clone()), (names.defs, defs_final.clone())]);
+            let result = ev.force_attrs(&ev.call(v2, argument, pos)?, pos)?;
+            if !matches!(select(ev, &result, names.head_error, pos)?, Value::Null) {
+                return delegate();
+            }
+            return select(ev, &result, value_name, pos);
+        }
+    }
+    let check = select(ev, &type_attrs, names.check, pos)?;
+    for def in final_list.iter() {
+        let def = ev.force_attrs(def, pos)?;
+        let verdict = ev.call(&check, lazy_select(&def, value_name, pos), pos)?;
+        if !ev.force_bool(&verdict, pos)? {
+            return delegate();
+        }
+    }
+    ev.call2(&merge, loc.clone(), defs_final.clone(), pos)
+}
+
+/// `type.getSubModules or null` for a type value (not a set: `null`).
+fn sub_modules_of(ev: &Evaluator, names: &OptionNames, type_: &Value) -> Result<Option<Value>> {
+    match ev.force(type_)? {
+        Value::Attrs(attrs) => match attrs.get(names.get_sub_modules) {
+            Some(value) => match ev.force(value)? {
+                Value::Null => Ok(None),
+                other => Ok(Some(other)),
+            },
+            None => Ok(None),
+        },
+        _ => Ok(None),
+    }
+}
+
+/// `strataEvalOption nix loc decls defs`: one option of the tree, as
+///
+/// ```nix
+/// evalOptionValue loc (fixupOptionType loc (mergeOptionDecls loc decls)) defs
+/// ```
+///
+/// gives it, `nix` holding the Nix versions of those functions (and
+/// `showOption`, `provenance`, `unspecified`). One declaration is merged
+/// here, several by the Nix `mergeOptionDecls`; a deprecated type is left
+/// to the Nix `evalOptionValue`, which warns. The option's fields are
+/// computed when they are used, each by an application of a builtin the
+/// cycle collector can see through.
+fn eval_option(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let names = OptionNames::get();
+    let (nix_value, loc, decls_value, defs) = (&args[0], &args[1], &args[2], &args[3]);
+    let nix = ev.force_attrs(nix_value, pos)?;
+    let decls = ev.force_list(decls_value, pos)?;
+    // mergeOptionDecls
+    let mut entries: Vec<AttrEntry>;
+    let first_file: Value;
+    if decls.len() == 1 {
+        let decl = ev.force_attrs(&decls[0], pos)?;
+        let options = ev.force_attrs(&select(ev, &decl, Names::get().options, pos)?, pos)?;
+        let file = lazy_select(&decl, names.file, pos);
+        let sub_modules = match options.get(names.type_) {
+            Some(type_) => sub_modules_of(ev, &names, type_)?,
+            None => None,
+        };
+        let located = match &sub_modules {
+            Some(list) => ev
+                .force_list(list, pos)?
+                .iter()
+                .map(|module| {
+                    record(vec![(names.file, file.clone()), (names.imports, Value::list(vec![module.clone()]))])
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        let added = [names.loc, names.declarations, names.declaration_positions, Names::get().options];
+        entries = vec![
+            AttrEntry { name: names.loc, value: loc.clone(), pos: Pos::NONE },
+            AttrEntry { name: names.declarations, value: Value::list(vec![file.clone()]), pos: Pos::NONE },
+            AttrEntry {
+                name: names.declaration_positions,
+                value: Value::list(vec![lazy_select(&decl, names.pos, pos)]),
+                pos: Pos::NONE,
+            },
+            AttrEntry { name: Names::get().options, value: Value::list(located), pos: Pos::NONE },
+        ];
+        entries.extend(options.entries().iter().filter(|entry| !added.contains(&entry.name)).cloned());
+        first_file = file;
+    } else {
+        let merged = ev.force_attrs(
+            &ev.call2(&select(ev, &nix, names.merge_option_decls, pos)?, loc.clone(), decls_value.clone(), pos)?,
+            pos,
+        )?;
+        let declarations = ev.force_list(&select(ev, &merged, names.declarations, pos)?, pos)?;
+        first_file = match declarations.first() {
+            Some(file) => file.clone(),
+            None => return Err(error(ErrorKind::Eval, pos, "strataEvalOption: an option without declarations")),
+        };
+        entries = merged.entries().to_vec();
+    }
+    // fixupOptionType
+    let type_ = match entries.iter().find(|entry| entry.name == names.type_) {
+        Some(entry) => entry.value.clone(),
+        None => select(ev, &nix, names.unspecified, pos)?,
+    };
+    let final_type = match sub_modules_of(ev, &names, &type_)? {
+        Some(_) => {
+            let type_attrs = ev.force_attrs(&type_, pos)?;
+            let modules = match entries.iter().find(|entry| entry.name == Names::get().options) {
+                Some(entry) => entry.value.clone(),
+                None => return Err(ev.missing_attr(&Attrs::from_unsorted(entries), Names::get().options, pos)),
+            };
+            ev.call(&select(ev, &type_attrs, names.subst_sub_modules, pos)?, modules, pos)?
+        }
+        None => type_,
+    };
+    entries.retain(|entry| entry.name != names.type_);
+    entries.push(AttrEntry { name: names.type_, value: final_type.clone(), pos: Pos::NONE });
+    let opt = Rc::new(Attrs::from_unsorted(entries));
+    let opt_value = Value::Attrs(opt.clone());
+    // evalOptionValue
+    let deprecated = match ev.force(&final_type)? {
+        Value::Attrs(attrs) => match attrs.get(names.deprecation_message) {
+            Some(message) => !matches!(ev.force(message)?, Value::Null),
+            None => false,
+        },
+        _ => false,
+    };
+    if deprecated {
+        return call3(ev, &select(ev, &nix, names.eval_option_value, pos)?, loc.clone(), opt_value, defs.clone(), pos);
+    }
+    let defs_list = ev.force_list(defs, pos)?;
+    let has_default = opt.get(names.default).is_some();
+    let mut all_defs = Vec::with_capacity(defs_list.len() + 1);
+    if let Some(default) = opt.get(names.default) {
+        let base = Names::get();
+        let wrapped = record(vec![
+            (base.type_, Value::string("override")),
+            (base.priority, Value::Int(1500)),
+            (base.content, default.clone()),
+        ]);
+        all_defs.push(record(vec![(base.file, first_file), (base.value, wrapped)]));
+    }
+    all_defs.extend(defs_list.iter().cloned());
+    let merged = Value::lazy_apply(
+        partial(&OPTION_MERGED, vec![nix_value.clone(), loc.clone(), opt_value.clone(), defs.clone()]),
+        Value::list(all_defs),
+    );
+    let field = |kind: i64| Value::lazy_apply(partial(&MERGED_FIELD, vec![Value::Int(kind)]), merged.clone());
+    let apply = match opt.get(names.apply) {
+        Some(apply) => Value::list(vec![apply.clone()]),
+        None => Value::Null,
+    };
+    let show_option = select(ev, &nix, names.show_option, pos)?;
+    let provenance =
+        Value::lazy_apply(partial(&CALL2, vec![select(ev, &nix, names.provenance, pos)?, loc.clone()]), defs.clone());
+    let part = |name: &str| Value::lazy_apply(partial(&SELECT, vec![Value::string(name)]), provenance.clone());
+    let mut result = vec![
+        AttrEntry {
+            name: Names::get().value,
+            value: Value::lazy_apply(partial(&OPTION_VALUE, vec![show_option, loc.clone(), apply]), merged.clone()),
+            pos: Pos::NONE,
+        },
+        AttrEntry { name: Names::get().highest_prio, value: field(FIELD_HIGHEST_PRIO), pos: Pos::NONE },
+        AttrEntry { name: names.definitions, value: field(FIELD_DEFINITIONS), pos: Pos::NONE },
+        AttrEntry { name: names.files, value: field(FIELD_FILES), pos: Pos::NONE },
+        AttrEntry { name: names.definitions_with_locations, value: field(FIELD_DEFS_FINAL), pos: Pos::NONE },
+        AttrEntry { name: names.is_defined, value: field(FIELD_IS_DEFINED), pos: Pos::NONE },
+        AttrEntry {
+            name: names.to_string,
+            value: Value::lazy_apply(select(ev, &nix, names.to_string, pos)?, loc.clone()),
+            pos: Pos::NONE,
+        },
+        AttrEntry { name: names.definitions_with_positions, value: part("enabled"), pos: Pos::NONE },
+        AttrEntry { name: names.disabled_definitions, value: part("disabled"), pos: Pos::NONE },
+        AttrEntry {
+            name: names.used_default,
+            value: if has_default { field(FIELD_USED_DEFAULT) } else { Value::Bool(false) },
+            pos: Pos::NONE,
+        },
+    ];
+    result.extend(opt.entries().iter().cloned());
+    Ok(Value::attrs(Attrs::from_unsorted(result)))
+}
+
+/// The merge record of an option: `nix loc opt defs allDefs`, failing as
+/// the Nix `evalOptionValue` does for a read-only option set twice.
+static OPTION_MERGED: Builtin = Builtin { name: "strataOptionMerged", arity: 5, func: option_merged };
+
+fn option_merged(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let names = OptionNames::get();
+    let (nix_value, loc, opt_value, defs, all_defs) = (&args[0], &args[1], &args[2], &args[3], &args[4]);
+    let nix = ev.force_attrs(nix_value, pos)?;
+    let opt = ev.force_attrs(opt_value, pos)?;
+    let read_only = match opt.get(names.read_only) {
+        Some(value) => ev.force_bool(value, pos)?,
+        None => false,
+    };
+    if read_only && ev.force_list(all_defs, pos)?.len() > 1 {
+        // The Nix version throws the message (with every value) here.
+        let option = call3(
+            ev,
+            &select(ev, &nix, names.eval_option_value, pos)?,
+            loc.clone(),
+            opt_value.clone(),
+            defs.clone(),
+            pos,
+        )?;
+        select(ev, &*ev.force_attrs(&option, pos)?, Names::get().highest_prio, pos)?;
+    }
+    let type_ = select(ev, &opt, names.type_, pos)?;
+    let fallback = select(ev, &nix, names.merge_definitions, pos)?;
+    let (highest, values) = definitions_core(ev, &Names::get(), all_defs, pos)?;
+    Ok(merge_record(&names, &fallback, loc, &type_, all_defs, highest, values))
+}
+
+const FIELD_HIGHEST_PRIO: i64 = 0;
+const FIELD_DEFINITIONS: i64 = 1;
+const FIELD_FILES: i64 = 2;
+const FIELD_DEFS_FINAL: i64 = 3;
+const FIELD_IS_DEFINED: i64 = 4;
+const FIELD_USED_DEFAULT: i64 = 5;
+
+/// A field of an option computed from its merge record: `kind record`.
+static MERGED_FIELD: Builtin = Builtin { name: "strataMergedField", arity: 2, func: merged_field };
+
+fn merged_field(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let names = OptionNames::get();
+    let base = Names::get();
+    let record = ev.force_attrs(&args[1], pos)?;
+    let highest = |ev: &Evaluator| -> Result<Value> {
+        let final_record = ev.force_attrs(&select(ev, &record, names.defs_final_record, pos)?, pos)?;
+        select(ev, &final_record, base.highest_prio, pos)
+    };
+    let each = |ev: &Evaluator, name: Symbol| -> Result<Value> {
+        let defs = ev.force_list(&select(ev, &record, names.defs_final, pos)?, pos)?;
+        let mut out = Vec::with_capacity(defs.len());
+        for def in defs.iter() {
+            out.push(lazy_select(&ev.force_attrs(def, pos)?, name, pos));
+        }
+        Ok(Value::list(out))
+    };
+    match ev.force_int(&args[0], pos)? {
+        FIELD_HIGHEST_PRIO => highest(ev),
+        FIELD_DEFINITIONS => each(ev, base.value),
+        FIELD_FILES => each(ev, base.file),
+        FIELD_DEFS_FINAL => select(ev, &record, names.defs_final, pos),
+        FIELD_IS_DEFINED => select(ev, &record, names.is_defined, pos),
+        FIELD_USED_DEFAULT => Ok(Value::Bool(ev.equal(&highest(ev)?, &Value::Int(1500), false)?)),
+        other => Err(error(ErrorKind::Eval, pos, format!("strataMergedField: unknown field {other}"))),
+    }
+}
+
+/// An option's `value`: `showOption loc apply record`, `apply` being `[ f ]`
+/// or `null`; errors get the frame the Nix version adds with
+/// `addErrorContext`.
+static OPTION_VALUE: Builtin = Builtin { name: "strataOptionValue", arity: 4, func: option_value };
+
+fn option_value(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let names = OptionNames::get();
+    let (show_option, loc, apply, merged) = (&args[0], &args[1], &args[2], &args[3]);
+    let compute = || -> Result<Value> {
+        let record = ev.force_attrs(merged, pos)?;
+        let value = lazy_select(&record, names.merged_value, pos);
+        match apply {
+            Value::List(apply) => match apply.first() {
+                Some(function) => ev.force(&ev.call(function, value, pos)?),
+                None => ev.force(&value),
+            },
+            _ => ev.force(&value),
+        }
+    };
+    compute().map_err(|err| {
+        let shown = ev
+            .call(show_option, loc.clone(), pos)
+            .and_then(|text| ev.coerce_to_string(&text, pos, Coercion::TO_STRING))
+            .map(|text| text.text)
+            .unwrap_or_default();
+        err.with_frame(pos, format!("while evaluating the option `{shown}':"))
+    })
+}
+
+/// `f a b`, as a value to apply lazily.
+static CALL2: Builtin = Builtin { name: "strataCall2", arity: 3, func: call_two };
+
+fn call_two(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    ev.call2(&args[0], args[1].clone(), args[2].clone(), pos)
+}
+
+/// `name: set: set.${name}`.
+static SELECT: Builtin = Builtin { name: "strataSelect", arity: 2, func: select_named };
+
+fn select_named(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let name = ev.force_str(&args[0], pos)?;
+    let attrs = ev.force_attrs(&args[1], pos)?;
+    select(ev, &attrs, Symbol::intern(&name), pos)
 }
