@@ -807,7 +807,7 @@ let
           inherit config;
         };
 
-  loadModule =
+  loadModuleNix =
     class: args: fallbackFile: fallbackKey: m:
     let
       normal =
@@ -842,6 +842,10 @@ let
       throw "The module `${normal._file}` (class: ${lib.strings.escapeNixString normal._class}) cannot be imported into a module evaluation that expects class ${lib.strings.escapeNixString class}.\n\nHelp:\n- Ensure that you are importing the correct module.\n- Verify that the module's `_class`, ${lib.strings.escapeNixString normal._class} matches the expected `class` ${lib.strings.escapeNixString class}.\n- If you are using a custom class, make sure it is correctly defined and used consistently across your modules."
     else
       normal;
+
+  # Natively in Strata (`strataLoadModule`), which leaves every other kind
+  # of module and every error to the Nix version.
+  loadModule = (builtins.strataLoadModule or (_: loadModuleNix)) loadModuleNix;
 
   # The key a `disabledModules` entry refers to.
   disabledKey =

@@ -206,7 +206,7 @@ fn break_(ev: &Evaluator, args: &[Value], _: Pos) -> Result<Value> {
     ev.force(&args[0])
 }
 
-fn to_string(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+pub(super) fn to_string(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let result = ev.coerce_to_string(&args[0], pos, Coercion::TO_STRING)?;
     Ok(Value::String(Rc::new(result)))
 }
@@ -253,7 +253,7 @@ pub(crate) fn io_message(error: &std::io::Error) -> String {
     }
 }
 
-fn import(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+pub(super) fn import(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let path = import_target(ev, &args[0], pos)?;
     if let Some(value) = ev.import_cache.borrow().get(&path) {
         let value = value.clone();

@@ -35,6 +35,7 @@ pub(crate) const BUILTINS: &[Builtin] = &[
     Builtin { name: "strataOptionDeclarations", arity: 2, func: option_declarations },
     Builtin { name: "strataMergeDefinitions", arity: 4, func: merge_definitions },
     Builtin { name: "strataEvalOption", arity: 4, func: eval_option },
+    Builtin { name: "strataLoadModule", arity: 6, func: load_module },
 ];
 
 /// `modules.nix`'s `defaultOverridePriority`: a plain definition.
@@ -1058,3 +1059,173 @@ fn select_named(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let attrs = ev.force_attrs(&args[1], pos)?;
     select(ev, &attrs, Symbol::intern(&name), pos)
 }
+
+// ---------------------------------------------------------------------------
+// Loading modules
+
+/// The names a module may use beside its definitions (`modules.nix`'s
+/// `moduleStructureKeys`).
+const MODULE_STRUCTURE_KEYS: [&str; 9] =
+    ["_class", "_file", "key", "disabledModules", "imports", "options", "config", "meta", "freeformType"];
+
+/// `strataLoadModule fallback class args file key m`: `modules.nix`'s
+/// `loadModule class args file key m`, the module in its explicit form
+/// `{ _file, _class, key, disabledModules, imports, options, config }`.
+/// Sets, lambdas and paths to files holding either are loaded here; every
+/// other kind of module, and every error, is left to `fallback` (the Nix
+/// version), whose messages they are.
+fn load_module(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let (class, module_args, file, key, module) = (&args[1], &args[2], &args[3], &args[4], &args[5]);
+    let fallback = || -> Result<Value> {
+        let partial = call3(ev, &args[0], class.clone(), module_args.clone(), file.clone(), pos)?;
+        ev.call2(&partial, key.clone(), module.clone(), pos)
+    };
+    let loaded = match ev.force(module)? {
+        Value::Attrs(attrs) => {
+            if attrs.get(ev.symbols.functor).is_some() || !is_module_kind(ev, &attrs)? {
+                return fallback();
+            }
+            unify_module(file, key, &attrs)
+        }
+        function @ Value::Lambda(_) => {
+            let applied = ev.force(&apply_module_args(ev, key, &function, module_args, pos)?)?;
+            let Value::Attrs(attrs) = applied else { return fallback() };
+            unify_module(file, key, &attrs)
+        }
+        path @ (Value::Path(_) | Value::String(_)) => {
+            let shown = ev.coerce_to_string(&path, pos, Coercion::TO_STRING)?;
+            let shown = Value::String(Rc::new(shown));
+            let imported = super::control::import(ev, &[path], pos)?;
+            let applied = match &imported {
+                Value::Lambda(_) => ev.force(&apply_module_args(ev, &shown, &imported, module_args, pos)?)?,
+                Value::Attrs(attrs) if attrs.get(ev.symbols.functor).is_none() => imported,
+                _ => return fallback(),
+            };
+            let Value::Attrs(attrs) = applied else { return fallback() };
+            unify_module(&shown, &shown, &attrs)
+        }
+        _ => return fallback(),
+    };
+    let Some(loaded) = loaded else { return fallback() };
+    // A module of another class is an error (the fallback's message).
+    if !matches!(ev.force(class)?, Value::Null) {
+        let own = ev.force(&select(ev, &loaded, Symbol::intern("_class"), pos)?)?;
+        if !matches!(own, Value::Null) && !ev.equal(&own, class, false)? {
+            return fallback();
+        }
+    }
+    Ok(Value::Attrs(loaded))
+}
+
+/// `elem (m._type or "module") [ "module" "if" "merge" "override" ]`.
+fn is_module_kind(ev: &Evaluator, attrs: &Attrs) -> Result<bool> {
+    let Some(tag) = attrs.get(Names::get().type_) else { return Ok(true) };
+    Ok(match ev.force(tag)? {
+        Value::String(text) => matches!(text.as_str(), "module" | "if" | "merge" | "override"),
+        _ => false,
+    })
+}
+
+/// `applyModuleArgs key f args`: calls the module function `f` with `args`
+/// and, for each argument it names that `args` lacks,
+/// `config._module.args.NAME` (evaluated when used).
+fn apply_module_args(ev: &Evaluator, key: &Value, function: &Value, args: &Value, pos: Pos) -> Result<Value> {
+    let Value::Lambda(closure) = function else {
+        return Err(ev.expected(function, "a function", pos));
+    };
+    let given = ev.force_attrs(args, pos)?;
+    let mut added = Vec::new();
+    if let syntax::ast::Param::Pattern { formals, .. } = &closure.def.param {
+        for formal in formals.iter() {
+            if given.get(formal.name).is_none() {
+                let value = Value::lazy_apply(
+                    partial(&MODULE_ARGUMENT, vec![key.clone(), Value::string(formal.name.as_str())]),
+                    args.clone(),
+                );
+                added.push(AttrEntry { name: formal.name, value, pos: Pos::NONE });
+            }
+        }
+    }
+    let argument =
+        if added.is_empty() { Value::Attrs(given) } else { Value::attrs(given.update(&Attrs::from_unsorted(added))) };
+    ev.call(function, argument, pos)
+}
+
+/// `key name args`: `args.config._module.args.${name}`, with the context
+/// `applyModuleArgs` adds to its errors.
+static MODULE_ARGUMENT: Builtin = Builtin { name: "strataModuleArgument", arity: 3, func: module_argument };
+
+fn module_argument(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let compute = || -> Result<Value> {
+        let name = Symbol::intern(&ev.force_str(&args[1], pos)?);
+        let given = ev.force_attrs(&args[2], pos)?;
+        let config = ev.force_attrs(&select(ev, &given, Names::get().config, pos)?, pos)?;
+        let module = ev.force_attrs(&select(ev, &config, Symbol::intern("_module"), pos)?, pos)?;
+        let module_args = ev.force_attrs(&select(ev, &module, Symbol::intern("args"), pos)?, pos)?;
+        select(ev, &module_args, name, pos)
+    };
+    compute().map_err(|err| {
+        let name = ev.force_str(&args[1], pos).unwrap_or_default();
+        let key = ev.coerce_to_string(&args[0], pos, Coercion::TO_STRING).map(|key| key.text).unwrap_or_default();
+        err.with_frame(pos, format!("while evaluating the module argument `{name}' in \"{key}\":"))
+    })
+}
+
+/// `unifyModuleSyntax file key m` for a set `m`; `None` where the Nix
+/// version throws (a top-level `config` or `options` beside other names).
+fn unify_module(file: &Value, key: &Value, module: &Rc<Attrs>) -> Option<Rc<Attrs>> {
+    let names = Names::get();
+    let symbol = |name: &str| Symbol::intern(name);
+    let explicit = module.get(names.config).is_some() || module.get(names.options).is_some();
+    let structure: Vec<Symbol> = MODULE_STRUCTURE_KEYS.iter().map(|name| symbol(name)).collect();
+    let extra: Vec<AttrEntry> =
+        module.entries().iter().filter(|entry| !structure.contains(&entry.name)).cloned().collect();
+    if explicit && !extra.is_empty() {
+        return None;
+    }
+    let plain = if explicit {
+        module.get(names.config).cloned().unwrap_or_else(|| Value::attrs(Attrs::new()))
+    } else if extra.len() == module.len() {
+        Value::Attrs(module.clone())
+    } else {
+        Value::attrs(Attrs::from_sorted(extra))
+    };
+    let merge =
+        |items: Vec<Value>| record(vec![(names.type_, Value::string("merge")), (names.contents, Value::list(items))]);
+    let with_meta = match module.get(symbol("meta")) {
+        Some(meta) => merge(vec![plain, record(vec![(symbol("meta"), meta.clone())])]),
+        None => plain,
+    };
+    let config = match module.get(symbol("freeformType")) {
+        Some(freeform) => merge(vec![
+            with_meta,
+            record(vec![(symbol("_module"), record(vec![(symbol("freeformType"), freeform.clone())]))]),
+        ]),
+        None => with_meta,
+    };
+    let stringified = |name: &str, otherwise: &Value| -> Value {
+        match module.get(symbol(name)) {
+            Some(value @ Value::String(_)) => value.clone(),
+            Some(value) => Value::lazy_apply(Value::PrimOp(&TO_STRING), value.clone()),
+            None => otherwise.clone(),
+        }
+    };
+    let or_else = |name: &str, otherwise: Value| module.get(symbol(name)).cloned().unwrap_or(otherwise);
+    let options = if explicit { or_else("options", Value::attrs(Attrs::new())) } else { Value::attrs(Attrs::new()) };
+    Some(Rc::new(Attrs::from_unsorted(vec![
+        AttrEntry { name: symbol("_file"), value: stringified("_file", file), pos: Pos::NONE },
+        AttrEntry { name: symbol("_class"), value: or_else("_class", Value::Null), pos: Pos::NONE },
+        AttrEntry { name: symbol("key"), value: stringified("key", key), pos: Pos::NONE },
+        AttrEntry {
+            name: symbol("disabledModules"),
+            value: or_else("disabledModules", Value::list(Vec::new())),
+            pos: Pos::NONE,
+        },
+        AttrEntry { name: symbol("imports"), value: or_else("imports", Value::list(Vec::new())), pos: Pos::NONE },
+        AttrEntry { name: names.options, value: options, pos: Pos::NONE },
+        AttrEntry { name: names.config, value: config, pos: Pos::NONE },
+    ])))
+}
+
+/// `builtins.toString`, to apply lazily.
+static TO_STRING: Builtin = Builtin { name: "toString", arity: 1, func: super::control::to_string };
