@@ -861,7 +861,7 @@ let
 
   # All modules reachable from `modules`, breadth first, without disabled
   # modules and without repeated keys; also the import graph.
-  collectModules =
+  collectModulesNix =
     class: modulesPath: modules: args:
     let
       # Every node keeps its loaded module and its children, computed once.
@@ -913,6 +913,30 @@ let
       # The last root is the internal module, which is not the user's.
       graph = map graphOf (lib.init roots);
     };
+
+  # `collectModulesNix` with the nodes made and walked natively in Strata
+  # (`strataModuleNodes`, `strataModuleClosure`, `strataDisabledKeys`).
+  collectModules =
+    if builtins ? strataModuleClosure then
+      class: modulesPath: modules: args:
+      let
+        roots = builtins.strataModuleNodes loadModule class args unknownModule "" modules;
+        all = builtins.strataModuleClosure [ ] roots;
+        disabledKeys = builtins.strataDisabledKeys disabledKey modulesPath all.nodes;
+        isDisabled = n: elem n.key disabledKeys;
+        graphOf = n: {
+          key = n.key;
+          file = n.module._file;
+          disabled = isDisabled n;
+          imports = map graphOf n.children;
+        };
+      in
+      {
+        modules = if disabledKeys == [ ] then all.modules else (builtins.strataModuleClosure disabledKeys roots).modules;
+        graph = map graphOf (lib.init roots);
+      }
+    else
+      collectModulesNix;
 
   # ---------------------------------------------------------------------
   # evalModules

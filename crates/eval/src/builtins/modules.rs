@@ -36,6 +36,9 @@ pub(crate) const BUILTINS: &[Builtin] = &[
     Builtin { name: "strataMergeDefinitions", arity: 4, func: merge_definitions },
     Builtin { name: "strataEvalOption", arity: 4, func: eval_option },
     Builtin { name: "strataLoadModule", arity: 6, func: load_module },
+    Builtin { name: "strataModuleNodes", arity: 6, func: module_nodes },
+    Builtin { name: "strataModuleClosure", arity: 2, func: module_closure },
+    Builtin { name: "strataDisabledKeys", arity: 3, func: disabled_keys },
 ];
 
 /// `modules.nix`'s `defaultOverridePriority`: a plain definition.
@@ -63,6 +66,7 @@ struct Names {
     is_leaf: Symbol,
     option: Symbol,
     sub: Symbol,
+    children: Symbol,
 }
 
 thread_local! {
@@ -92,6 +96,7 @@ impl Names {
             is_leaf: Symbol::intern("isLeaf"),
             option: Symbol::intern("option"),
             sub: Symbol::intern("sub"),
+            children: Symbol::intern("children"),
         }
     }
 }
@@ -1229,3 +1234,120 @@ fn unify_module(file: &Value, key: &Value, module: &Rc<Attrs>) -> Option<Rc<Attr
 
 /// `builtins.toString`, to apply lazily.
 static TO_STRING: Builtin = Builtin { name: "toString", arity: 1, func: super::control::to_string };
+
+// ---------------------------------------------------------------------------
+// Collecting modules
+
+/// `strataModuleNodes load class args parentFile parentKey modules`: the
+/// import-tree nodes of `modules` (imported by a module of file
+/// `parentFile` and key `parentKey`), each
+/// `{ key, module, children }`, everything in it computed when used:
+///
+/// ```nix
+/// lib.imap1 (index: m: let module = load class args parentFile "${parentKey}:anon-${toString index}" m; in
+///   { inherit (module) key; inherit module; children = <the nodes of module.imports>; }) modules
+/// ```
+fn module_nodes(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let parent_key = ev.coerce_to_string(&args[4], pos, Coercion::INTERPOLATION)?;
+    let modules = ev.force_list(&args[5], pos)?;
+    Ok(nodes_of(&args[0], &args[1], &args[2], &args[3], &parent_key, modules.items()))
+}
+
+fn nodes_of(
+    load: &Value,
+    class: &Value,
+    args: &Value,
+    parent_file: &Value,
+    parent_key: &NixString,
+    modules: &[Value],
+) -> Value {
+    let names = Names::get();
+    let key_name = Symbol::intern("key");
+    let mut nodes = Vec::with_capacity(modules.len());
+    for (index, module) in modules.iter().enumerate() {
+        let mut key = parent_key.clone();
+        key.text.push_str(&format!(":anon-{}", index + 1));
+        let call = vec![class.clone(), args.clone(), parent_file.clone(), Value::String(Rc::new(key)), module.clone()];
+        let loaded = Value::lazy_apply(partial(&CALL_N, vec![load.clone()]), Value::list(call));
+        let children =
+            Value::lazy_apply(partial(&NODE_CHILDREN, vec![load.clone(), class.clone(), args.clone()]), loaded.clone());
+        nodes.push(record(vec![
+            (key_name, Value::lazy_apply(partial(&SELECT, vec![Value::string("key")]), loaded.clone())),
+            (Symbol::intern("module"), loaded),
+            (names.children, children),
+        ]));
+    }
+    Value::list(nodes)
+}
+
+/// `f args`: a function applied to the items of the list `args` in turn.
+static CALL_N: Builtin = Builtin { name: "strataCallN", arity: 2, func: call_n };
+
+fn call_n(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let mut result = args[0].clone();
+    for argument in ev.force_list(&args[1], pos)?.iter() {
+        result = ev.call(&result, argument.clone(), pos)?;
+    }
+    ev.force(&result)
+}
+
+/// The children of a node: `load class args module`, the nodes of
+/// `module.imports`.
+static NODE_CHILDREN: Builtin = Builtin { name: "strataNodeChildren", arity: 4, func: node_children };
+
+fn node_children(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let module = ev.force_attrs(&args[3], pos)?;
+    let file = lazy_select(&module, Symbol::intern("_file"), pos);
+    let key = ev.coerce_to_string(&select(ev, &module, Symbol::intern("key"), pos)?, pos, Coercion::INTERPOLATION)?;
+    let imports = ev.force_list(&select(ev, &module, Symbol::intern("imports"), pos)?, pos)?;
+    Ok(nodes_of(&args[0], &args[1], &args[2], &file, &key, imports.items()))
+}
+
+/// `strataModuleClosure disabledKeys roots`: the nodes reachable from
+/// `roots` through `children`, breadth first, the first node of each key
+/// only, nodes whose key is in `disabledKeys` left out with their
+/// children, as `genericClosure` walks them; `{ nodes; modules; }`.
+fn module_closure(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let names = Names::get();
+    let key_name = Symbol::intern("key");
+    let module_name = Symbol::intern("module");
+    let mut disabled: rustc_hash::FxHashSet<String> = Default::default();
+    for key in ev.force_list(&args[0], pos)?.iter() {
+        disabled.insert(ev.force_str(key, pos)?);
+    }
+    let mut seen: rustc_hash::FxHashSet<String> = Default::default();
+    let mut queue: std::collections::VecDeque<Value> = ev.force_list(&args[1], pos)?.iter().cloned().collect();
+    let mut nodes = Vec::new();
+    let mut modules = Vec::new();
+    while let Some(node) = queue.pop_front() {
+        let attrs = ev.force_attrs(&node, pos)?;
+        let key = ev.force_str(&select(ev, &attrs, key_name, pos)?, pos)?;
+        if disabled.contains(&key) || !seen.insert(key) {
+            continue;
+        }
+        queue.extend(ev.force_list(&select(ev, &attrs, names.children, pos)?, pos)?.iter().cloned());
+        modules.push(lazy_select(&attrs, module_name, pos));
+        nodes.push(node);
+    }
+    Ok(record(vec![(Symbol::intern("nodes"), Value::list(nodes)), (Symbol::intern("modules"), Value::list(modules))]))
+}
+
+/// `strataDisabledKeys disabledKey modulesPath nodes`: the keys every
+/// node's module disables,
+/// `concatMap (n: map (disabledKey modulesPath n.module._file) n.module.disabledModules) nodes`.
+fn disabled_keys(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let mut keys = Vec::new();
+    for node in ev.force_list(&args[2], pos)?.iter() {
+        let node = ev.force_attrs(node, pos)?;
+        let module = ev.force_attrs(&select(ev, &node, Symbol::intern("module"), pos)?, pos)?;
+        let disabled = ev.force_list(&select(ev, &module, Symbol::intern("disabledModules"), pos)?, pos)?;
+        if disabled.is_empty() {
+            continue;
+        }
+        let file = lazy_select(&module, Symbol::intern("_file"), pos);
+        for entry in disabled.iter() {
+            keys.push(call3(ev, &args[0], args[1].clone(), file.clone(), entry.clone(), pos)?);
+        }
+    }
+    Ok(Value::list(keys))
+}
