@@ -898,22 +898,13 @@ fn eval_option(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     if deprecated {
         return call3(ev, &select(ev, &nix, names.eval_option_value, pos)?, loc.clone(), opt_value, defs.clone(), pos);
     }
-    let defs_list = ev.force_list(defs, pos)?;
     let has_default = opt.get(names.default).is_some();
-    let mut all_defs = Vec::with_capacity(defs_list.len() + 1);
-    if let Some(default) = opt.get(names.default) {
-        let base = Names::get();
-        let wrapped = record(vec![
-            (base.type_, Value::string("override")),
-            (base.priority, Value::Int(1500)),
-            (base.content, default.clone()),
-        ]);
-        all_defs.push(record(vec![(base.file, first_file), (base.value, wrapped)]));
-    }
-    all_defs.extend(defs_list.iter().cloned());
+    // The definitions are read only when the value (or what comes from
+    // the merge) is used: the option itself (its type, declarations) must
+    // not depend on them.
     let merged = Value::lazy_apply(
         partial(&OPTION_MERGED, vec![nix_value.clone(), loc.clone(), opt_value.clone(), defs.clone()]),
-        Value::list(all_defs),
+        first_file,
     );
     let field = |kind: i64| Value::lazy_apply(partial(&MERGED_FIELD, vec![Value::Int(kind)]), merged.clone());
     let apply = match opt.get(names.apply) {
@@ -952,15 +943,29 @@ fn eval_option(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     Ok(Value::attrs(Attrs::from_unsorted(result)))
 }
 
-/// The merge record of an option: `nix loc opt defs allDefs`, failing as
+/// The merge record of an option: `nix loc opt defs firstFile`, failing as
 /// the Nix `evalOptionValue` does for a read-only option set twice.
 static OPTION_MERGED: Builtin = Builtin { name: "strataOptionMerged", arity: 5, func: option_merged };
 
 fn option_merged(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let names = OptionNames::get();
-    let (nix_value, loc, opt_value, defs, all_defs) = (&args[0], &args[1], &args[2], &args[3], &args[4]);
+    let (nix_value, loc, opt_value, defs, first_file) = (&args[0], &args[1], &args[2], &args[3], &args[4]);
     let nix = ev.force_attrs(nix_value, pos)?;
     let opt = ev.force_attrs(opt_value, pos)?;
+    // `allDefs`: the default first, as a definition of priority 1500.
+    let defs_list = ev.force_list(defs, pos)?;
+    let mut all_defs = Vec::with_capacity(defs_list.len() + 1);
+    if let Some(default) = opt.get(names.default) {
+        let base = Names::get();
+        let wrapped = record(vec![
+            (base.type_, Value::string("override")),
+            (base.priority, Value::Int(1500)),
+            (base.content, default.clone()),
+        ]);
+        all_defs.push(record(vec![(base.file, first_file.clone()), (base.value, wrapped)]));
+    }
+    all_defs.extend(defs_list.iter().cloned());
+    let all_defs = &Value::list(all_defs);
     let read_only = match opt.get(names.read_only) {
         Some(value) => ev.force_bool(value, pos)?,
         None => false,
