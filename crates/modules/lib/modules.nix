@@ -591,20 +591,61 @@ let
       or (onError: filter (d: d.options ? _type && (d.options._type == "option" || onError d)));
 
   # An option from its declarations and definitions; natively in Strata
-  # (`strataEvalOption`), which calls the Nix functions named here for
-  # several declarations, deprecated types and errors.
+  # (`strataEvalOption`), which calls the Nix functions of `nativeHelpers`
+  # for several declarations, deprecated types and errors.
   evalOption =
     (builtins.strataEvalOption or (
       _: loc: decls: defs:
       evalOptionValue loc (fixupOptionType loc (mergeOptionDecls loc decls)) defs
     ))
-      {
-        inherit mergeOptionDecls evalOptionValue showOption;
-        mergeDefinitions = mergeDefinitionsNix;
-        provenance = definitionProvenance;
-        __toString = loc: _: showOption loc;
-        unspecified = lib.types.unspecified;
-      };
+      nativeHelpers;
+
+  # What Strata's native option tree (`strataWalkLevel`, `strataEvalOption`
+  # in crates/eval/src/builtins/modules.rs) leaves to Nix: the rare cases
+  # and every error message.
+  nativeHelpers = {
+    inherit
+      mergeOptionDecls
+      evalOptionValue
+      showOption
+      walkEntry
+      declarationsError
+      definitionsError
+      unmatched
+      ;
+    mergeDefinitions = mergeDefinitionsNix;
+    provenance = definitionProvenance;
+    unspecified = lib.types.unspecified;
+    optionToString = loc: _: showOption loc;
+    declarationTypeError = loc: d: throwDeclarationTypeError loc d.options._type d._file;
+  };
+
+  declarationsError =
+    loc: decl:
+    throw "An option declaration for `${showOption loc}' has type\n`${typeOf decl.options}' rather than an attribute set.\nDid you mean to define this outside of `options'?";
+
+  definitionsError =
+    loc: def:
+    throw "In module `${def.file}', you're trying to define a value of type `${typeOf def.value}'\nrather than an attribute set for the option\n`${lib.concatStringsSep "." loc}'!\n\nThis usually happens if `${lib.concatStringsSep "." loc}' has option\ndefinitions inside that are not matched. Please check how to properly define\nthis option by e.g. referring to `man 5 configuration.nix'!\n";
+
+  # The definitions of a level no option matched, `{ file, prefix, value,
+  # pos }` (`prefix` relative to the level), given its entries and its
+  # definitions and declarations grouped by name.
+  unmatched =
+    loc: entries: defsByName: declsByName:
+    let
+      undeclared = removeAttrs defsByName (attrNames declsByName);
+    in
+    concatLists (catAttrs "unmatched" (builtins.attrValues entries))
+    ++ concatMap (
+      name:
+      map (def: {
+        inherit (def) file value;
+        prefix = [ name ];
+        # Strata: where the undefined option is set, for the error message.
+        pos = builtins.unsafeGetAttrPos name def.parent;
+      }) undeclared.${name}
+    ) (attrNames undeclared);
 
   # One name of a level of the option tree (see `walkLevel`). A function of
   # its own, and without functions in its `let`, so that nothing in the
@@ -668,19 +709,11 @@ let
   # attribute set of definitions each, properties already pushed down).
   # Returns the options, the config and the definitions no option matched
   # (`{ file, prefix, value }`, `prefix` relative to `loc`).
-  walkLevel =
+  walkLevelNix =
     loc: decls: defs:
     let
-      declsByName = nativeGroupByName "declarations" (
-        decl:
-        throw "An option declaration for `${showOption loc}' has type\n`${typeOf decl.options}' rather than an attribute set.\nDid you mean to define this outside of `options'?"
-      ) decls;
-
-      defsByName = nativeGroupByName "definitions" (
-        def:
-        throw "In module `${def.file}', you're trying to define a value of type `${typeOf def.value}'\nrather than an attribute set for the option\n`${lib.concatStringsSep "." loc}'!\n\nThis usually happens if `${lib.concatStringsSep "." loc}' has option\ndefinitions inside that are not matched. Please check how to properly define\nthis option by e.g. referring to `man 5 configuration.nix'!\n"
-      ) defs;
-
+      declsByName = nativeGroupByName "declarations" (declarationsError loc) decls;
+      defsByName = nativeGroupByName "definitions" (definitionsError loc) defs;
       entries = mapAttrs (
         name: nameDecls:
         walkEntry {
@@ -692,24 +725,15 @@ let
             ;
         }
       ) declsByName;
-
-      undeclared = removeAttrs defsByName (attrNames declsByName);
       split = nativeSplitLevel entries;
     in
     {
       inherit (split) options config;
-      unmatched =
-        concatLists (catAttrs "unmatched" (builtins.attrValues entries))
-        ++ concatMap (
-          name:
-          map (def: {
-            inherit (def) file value;
-            prefix = [ name ];
-            # Strata: where the undefined option is set, for the error below.
-            pos = builtins.unsafeGetAttrPos name def.parent;
-          }) undeclared.${name}
-        ) (attrNames undeclared);
+      unmatched = unmatched loc entries defsByName declsByName;
     };
+
+  # Natively in Strata (`strataWalkLevel`).
+  walkLevel = (builtins.strataWalkLevel or (_: walkLevelNix)) nativeHelpers;
 
   # nixpkgs-compatible entry points over `walkLevel`.
   mergeModules =

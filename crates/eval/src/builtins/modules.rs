@@ -39,6 +39,7 @@ pub(crate) const BUILTINS: &[Builtin] = &[
     Builtin { name: "strataModuleNodes", arity: 6, func: module_nodes },
     Builtin { name: "strataModuleClosure", arity: 2, func: module_closure },
     Builtin { name: "strataDisabledKeys", arity: 3, func: disabled_keys },
+    Builtin { name: "strataWalkLevel", arity: 4, func: walk_level },
 ];
 
 /// `modules.nix`'s `defaultOverridePriority`: a plain definition.
@@ -394,25 +395,42 @@ fn definitions_core(ev: &Evaluator, names: &Names, defs: &Value, pos: Pos) -> Re
 /// This is `zipAttrsWith` over `mapAttrs` of every item, as `walkLevel`
 /// writes it in Nix, without a call per attribute.
 fn group_by_name(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    let names = Names::get();
-    let kind = ev.force_str(&args[0], pos)?;
-    let (file_name, inner_name, with_parent) = match kind.as_str() {
-        "declarations" => (Symbol::intern("_file"), names.options, true),
-        "definitions" => (names.file, names.value, true),
+    let kind = match ev.force_str(&args[0], pos)?.as_str() {
+        "declarations" => GroupKind::Declarations,
+        "definitions" => GroupKind::Definitions,
         // `attrsOf`'s merge: `{ file, value }` only.
-        "values" => (names.file, names.value, false),
+        "values" => GroupKind::Values,
         other => {
             return Err(error(ErrorKind::Eval, pos, format!("strataGroupByName: unknown kind '{other}'")));
         }
     };
-    let items = ev.force_list(&args[2], pos)?;
+    group(ev, kind, &args[1], &args[2], pos)
+}
+
+/// What [`group`] groups.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum GroupKind {
+    Declarations,
+    Definitions,
+    Values,
+}
+
+/// [`group_by_name`]'s work.
+fn group(ev: &Evaluator, kind: GroupKind, on_error: &Value, items: &Value, pos: Pos) -> Result<Value> {
+    let names = Names::get();
+    let (file_name, inner_name, with_parent) = match kind {
+        GroupKind::Declarations => (Symbol::intern("_file"), names.options, true),
+        GroupKind::Definitions => (names.file, names.value, true),
+        GroupKind::Values => (names.file, names.value, false),
+    };
+    let items = ev.force_list(items, pos)?;
     let mut groups: Vec<(Symbol, Pos, Vec<Value>)> = Vec::new();
     let mut index: rustc_hash::FxHashMap<Symbol, usize> = Default::default();
     for item in items.iter() {
         let item = ev.force_attrs(item, pos)?;
         let inner = select(ev, &item, inner_name, pos)?;
         let Value::Attrs(inner) = inner else {
-            return ev.call(&args[1], Value::Attrs(item), pos);
+            return ev.call(on_error, Value::Attrs(item), pos);
         };
         let file = lazy_select(&item, file_name, pos);
         let parent = Value::Attrs(inner.clone());
@@ -527,7 +545,12 @@ fn present_values(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 /// `{ file = decl._file; line = null; column = null; }` without one.
 fn with_positions(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let decls = ev.force_list(&args[1], pos)?;
-    let position = Value::PrimOpApp(Rc::new(PrimOpApp::new(&DECLARATION_POSITION, vec![args[0].clone()])));
+    positions_of(ev, &args[0], &decls, pos)
+}
+
+/// [`with_positions`]'s work.
+fn positions_of(ev: &Evaluator, name: &Value, decls: &List, pos: Pos) -> Result<Value> {
+    let position = Value::PrimOpApp(Rc::new(PrimOpApp::new(&DECLARATION_POSITION, vec![name.clone()])));
     let pos_name = Symbol::intern("pos");
     let mut out = Vec::with_capacity(decls.len());
     for decl in decls.iter() {
@@ -573,8 +596,18 @@ fn declaration_position(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Valu
 /// filter (d: d.options ? _type && (d.options._type == "option" || onError d)) decls
 /// ```
 fn option_declarations(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    let names = Names::get();
     let decls = ev.force_list(&args[1], pos)?;
+    Ok(Value::list(options_among(ev, &args[0], &decls, pos)?))
+}
+
+/// How many of `decls` are options (see [`option_declarations`]).
+fn count_options(ev: &Evaluator, on_error: &Value, decls: &List, pos: Pos) -> Result<usize> {
+    Ok(options_among(ev, on_error, decls, pos)?.len())
+}
+
+/// [`option_declarations`]'s work.
+fn options_among(ev: &Evaluator, on_error: &Value, decls: &List, pos: Pos) -> Result<Vec<Value>> {
+    let names = Names::get();
     let mut kept = Vec::with_capacity(decls.len());
     for item in decls.iter() {
         let decl = ev.force_attrs(item, pos)?;
@@ -588,14 +621,14 @@ fn option_declarations(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value
             Value::String(text) if text.as_str() == "option" => kept.push(item.clone()),
             _ => {
                 // `||` needs a Boolean from the error handler; it throws.
-                let verdict = ev.call(&args[0], item.clone(), pos)?;
+                let verdict = ev.call(on_error, item.clone(), pos)?;
                 if ev.force_bool(&verdict, pos)? {
                     kept.push(item.clone());
                 }
             }
         }
     }
-    Ok(Value::list(kept))
+    Ok(kept)
 }
 
 // ---------------------------------------------------------------------------
@@ -632,6 +665,7 @@ struct OptionNames {
     definitions_with_locations: Symbol,
     used_default: Symbol,
     to_string: Symbol,
+    option_to_string: Symbol,
     definitions_with_positions: Symbol,
     disabled_definitions: Symbol,
     merge_option_decls: Symbol,
@@ -681,6 +715,7 @@ impl OptionNames {
             definitions_with_locations: Symbol::intern("definitionsWithLocations"),
             used_default: Symbol::intern("usedDefault"),
             to_string: Symbol::intern("__toString"),
+            option_to_string: Symbol::intern("optionToString"),
             definitions_with_positions: Symbol::intern("definitionsWithPositions"),
             disabled_definitions: Symbol::intern("disabledDefinitions"),
             merge_option_decls: Symbol::intern("mergeOptionDecls"),
@@ -811,7 +846,7 @@ fn sub_modules_of(ev: &Evaluator, names: &OptionNames, type_: &Value) -> Result<
 /// ```
 ///
 /// gives it, `nix` holding the Nix versions of those functions (and
-/// `showOption`, `provenance`, `unspecified`). One declaration is merged
+/// `showOption`, `provenance`, `unspecified`, `optionToString`). One declaration is merged
 /// here, several by the Nix `mergeOptionDecls`; a deprecated type is left
 /// to the Nix `evalOptionValue`, which warns. The option's fields are
 /// computed when they are used, each by an application of a builtin the
@@ -928,7 +963,7 @@ fn eval_option(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         AttrEntry { name: names.is_defined, value: field(FIELD_IS_DEFINED), pos: Pos::NONE },
         AttrEntry {
             name: names.to_string,
-            value: Value::lazy_apply(select(ev, &nix, names.to_string, pos)?, loc.clone()),
+            value: Value::lazy_apply(select(ev, &nix, names.option_to_string, pos)?, loc.clone()),
             pos: Pos::NONE,
         },
         AttrEntry { name: names.definitions_with_positions, value: part("enabled"), pos: Pos::NONE },
@@ -1355,4 +1390,218 @@ fn disabled_keys(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         }
     }
     Ok(Value::list(keys))
+}
+
+// ---------------------------------------------------------------------------
+// The option tree
+
+/// `strataWalkLevel nix loc decls defs`: `modules.nix`'s `walkLevel`, one
+/// level of the option tree at `loc`: `{ options, config, unmatched }`.
+/// Each name's entry (`walkEntry`) is made when it is used; the
+/// definitions are grouped by name only when an entry needs them. `nix`
+/// holds the Nix functions for what stays in Nix: every error message,
+/// `unmatched`, and entries that mix options with nested declarations.
+fn walk_level(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let names = Names::get();
+    let walk = WalkNames::get();
+    let (nix_value, loc, decls, defs) = (&args[0], &args[1], &args[2], &args[3]);
+    let nix = ev.force_attrs(nix_value, pos)?;
+    let on_decl_error = partial(&CALL2, vec![select(ev, &nix, walk.declarations_error, pos)?, loc.clone()]);
+    let decls_by_name = ev.force_attrs(&group(ev, GroupKind::Declarations, &on_decl_error, decls, pos)?, pos)?;
+    let defs_by_name =
+        Value::lazy_apply(partial(&GROUP_DEFINITIONS, vec![nix_value.clone(), loc.clone()]), defs.clone());
+    let mut entries = Vec::with_capacity(decls_by_name.len());
+    let mut options = Vec::with_capacity(decls_by_name.len());
+    let mut config = Vec::with_capacity(decls_by_name.len());
+    for entry in decls_by_name.entries() {
+        let walked = Value::lazy_apply(
+            partial(
+                &WALK_ENTRY,
+                vec![nix_value.clone(), loc.clone(), defs_by_name.clone(), Value::string(entry.name.as_str())],
+            ),
+            entry.value.clone(),
+        );
+        options.push(AttrEntry {
+            name: entry.name,
+            value: Value::lazy_apply(Value::PrimOp(&LEVEL_OPTION), walked.clone()),
+            pos: entry.pos,
+        });
+        config.push(AttrEntry {
+            name: entry.name,
+            value: Value::lazy_apply(Value::PrimOp(&LEVEL_CONFIG), walked.clone()),
+            pos: entry.pos,
+        });
+        entries.push(AttrEntry { name: entry.name, value: walked, pos: entry.pos });
+    }
+    let unmatched = Value::lazy_apply(
+        partial(&CALL_N, vec![select(ev, &nix, walk.unmatched, pos)?]),
+        Value::list(vec![
+            loc.clone(),
+            Value::attrs(Attrs::from_sorted(entries)),
+            defs_by_name,
+            Value::Attrs(decls_by_name.clone()),
+        ]),
+    );
+    Ok(record(vec![
+        (names.options, Value::attrs(Attrs::from_sorted(options))),
+        (names.config, Value::attrs(Attrs::from_sorted(config))),
+        (walk.unmatched, unmatched),
+    ]))
+}
+
+static WALK_LEVEL: Builtin = Builtin { name: "strataWalkLevel", arity: 4, func: walk_level };
+
+/// The names [`walk_level`] reads and writes.
+#[derive(Clone, Copy)]
+struct WalkNames {
+    declarations_error: Symbol,
+    definitions_error: Symbol,
+    declaration_type_error: Symbol,
+    unmatched: Symbol,
+    walk_entry: Symbol,
+    prefix: Symbol,
+    loc: Symbol,
+    defs_by_name: Symbol,
+    name: Symbol,
+    name_decls: Symbol,
+}
+
+thread_local! {
+    static WALK_NAMES: WalkNames = WalkNames {
+        declarations_error: Symbol::intern("declarationsError"),
+        definitions_error: Symbol::intern("definitionsError"),
+        declaration_type_error: Symbol::intern("declarationTypeError"),
+        unmatched: Symbol::intern("unmatched"),
+        walk_entry: Symbol::intern("walkEntry"),
+        prefix: Symbol::intern("prefix"),
+        loc: Symbol::intern("loc"),
+        defs_by_name: Symbol::intern("defsByName"),
+        name: Symbol::intern("name"),
+        name_decls: Symbol::intern("nameDecls"),
+    };
+}
+
+impl WalkNames {
+    fn get() -> WalkNames {
+        WALK_NAMES.with(|names| *names)
+    }
+}
+
+/// The definitions of a level grouped by name: `nix loc defs`.
+static GROUP_DEFINITIONS: Builtin = Builtin { name: "strataGroupDefinitions", arity: 3, func: group_definitions };
+
+fn group_definitions(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let nix = ev.force_attrs(&args[0], pos)?;
+    let on_error = partial(&CALL2, vec![select(ev, &nix, WalkNames::get().definitions_error, pos)?, args[1].clone()]);
+    group(ev, GroupKind::Definitions, &on_error, &args[2], pos)
+}
+
+/// One name of a level: `nix loc defsByName name nameDecls`, as
+/// `modules.nix`'s `walkEntry` gives it: `{ isLeaf = true; option;
+/// unmatched = [ ]; }` for an option, `{ isLeaf = false; sub; unmatched; }`
+/// for a level of nested declarations.
+static WALK_ENTRY: Builtin = Builtin { name: "strataWalkEntry", arity: 5, func: walk_entry };
+
+fn walk_entry(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let names = Names::get();
+    let walk = WalkNames::get();
+    let (nix_value, loc, defs_by_name, name, name_decls) = (&args[0], &args[1], &args[2], &args[3], &args[4]);
+    let nix = ev.force_attrs(nix_value, pos)?;
+    let name_symbol = Symbol::intern(&ev.force_str(name, pos)?);
+    let mut sub_loc = ev.force_list(loc, pos)?.items().to_vec();
+    sub_loc.push(name.clone());
+    let sub_loc = Value::list(sub_loc);
+    let name_defs = Value::lazy_apply(partial(&SELECT_OR_EMPTY, vec![name.clone()]), defs_by_name.clone());
+    let decls = ev.force_list(name_decls, pos)?;
+    let on_error = partial(&CALL2, vec![select(ev, &nix, walk.declaration_type_error, pos)?, sub_loc.clone()]);
+    let option_count = count_options(ev, &on_error, &decls, pos)?;
+    if option_count == decls.len() {
+        let with_positions = positions_of(ev, name, &decls, pos)?;
+        let option =
+            Value::lazy_apply(partial(&EVAL_OPTION, vec![nix_value.clone(), sub_loc, with_positions]), name_defs);
+        return Ok(record(vec![
+            (names.is_leaf, Value::Bool(true)),
+            (names.option, option),
+            (walk.unmatched, Value::list(Vec::new())),
+        ]));
+    }
+    if option_count > 0 {
+        // Options beside nested declarations: submodule trees or an error.
+        let argument = record(vec![
+            (walk.loc, loc.clone()),
+            (walk.defs_by_name, defs_by_name.clone()),
+            (walk.name, name.clone()),
+            (walk.name_decls, name_decls.clone()),
+        ]);
+        return ev.call(&select(ev, &nix, walk.walk_entry, pos)?, argument, pos);
+    }
+    let file_name = Symbol::intern("_file");
+    let mut sub_decls = Vec::with_capacity(decls.len());
+    for decl in decls.iter() {
+        let decl = ev.force_attrs(decl, pos)?;
+        sub_decls.push(record(vec![
+            (file_name, lazy_select(&decl, file_name, pos)),
+            (names.options, lazy_select(&decl, names.options, pos)),
+        ]));
+    }
+    let sub_defs = Value::lazy_apply(Value::PrimOp(&PUSH_DEFINITIONS), name_defs);
+    let sub =
+        Value::lazy_apply(partial(&WALK_LEVEL, vec![nix_value.clone(), sub_loc, Value::list(sub_decls)]), sub_defs);
+    let unmatched =
+        Value::lazy_apply(partial(&PREFIX_UNMATCHED, vec![Value::string(name_symbol.as_str())]), sub.clone());
+    Ok(record(vec![(names.is_leaf, Value::Bool(false)), (names.sub, sub), (walk.unmatched, unmatched)]))
+}
+
+static EVAL_OPTION: Builtin = Builtin { name: "strataEvalOption", arity: 4, func: eval_option };
+
+/// `name: set: set.${name} or [ ]`.
+static SELECT_OR_EMPTY: Builtin = Builtin { name: "strataSelectOrEmpty", arity: 2, func: select_or_empty };
+
+fn select_or_empty(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let name = Symbol::intern(&ev.force_str(&args[0], pos)?);
+    let attrs = ev.force_attrs(&args[1], pos)?;
+    match attrs.get(name) {
+        Some(value) => ev.force(value),
+        None => Ok(Value::list(Vec::new())),
+    }
+}
+
+/// The definitions of a nested level: `defs` (`{ file, value, ... }`)
+/// with their properties pushed down, each `{ file, value }`.
+static PUSH_DEFINITIONS: Builtin = Builtin { name: "strataPushDefinitions", arity: 1, func: push_definitions };
+
+fn push_definitions(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let names = Names::get();
+    let mut out = Vec::new();
+    let mut pushed = Vec::new();
+    for def in ev.force_list(&args[0], pos)?.iter() {
+        let def = ev.force_attrs(def, pos)?;
+        let file = lazy_select(&def, names.file, pos);
+        pushed.clear();
+        push_down(ev, &names, &lazy_select(&def, names.value, pos), pos, &mut pushed)?;
+        for value in pushed.drain(..) {
+            out.push(record(vec![(names.file, file.clone()), (names.value, value)]));
+        }
+    }
+    Ok(Value::list(out))
+}
+
+/// A nested level's unmatched definitions with the level's name put in
+/// front of their prefix: `name: sub`.
+static PREFIX_UNMATCHED: Builtin = Builtin { name: "strataPrefixUnmatched", arity: 2, func: prefix_unmatched };
+
+fn prefix_unmatched(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let walk = WalkNames::get();
+    let sub = ev.force_attrs(&args[1], pos)?;
+    let unmatched = ev.force_list(&select(ev, &sub, walk.unmatched, pos)?, pos)?;
+    let mut out = Vec::with_capacity(unmatched.len());
+    for item in unmatched.iter() {
+        let item = ev.force_attrs(item, pos)?;
+        let mut prefix = vec![args[0].clone()];
+        prefix.extend(ev.force_list(&select(ev, &item, walk.prefix, pos)?, pos)?.iter().cloned());
+        let mut fields: Vec<AttrEntry> = item.entries().iter().filter(|e| e.name != walk.prefix).cloned().collect();
+        fields.push(AttrEntry { name: walk.prefix, value: Value::list(prefix), pos: Pos::NONE });
+        out.push(Value::attrs(Attrs::from_unsorted(fields)));
+    }
+    Ok(Value::list(out))
 }
