@@ -263,7 +263,9 @@ let
   # Strata merges natively (`strataMergeDefinitions` in
   # crates/eval/src/builtins/modules.rs), calling the Nix version above for
   # every error, whose messages it gives.
-  mergeDefinitions = (builtins.strataMergeDefinitions or (_: mergeDefinitionsNix)) mergeDefinitionsNix;
+  # (A lambda in front, so that it prints as Nix's does.)
+  nativeMergeDefinitions = (builtins.strataMergeDefinitions or (_: mergeDefinitionsNix)) mergeDefinitionsNix;
+  mergeDefinitions = loc: nativeMergeDefinitions loc;
 
   # An option declaration with its value, given its merged declaration
   # `opt` and its definitions.
@@ -611,8 +613,8 @@ let
       walkEntry
       declarationsError
       definitionsError
-      unmatched
       ;
+    unmatched = builtins.strataUnmatched or unmatched;
     mergeDefinitions = mergeDefinitionsNix;
     provenance = definitionProvenance;
     unspecified = lib.types.unspecified;
@@ -962,6 +964,20 @@ let
     else
       collectModulesNix;
 
+  # The declarations and definitions of the top level of an evaluation
+  # (natively in Strata: `strataLevelInputs`).
+  levelInputs =
+    builtins.strataLevelInputs or (modules: {
+      decls = map (m: { inherit (m) _file options; }) modules;
+      defs = concatMap (
+        m:
+        map (value: {
+          file = m._file;
+          inherit value;
+        }) (nativePushDownProperties m.config)
+      ) modules;
+    });
+
   # ---------------------------------------------------------------------
   # evalModules
 
@@ -1005,6 +1021,9 @@ let
     let
       withWarnings =
         x:
+        if !(evalArgs ? args || evalArgs ? check) then
+          x
+        else
         lib.warnIf (evalArgs ? args)
           "The args argument to evalModules is deprecated. Please set config._module.args instead."
           (
@@ -1077,17 +1096,8 @@ let
       ) moduleArgs;
 
       reversedModules = lib.reverseList collected.modules;
-      walked = walkLevel prefix (map (m: {
-        inherit (m) _file options;
-      }) reversedModules) (
-        concatMap (
-          m:
-          map (value: {
-            file = m._file;
-            inherit value;
-          }) (nativePushDownProperties m.config)
-        ) reversedModules
-      );
+      inputs = levelInputs reversedModules;
+      walked = walkLevel prefix inputs.decls inputs.defs;
 
       options = walked.options;
       declaredConfig = walked.config;

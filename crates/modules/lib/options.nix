@@ -78,7 +78,13 @@ let
       assert length defs > 1;
       throw "The option `${showOption loc}' is defined multiple times while it's expected to be unique.\n${message}\nDefinition values:${showDefs defs}\n${priorityHint}";
 
-  mergeEqualOption =
+  # Natively in Strata (`strataMergeEqualOption`) for what it accepts; the
+  # Nix version below gives every error.
+  # (A lambda in front, so that types print as Nix's do.)
+  nativeMergeEqualOption = (builtins.strataMergeEqualOption or (_: mergeEqualOptionNix)) mergeEqualOptionNix;
+  mergeEqualOption = loc: nativeMergeEqualOption loc;
+
+  mergeEqualOptionNix =
     loc: defs:
     if defs == [ ] then
       abort "This case should never happen."

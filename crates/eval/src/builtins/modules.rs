@@ -40,6 +40,9 @@ pub(crate) const BUILTINS: &[Builtin] = &[
     Builtin { name: "strataModuleClosure", arity: 2, func: module_closure },
     Builtin { name: "strataDisabledKeys", arity: 3, func: disabled_keys },
     Builtin { name: "strataWalkLevel", arity: 4, func: walk_level },
+    Builtin { name: "strataLevelInputs", arity: 1, func: level_inputs },
+    Builtin { name: "strataUnmatched", arity: 4, func: unmatched },
+    Builtin { name: "strataMergeEqualOption", arity: 3, func: merge_equal_option },
 ];
 
 /// `modules.nix`'s `defaultOverridePriority`: a plain definition.
@@ -68,6 +71,7 @@ struct Names {
     option: Symbol,
     sub: Symbol,
     children: Symbol,
+    pos: Symbol,
 }
 
 thread_local! {
@@ -98,6 +102,7 @@ impl Names {
             option: Symbol::intern("option"),
             sub: Symbol::intern("sub"),
             children: Symbol::intern("children"),
+            pos: Symbol::intern("pos"),
         }
     }
 }
@@ -1604,4 +1609,117 @@ fn prefix_unmatched(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         out.push(Value::attrs(Attrs::from_unsorted(fields)));
     }
     Ok(Value::list(out))
+}
+
+/// `strataLevelInputs modules`: the declarations and definitions of the
+/// top level of an evaluation, `{ decls; defs; }`, as
+///
+/// ```nix
+/// { decls = map (m: { inherit (m) _file options; }) modules;
+///   defs = concatMap (m: map (value: { file = m._file; inherit value; }) (pushDownProperties m.config)) modules; }
+/// ```
+///
+/// `defs` computed when it is used.
+fn level_inputs(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let names = Names::get();
+    let file_name = Symbol::intern("_file");
+    let modules = ev.force_list(&args[0], pos)?;
+    let mut decls = Vec::with_capacity(modules.len());
+    for module in modules.iter() {
+        let module = ev.force_attrs(module, pos)?;
+        decls.push(record(vec![
+            (file_name, lazy_select(&module, file_name, pos)),
+            (names.options, lazy_select(&module, names.options, pos)),
+        ]));
+    }
+    Ok(record(vec![
+        (Symbol::intern("decls"), Value::list(decls)),
+        (Symbol::intern("defs"), Value::lazy_apply(Value::PrimOp(&MODULE_DEFINITIONS), args[0].clone())),
+    ]))
+}
+
+/// The `defs` of [`level_inputs`].
+static MODULE_DEFINITIONS: Builtin = Builtin { name: "strataModuleDefinitions", arity: 1, func: module_definitions };
+
+fn module_definitions(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let names = Names::get();
+    let file_name = Symbol::intern("_file");
+    let mut out = Vec::new();
+    let mut pushed = Vec::new();
+    for module in ev.force_list(&args[0], pos)?.iter() {
+        let module = ev.force_attrs(module, pos)?;
+        let file = lazy_select(&module, file_name, pos);
+        pushed.clear();
+        push_down(ev, &names, &lazy_select(&module, names.config, pos), pos, &mut pushed)?;
+        for value in pushed.drain(..) {
+            out.push(record(vec![(names.file, file.clone()), (names.value, value)]));
+        }
+    }
+    Ok(Value::list(out))
+}
+
+/// `strataUnmatched loc entries defsByName declsByName`: `modules.nix`'s
+/// `unmatched`, the definitions of a level no option matched: those of its
+/// entries, then those of names nothing declares (`{ file, value, prefix,
+/// pos }`, `pos` being where the name is set).
+fn unmatched(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let names = Names::get();
+    let walk = WalkNames::get();
+    let entries = ev.force_attrs(&args[1], pos)?;
+    let defs_by_name = ev.force_attrs(&args[2], pos)?;
+    let decls_by_name = ev.force_attrs(&args[3], pos)?;
+    let mut out = Vec::new();
+    for entry in entries.entries() {
+        let entry = ev.force_attrs(&entry.value, pos)?;
+        out.extend(ev.force_list(&select(ev, &entry, walk.unmatched, pos)?, pos)?.iter().cloned());
+    }
+    for group in defs_by_name.entries() {
+        if decls_by_name.get(group.name).is_some() {
+            continue;
+        }
+        let prefix = Value::list(vec![Value::string(group.name.as_str())]);
+        for def in ev.force_list(&group.value, pos)?.iter() {
+            let def = ev.force_attrs(def, pos)?;
+            let parent = ev.force_attrs(&select(ev, &def, names.parent, pos)?, pos)?;
+            let position = match parent.get_entry(group.name) {
+                Some(entry) => ev.pos_value(entry.pos),
+                None => Value::Null,
+            };
+            out.push(record(vec![
+                (names.file, lazy_select(&def, names.file, pos)),
+                (names.value, lazy_select(&def, names.value, pos)),
+                (walk.prefix, prefix.clone()),
+                (names.pos, position),
+            ]));
+        }
+    }
+    Ok(Value::list(out))
+}
+
+/// `strataMergeEqualOption fallback loc defs`: `lib.options.mergeEqualOption`
+/// for one definition, or several equal ones that are not functions; every
+/// other case (and its error) is the Nix version's (`fallback`).
+fn merge_equal_option(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let value_name = Names::get().value;
+    let defs = ev.force_list(&args[2], pos)?;
+    let fallback = || ev.call2(&args[0], args[1].clone(), args[2].clone(), pos);
+    let Some(first) = defs.first() else { return fallback() };
+    let first = ev.force_attrs(first, pos)?;
+    let kept = select(ev, &first, value_name, pos)?;
+    if defs.len() == 1 {
+        return Ok(kept);
+    }
+    if matches!(kept, Value::Lambda(_) | Value::PrimOp(_) | Value::PrimOpApp(_) | Value::Attrs(_)) {
+        return fallback();
+    }
+    for def in defs.iter().skip(1) {
+        let def = ev.force_attrs(def, pos)?;
+        let value = select(ev, &def, value_name, pos)?;
+        if matches!(value, Value::Lambda(_) | Value::PrimOp(_) | Value::PrimOpApp(_) | Value::Attrs(_))
+            || !ev.equal(&value, &kept, false)?
+        {
+            return fallback();
+        }
+    }
+    Ok(kept)
 }
