@@ -733,6 +733,31 @@ impl OptionNames {
     }
 }
 
+/// A source position as a value, to pass to a builtin applied later.
+fn pos_to_value(pos: Pos) -> Value {
+    Value::Int(((pos.file as i64) << 32) | pos.offset as i64)
+}
+
+/// The position [`pos_to_value`] made a value of (none for anything else).
+fn pos_of_value(value: &Value) -> Pos {
+    match value {
+        Value::Int(packed) => Pos { file: (*packed >> 32) as u32, offset: *packed as u32 },
+        _ => Pos::NONE,
+    }
+}
+
+/// Where the first of an option's declarations `decls` (`{ parent, ... }`)
+/// writes its name, for errors that have no position of their own.
+fn declaration_pos(decls: &List, name: Option<Symbol>) -> Pos {
+    let parent = Names::get().parent;
+    let found = || -> Option<Pos> {
+        let Value::Attrs(decl) = decls.first()? else { return None };
+        let Value::Attrs(parent) = decl.get(parent)? else { return None };
+        Some(parent.get_entry(name?)?.pos)
+    };
+    found().unwrap_or(Pos::NONE)
+}
+
 /// A set from `(name, value)` pairs in any order.
 fn record(fields: Vec<(Symbol, Value)>) -> Value {
     Value::attrs(Attrs::from_unsorted(
@@ -857,10 +882,19 @@ fn sub_modules_of(ev: &Evaluator, names: &OptionNames, type_: &Value) -> Result<
 /// computed when they are used, each by an application of a builtin the
 /// cycle collector can see through.
 fn eval_option(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let decls = ev.force_list(&args[2], pos)?;
+    let name = match ev.force_list(&args[1], pos)?.last() {
+        Some(Value::String(name)) => Symbol::lookup(name.as_str()),
+        _ => None,
+    };
+    let declared = declaration_pos(&decls, name);
+    option_of(ev, args, &decls, declared, pos).map_err(|err| err.at(declared))
+}
+
+fn option_of(ev: &Evaluator, args: &[Value], decls: &List, declared: Pos, pos: Pos) -> Result<Value> {
     let names = OptionNames::get();
     let (nix_value, loc, decls_value, defs) = (&args[0], &args[1], &args[2], &args[3]);
     let nix = ev.force_attrs(nix_value, pos)?;
-    let decls = ev.force_list(decls_value, pos)?;
     // mergeOptionDecls
     let mut entries: Vec<AttrEntry>;
     let first_file: Value;
@@ -943,7 +977,10 @@ fn eval_option(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     // the merge) is used: the option itself (its type, declarations) must
     // not depend on them.
     let merged = Value::lazy_apply(
-        partial(&OPTION_MERGED, vec![nix_value.clone(), loc.clone(), opt_value.clone(), defs.clone()]),
+        partial(
+            &OPTION_MERGED,
+            vec![nix_value.clone(), loc.clone(), opt_value.clone(), defs.clone(), pos_to_value(declared)],
+        ),
         first_file,
     );
     let field = |kind: i64| Value::lazy_apply(partial(&MERGED_FIELD, vec![Value::Int(kind)]), merged.clone());
@@ -958,7 +995,10 @@ fn eval_option(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let mut result = vec![
         AttrEntry {
             name: Names::get().value,
-            value: Value::lazy_apply(partial(&OPTION_VALUE, vec![show_option, loc.clone(), apply]), merged.clone()),
+            value: Value::lazy_apply(
+                partial(&OPTION_VALUE, vec![show_option, loc.clone(), apply, pos_to_value(declared)]),
+                merged.clone(),
+            ),
             pos: Pos::NONE,
         },
         AttrEntry { name: Names::get().highest_prio, value: field(FIELD_HIGHEST_PRIO), pos: Pos::NONE },
@@ -983,13 +1023,18 @@ fn eval_option(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     Ok(Value::attrs(Attrs::from_unsorted(result)))
 }
 
-/// The merge record of an option: `nix loc opt defs firstFile`, failing as
+/// The merge record of an option: `nix loc opt defs declaredAt firstFile`
+/// (errors without a position get the declaration's), failing as
 /// the Nix `evalOptionValue` does for a read-only option set twice.
-static OPTION_MERGED: Builtin = Builtin { name: "strataOptionMerged", arity: 5, func: option_merged };
+static OPTION_MERGED: Builtin = Builtin { name: "strataOptionMerged", arity: 6, func: option_merged };
 
 fn option_merged(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    merge_option(ev, args, pos).map_err(|err| err.at(pos_of_value(&args[4])))
+}
+
+fn merge_option(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let names = OptionNames::get();
-    let (nix_value, loc, opt_value, defs, first_file) = (&args[0], &args[1], &args[2], &args[3], &args[4]);
+    let (nix_value, loc, opt_value, defs, first_file) = (&args[0], &args[1], &args[2], &args[3], &args[5]);
     let nix = ev.force_attrs(nix_value, pos)?;
     let opt = ev.force_attrs(opt_value, pos)?;
     // `allDefs`: the default first, as a definition of priority 1500.
@@ -1065,14 +1110,15 @@ fn merged_field(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     }
 }
 
-/// An option's `value`: `showOption loc apply record`, `apply` being `[ f ]`
-/// or `null`; errors get the frame the Nix version adds with
-/// `addErrorContext`.
-static OPTION_VALUE: Builtin = Builtin { name: "strataOptionValue", arity: 4, func: option_value };
+/// An option's `value`: `showOption loc apply declaredAt record`, `apply`
+/// being `[ f ]` or `null`; errors get the frame the Nix version adds with
+/// `addErrorContext` (and the declaration's position if they have none).
+static OPTION_VALUE: Builtin = Builtin { name: "strataOptionValue", arity: 5, func: option_value };
 
 fn option_value(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let names = OptionNames::get();
-    let (show_option, loc, apply, merged) = (&args[0], &args[1], &args[2], &args[3]);
+    let (show_option, loc, apply, merged) = (&args[0], &args[1], &args[2], &args[4]);
+    let declared = pos_of_value(&args[3]);
     let compute = || -> Result<Value> {
         let record = ev.force_attrs(merged, pos)?;
         let value = lazy_select(&record, names.merged_value, pos);
@@ -1090,7 +1136,7 @@ fn option_value(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
             .and_then(|text| ev.coerce_to_string(&text, pos, Coercion::TO_STRING))
             .map(|text| text.text)
             .unwrap_or_default();
-        err.with_frame(pos, format!("while evaluating the option `{shown}':"))
+        err.at(declared).with_frame(pos, format!("while evaluating the option `{shown}':"))
     })
 }
 
@@ -1189,7 +1235,10 @@ fn apply_module_args(ev: &Evaluator, key: &Value, function: &Value, args: &Value
         for formal in formals.iter() {
             if given.get(formal.name).is_none() {
                 let value = Value::lazy_apply(
-                    partial(&MODULE_ARGUMENT, vec![key.clone(), Value::string(formal.name.as_str())]),
+                    partial(
+                        &MODULE_ARGUMENT,
+                        vec![key.clone(), Value::string(formal.name.as_str()), pos_to_value(formal.pos)],
+                    ),
                     args.clone(),
                 );
                 added.push(AttrEntry { name: formal.name, value, pos: Pos::NONE });
@@ -1201,14 +1250,15 @@ fn apply_module_args(ev: &Evaluator, key: &Value, function: &Value, args: &Value
     ev.call(function, argument, pos)
 }
 
-/// `key name args`: `args.config._module.args.${name}`, with the context
-/// `applyModuleArgs` adds to its errors.
-static MODULE_ARGUMENT: Builtin = Builtin { name: "strataModuleArgument", arity: 3, func: module_argument };
+/// `key name formalAt args`: `args.config._module.args.${name}`, with the
+/// context `applyModuleArgs` adds to its errors; an error without a
+/// position gets the one of the module function's formal argument.
+static MODULE_ARGUMENT: Builtin = Builtin { name: "strataModuleArgument", arity: 4, func: module_argument };
 
 fn module_argument(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let compute = || -> Result<Value> {
         let name = Symbol::intern(&ev.force_str(&args[1], pos)?);
-        let given = ev.force_attrs(&args[2], pos)?;
+        let given = ev.force_attrs(&args[3], pos)?;
         let config = ev.force_attrs(&select(ev, &given, Names::get().config, pos)?, pos)?;
         let module = ev.force_attrs(&select(ev, &config, Symbol::intern("_module"), pos)?, pos)?;
         let module_args = ev.force_attrs(&select(ev, &module, Symbol::intern("args"), pos)?, pos)?;
@@ -1217,7 +1267,8 @@ fn module_argument(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     compute().map_err(|err| {
         let name = ev.force_str(&args[1], pos).unwrap_or_default();
         let key = ev.coerce_to_string(&args[0], pos, Coercion::TO_STRING).map(|key| key.text).unwrap_or_default();
-        err.with_frame(pos, format!("while evaluating the module argument `{name}' in \"{key}\":"))
+        err.at(pos_of_value(&args[2]))
+            .with_frame(pos, format!("while evaluating the module argument `{name}' in \"{key}\":"))
     })
 }
 
