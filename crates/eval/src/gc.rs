@@ -32,7 +32,8 @@
 //! Collection runs only at function calls, when the tracked scopes still held
 //! (by cycles or for real) reach three times the number held after the last
 //! collection, and at least `MIN_THRESHOLD`, or after
-//! `CALLS_BETWEEN_COLLECTIONS` calls.
+//! `CALLS_BETWEEN_COLLECTIONS` calls, or after `BYTES_BETWEEN_COLLECTIONS`
+//! bytes were allocated (counted by the binary's allocator, see `heap`).
 //!
 //! The cost of a collection is cache misses: one per object it looks at
 //! (about a million per collection on the fleet benchmark, most of them
@@ -52,11 +53,21 @@ use crate::Evaluator;
 const MIN_THRESHOLD: usize = 30_000;
 
 /// Function calls after which a collection runs even if few tracked scopes
-/// are held: cycles through function scopes (which are not tracked) and
-/// through values grow with the calls. On the 50-machine fleet benchmark
-/// this took the peak from 224 to 167 MiB at the same speed (100k calls:
-/// 141 MiB and 15% slower).
-pub(crate) const CALLS_BETWEEN_COLLECTIONS: u64 = 200_000;
+/// are held and little was allocated (or the allocator does not count, as
+/// in tests): cycles through function scopes (which are not tracked) and
+/// through values grow with the calls. (200k calls was the main trigger
+/// before allocations were counted.)
+pub(crate) const CALLS_BETWEEN_COLLECTIONS: u64 = 1_000_000;
+
+/// Bytes allocated after which a collection runs (where the binary's
+/// allocator counts them, see [`crate::heap`]): the garbage the collector
+/// looks for is made in proportion to what is allocated.
+/// On the 50-machine fleet benchmark (64 MiB allocated per machine) the
+/// collector's total time hardly depends on this (each collection visits
+/// the garbage made since the last one), but the peak does: 32 / 48 / 64 /
+/// 96 / 128 / 256 MiB gave 104 / 112 / 120 / 148 / 166 / 266 MiB peak, and
+/// below 64 MiB the collections' fixed cost shows (4.0 s instead of 3.0 s).
+const BYTES_BETWEEN_COLLECTIONS: usize = 64 << 20;
 
 /// Minor collections in a row before a full one: objects that live through
 /// two minor collections (a machine's option tree while it is evaluated)
@@ -134,6 +145,9 @@ pub(crate) struct Tracker {
     live_after_full: usize,
     /// Minor collections since the last full one.
     minor_in_a_row: usize,
+    /// The allocated bytes ([`crate::heap::allocated`]) at which the next
+    /// collection runs; 0 before the first scope is tracked.
+    next_bytes: usize,
     /// Buffers kept between collections (up to [`KEPT_BUFFER_BYTES`] each):
     /// growing a fresh buffer each time costs more than a small collection.
     buffers: Buffers,
@@ -406,6 +420,13 @@ impl Evaluator {
         self.stats.scopes.set(self.stats.scopes.get() + 1);
         let mut tracker = self.gc.borrow_mut();
         tracker.envs.push(Rc::downgrade(env));
+        let allocated = crate::heap::allocated();
+        if allocated >= tracker.next_bytes {
+            if tracker.next_bytes != 0 {
+                self.gc_due.set(true);
+            }
+            tracker.next_bytes = allocated + BYTES_BETWEEN_COLLECTIONS;
+        }
         if tracker.envs.len() >= tracker.prune_at {
             // Most scopes die by reference counting; only scopes still held
             // (by cycles or for real) count towards a collection.
@@ -579,16 +600,18 @@ impl Evaluator {
         // benchmark.
         tracker.threshold = tracker.envs.len() * 3;
         self.gc_next_calls.set(self.stats.function_calls.get() + CALLS_BETWEEN_COLLECTIONS);
+        tracker.next_bytes = crate::heap::allocated() + BYTES_BETWEEN_COLLECTIONS;
         tracker.minor_in_a_row = if full { 0 } else { tracker.minor_in_a_row + 1 };
         tracker.prune_at = tracker.envs.len() * 2 + MIN_THRESHOLD / 4;
         if show_stats {
             eprintln!(
                 "gc{}: {garbage_envs} scopes garbage, {} young and {} old scopes held, {visited} objects visited, \
-                 {:.1} ms CPU",
+                 {:.1} ms CPU, {} MiB allocated so far",
                 if full { " (full)" } else { "" },
                 tracker.envs.len(),
                 tracker.old_envs.len(),
-                thread_cpu_ns().saturating_sub(started) as f64 / 1e6
+                thread_cpu_ns().saturating_sub(started) as f64 / 1e6,
+                crate::heap::allocated() >> 20
             );
         }
         garbage_envs

@@ -10,6 +10,7 @@ pub mod builtins;
 pub mod error;
 mod eval;
 mod gc;
+pub mod heap;
 pub mod instantiate;
 pub mod io;
 pub mod print;

@@ -32,6 +32,7 @@ const MI_MALLOC_ALIGNMENT: usize = 16;
 unsafe impl std::alloc::GlobalAlloc for Allocator {
     #[inline]
     unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        eval::heap::note_allocation(layout.size());
         if layout.align() <= MI_MALLOC_ALIGNMENT {
             // SAFETY: see the impl.
             unsafe { libmimalloc_sys::mi_malloc(layout.size()) as *mut u8 }
@@ -43,6 +44,7 @@ unsafe impl std::alloc::GlobalAlloc for Allocator {
 
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
+        eval::heap::note_allocation(layout.size());
         if layout.align() <= MI_MALLOC_ALIGNMENT {
             // SAFETY: see the impl.
             unsafe { libmimalloc_sys::mi_zalloc(layout.size()) as *mut u8 }
@@ -60,6 +62,7 @@ unsafe impl std::alloc::GlobalAlloc for Allocator {
 
     #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
+        eval::heap::note_allocation(new_size.saturating_sub(layout.size()));
         if layout.align() <= MI_MALLOC_ALIGNMENT {
             // SAFETY: see the impl; `ptr` came from this allocator.
             unsafe { libmimalloc_sys::mi_realloc(ptr as *mut std::ffi::c_void, new_size) as *mut u8 }
