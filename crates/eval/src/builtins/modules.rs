@@ -602,16 +602,17 @@ fn declaration_position(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Valu
 /// ```
 fn option_declarations(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let decls = ev.force_list(&args[1], pos)?;
-    Ok(Value::list(options_among(ev, &args[0], &decls, pos)?))
+    Ok(Value::list(options_among(ev, &|| Ok(args[0].clone()), &decls, pos)?))
 }
 
 /// How many of `decls` are options (see [`option_declarations`]).
-fn count_options(ev: &Evaluator, on_error: &Value, decls: &List, pos: Pos) -> Result<usize> {
+fn count_options(ev: &Evaluator, on_error: &dyn Fn() -> Result<Value>, decls: &List, pos: Pos) -> Result<usize> {
     Ok(options_among(ev, on_error, decls, pos)?.len())
 }
 
-/// [`option_declarations`]'s work.
-fn options_among(ev: &Evaluator, on_error: &Value, decls: &List, pos: Pos) -> Result<Vec<Value>> {
+/// [`option_declarations`]'s work; `on_error` gives the error handler
+/// (made only when needed).
+fn options_among(ev: &Evaluator, on_error: &dyn Fn() -> Result<Value>, decls: &List, pos: Pos) -> Result<Vec<Value>> {
     let names = Names::get();
     let mut kept = Vec::with_capacity(decls.len());
     for item in decls.iter() {
@@ -626,7 +627,7 @@ fn options_among(ev: &Evaluator, on_error: &Value, decls: &List, pos: Pos) -> Re
             Value::String(text) if text.as_str() == "option" => kept.push(item.clone()),
             _ => {
                 // `||` needs a Boolean from the error handler; it throws.
-                let verdict = ev.call(on_error, item.clone(), pos)?;
+                let verdict = ev.call(&on_error()?, item.clone(), pos)?;
                 if ev.force_bool(&verdict, pos)? {
                     kept.push(item.clone());
                 }
@@ -983,7 +984,7 @@ fn option_of(ev: &Evaluator, args: &[Value], decls: &List, declared: Pos, pos: P
         ),
         first_file,
     );
-    let field = |kind: i64| Value::lazy_apply(partial(&MERGED_FIELD, vec![Value::Int(kind)]), merged.clone());
+    let field = |kind: i64| Value::lazy_apply(Value::PrimOp(&MERGED_FIELDS[kind as usize]), merged.clone());
     let apply = match opt.get(names.apply) {
         Some(apply) => Value::list(vec![apply.clone()]),
         None => Value::Null,
@@ -991,7 +992,7 @@ fn option_of(ev: &Evaluator, args: &[Value], decls: &List, declared: Pos, pos: P
     let show_option = select(ev, &nix, names.show_option, pos)?;
     let provenance =
         Value::lazy_apply(partial(&CALL2, vec![select(ev, &nix, names.provenance, pos)?, loc.clone()]), defs.clone());
-    let part = |name: &str| Value::lazy_apply(partial(&SELECT, vec![Value::string(name)]), provenance.clone());
+    let part = |builtin: &'static Builtin| Value::lazy_apply(Value::PrimOp(builtin), provenance.clone());
     let mut result = vec![
         AttrEntry {
             name: Names::get().value,
@@ -1011,8 +1012,8 @@ fn option_of(ev: &Evaluator, args: &[Value], decls: &List, declared: Pos, pos: P
             value: Value::lazy_apply(select(ev, &nix, names.option_to_string, pos)?, loc.clone()),
             pos: Pos::NONE,
         },
-        AttrEntry { name: names.definitions_with_positions, value: part("enabled"), pos: Pos::NONE },
-        AttrEntry { name: names.disabled_definitions, value: part("disabled"), pos: Pos::NONE },
+        AttrEntry { name: names.definitions_with_positions, value: part(&PROVENANCE_ENABLED), pos: Pos::NONE },
+        AttrEntry { name: names.disabled_definitions, value: part(&PROVENANCE_DISABLED), pos: Pos::NONE },
         AttrEntry {
             name: names.used_default,
             value: if has_default { field(FIELD_USED_DEFAULT) } else { Value::Bool(false) },
@@ -1080,13 +1081,59 @@ const FIELD_DEFS_FINAL: i64 = 3;
 const FIELD_IS_DEFINED: i64 = 4;
 const FIELD_USED_DEFAULT: i64 = 5;
 
-/// A field of an option computed from its merge record: `kind record`.
-static MERGED_FIELD: Builtin = Builtin { name: "strataMergedField", arity: 2, func: merged_field };
+/// The fields of an option computed from its merge record, by kind
+/// (`FIELD_*`): each applied to the record. (A builtin per field rather
+/// than one applied to the kind: one object less per field and option.)
+static MERGED_FIELDS: [Builtin; 6] = [
+    Builtin { name: "strataOptionHighestPrio", arity: 1, func: field_highest_prio },
+    Builtin { name: "strataOptionDefinitions", arity: 1, func: field_definitions },
+    Builtin { name: "strataOptionFiles", arity: 1, func: field_files },
+    Builtin { name: "strataOptionDefsFinal", arity: 1, func: field_defs_final },
+    Builtin { name: "strataOptionIsDefined", arity: 1, func: field_is_defined },
+    Builtin { name: "strataOptionUsedDefault", arity: 1, func: field_used_default },
+];
 
-fn merged_field(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+fn field_highest_prio(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    merged_field(ev, FIELD_HIGHEST_PRIO, &args[0], pos)
+}
+
+fn field_definitions(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    merged_field(ev, FIELD_DEFINITIONS, &args[0], pos)
+}
+
+fn field_files(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    merged_field(ev, FIELD_FILES, &args[0], pos)
+}
+
+fn field_defs_final(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    merged_field(ev, FIELD_DEFS_FINAL, &args[0], pos)
+}
+
+fn field_is_defined(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    merged_field(ev, FIELD_IS_DEFINED, &args[0], pos)
+}
+
+fn field_used_default(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    merged_field(ev, FIELD_USED_DEFAULT, &args[0], pos)
+}
+
+/// `definitionsWithPositions` and `disabledDefinitions` from the result of
+/// `definitionProvenance`.
+static PROVENANCE_ENABLED: Builtin = Builtin { name: "strataProvenanceEnabled", arity: 1, func: provenance_enabled };
+static PROVENANCE_DISABLED: Builtin = Builtin { name: "strataProvenanceDisabled", arity: 1, func: provenance_disabled };
+
+fn provenance_enabled(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    select(ev, &*ev.force_attrs(&args[0], pos)?, Symbol::intern("enabled"), pos)
+}
+
+fn provenance_disabled(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    select(ev, &*ev.force_attrs(&args[0], pos)?, Symbol::intern("disabled"), pos)
+}
+
+fn merged_field(ev: &Evaluator, kind: i64, merged: &Value, pos: Pos) -> Result<Value> {
     let names = OptionNames::get();
     let base = Names::get();
-    let record = ev.force_attrs(&args[1], pos)?;
+    let record = ev.force_attrs(merged, pos)?;
     let highest = |ev: &Evaluator| -> Result<Value> {
         let final_record = ev.force_attrs(&select(ev, &record, names.defs_final_record, pos)?, pos)?;
         select(ev, &final_record, base.highest_prio, pos)
@@ -1099,7 +1146,7 @@ fn merged_field(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         }
         Ok(Value::list(out))
     };
-    match ev.force_int(&args[0], pos)? {
+    match kind {
         FIELD_HIGHEST_PRIO => highest(ev),
         FIELD_DEFINITIONS => each(ev, base.value),
         FIELD_FILES => each(ev, base.file),
@@ -1147,13 +1194,11 @@ fn call_two(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     ev.call2(&args[0], args[1].clone(), args[2].clone(), pos)
 }
 
-/// `name: set: set.${name}`.
-static SELECT: Builtin = Builtin { name: "strataSelect", arity: 2, func: select_named };
+/// A loaded module's `key`.
+static MODULE_KEY: Builtin = Builtin { name: "strataModuleKey", arity: 1, func: module_key };
 
-fn select_named(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    let name = ev.force_str(&args[0], pos)?;
-    let attrs = ev.force_attrs(&args[1], pos)?;
-    select(ev, &attrs, Symbol::intern(&name), pos)
+fn module_key(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    select(ev, &*ev.force_attrs(&args[0], pos)?, Symbol::intern("key"), pos)
 }
 
 // ---------------------------------------------------------------------------
@@ -1368,7 +1413,7 @@ fn nodes_of(
         let children =
             Value::lazy_apply(partial(&NODE_CHILDREN, vec![load.clone(), class.clone(), args.clone()]), loaded.clone());
         nodes.push(record(vec![
-            (key_name, Value::lazy_apply(partial(&SELECT, vec![Value::string("key")]), loaded.clone())),
+            (key_name, Value::lazy_apply(Value::PrimOp(&MODULE_KEY), loaded.clone())),
             (Symbol::intern("module"), loaded),
             (names.children, children),
         ]));
@@ -1569,7 +1614,7 @@ fn walk_entry(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let sub_loc = Value::list(sub_loc);
     let name_defs = Value::lazy_apply(partial(&SELECT_OR_EMPTY, vec![name.clone()]), defs_by_name.clone());
     let decls = ev.force_list(name_decls, pos)?;
-    let on_error = partial(&CALL2, vec![select(ev, &nix, walk.declaration_type_error, pos)?, sub_loc.clone()]);
+    let on_error = || Ok(partial(&CALL2, vec![select(ev, &nix, walk.declaration_type_error, pos)?, sub_loc.clone()]));
     let option_count = count_options(ev, &on_error, &decls, pos)?;
     if option_count == decls.len() {
         let with_positions = positions_of(ev, name, &decls, pos)?;
