@@ -1009,6 +1009,47 @@ let
           lib.concatStringsSep ", " (lib.init shown) + " or " + lib.last shown
       }?";
 
+  # The declarations of the internal module of every evaluation, made once
+  # and shared: submodules run an evaluation per attribute, and building
+  # these options and their types each time was a tenth of the calls of a
+  # fleet of machines.
+  internalOptions = {
+    args = mkOption {
+      type = lib.types.lazyAttrsOf lib.types.raw;
+      description = ''
+        Arguments given to every module function besides `lib`,
+        `config`, `options`, `specialArgs` and the attributes of
+        `specialArgs`. Submodules have their own `_module.args`; only
+        `name` is passed down to them by the option that holds them.
+      '';
+    };
+    check = mkOption {
+      type = lib.types.bool;
+      internal = true;
+      default = true;
+      description = "Whether every definition must have a matching option declaration.";
+    };
+    freeformType = mkOption {
+      type = lib.types.nullOr lib.types.optionType;
+      internal = true;
+      default = null;
+      description = ''
+        The type that definitions without a declared option are
+        merged with; their result becomes part of `config`. When
+        `null`, such definitions are errors unless
+        {option}`_module.check` is off.
+      '';
+    };
+    specialArgs = mkOption {
+      readOnly = true;
+      internal = true;
+      description = ''
+        The arguments given to `evalModules` as `specialArgs`; they are
+        fixed for the evaluation and usable in `imports`.
+      '';
+    };
+  };
+
   evalModules =
     evalArgs@{
       modules,
@@ -1036,41 +1077,12 @@ let
         _file = "lib/modules.nix";
         key = _file;
         options = {
-          _module.args = mkOption {
-            type = lib.types.lazyAttrsOf lib.types.raw;
+          _module.args = internalOptions.args // {
             internal = evalArgs.prefix or [ ] != [ ];
-            description = ''
-              Arguments given to every module function besides `lib`,
-              `config`, `options`, `specialArgs` and the attributes of
-              `specialArgs`. Submodules have their own `_module.args`; only
-              `name` is passed down to them by the option that holds them.
-            '';
           };
-          _module.check = mkOption {
-            type = lib.types.bool;
-            internal = true;
-            default = true;
-            description = "Whether every definition must have a matching option declaration.";
-          };
-          _module.freeformType = mkOption {
-            type = lib.types.nullOr lib.types.optionType;
-            internal = true;
-            default = null;
-            description = ''
-              The type that definitions without a declared option are
-              merged with; their result becomes part of `config`. When
-              `null`, such definitions are errors unless
-              {option}`_module.check` is off.
-            '';
-          };
-          _module.specialArgs = mkOption {
-            readOnly = true;
-            internal = true;
-            description = ''
-              The arguments given to `evalModules` as `specialArgs`; they are
-              fixed for the evaluation and usable in `imports`.
-            '';
-          };
+          _module.check = internalOptions.check;
+          _module.freeformType = internalOptions.freeformType;
+          _module.specialArgs = internalOptions.specialArgs;
         };
         config = {
           _module.args = {
