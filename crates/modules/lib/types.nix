@@ -128,6 +128,33 @@ let
   showBound = v: if isFloat v then builtins.toJSON v else toString v;
   betweenText = lo: hi: "${showBound lo} and ${showBound hi} (both inclusive)";
 
+  # `listOf elemType`'s merge: each item of each definition merged as a
+  # definition of its own, the items without a value left out.
+  listMergeNix =
+    elemType: loc: defs:
+    map (x: x.value) (
+      filter (x: x ? value) (
+        concatLists (
+          lib.imap1 (
+            n: def:
+            lib.imap1 (
+              m: item:
+              (mergeDefinitions (loc ++ [ "[definition ${toString n}-entry ${toString m}]" ]) elemType [
+                {
+                  inherit (def) file;
+                  value = item;
+                }
+              ]).optionalValue
+            ) def.value
+          ) defs
+        )
+      )
+    );
+
+  # The definitions whose value `check` rejects (natively in Strata:
+  # `strataInvalidDefinitions`).
+  invalidDefinitions = builtins.strataInvalidDefinitions or (check: filter (def: !check def.value));
+
   # A merge function that also reports type errors itself (nixpkgs' "v2"
   # merges): `v2 { loc, defs }` gives `{ headError, value }`, where
   # `headError` is null or `{ message }`.
@@ -136,7 +163,7 @@ let
     v2 =
       { loc, defs }:
       let
-        invalid = filter (def: !check def.value) defs;
+        invalid = invalidDefinitions check defs;
       in
       if invalid != [ ] then
         {
@@ -810,25 +837,8 @@ let
         descriptionClass = "composite";
         check = isList;
         merge = checkedMerge isList (
-          loc: defs:
-          map (x: x.value) (
-            filter (x: x ? value) (
-              concatLists (
-                lib.imap1 (
-                  n: def:
-                  lib.imap1 (
-                    m: item:
-                    (mergeDefinitions (loc ++ [ "[definition ${toString n}-entry ${toString m}]" ]) elemType [
-                      {
-                        inherit (def) file;
-                        value = item;
-                      }
-                    ]).optionalValue
-                  ) def.value
-                ) defs
-              )
-            )
-          )
+          # Natively in Strata (`strataListMerge`).
+          builtins.strataListMerge or (_: listMergeNix) mergeDefinitions elemType
         );
         emptyValue = {
           value = [ ];

@@ -43,6 +43,8 @@ pub(crate) const BUILTINS: &[Builtin] = &[
     Builtin { name: "strataLevelInputs", arity: 1, func: level_inputs },
     Builtin { name: "strataUnmatched", arity: 4, func: unmatched },
     Builtin { name: "strataMergeEqualOption", arity: 3, func: merge_equal_option },
+    Builtin { name: "strataInvalidDefinitions", arity: 2, func: invalid_definitions },
+    Builtin { name: "strataListMerge", arity: 4, func: list_merge },
 ];
 
 /// `modules.nix`'s `defaultOverridePriority`: a plain definition.
@@ -1818,4 +1820,47 @@ fn merge_equal_option(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value>
         }
     }
     Ok(kept)
+}
+
+/// `strataInvalidDefinitions check defs`: the definitions (`{ file, value }`)
+/// whose value `check` rejects, `filter (def: !check def.value) defs`.
+fn invalid_definitions(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let value_name = Names::get().value;
+    let mut invalid = Vec::new();
+    for def in ev.force_list(&args[1], pos)?.iter() {
+        let attrs = ev.force_attrs(def, pos)?;
+        let verdict = ev.call(&args[0], lazy_select(&attrs, value_name, pos), pos)?;
+        if !ev.force_bool(&verdict, pos)? {
+            invalid.push(def.clone());
+        }
+    }
+    Ok(Value::list(invalid))
+}
+
+/// `strataListMerge mergeDefinitions elemType loc defs`: `listOf`'s merge
+/// (`listMergeNix` in `types.nix`): every item of every definition merged
+/// with `mergeDefinitions` at `loc ++ [ "[definition N-entry M]" ]`, the
+/// items whose merge gives no value left out, the values unevaluated.
+fn list_merge(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let names = Names::get();
+    let optional_name = OptionNames::get().optional_value;
+    let (merge, elem_type, loc) = (&args[0], &args[1], &args[2]);
+    let prefix = ev.force_list(loc, pos)?;
+    let mut out = Vec::new();
+    for (n, def) in ev.force_list(&args[3], pos)?.iter().enumerate() {
+        let def = ev.force_attrs(def, pos)?;
+        let file = lazy_select(&def, names.file, pos);
+        let items = ev.force_list(&select(ev, &def, names.value, pos)?, pos)?;
+        for (m, item) in items.iter().enumerate() {
+            let mut item_loc = prefix.items().to_vec();
+            item_loc.push(Value::string(format!("[definition {}-entry {}]", n + 1, m + 1)));
+            let single = Value::list(vec![record(vec![(names.file, file.clone()), (names.value, item.clone())])]);
+            let merged = call3(ev, merge, Value::list(item_loc), elem_type.clone(), single, pos)?;
+            let optional = ev.force_attrs(&select(ev, &*ev.force_attrs(&merged, pos)?, optional_name, pos)?, pos)?;
+            if let Some(value) = optional.get(names.value) {
+                out.push(value.clone());
+            }
+        }
+    }
+    Ok(Value::list(out))
 }
