@@ -2,8 +2,11 @@
 //! where the native parts of `<strata/lib>` (crates/eval/src/builtins/modules.rs)
 //! raise or pass them on.
 
-use eval::io::StdIO;
-use eval::{EvalError, EvalOptions, Evaluator};
+#[path = "common/lib_eval.rs"]
+mod lib_eval;
+
+use eval::EvalError;
+use lib_eval::with_lib;
 
 /// Evaluates `modules.nix` (written into a fresh directory) as the only
 /// module of an evaluation, forces its whole `config` and returns the error
@@ -14,14 +17,9 @@ fn error_of(module: &str) -> (String, Option<(String, u32, u32)>) {
     std::fs::write(dir.join("modules.nix"), module).expect("write module");
     let dir_text = dir.to_string_lossy().into_owned();
     let source = "((import <strata/lib>).evalModules { modules = [ ./modules.nix ]; }).config".to_string();
-    let worker = std::thread::Builder::new()
-        .stack_size(256 << 20)
-        .spawn(move || {
-            let options =
-                EvalOptions { builtin_search_path: vec![modules::search_path_entry()], ..EvalOptions::default() };
-            let ev = Evaluator::new(options, Box::new(modules::LibIO::new(StdIO)));
-            let result = ev.eval_source("«string»", &source, &dir_text).and_then(|v| ev.force_deep(&v));
-            let err: EvalError = match result {
+    let outcome = std::panic::catch_unwind(|| {
+        with_lib(source, dir_text, |ev, result| {
+            let err: EvalError = match result.and_then(|v| ev.force_deep(&v)) {
                 Ok(_) => panic!("the evaluation succeeded"),
                 Err(err) => err,
             };
@@ -31,8 +29,7 @@ fn error_of(module: &str) -> (String, Option<(String, u32, u32)>) {
             });
             (err.message().to_string(), at)
         })
-        .expect("spawn the evaluation thread");
-    let outcome = worker.join();
+    });
     let _ = std::fs::remove_dir_all(&dir);
     outcome.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }

@@ -3,8 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
-use eval::io::StdIO;
-use eval::{ErrorKind, EvalError, EvalOptions, Evaluator, Value};
+#[path = "common/lib_eval.rs"]
+mod lib_eval;
+
+use eval::{ErrorKind, EvalError, Evaluator, Value};
+use lib_eval::with_lib;
 use modules::{explain, list_options, Definition, DisabledDefinition, OptionProvenance};
 
 /// Declares the options and defines some of them (`config` form).
@@ -169,18 +172,15 @@ fn with_modules(files: &[(&str, &str)], check: impl FnOnce(&Evaluator, &Value, &
     let modules: Vec<String> = files.iter().map(|(name, _)| format!("./{name}")).collect();
     let source = format!("((import <strata/lib>).evalModules {{ modules = [ {} ]; }}).options", modules.join(" "));
     let dir_text = dir.to_string_lossy().into_owned();
-    let worker = std::thread::Builder::new()
-        .stack_size(256 << 20)
-        .spawn(move || {
-            let options =
-                EvalOptions { builtin_search_path: vec![modules::search_path_entry()], ..EvalOptions::default() };
-            let ev = Evaluator::new(options, Box::new(modules::LibIO::new(StdIO)));
-            let result = ev.eval_source("«string»", &source, &dir_text).and_then(|v| ev.force(&v));
-            let options = result.unwrap_or_else(|e: EvalError| panic!("{}", ev.render_error(&e, true)));
-            check(&ev, &options, &dir_text);
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let dir_for_check = dir_text.clone();
+        with_lib(source, dir_text, move |ev, result| {
+            let options = result
+                .and_then(|v| ev.force(&v))
+                .unwrap_or_else(|e: EvalError| panic!("{}", ev.render_error(&e, true)));
+            check(ev, &options, &dir_for_check);
         })
-        .expect("spawn the evaluation thread");
-    let outcome = worker.join();
+    }));
     let _ = std::fs::remove_dir_all(&dir);
     if let Err(panic) = outcome {
         std::panic::resume_unwind(panic);

@@ -6,8 +6,11 @@
 
 use std::path::{Path, PathBuf};
 
-use eval::io::StdIO;
-use eval::{EvalOptions, Evaluator, Value};
+#[path = "../common/lib_eval.rs"]
+mod lib_eval;
+
+use eval::Value;
+use lib_eval::with_lib;
 
 /// The fixtures directory (`tests/nixos`).
 pub const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/nixos");
@@ -29,26 +32,15 @@ pub fn evaluate(config: &str, expr: &str) -> Result<String, String> {
          in {expr}"
     );
     let dir_text = dir.to_string_lossy().into_owned();
-    let worker = std::thread::Builder::new()
-        .stack_size(256 << 20)
-        .spawn(move || {
-            let options =
-                EvalOptions { builtin_search_path: vec![modules::search_path_entry()], ..EvalOptions::default() };
-            let ev = Evaluator::new(options, Box::new(modules::LibIO::new(StdIO)));
-            let result = ev.eval_source("«test»", &source, &dir_text).and_then(|v| ev.force(&v));
-            match result {
-                Ok(Value::String(s)) => Ok(s.as_str().to_string()),
-                Ok(other) => Err(format!("the test expression is not a string: {}", eval::print::print_value(&other))),
-                Err(e) => Err(ev.render_error(&e, false)),
-            }
+    let outcome = std::panic::catch_unwind(|| {
+        with_lib(source, dir_text, |ev, result| match result.and_then(|v| ev.force(&v)) {
+            Ok(Value::String(s)) => Ok(s.as_str().to_string()),
+            Ok(other) => Err(format!("the test expression is not a string: {}", eval::print::print_value(&other))),
+            Err(e) => Err(ev.render_error(&e, false)),
         })
-        .expect("spawn the evaluation thread");
-    let outcome = worker.join();
+    });
     let _ = std::fs::remove_dir_all(&dir);
-    match outcome {
-        Ok(result) => result,
-        Err(panic) => std::panic::resume_unwind(panic),
-    }
+    outcome.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// `config.system.build.strata` of the machine, as JSON.
