@@ -31,6 +31,9 @@ pub fn format_float(value: f64) -> String {
         return if value.is_sign_negative() { "-0".into() } else { "0".into() };
     }
     let precision = 6usize;
+    if let Some(short) = short_float(value, precision) {
+        return short;
+    }
     // Round to 6 significant digits first to learn the decimal exponent.
     let scientific = format!("{:.*e}", precision - 1, value);
     let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
@@ -42,6 +45,32 @@ pub fn format_float(value: f64) -> String {
     } else {
         let decimals = (precision as i32 - 1 - exponent).max(0) as usize;
         trim_fraction(&format!("{:.*}", decimals, value)).to_string()
+    }
+}
+
+/// `format_float` for a value whose shortest round-trip form has at most
+/// `precision` significant digits (most floats in configurations: `0.5`,
+/// `1.25`, `1e-07`). Rounding such a value to `precision` digits gives
+/// exactly those digits (a normal double is within half an ulp of them), so the
+/// shortest form is the answer, written in `%g`'s notation; this avoids
+/// two exact (and slow) decimal expansions. `None` for the other values.
+fn short_float(value: f64, precision: usize) -> Option<String> {
+    // A subnormal's ulp is not small next to its sixth digit.
+    if !value.is_normal() {
+        return None;
+    }
+    let scientific = format!("{value:e}");
+    let (mantissa, exponent) = scientific.split_once('e')?;
+    let exponent: i32 = exponent.parse().ok()?;
+    let digits = mantissa.bytes().filter(u8::is_ascii_digit).count();
+    if digits > precision {
+        return None;
+    }
+    if exponent < -4 || exponent >= precision as i32 {
+        let sign = if exponent < 0 { '-' } else { '+' };
+        Some(format!("{mantissa}e{sign}{:02}", exponent.abs()))
+    } else {
+        Some(format!("{value}"))
     }
 }
 
@@ -451,6 +480,17 @@ mod tests {
             (0.000123456789, "0.000123457"),
             (123456.7, "123457"),
             (3e300, "3e+300"),
+            (1.5, "1.5"),
+            (-2.25e-7, "-2.25e-07"),
+            (0.0001, "0.0001"),
+            (0.00001234, "1.234e-05"),
+            (999999.0, "999999"),
+            (9999995.0, "1e+07"),
+            (0.3, "0.3"),
+            (1.0 / 3.0, "0.333333"),
+            (123456.5, "123456"),
+            (1e100, "1e+100"),
+            (5e-324, "4.94066e-324"),
         ];
         for (value, expected) in cases {
             assert_eq!(format_float(value), expected, "{value}");

@@ -190,6 +190,28 @@ impl Lexer<'_> {
         self.current
     }
 
+    /// Reads at once the bytes of a string that need no attention (not a
+    /// quote, a backslash or a control character), as `get` would one by
+    /// one: most of a JSON document's bytes are in such runs.
+    fn take_plain_run(&mut self) {
+        if self.next_unget {
+            return;
+        }
+        let rest = &self.input[self.next_index.min(self.input.len())..];
+        let run = rest.iter().position(|&c| c < 0x20 || c == b'"' || c == b'\\').unwrap_or(rest.len());
+        if run == 0 {
+            return;
+        }
+        let plain = &rest[..run];
+        self.token_buffer.extend_from_slice(plain);
+        self.token_string.extend_from_slice(plain);
+        self.current = plain.last().copied();
+        self.next_index += run;
+        // No newline in the run (it is a control character).
+        self.chars_read_total += run;
+        self.chars_read_current_line += run;
+    }
+
     fn unget(&mut self) {
         self.next_unget = true;
         self.chars_read_total -= 1;
@@ -278,6 +300,7 @@ impl Lexer<'_> {
     fn scan_string(&mut self) -> Token {
         self.reset();
         loop {
+            self.take_plain_run();
             let Some(c) = self.get() else {
                 return self.fail("invalid string: missing closing quote");
             };
