@@ -452,8 +452,21 @@ impl Lexer<'_> {
 
     /// The string just scanned; Nix keeps only the part before a NUL.
     fn string_value(&self) -> String {
+        String::from_utf8_lossy(self.string_bytes()).into_owned()
+    }
+
+    /// The string just scanned as an attribute name (without copying it
+    /// when it is valid UTF-8, as it nearly always is).
+    fn string_symbol(&self) -> Symbol {
+        match std::str::from_utf8(self.string_bytes()) {
+            Ok(text) => Symbol::intern(text),
+            Err(_) => Symbol::intern(&self.string_value()),
+        }
+    }
+
+    fn string_bytes(&self) -> &[u8] {
         let end = self.token_buffer.iter().position(|&b| b == 0).unwrap_or(self.token_buffer.len());
-        String::from_utf8_lossy(&self.token_buffer[..end]).into_owned()
+        &self.token_buffer[..end]
     }
 
     fn number_value(&self, token: Token) -> std::result::Result<Value, String> {
@@ -518,16 +531,12 @@ const CONTROL_CHARACTER_ERRORS: [&str; 32] = [
 /// A container being filled while parsing.
 enum Frame {
     Array(Vec<Value>),
-    Object(Vec<(String, Value)>, String),
+    Object(Vec<AttrEntry>, Symbol),
 }
 
-fn object_value(entries: Vec<(String, Value)>) -> Value {
+fn object_value(mut entries: Vec<AttrEntry>) -> Value {
     // Later duplicates win; `from_unsorted` keeps the first of equal names.
-    let entries = entries
-        .into_iter()
-        .rev()
-        .map(|(name, value)| AttrEntry { name: Symbol::intern(&name), value, pos: Pos::NONE })
-        .collect();
+    entries.reverse();
     Value::attrs(Attrs::from_unsorted(entries))
 }
 
@@ -558,7 +567,7 @@ fn parse_json(input: &[u8]) -> std::result::Result<Value, String> {
                     if token != Token::String {
                         return Err(lexer.syntax_error(token, "object key", Token::String));
                     }
-                    let key = lexer.string_value();
+                    let key = lexer.string_symbol();
                     token = lexer.scan();
                     if token != Token::NameSeparator {
                         return Err(lexer.syntax_error(token, "object separator", Token::NameSeparator));
@@ -612,14 +621,14 @@ fn parse_json(input: &[u8]) -> std::result::Result<Value, String> {
                     value = Value::list(items);
                 }
                 Some(Frame::Object(entries, key)) => {
-                    entries.push((std::mem::take(key), value));
+                    entries.push(AttrEntry { name: *key, value, pos: Pos::NONE });
                     token = lexer.scan();
                     if token == Token::ValueSeparator {
                         token = lexer.scan();
                         if token != Token::String {
                             return Err(lexer.syntax_error(token, "object key", Token::String));
                         }
-                        *key = lexer.string_value();
+                        *key = lexer.string_symbol();
                         token = lexer.scan();
                         if token != Token::NameSeparator {
                             return Err(lexer.syntax_error(token, "object separator", Token::NameSeparator));
