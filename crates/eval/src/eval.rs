@@ -1346,8 +1346,10 @@ impl Evaluator {
             (Value::Int(a), Value::Int(b)) => {
                 a.checked_add(*b).map(Value::Int).ok_or_else(|| overflow(BinOp::Add, *a, *b, pos))
             }
+            // Nix's `+` sums numbers into an accumulator that starts at
+            // `0.0`, so `-0.0 + -0.0` is `0.0` (`builtins.add` keeps `-0.0`).
             (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
-                Ok(Value::Float(as_float(&left) + as_float(&right)))
+                Ok(Value::Float(0.0 + as_float(&left) + as_float(&right)))
             }
             (Value::Int(_), other) | (Value::Float(_), other) => Err(type_error(
                 pos,

@@ -91,10 +91,16 @@ fn is_function(ev: &Evaluator, args: &[Value], _: Pos) -> Result<Value> {
 
 fn add(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let (a, b) = (ev.force(&args[0])?, ev.force(&args[1])?);
-    if !matches!(a, Value::Int(_) | Value::Float(_)) {
-        return Err(ev.expected(&a, "an integer", pos));
+    match (&a, &b) {
+        // A plain IEEE sum, unlike the `+` operator (which starts from 0.0).
+        (Value::Float(x), Value::Float(y)) => Ok(Value::Float(x + y)),
+        (Value::Float(x), Value::Int(y)) => Ok(Value::Float(x + *y as f64)),
+        (Value::Int(x), Value::Float(y)) => Ok(Value::Float(*x as f64 + y)),
+        (Value::Float(_), other) => Err(ev.expected(other, "a float", pos)),
+        (Value::Int(_), Value::Int(_)) => ev.apply_binop(BinOp::Add, &a, &b, pos),
+        (Value::Int(_), other) => Err(ev.expected(other, "an integer", pos)),
+        _ => Err(ev.expected(&a, "an integer", pos)),
     }
-    ev.apply_binop(BinOp::Add, &a, &b, pos)
 }
 
 fn sub(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
