@@ -788,6 +788,15 @@ pub(crate) enum Slot {
     Empty,
 }
 
+/// A list of one or two items. Nix keeps such a list inside the value cell
+/// itself, so its identity (what `«repeated»` compares) is the cell's: the
+/// thunk that computed it. Scopes keep the thunk of such a value rather than
+/// the value, so that every reference to the variable shares that identity.
+#[inline]
+fn is_small_list(value: &Value) -> bool {
+    matches!(value, Value::List(items) if !items.is_empty() && items.len() <= 2)
+}
+
 impl Env {
     pub fn new(slots: Slots, parent: Option<Rc<Env>>) -> Rc<Env> {
         Rc::new(Env { slots: std::cell::UnsafeCell::new(slots), parent, is_with: false, gc: GcHeader::default() })
@@ -818,8 +827,8 @@ impl Env {
         unsafe {
             match (&*self.slots.get()).get(slot as usize) {
                 Some(Value::Thunk(thunk)) => match thunk.value() {
-                    Some(value) => Slot::Ready(value),
-                    None => Slot::Thunk(thunk.clone()),
+                    Some(value) if !is_small_list(&value) => Slot::Ready(value),
+                    _ => Slot::Thunk(thunk.clone()),
                 },
                 Some(value) => Slot::Ready(value.clone()),
                 None => Slot::Empty,
@@ -875,7 +884,9 @@ impl Env {
         // reference has ended.
         let old = unsafe {
             match (&mut *self.slots.get()).get_mut(slot as usize) {
-                Some(held) if matches!(&*held, Value::Thunk(held) if Rc::ptr_eq(held, thunk)) => {
+                Some(held)
+                    if !is_small_list(value) && matches!(&*held, Value::Thunk(held) if Rc::ptr_eq(held, thunk)) =>
+                {
                     Some(std::mem::replace(held, value.clone()))
                 }
                 _ => None,
