@@ -1,15 +1,19 @@
 //! Differential test of `strata eval --strict` against `nix-instantiate --eval --strict` on
 //! randomly generated programs.
 //!
-//! `tests/gen/gen.py` writes a few hundred small closed Nix programs (some erroneous on
-//! purpose); each is evaluated by both evaluators. A program passes when both succeed with
+//! Two suites. `tests/gen/gen.py` writes a few hundred small closed Nix programs (some
+//! erroneous on purpose); each is evaluated by both evaluators. `tests/gen/modules.py` writes
+//! module-system programs (`lib: ...`): Strata applies them to its embedded lib, where the
+//! module system's machinery is native, and `nix-instantiate` to the same lib's Nix source
+//! (`crates/modules/lib`), where it is not. A program passes when both succeed with
 //! byte-identical standard output, or both fail with the same exit status (error messages are
 //! not compared). Mismatches are printed with both outputs, and the generated programs are
 //! kept for inspection.
 //!
 //! Environment:
 //! - `STRATA_GEN_SEED`: generator seed (default [`DEFAULT_SEED`]);
-//! - `STRATA_GEN_COUNT`: number of programs (default [`DEFAULT_COUNT`]);
+//! - `STRATA_GEN_COUNT`: number of programs (default [`DEFAULT_COUNT`]; module programs:
+//!   [`DEFAULT_MODULE_COUNT`]);
 //! - `STRATA_BIN`: evaluator to test instead of the `strata` built by cargo;
 //! - `CI`: when set, a missing `nix-instantiate` or `python3` is a failure, not a skip.
 
@@ -29,6 +33,7 @@ use anyhow::{bail, Context, Result};
 
 const DEFAULT_SEED: u64 = 2022;
 const DEFAULT_COUNT: usize = 300;
+const DEFAULT_MODULE_COUNT: usize = 150;
 /// Programs evaluated at once; each worker runs nix and then strata on its program.
 const PARALLELISM: usize = 2;
 /// Generated programs are tiny; anything slower than this is a hang.
@@ -85,15 +90,57 @@ fn run() -> Result<bool> {
         }
     }
     let seed: u64 = env_number("STRATA_GEN_SEED", DEFAULT_SEED)?;
-    let count: usize = env_number("STRATA_GEN_COUNT", DEFAULT_COUNT)?;
     let strata = match env::var_os("STRATA_BIN") {
         Some(path) => PathBuf::from(path),
         None => PathBuf::from(env!("CARGO_BIN_EXE_strata")),
     };
-
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let generator = workspace.join("tests/gen/gen.py");
-    let dir = env::temp_dir().join(format!("strata-generated-{}-{seed}", std::process::id()));
+    let mut all_agree = true;
+    for suite in [Suite::Programs, Suite::Modules] {
+        let default = if suite == Suite::Programs { DEFAULT_COUNT } else { DEFAULT_MODULE_COUNT };
+        let count: usize = env_number("STRATA_GEN_COUNT", default)?;
+        all_agree &= run_suite(suite, &workspace, seed, count, &strata)?;
+    }
+    Ok(all_agree)
+}
+
+/// What a generator writes, and so how both evaluators are asked.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Suite {
+    /// Closed programs, evaluated as files.
+    Programs,
+    /// Functions of `lib`, applied to Strata's embedded lib and, on Nix, to its Nix source.
+    Modules,
+}
+
+impl Suite {
+    fn name(self) -> &'static str {
+        match self {
+            Suite::Programs => "programs",
+            Suite::Modules => "modules",
+        }
+    }
+
+    fn generator(self) -> &'static str {
+        match self {
+            Suite::Programs => "tests/gen/gen.py",
+            Suite::Modules => "tests/gen/modules.py",
+        }
+    }
+
+    /// The arguments after `--eval --strict` (Nix) or `eval --strict` (Strata).
+    fn arguments(self, program: &Path, lib: &str) -> Vec<String> {
+        match self {
+            Suite::Programs => vec![program.display().to_string()],
+            Suite::Modules => vec!["-E".to_owned(), format!("(import {}) (import {lib})", program.display())],
+        }
+    }
+}
+
+/// Runs one suite; returns whether every program agreed.
+fn run_suite(suite: Suite, workspace: &Path, seed: u64, count: usize, strata: &Path) -> Result<bool> {
+    let generator = workspace.join(suite.generator());
+    let dir = env::temp_dir().join(format!("strata-generated-{}-{}-{seed}", suite.name(), std::process::id()));
     if dir.exists() {
         fs::remove_dir_all(&dir).with_context(|| format!("cannot clear {}", dir.display()))?;
     }
@@ -118,7 +165,9 @@ fn run() -> Result<bool> {
     }
 
     let started = Instant::now();
-    let reports = compare_all(&programs, &strata)?;
+    let nix_lib = workspace.join("crates/modules/lib").canonicalize().context("the lib's Nix source")?;
+    let libs = Libs { nix: nix_lib.display().to_string(), strata: "<strata/lib>".to_owned() };
+    let reports = compare_all(&programs, strata, suite, &libs)?;
     let failed = reports.iter().filter(|report| report.is_some()).count();
     for report in reports.iter().flatten() {
         print!("{report}");
@@ -129,14 +178,24 @@ fn run() -> Result<bool> {
     } else {
         println!("generated: programs kept in {}", dir.display());
     }
-    println!("generated: seed {seed}, {:.1}s (STRATA_GEN_SEED={seed} reproduces)", started.elapsed().as_secs_f64());
-    println!("generated: {} passed, {failed} failed", programs.len() - failed);
+    let name = suite.name();
+    println!(
+        "generated {name}: seed {seed}, {:.1}s (STRATA_GEN_SEED={seed} reproduces)",
+        started.elapsed().as_secs_f64()
+    );
+    println!("generated {name}: {} passed, {failed} failed", programs.len() - failed);
     Ok(failed == 0)
+}
+
+/// The lib each evaluator is given in the module suite.
+struct Libs {
+    nix: String,
+    strata: String,
 }
 
 /// Evaluates every program with both evaluators; one entry per program, `Some` describing a
 /// mismatch.
-fn compare_all(programs: &[PathBuf], strata: &Path) -> Result<Vec<Option<String>>> {
+fn compare_all(programs: &[PathBuf], strata: &Path, suite: Suite, libs: &Libs) -> Result<Vec<Option<String>>> {
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Result<Option<String>>>>> = Mutex::new((0..programs.len()).map(|_| None).collect());
     thread::scope(|scope| {
@@ -146,7 +205,7 @@ fn compare_all(programs: &[PathBuf], strata: &Path) -> Result<Vec<Option<String>
                 let Some(program) = programs.get(index) else {
                     break;
                 };
-                let result = compare_one(program, strata);
+                let result = compare_one(program, strata, suite, libs);
                 let mut results = results.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
                 results[index] = Some(result);
             });
@@ -156,12 +215,12 @@ fn compare_all(programs: &[PathBuf], strata: &Path) -> Result<Vec<Option<String>
     results.into_iter().map(|result| result.context("a worker thread died")?).collect()
 }
 
-fn compare_one(program: &Path, strata: &Path) -> Result<Option<String>> {
+fn compare_one(program: &Path, strata: &Path, suite: Suite, libs: &Libs) -> Result<Option<String>> {
     let mut nix = Command::new("nix-instantiate");
-    nix.args(["--eval", "--strict"]).arg(program);
+    nix.args(["--eval", "--strict"]).args(suite.arguments(program, &libs.nix));
     let nix = evaluate(nix).context("cannot run nix-instantiate")?;
     let mut ours = Command::new(strata);
-    ours.args(["eval", "--strict"]).arg(program);
+    ours.args(["eval", "--strict"]).args(suite.arguments(program, &libs.strata));
     let ours = evaluate(ours).with_context(|| format!("cannot run {}", strata.display()))?;
 
     let agree = match (nix.status, ours.status) {
