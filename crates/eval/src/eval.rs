@@ -119,7 +119,13 @@ pub struct Evaluator {
     pub(crate) gc_next_calls: Cell<u64>,
     /// Calls per lambda (by definition address), for `STRATA_PROFILE`.
     pub profile: Option<RefCell<rustc_hash::FxHashMap<usize, (u64, &'static syntax::ast::LambdaDef)>>>,
+    /// The symbols of strings recently used as attribute names, by the
+    /// string's address (see [`Evaluator::name_symbol`]).
+    name_cache: Box<[Cell<(usize, Option<Symbol>)>; NAME_CACHE_SIZE]>,
 }
+
+/// Entries of [`Evaluator::name_cache`]: a power of two.
+const NAME_CACHE_SIZE: usize = 512;
 
 /// How much work an evaluation did, comparable to `NIX_SHOW_STATS`.
 #[derive(Default, Debug)]
@@ -171,6 +177,7 @@ impl Evaluator {
             gc_due: Cell::new(false),
             gc_next_calls: Cell::new(crate::gc::CALLS_BETWEEN_COLLECTIONS),
             profile: std::env::var_os("STRATA_PROFILE").map(|_| RefCell::new(Default::default())),
+            name_cache: Box::new(std::array::from_fn(|_| Cell::new((0, None)))),
         };
         crate::builtins::install(&mut evaluator);
         evaluator
@@ -812,10 +819,33 @@ impl Evaluator {
     fn dynamic_lookup_name(&self, expr: &'static Expr, env: &Rc<Env>, pos: Pos) -> Result<LookupName> {
         let value = self.eval(expr, env)?;
         let text = self.force_string(&value, pos)?;
-        Ok(match Symbol::lookup(&text.text) {
+        Ok(match self.name_symbol(&text) {
             Some(name) => LookupName::Known(name),
             None => LookupName::Unknown(text.text.clone()),
         })
+    }
+
+    /// The symbol of a string used as an attribute name, if that name was
+    /// ever interned (a name nobody interned is in no set; see
+    /// [`Symbol::lookup`]).
+    ///
+    /// The same string value is often used as a name many times (the `name`
+    /// a `mapAttrs` function receives, looked up in every module's
+    /// definitions), so the symbols of recent strings are kept by the
+    /// string's address. A hit is checked against the text, since a freed
+    /// string's address may be reused by another one.
+    #[inline]
+    pub fn name_symbol(&self, string: &Rc<NixString>) -> Option<Symbol> {
+        let address = Rc::as_ptr(string) as usize;
+        let entry = &self.name_cache[(address >> 4) & (NAME_CACHE_SIZE - 1)];
+        if let (cached, Some(symbol)) = entry.get() {
+            if cached == address && symbol.as_str() == string.text {
+                return Some(symbol);
+            }
+        }
+        let symbol = Symbol::lookup(&string.text)?;
+        entry.set((address, Some(symbol)));
+        Some(symbol)
     }
 
     #[inline(never)]

@@ -31,13 +31,13 @@ fn attr_values(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 }
 
 fn get_attr(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    let text = ev.force_str(&args[0], pos)?;
+    let text = ev.force_string(&args[0], pos)?;
     let attrs = ev.force_attrs(&args[1], pos)?;
     // A name nobody interned is in no set; it is interned only for the error.
-    match Symbol::lookup(&text).and_then(|name| attrs.get(name)) {
+    match ev.name_symbol(&text).and_then(|name| attrs.get(name)) {
         Some(value) => ev.force(value),
         None => {
-            let name = Symbol::intern(&text);
+            let name = Symbol::intern(&text.text);
             // Nix names the builtin in this message.
             let mut error = ev.missing_attr(&attrs, name, pos);
             error.0.message.push_str(" for call to 'getAttr'");
@@ -47,9 +47,9 @@ fn get_attr(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 }
 
 fn has_attr(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    let text = ev.force_str(&args[0], pos)?;
+    let text = ev.force_string(&args[0], pos)?;
     let attrs = ev.force_attrs(&args[1], pos)?;
-    Ok(Value::Bool(Symbol::lookup(&text).is_some_and(|name| attrs.contains(name))))
+    Ok(Value::Bool(ev.name_symbol(&text).is_some_and(|name| attrs.contains(name))))
 }
 
 fn remove_attrs(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
