@@ -62,12 +62,15 @@ pub(crate) const CALLS_BETWEEN_COLLECTIONS: u64 = 1_000_000;
 /// Bytes allocated after which a collection runs (where the binary's
 /// allocator counts them, see [`crate::heap`]): the garbage the collector
 /// looks for is made in proportion to what is allocated.
-/// On the 50-machine fleet benchmark (64 MiB allocated per machine) the
-/// collector's total time hardly depends on this (each collection visits
-/// the garbage made since the last one), but the peak does: 32 / 48 / 64 /
-/// 96 / 128 / 256 MiB gave 104 / 112 / 120 / 148 / 166 / 266 MiB peak, and
-/// below 64 MiB the collections' fixed cost shows (4.0 s instead of 3.0 s).
-const BYTES_BETWEEN_COLLECTIONS: usize = 64 << 20;
+/// On the 50-machine fleet benchmark (about 64 MiB allocated per machine)
+/// the collector's total time hardly depends on this (each collection
+/// visits the garbage made since the last one: 1.6-1.9 s in 41 collections
+/// at 64 MiB, 1.6-1.9 s in 313 at 8 MiB), but the peak does (114 MiB at 64,
+/// 100 at 16, 81 at 8, 88 at 4) and so does the rest of the run: garbage
+/// freed sooner is reused while it is still in the cache (user time about
+/// 5% lower at 8 than at 64 MiB, three alternating runs). The `bench/run`
+/// programs are within noise either way.
+const BYTES_BETWEEN_COLLECTIONS: usize = 8 << 20;
 
 /// Minor collections in a row before a full one: objects that live through
 /// two minor collections (a machine's option tree while it is evaluated)
