@@ -629,16 +629,17 @@ impl Evaluator {
         // benchmark.
         tracker.threshold = tracker.envs.len() * 3;
         self.gc_next_calls.set(self.stats.function_calls.get() + CALLS_BETWEEN_COLLECTIONS);
-        // After the first collection, one that
-        // found much garbage (at least an eighth of what it looked at, and
-        // not just a handful) makes the next one come after the shortest;
-        // any other doubles the interval. On the fleet benchmark most
-        // collections free garbage of a machine evaluated earlier (a fifth
-        // to a half of what they look at); programs that build one large
-        // live structure and little cyclic garbage (`bench/programs`:
-        // lib-overlays, lib-modules) would otherwise pay for collections
-        // every 8 MiB with 2-39% more instructions and no smaller peak.
-        let productive = garbage_nodes >= PRODUCTIVE_GARBAGE && garbage_nodes * 8 >= visited;
+        // After the first collection, one that found garbage (at least a
+        // thirty-second of what it looked at, and not just a handful) makes
+        // the next one come after the shortest interval; any other doubles
+        // the interval. On the fleet benchmark collections free garbage of
+        // machines evaluated earlier (5% to 60% of what they look at; with
+        // an eighth as the bar the peak was 107 MiB instead of 83); programs
+        // that build one large live structure and little cyclic garbage
+        // (`bench/programs/lib-overlays`) would otherwise pay for
+        // collections every 8 MiB with 24-39% more instructions and no
+        // smaller peak.
+        let productive = garbage_nodes >= PRODUCTIVE_GARBAGE && garbage_nodes * 32 >= visited;
         tracker.bytes_interval = if productive {
             BYTES_BETWEEN_COLLECTIONS
         } else {
