@@ -23,7 +23,8 @@ NAMES = ["a", "b", "c", "d", "e"]
 # (type expression, value generator, is a list type)
 def types(rnd):
     return [
-        ("types.int", lambda: str(rnd.randint(-3, 9)), False),
+        # A negative literal is parenthesized: `mkDefault -3` would be a subtraction.
+        ("types.int", lambda: (lambda n: f"({n})" if n < 0 else str(n))(rnd.randint(-3, 9)), False),
         ("types.str", lambda: rnd.choice(['"x"', '"y"', '"z"', '""']), False),
         ("types.bool", lambda: rnd.choice(["true", "false"]), False),
         ("(types.listOf types.int)", lambda: "[ " + " ".join(str(rnd.randint(0, 5)) for _ in range(rnd.randint(0, 3))) + " ]", True),

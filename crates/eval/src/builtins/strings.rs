@@ -139,23 +139,37 @@ fn replace_strings(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
                 output.extend_from_slice(replacement.text.as_bytes());
                 context.extend(replacement.context.iter().cloned());
                 if pattern.is_empty() {
-                    if position < input.len() {
-                        output.push(input[position]);
-                    }
-                    position += 1;
+                    // The next character follows the replacement whole. (Nix
+                    // moves on by one byte, putting the replacement inside a
+                    // multi-byte character; Strata's strings are UTF-8, see
+                    // tests/lang/newer/eval-okay-replacestrings-empty-utf8.)
+                    let width = utf8_width(input.get(position).copied());
+                    output.extend_from_slice(&input[position..(position + width).min(input.len())]);
+                    position += width.max(1);
                 } else {
                     position += pattern.len();
                 }
             }
             None => {
-                if position < input.len() {
-                    output.push(input[position]);
-                }
-                position += 1;
+                let width = utf8_width(input.get(position).copied());
+                output.extend_from_slice(&input[position..(position + width).min(input.len())]);
+                position += width.max(1);
             }
         }
     }
     Ok(Value::string_with_context(string_from_bytes(&output), context))
+}
+
+/// The length in bytes of the UTF-8 character starting with `lead` (0 at
+/// the end of the text).
+fn utf8_width(lead: Option<u8>) -> usize {
+    match lead {
+        None => 0,
+        Some(byte) if byte < 0x80 => 1,
+        Some(byte) if byte >= 0xF0 => 4,
+        Some(byte) if byte >= 0xE0 => 3,
+        Some(_) => 2,
+    }
 }
 
 /// The error for a pattern that does not compile, in Nix's words.
