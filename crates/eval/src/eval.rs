@@ -122,6 +122,10 @@ pub struct Evaluator {
     /// The symbols of strings recently used as attribute names, by the
     /// string's address (see [`Evaluator::name_symbol`]).
     name_cache: Box<[Cell<(usize, Option<Symbol>)>; NAME_CACHE_SIZE]>,
+    /// The values of `[ ]` and `{ }`, shared by every such literal: nothing
+    /// changes a value others hold, and neither prints as `«repeated»`.
+    empty_list: Value,
+    empty_attrs: Value,
 }
 
 /// Entries of [`Evaluator::name_cache`]: a power of two.
@@ -178,6 +182,8 @@ impl Evaluator {
             gc_next_calls: Cell::new(crate::gc::CALLS_BETWEEN_COLLECTIONS),
             profile: std::env::var_os("STRATA_PROFILE").map(|_| RefCell::new(Default::default())),
             name_cache: Box::new(std::array::from_fn(|_| Cell::new((0, None)))),
+            empty_list: Value::list(Vec::new()),
+            empty_attrs: Value::attrs(Attrs::new()),
         };
         crate::builtins::install(&mut evaluator);
         evaluator
@@ -532,8 +538,9 @@ impl Evaluator {
         result
     }
 
-    /// The value for `expr` without evaluating it: constants directly,
-    /// variables share their slot, everything else becomes a thunk.
+    /// The value for `expr` without evaluating it: constants (also `[ ]` and
+    /// `{ }`) directly, variables share their slot, everything else becomes a
+    /// thunk.
     pub(crate) fn delay(&self, expr: &'static Expr, env: &Rc<Env>) -> Value {
         match expr {
             Expr::Null => Value::Null,
@@ -554,6 +561,8 @@ impl Evaluator {
             Expr::Var(Var::Global { index, .. }, _) => {
                 self.globals.get(*index as usize).cloned().unwrap_or(Value::Null)
             }
+            Expr::List(items) if items.is_empty() => self.empty_list.clone(),
+            Expr::Attrs(def) if def.entries.is_empty() && def.dynamics.is_empty() => self.empty_attrs.clone(),
             _ => Thunk::pending(expr, env.clone()),
         }
     }
@@ -597,7 +606,9 @@ impl Evaluator {
                     env = tail_scope.insert(scope);
                     continue;
                 }
+                Expr::Attrs(def) if def.entries.is_empty() && def.dynamics.is_empty() => Ok(self.empty_attrs.clone()),
                 Expr::Attrs(def) => self.build_attrs(def, env),
+                Expr::List(items) if items.is_empty() => Ok(self.empty_list.clone()),
                 Expr::List(items) => {
                     let values = items.iter().map(|item| self.delay(item, env)).collect();
                     Ok(Value::list(values))
