@@ -119,11 +119,29 @@ fn gen_list(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     Ok(Value::list((0..length).map(|i| Value::lazy_apply(function.clone(), Value::Int(i))).collect()))
 }
 
+/// `builtins.concatLists`. When only one of the lists has items, the result
+/// is that list itself, as in Nix (it prints as `«repeated»` after it).
 fn concat_lists(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let lists = ev.force_list(&args[0], pos)?;
-    let mut items = Vec::new();
+    let mut forced = Vec::with_capacity(lists.len());
+    let mut total = 0;
+    let mut non_empty = None;
     for list in lists.iter() {
-        extend_cloned(&mut items, &ev.force_list(list, pos)?);
+        let list = ev.force_list(list, pos)?;
+        total += list.len();
+        if !list.is_empty() {
+            non_empty = Some(forced.len());
+        }
+        forced.push(list);
+    }
+    if let Some(index) = non_empty {
+        if forced[index].len() == total {
+            return Ok(Value::List(forced.swap_remove(index)));
+        }
+    }
+    let mut items = Vec::with_capacity(total);
+    for list in &forced {
+        extend_cloned(&mut items, list);
     }
     Ok(Value::list(items))
 }
