@@ -153,6 +153,9 @@ pub(crate) struct Symbols {
 
 impl Evaluator {
     pub fn new(options: EvalOptions, io: Box<dyn EvalIO>) -> Evaluator {
+        for name in NIX_STARTUP_SYMBOLS {
+            Symbol::intern(name);
+        }
         let symbols = Symbols {
             functor: Symbol::intern("__functor"),
             to_string: Symbol::intern("__toString"),
@@ -407,7 +410,7 @@ impl Evaluator {
                 if !seen.insert(Rc::as_ptr(attrs) as usize) {
                     return Ok(());
                 }
-                for entry in attrs.entries() {
+                for entry in in_symbol_order(attrs.entries()) {
                     let forced = self.force(&entry.value).map_err(|e| {
                         e.with_frame(entry.pos, format!("while evaluating the attribute '{}'", entry.name))
                     })?;
@@ -584,7 +587,7 @@ impl Evaluator {
                 Expr::Float(f) => Ok(Value::Float(*f)),
                 Expr::Str(s) => Ok(self.literal_string(s)),
                 Expr::Path(p) => Ok(Value::path(&**p)),
-                Expr::Interp(parts, pos) => self.interpolate(parts, env, *pos),
+                Expr::Interp(parts, _) => self.interpolate(parts, env),
                 Expr::HomePath(rest, pos) => self.home_path(rest, *pos),
                 Expr::InterpPath(parts, pos) => self.interpolate_path(parts, env, *pos),
                 Expr::SearchPath(name, pos) => crate::builtins::find_file_in_search_path(self, name, *pos),
@@ -1418,14 +1421,14 @@ impl Evaluator {
     }
 
     #[inline(never)]
-    fn interpolate(&self, parts: &'static [StrPart], env: &Rc<Env>, pos: Pos) -> Result<Value> {
+    fn interpolate(&self, parts: &'static [StrPart], env: &Rc<Env>) -> Result<Value> {
         let mut result = NixString::default();
         for part in parts.iter() {
             match part {
                 StrPart::Lit(text) => result.text.push_str(text),
-                StrPart::Expr(expr) => {
+                StrPart::Expr(expr, part_pos) => {
                     let value = self.eval(expr, env)?;
-                    let piece = self.coerce_to_string_shared(&value, pos, Coercion::INTERPOLATION)?;
+                    let piece = self.coerce_to_string_shared(&value, *part_pos, Coercion::INTERPOLATION)?;
                     result.text.push_str(&piece.text);
                     result.context.extend(piece.context.iter().cloned());
                 }
@@ -1440,9 +1443,10 @@ impl Evaluator {
         for part in parts.iter() {
             match part {
                 StrPart::Lit(literal) => text.push_str(literal),
-                StrPart::Expr(expr) => {
+                StrPart::Expr(expr, part_pos) => {
                     let value = self.eval(expr, env)?;
-                    let piece = self.coerce_to_string(&value, pos, Coercion { more: false, copy_to_store: false })?;
+                    let piece =
+                        self.coerce_to_string(&value, *part_pos, Coercion { more: false, copy_to_store: false })?;
                     if !piece.context.is_empty() {
                         return Err(error(
                             ErrorKind::Eval,
@@ -1566,7 +1570,7 @@ impl Evaluator {
                 if a.len() != b.len() {
                     return Ok(false);
                 }
-                for (x, y) in a.entries().iter().zip(b.entries().iter()) {
+                for (x, y) in in_symbol_order(a.entries()).into_iter().zip(in_symbol_order(b.entries())) {
                     if x.name != y.name || !self.equal(&x.value, &y.value, true)? {
                         return Ok(false);
                     }
@@ -1616,6 +1620,63 @@ impl Evaluator {
 }
 
 /// A forced thunk's value, or the value itself.
+/// A set's entries in the order Nix keeps them: by when each name was first
+/// interned, not by name. Comparing and deep-forcing sets go in this order,
+/// as Nix's do, so that when several values fail, the same failure wins
+/// (which matters to `tryEval`: a `throw` is caught, a type error is not).
+/// The names Nix creates at start-up are interned first, in Nix's order
+/// (`NIX_STARTUP_SYMBOLS`); the others follow in order of appearance, as
+/// both parsers meet them.
+fn in_symbol_order(entries: &[AttrEntry]) -> smallvec::SmallVec<[&AttrEntry; 8]> {
+    let mut ordered: smallvec::SmallVec<[&AttrEntry; 8]> = entries.iter().collect();
+    if !ordered.is_sorted_by_key(|entry| entry.name.index()) {
+        ordered.sort_unstable_by_key(|entry| entry.name.index());
+    }
+    ordered
+}
+
+/// The names Nix 2.8's evaluator creates before it reads any file, in its
+/// order (its `EvalState` constructor), interned first by
+/// [`Evaluator::new`] so that [`in_symbol_order`] agrees with Nix.
+const NIX_STARTUP_SYMBOLS: &[&str] = &[
+    "<with>",
+    "outPath",
+    "drvPath",
+    "type",
+    "meta",
+    "name",
+    "value",
+    "system",
+    "__overrides",
+    "outputs",
+    "outputName",
+    "__ignoreNulls",
+    "file",
+    "line",
+    "column",
+    "__functor",
+    "__toString",
+    "right",
+    "wrong",
+    "__structuredAttrs",
+    "builder",
+    "args",
+    "__contentAddressed",
+    "__impure",
+    "outputHash",
+    "outputHashAlgo",
+    "outputHashMode",
+    "recurseForDerivations",
+    "description",
+    "self",
+    "",
+    "startSet",
+    "operator",
+    "key",
+    "path",
+    "prefix",
+];
+
 fn forced_or_itself(value: &Value) -> std::borrow::Cow<'_, Value> {
     match value {
         Value::Thunk(thunk) => match thunk.value() {

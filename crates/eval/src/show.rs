@@ -61,7 +61,7 @@ fn show(expr: &Expr, out: &mut String) {
                 }
                 match part {
                     StrPart::Lit(text) => quote_string(text, out),
-                    StrPart::Expr(expr) => show(expr, out),
+                    StrPart::Expr(expr, _) => show(expr, out),
                 }
             }
             out.push(')');

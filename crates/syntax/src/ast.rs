@@ -69,7 +69,9 @@ pub enum Expr {
 #[derive(Debug)]
 pub enum StrPart {
     Lit(Box<str>),
-    Expr(Expr),
+    /// An interpolation, with the position of its `${` (where Nix reports a
+    /// value that cannot be coerced to a string).
+    Expr(Expr, Pos),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -512,8 +512,9 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 InterpolPart::Interpolation(interpolation) => {
+                    let start: u32 = interpolation.syntax().text_range().start().into();
                     let expr = self.opt_expr(interpolation.expr(), offset);
-                    parts.push(StrPart::Expr(expr));
+                    parts.push(StrPart::Expr(expr, self.pos(start)));
                 }
             }
         }
@@ -540,8 +541,9 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 InterpolPart::Interpolation(interpolation) => {
+                    let start: u32 = interpolation.syntax().text_range().start().into();
                     let expr = self.opt_expr(interpolation.expr(), pos.offset);
-                    lowered.push(StrPart::Expr(expr));
+                    lowered.push(StrPart::Expr(expr, self.pos(start)));
                 }
             }
         }
