@@ -174,7 +174,7 @@ pub(crate) fn seq(ev: &Evaluator, args: &[Value], _: Pos) -> Result<Value> {
 
 /// `builtins.deepSeq` (see [`seq`]).
 pub(crate) fn deep_seq(ev: &Evaluator, args: &[Value], _: Pos) -> Result<Value> {
-    ev.force_deep(&args[0])?;
+    ev.deep_seq(&args[0])?;
     ev.force(&args[1])
 }
 
