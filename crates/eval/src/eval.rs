@@ -962,6 +962,10 @@ impl Evaluator {
         for entry in def.entries.iter() {
             let value = match entry.kind {
                 EntryKind::Inherited | EntryKind::Outer => self.delay(&entry.value, env),
+                // `a = b;` where Nix fills `b`'s slot after `a`'s shares
+                // nothing in Nix: `a` gets a thunk of its own (see
+                // `fills_later`).
+                EntryKind::Plain if fills_later(def, entry) => Thunk::pending(&entry.value, scope.clone()),
                 // Slots of this scope may not be filled yet, so variables of
                 // depth 0 become thunks (delay handles missing slots).
                 EntryKind::Plain => self.delay(&entry.value, &scope),
@@ -1641,6 +1645,23 @@ impl Evaluator {
 }
 
 /// A forced thunk's value, or the value itself.
+/// Whether `entry` of a `let` or `rec` scope is a variable naming another
+/// entry of the same scope that Nix fills after it. Nix fills a scope's
+/// slots in the order it keeps names (see [`in_symbol_order`]), and an entry
+/// `a = b;` shares `b`'s value cell only when `b` is filled already;
+/// otherwise `a` gets a thunk of its own, and a one- or two-item list `b`
+/// evaluates to is then a copy that does not print as `«repeated»` after `b`
+/// (found by tests/gen seed 114). Strata fills slots in name order, so this
+/// says when to make the thunk Nix would.
+fn fills_later(def: &AttrsDef, entry: &syntax::ast::AttrEntry) -> bool {
+    match &entry.value {
+        Expr::Var(Var::Local { depth: 0, slot, .. }, _) => {
+            def.entries.get(*slot as usize).is_some_and(|target| target.name.index() > entry.name.index())
+        }
+        _ => false,
+    }
+}
+
 /// A set's entries in the order Nix keeps them: by when each name was first
 /// interned, not by name. Comparing and deep-forcing sets go in this order,
 /// as Nix's do, so that when several values fail, the same failure wins
