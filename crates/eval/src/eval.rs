@@ -405,7 +405,7 @@ impl Evaluator {
     }
 
     /// `builtins.deepSeq`'s forcing: as [`Evaluator::force_deep`], but each
-    /// set's values in the order Nix keeps names ([`in_symbol_order`]), so
+    /// set's values in the order Nix keeps names ([`symbol_order`]), so
     /// that when several fail, the failure `tryEval` sees is Nix's. (Not
     /// used for `--strict`: the order changes which layered sets are merged
     /// while others are alive, and `bench/programs/lib-overlays` peaked at
@@ -430,8 +430,9 @@ impl Evaluator {
                     return Ok(());
                 }
                 let entries = attrs.entries();
-                let ordered = if nix_order { in_symbol_order(entries) } else { entries.iter().collect() };
-                for entry in ordered {
+                let order = if nix_order { symbol_order(entries) } else { None };
+                for index in 0..entries.len() {
+                    let entry = nth_in(entries, &order, index);
                     let forced = self.force(&entry.value).map_err(|e| {
                         e.with_frame(entry.pos, format!("while evaluating the attribute '{}'", entry.name))
                     })?;
@@ -586,7 +587,7 @@ impl Evaluator {
                 self.globals.get(*index as usize).cloned().unwrap_or(Value::Null)
             }
             Expr::List(items) if items.is_empty() => self.empty_list.clone(),
-            Expr::Attrs(def) if def.entries.is_empty() && def.dynamics.is_empty() => self.empty_attrs.clone(),
+            Expr::Attrs(def) if def.is_empty() => self.empty_attrs.clone(),
             _ => Thunk::pending(expr, env.clone()),
         }
     }
@@ -630,7 +631,7 @@ impl Evaluator {
                     env = tail_scope.insert(scope);
                     continue;
                 }
-                Expr::Attrs(def) if def.entries.is_empty() && def.dynamics.is_empty() => Ok(self.empty_attrs.clone()),
+                Expr::Attrs(def) if def.is_empty() => Ok(self.empty_attrs.clone()),
                 Expr::Attrs(def) => self.build_attrs(def, env),
                 Expr::List(items) if items.is_empty() => Ok(self.empty_list.clone()),
                 Expr::List(items) => {
@@ -1595,7 +1596,14 @@ impl Evaluator {
                 if a.len() != b.len() {
                     return Ok(false);
                 }
-                for (x, y) in in_symbol_order(a.entries()).into_iter().zip(in_symbol_order(b.entries())) {
+                let (left, right) = (a.entries(), b.entries());
+                // Sets with the same names (the usual case) share one order;
+                // otherwise Nix pairs the two orders up until a name differs.
+                let same_names = left.iter().zip(right).all(|(x, y)| x.name == y.name);
+                let left_order = symbol_order(left);
+                let right_order = if same_names { left_order.clone() } else { symbol_order(right) };
+                for index in 0..left.len() {
+                    let (x, y) = (nth_in(left, &left_order, index), nth_in(right, &right_order, index));
                     if x.name != y.name || !self.equal(&x.value, &y.value, true)? {
                         return Ok(false);
                     }
@@ -1644,10 +1652,9 @@ impl Evaluator {
     }
 }
 
-/// A forced thunk's value, or the value itself.
 /// Whether `entry` of a `let` or `rec` scope is a variable naming another
 /// entry of the same scope that Nix fills after it. Nix fills a scope's
-/// slots in the order it keeps names (see [`in_symbol_order`]), and an entry
+/// slots in the order it keeps names (see [`symbol_order`]), and an entry
 /// `a = b;` shares `b`'s value cell only when `b` is filled already;
 /// otherwise `a` gets a thunk of its own, and a one- or two-item list `b`
 /// evaluates to is then a copy that does not print as `«repeated»` after `b`
@@ -1662,24 +1669,33 @@ fn fills_later(def: &AttrsDef, entry: &syntax::ast::AttrEntry) -> bool {
     }
 }
 
-/// A set's entries in the order Nix keeps them: by when each name was first
-/// interned, not by name. Comparing and deep-forcing sets go in this order,
-/// as Nix's do, so that when several values fail, the same failure wins
-/// (which matters to `tryEval`: a `throw` is caught, a type error is not).
-/// The names Nix creates at start-up are interned first, in Nix's order
-/// (`NIX_STARTUP_SYMBOLS`); the others follow in order of appearance, as
-/// both parsers meet them.
-fn in_symbol_order(entries: &[AttrEntry]) -> smallvec::SmallVec<[&AttrEntry; 8]> {
-    let mut ordered: smallvec::SmallVec<[&AttrEntry; 8]> = entries.iter().collect();
-    if !ordered.is_sorted_by_key(|entry| entry.name.index()) {
-        ordered.sort_unstable_by_key(|entry| entry.name.index());
+/// Positions into a set's entries, in [`symbol_order`].
+type SymbolOrder = smallvec::SmallVec<[u32; 8]>;
+
+/// The `index`-th of `entries` in `order` (their own order for `None`).
+fn nth_in<'a>(entries: &'a [AttrEntry], order: &Option<SymbolOrder>, index: usize) -> &'a AttrEntry {
+    &entries[order.as_ref().map_or(index, |order| order[index] as usize)]
+}
+
+/// The order Nix keeps a set's entries in: by when each name was first
+/// interned, not by name; `None` when that is the entries' own order.
+/// Comparing and `deepSeq` go in this order, as Nix's do, so that when
+/// several values fail, the same failure wins (which matters to `tryEval`: a
+/// `throw` is caught, a type error is not). The names Nix creates at
+/// start-up are interned first, in Nix's order (`NIX_STARTUP_SYMBOLS`); the
+/// others follow in order of appearance, as both parsers meet them.
+fn symbol_order(entries: &[AttrEntry]) -> Option<SymbolOrder> {
+    if entries.is_sorted_by_key(|entry| entry.name.index()) {
+        return None;
     }
-    ordered
+    let mut order: SymbolOrder = (0..entries.len() as u32).collect();
+    order.sort_unstable_by_key(|&index| entries[index as usize].name.index());
+    Some(order)
 }
 
 /// The names Nix 2.8's evaluator creates before it reads any file, in its
 /// order (its `EvalState` constructor), interned first by
-/// [`Evaluator::new`] so that [`in_symbol_order`] agrees with Nix.
+/// [`Evaluator::new`] so that [`symbol_order`] agrees with Nix.
 const NIX_STARTUP_SYMBOLS: &[&str] = &[
     "<with>",
     "outPath",
@@ -1719,6 +1735,7 @@ const NIX_STARTUP_SYMBOLS: &[&str] = &[
     "prefix",
 ];
 
+/// A forced thunk's value, or the value itself.
 fn forced_or_itself(value: &Value) -> std::borrow::Cow<'_, Value> {
     match value {
         Value::Thunk(thunk) => match thunk.value() {

@@ -206,6 +206,13 @@ pub struct AttrsDef {
     pub pos: Pos,
 }
 
+impl AttrsDef {
+    /// `{ }` (or `rec { }`): no entries, static or dynamic.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty() && self.dynamics.is_empty()
+    }
+}
+
 #[derive(Debug)]
 pub struct AttrEntry {
     pub name: Symbol,

@@ -104,9 +104,9 @@ fn concat_strings_sep(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value>
 
 /// `builtins.replaceStrings from to s`: scans `s` once from the left; at each
 /// position the first pattern of `from` that matches is replaced. An empty
-/// pattern matches at every position (before each byte and at the end), and
-/// the byte it stands before is copied. A replacement's context is added
-/// only when it is used.
+/// pattern matches at every position (before each character and at the
+/// end), and the character it stands before is copied. A replacement's
+/// context is added only when it is used.
 fn replace_strings(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let from_list = ev.force_list(&args[0], pos)?;
     let to_list = ev.force_list(&args[1], pos)?;
@@ -126,50 +126,34 @@ fn replace_strings(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         to.push(ev.force_string(item, pos)?);
     }
     let subject = ev.force_string(&args[2], pos)?;
-    let input = subject.text.as_bytes();
+    let input = subject.text.as_str();
     let mut context = subject.context.clone();
-    let mut output: Vec<u8> = Vec::with_capacity(input.len());
+    let mut output = String::with_capacity(input.len());
     let mut position = 0;
     while position <= input.len() {
-        let found = from.iter().position(|pattern| input[position..].starts_with(pattern.as_bytes()));
-        match found {
-            Some(index) => {
-                let pattern = &from[index];
-                let replacement = &to[index];
-                output.extend_from_slice(replacement.text.as_bytes());
-                context.extend(replacement.context.iter().cloned());
-                if pattern.is_empty() {
-                    // The next character follows the replacement whole. (Nix
-                    // moves on by one byte, putting the replacement inside a
-                    // multi-byte character; Strata's strings are UTF-8, see
-                    // tests/lang/newer/eval-okay-replacestrings-empty-utf8.)
-                    let width = utf8_width(input.get(position).copied());
-                    output.extend_from_slice(&input[position..(position + width).min(input.len())]);
-                    position += width.max(1);
-                } else {
-                    position += pattern.len();
-                }
-            }
-            None => {
-                let width = utf8_width(input.get(position).copied());
-                output.extend_from_slice(&input[position..(position + width).min(input.len())]);
-                position += width.max(1);
+        let rest = &input[position..];
+        if let Some(index) = from.iter().position(|pattern| rest.starts_with(pattern.as_str())) {
+            let replacement = &to[index];
+            output.push_str(&replacement.text);
+            context.extend(replacement.context.iter().cloned());
+            if !from[index].is_empty() {
+                position += from[index].len();
+                continue;
             }
         }
+        // No pattern, or the empty one, matched: the next character follows
+        // whole. (After an empty pattern Nix moves on by one byte, putting
+        // the replacement inside a multi-byte character; Strata's strings are
+        // UTF-8, see tests/lang/newer/eval-okay-replacestrings-empty-utf8.)
+        match rest.chars().next() {
+            Some(c) => {
+                output.push(c);
+                position += c.len_utf8();
+            }
+            None => break,
+        }
     }
-    Ok(Value::string_with_context(string_from_bytes(&output), context))
-}
-
-/// The length in bytes of the UTF-8 character starting with `lead` (0 at
-/// the end of the text).
-fn utf8_width(lead: Option<u8>) -> usize {
-    match lead {
-        None => 0,
-        Some(byte) if byte < 0x80 => 1,
-        Some(byte) if byte >= 0xF0 => 4,
-        Some(byte) if byte >= 0xE0 => 3,
-        Some(_) => 2,
-    }
+    Ok(Value::string_with_context(output, context))
 }
 
 /// The error for a pattern that does not compile, in Nix's words.
