@@ -169,12 +169,23 @@ pub(crate) struct Tracker {
     /// collection runs; 0 before the first scope is tracked.
     next_bytes: usize,
     /// Bytes to allocate before the next collection: between
-    /// [`BYTES_BETWEEN_COLLECTIONS`] and [`MAX_BYTES_BETWEEN_COLLECTIONS`]
-    /// ([`FIRST_BYTES_BETWEEN_COLLECTIONS`] until the first collection), see `collect`.
+    /// [`BYTES_BETWEEN_COLLECTIONS`] and [`MAX_BYTES_BETWEEN_COLLECTIONS`];
+    /// 0 until the first collection, read as
+    /// [`FIRST_BYTES_BETWEEN_COLLECTIONS`] (see `Tracker::bytes_interval`).
     bytes_interval: usize,
     /// Buffers kept between collections (up to [`KEPT_BUFFER_BYTES`] each):
     /// growing a fresh buffer each time costs more than a small collection.
     buffers: Buffers,
+}
+
+impl Tracker {
+    /// The bytes to allocate before the next collection.
+    fn bytes_interval(&self) -> usize {
+        match self.bytes_interval {
+            0 => FIRST_BYTES_BETWEEN_COLLECTIONS,
+            interval => interval,
+        }
+    }
 }
 
 #[derive(Default)]
@@ -449,11 +460,7 @@ impl Evaluator {
             if tracker.next_bytes != 0 {
                 self.gc_due.set(true);
             }
-            let interval = match tracker.bytes_interval {
-                0 => FIRST_BYTES_BETWEEN_COLLECTIONS,
-                interval => interval,
-            };
-            tracker.next_bytes = allocated + interval;
+            tracker.next_bytes = allocated + tracker.bytes_interval();
         }
         if tracker.envs.len() >= tracker.prune_at {
             // Most scopes die by reference counting; only scopes still held
@@ -643,7 +650,7 @@ impl Evaluator {
         tracker.bytes_interval = if productive {
             BYTES_BETWEEN_COLLECTIONS
         } else {
-            (tracker.bytes_interval * 2).clamp(BYTES_BETWEEN_COLLECTIONS, MAX_BYTES_BETWEEN_COLLECTIONS)
+            (tracker.bytes_interval() * 2).min(MAX_BYTES_BETWEEN_COLLECTIONS)
         };
         tracker.next_bytes = crate::heap::allocated() + tracker.bytes_interval;
         tracker.minor_in_a_row = if full { 0 } else { tracker.minor_in_a_row + 1 };
