@@ -157,13 +157,13 @@ impl Evaluator {
             Symbol::intern(name);
         }
         let symbols = Symbols {
-            functor: Symbol::intern("__functor"),
-            to_string: Symbol::intern("__toString"),
-            out_path: Symbol::intern("outPath"),
-            type_: Symbol::intern("type"),
-            file: Symbol::intern("file"),
-            line: Symbol::intern("line"),
-            column: Symbol::intern("column"),
+            functor: syntax::sym!("__functor"),
+            to_string: syntax::sym!("__toString"),
+            out_path: syntax::sym!("outPath"),
+            type_: syntax::sym!("type"),
+            file: syntax::sym!("file"),
+            line: syntax::sym!("line"),
+            column: syntax::sym!("column"),
         };
         let mut evaluator = Evaluator {
             options,
@@ -281,7 +281,7 @@ impl Evaluator {
         // entry) see `builtins` with its native helpers; everything else sees
         // Nix's base environment only.
         let internal_builtins = Symbol::intern(crate::builtins::INTERNAL_BUILTINS);
-        let builtins_symbol = Symbol::intern("builtins");
+        let builtins_symbol = syntax::sym!("builtins");
         let globals = |symbol: Symbol| {
             if symbol == internal_builtins {
                 return None;
@@ -1020,7 +1020,7 @@ impl Evaluator {
     /// `__overrides` replace the set's own, also inside the recursive scope.
     #[inline(never)]
     fn apply_overrides(&self, attrs: &mut Attrs, def: &'static AttrsDef, scope: &Rc<Env>) -> Result<()> {
-        let overrides_symbol = Symbol::intern("__overrides");
+        let overrides_symbol = syntax::sym!("__overrides");
         let Some(overrides) = attrs.get(overrides_symbol).cloned() else {
             return Ok(());
         };

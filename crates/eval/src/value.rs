@@ -1145,7 +1145,7 @@ mod tests {
                 let found = next_layered.get_entry(expected.name).map(|entry| contents(std::slice::from_ref(entry)));
                 assert_eq!(found, Some(contents(std::slice::from_ref(expected))));
             }
-            assert!(!next_layered.contains(Symbol::intern("layer-test-absent")));
+            assert!(!next_layered.contains(syntax::sym!("layer-test-absent")));
             layered = Rc::new(next_layered);
             flat = Rc::new(next_flat);
         }
@@ -1187,10 +1187,10 @@ mod tests {
             Rc::new(Attrs::from_unsorted((0..100).map(|i| entry(&format!("insert-test-{i:03}"), i, 0)).collect()));
         let mut layered = Attrs::update_shared(&big, &Attrs::from_unsorted(vec![entry("insert-test-zzz", 1, 0)]));
         assert!(layered.is_layered());
-        layered.insert(Symbol::intern("insert-test-aaa"), Value::Int(2), Pos::NONE);
+        layered.insert(syntax::sym!("insert-test-aaa"), Value::Int(2), Pos::NONE);
         assert!(!layered.is_layered());
         assert_eq!(layered.len(), 102);
         assert_eq!(layered.entries()[0].name.as_str(), "insert-test-000");
-        assert!(layered.contains(Symbol::intern("insert-test-zzz")));
+        assert!(layered.contains(syntax::sym!("insert-test-zzz")));
     }
 }

@@ -940,15 +940,18 @@ let
       graph = map graphOf (lib.init roots);
     };
 
-  # `collectModulesNix` with the nodes made and walked natively in Strata
-  # (`strataModuleNodes`, `strataModuleClosure`, `strataDisabledKeys`).
+  # `collectModulesNix` walked natively in Strata (`strataCollectModules`),
+  # without making the nodes; `graph` is made from the lazy nodes of
+  # `strataModuleNodes`.
   collectModules =
-    if builtins ? strataModuleClosure then
+    if builtins ? strataCollectModules then
       class: modulesPath: modules: args:
       let
+        # The nodes again, for `graph` only: reading it loads the modules
+        # a second time.
         roots = builtins.strataModuleNodes loadModule class args unknownModule "" modules;
-        all = builtins.strataModuleClosure [ ] roots;
-        disabledKeys = builtins.strataDisabledKeys disabledKey modulesPath all.nodes;
+        collected = builtins.strataCollectModules loadModule disabledKey modulesPath class args unknownModule modules;
+        inherit (collected) disabledKeys;
         isDisabled = n: elem n.key disabledKeys;
         graphOf = n: {
           key = n.key;
@@ -958,7 +961,7 @@ let
         };
       in
       {
-        modules = if disabledKeys == [ ] then all.modules else (builtins.strataModuleClosure disabledKeys roots).modules;
+        inherit (collected) modules;
         graph = map graphOf (lib.init roots);
       }
     else

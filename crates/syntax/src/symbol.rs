@@ -41,6 +41,20 @@ thread_local! {
     static INTERNER: RefCell<Interner> = RefCell::new(Interner::default());
 }
 
+/// The symbol for a literal name, interned on the first use on this thread
+/// and read from a thread-local after that: for names native code uses on
+/// every call (`sym!("_file")`), where interning each time would hash the
+/// text on every call.
+#[macro_export]
+macro_rules! sym {
+    ($text:literal) => {{
+        ::std::thread_local! {
+            static SYMBOL: $crate::Symbol = $crate::Symbol::intern($text);
+        }
+        SYMBOL.with(|symbol| *symbol)
+    }};
+}
+
 impl Symbol {
     /// Returns the symbol for `text`, creating it on first use.
     pub fn intern(text: &str) -> Symbol {

@@ -68,8 +68,8 @@ fn remove_attrs(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 
 fn list_to_attrs(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let list = ev.force_list(&args[0], pos)?;
-    let name_symbol = Symbol::intern("name");
-    let value_symbol = Symbol::intern("value");
+    let name_symbol = syntax::sym!("name");
+    let value_symbol = syntax::sym!("value");
     let mut entries = Vec::with_capacity(list.len());
     for item in list.iter() {
         let pair = ev.force_attrs(item, pos)?;

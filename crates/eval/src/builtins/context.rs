@@ -91,12 +91,12 @@ fn append_context(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
             return Err(error(ErrorKind::Eval, at, format!("Context key '\"{name}\"' is not a store path")));
         }
         let info = ev.force_attrs(&entry.value, at)?;
-        if let Some(path) = info.get_entry(Symbol::intern("path")) {
+        if let Some(path) = info.get_entry(syntax::sym!("path")) {
             if ev.force_bool(&path.value, or_pos(path.pos, at))? {
                 context.insert(name.to_string());
             }
         }
-        if let Some(all_outputs) = info.get_entry(Symbol::intern("allOutputs")) {
+        if let Some(all_outputs) = info.get_entry(syntax::sym!("allOutputs")) {
             if ev.force_bool(&all_outputs.value, or_pos(all_outputs.pos, at))? {
                 if !name.ends_with(".drv") {
                     return Err(error(
@@ -110,7 +110,7 @@ fn append_context(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
                 context.insert(format!("={name}"));
             }
         }
-        if let Some(outputs) = info.get_entry(Symbol::intern("outputs")) {
+        if let Some(outputs) = info.get_entry(syntax::sym!("outputs")) {
             let outputs_pos = or_pos(outputs.pos, at);
             let list = ev.force_list(&outputs.value, outputs_pos)?;
             if !list.is_empty() && !name.ends_with(".drv") {

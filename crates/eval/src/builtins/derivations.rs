@@ -88,7 +88,7 @@ struct Gathered {
 /// can be hashed.
 fn derivation_strict(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let attrs = ev.force_attrs(&args[0], pos)?;
-    let Some(name_entry) = attrs.get_entry(Symbol::intern("name")) else {
+    let Some(name_entry) = attrs.get_entry(syntax::sym!("name")) else {
         return Err(type_error(pos, "attribute 'name' missing for call to 'derivationStrict'")
             .with_frame(pos, "while invoking 'derivationStrict'"));
     };

@@ -337,7 +337,7 @@ fn generic_closure(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         .get_str("operator")
         .ok_or_else(|| error(ErrorKind::Missing, pos, "attribute 'operator' required"))?
         .clone();
-    let key_symbol = Symbol::intern("key");
+    let key_symbol = syntax::sym!("key");
     let mut queue: std::collections::VecDeque<Value> = ev.force_list(start, pos)?.iter().cloned().collect();
     let mut seen: HashSet<Key> = HashSet::new();
     let mut other_keys: Vec<Value> = Vec::new();

@@ -37,8 +37,7 @@ pub(crate) const BUILTINS: &[Builtin] = &[
     Builtin { name: "strataEvalOption", arity: 4, func: eval_option },
     Builtin { name: "strataLoadModule", arity: 6, func: load_module },
     Builtin { name: "strataModuleNodes", arity: 6, func: module_nodes },
-    Builtin { name: "strataModuleClosure", arity: 2, func: module_closure },
-    Builtin { name: "strataDisabledKeys", arity: 3, func: disabled_keys },
+    Builtin { name: "strataCollectModules", arity: 7, func: collect_modules },
     Builtin { name: "strataWalkLevel", arity: 4, func: walk_level },
     Builtin { name: "strataLevelInputs", arity: 1, func: level_inputs },
     Builtin { name: "strataUnmatched", arity: 4, func: unmatched },
@@ -88,23 +87,23 @@ impl Names {
 
     fn intern() -> Names {
         Names {
-            type_: Symbol::intern("_type"),
-            contents: Symbol::intern("contents"),
-            condition: Symbol::intern("condition"),
-            content: Symbol::intern("content"),
-            priority: Symbol::intern("priority"),
-            file: Symbol::intern("file"),
-            value: Symbol::intern("value"),
-            values: Symbol::intern("values"),
-            highest_prio: Symbol::intern("highestPrio"),
-            options: Symbol::intern("options"),
-            config: Symbol::intern("config"),
-            parent: Symbol::intern("parent"),
-            is_leaf: Symbol::intern("isLeaf"),
-            option: Symbol::intern("option"),
-            sub: Symbol::intern("sub"),
-            children: Symbol::intern("children"),
-            pos: Symbol::intern("pos"),
+            type_: syntax::sym!("_type"),
+            contents: syntax::sym!("contents"),
+            condition: syntax::sym!("condition"),
+            content: syntax::sym!("content"),
+            priority: syntax::sym!("priority"),
+            file: syntax::sym!("file"),
+            value: syntax::sym!("value"),
+            values: syntax::sym!("values"),
+            highest_prio: syntax::sym!("highestPrio"),
+            options: syntax::sym!("options"),
+            config: syntax::sym!("config"),
+            parent: syntax::sym!("parent"),
+            is_leaf: syntax::sym!("isLeaf"),
+            option: syntax::sym!("option"),
+            sub: syntax::sym!("sub"),
+            children: syntax::sym!("children"),
+            pos: syntax::sym!("pos"),
         }
     }
 }
@@ -426,7 +425,7 @@ enum GroupKind {
 fn group(ev: &Evaluator, kind: GroupKind, on_error: &Value, items: &Value, pos: Pos) -> Result<Value> {
     let names = Names::get();
     let (file_name, inner_name, with_parent) = match kind {
-        GroupKind::Declarations => (Symbol::intern("_file"), names.options, true),
+        GroupKind::Declarations => (syntax::sym!("_file"), names.options, true),
         GroupKind::Definitions => (names.file, names.value, true),
         GroupKind::Values => (names.file, names.value, false),
     };
@@ -558,7 +557,7 @@ fn with_positions(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 /// [`with_positions`]'s work.
 fn positions_of(ev: &Evaluator, name: &Value, decls: &List, pos: Pos) -> Result<Value> {
     let position = Value::PrimOpApp(Rc::new(PrimOpApp::new(&DECLARATION_POSITION, vec![name.clone()])));
-    let pos_name = Symbol::intern("pos");
+    let pos_name = syntax::sym!("pos");
     let mut out = Vec::with_capacity(decls.len());
     for decl in decls.iter() {
         let decl = ev.force_attrs(decl, pos)?;
@@ -581,7 +580,7 @@ static DECLARATION_POSITION: Builtin =
 fn declaration_position(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let name = Symbol::intern(&ev.force_str(&args[0], pos)?);
     let decl = ev.force_attrs(&args[1], pos)?;
-    let parent = ev.force_attrs(&lazy_select(&decl, Symbol::intern("parent"), pos), pos)?;
+    let parent = ev.force_attrs(&lazy_select(&decl, syntax::sym!("parent"), pos), pos)?;
     if let Some(entry) = parent.get_entry(name) {
         let position = ev.pos_value(entry.pos);
         if !matches!(position, Value::Null) {
@@ -589,7 +588,7 @@ fn declaration_position(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Valu
         }
     }
     Ok(Value::attrs(Attrs::from_unsorted(vec![
-        AttrEntry { name: ev.symbols.file, value: lazy_select(&decl, Symbol::intern("_file"), pos), pos: Pos::NONE },
+        AttrEntry { name: ev.symbols.file, value: lazy_select(&decl, syntax::sym!("_file"), pos), pos: Pos::NONE },
         AttrEntry { name: ev.symbols.line, value: Value::Null, pos: Pos::NONE },
         AttrEntry { name: ev.symbols.column, value: Value::Null, pos: Pos::NONE },
     ])))
@@ -695,43 +694,43 @@ impl OptionNames {
 
     fn intern() -> OptionNames {
         OptionNames {
-            file: Symbol::intern("_file"),
-            pos: Symbol::intern("pos"),
-            type_: Symbol::intern("type"),
-            get_sub_modules: Symbol::intern("getSubModules"),
-            subst_sub_modules: Symbol::intern("substSubModules"),
-            deprecation_message: Symbol::intern("deprecationMessage"),
-            default: Symbol::intern("default"),
-            apply: Symbol::intern("apply"),
-            read_only: Symbol::intern("readOnly"),
-            declarations: Symbol::intern("declarations"),
-            declaration_positions: Symbol::intern("declarationPositions"),
-            loc: Symbol::intern("loc"),
-            imports: Symbol::intern("imports"),
-            merge: Symbol::intern("merge"),
-            v2: Symbol::intern("v2"),
-            check: Symbol::intern("check"),
-            head_error: Symbol::intern("headError"),
-            defs: Symbol::intern("defs"),
-            defs_final: Symbol::intern("defsFinal"),
-            defs_final_record: Symbol::intern("defsFinal'"),
-            is_defined: Symbol::intern("isDefined"),
-            merged_value: Symbol::intern("mergedValue"),
-            optional_value: Symbol::intern("optionalValue"),
-            definitions: Symbol::intern("definitions"),
-            files: Symbol::intern("files"),
-            definitions_with_locations: Symbol::intern("definitionsWithLocations"),
-            used_default: Symbol::intern("usedDefault"),
-            to_string: Symbol::intern("__toString"),
-            option_to_string: Symbol::intern("optionToString"),
-            definitions_with_positions: Symbol::intern("definitionsWithPositions"),
-            disabled_definitions: Symbol::intern("disabledDefinitions"),
-            merge_option_decls: Symbol::intern("mergeOptionDecls"),
-            eval_option_value: Symbol::intern("evalOptionValue"),
-            merge_definitions: Symbol::intern("mergeDefinitions"),
-            show_option: Symbol::intern("showOption"),
-            provenance: Symbol::intern("provenance"),
-            unspecified: Symbol::intern("unspecified"),
+            file: syntax::sym!("_file"),
+            pos: syntax::sym!("pos"),
+            type_: syntax::sym!("type"),
+            get_sub_modules: syntax::sym!("getSubModules"),
+            subst_sub_modules: syntax::sym!("substSubModules"),
+            deprecation_message: syntax::sym!("deprecationMessage"),
+            default: syntax::sym!("default"),
+            apply: syntax::sym!("apply"),
+            read_only: syntax::sym!("readOnly"),
+            declarations: syntax::sym!("declarations"),
+            declaration_positions: syntax::sym!("declarationPositions"),
+            loc: syntax::sym!("loc"),
+            imports: syntax::sym!("imports"),
+            merge: syntax::sym!("merge"),
+            v2: syntax::sym!("v2"),
+            check: syntax::sym!("check"),
+            head_error: syntax::sym!("headError"),
+            defs: syntax::sym!("defs"),
+            defs_final: syntax::sym!("defsFinal"),
+            defs_final_record: syntax::sym!("defsFinal'"),
+            is_defined: syntax::sym!("isDefined"),
+            merged_value: syntax::sym!("mergedValue"),
+            optional_value: syntax::sym!("optionalValue"),
+            definitions: syntax::sym!("definitions"),
+            files: syntax::sym!("files"),
+            definitions_with_locations: syntax::sym!("definitionsWithLocations"),
+            used_default: syntax::sym!("usedDefault"),
+            to_string: syntax::sym!("__toString"),
+            option_to_string: syntax::sym!("optionToString"),
+            definitions_with_positions: syntax::sym!("definitionsWithPositions"),
+            disabled_definitions: syntax::sym!("disabledDefinitions"),
+            merge_option_decls: syntax::sym!("mergeOptionDecls"),
+            eval_option_value: syntax::sym!("evalOptionValue"),
+            merge_definitions: syntax::sym!("mergeDefinitions"),
+            show_option: syntax::sym!("showOption"),
+            provenance: syntax::sym!("provenance"),
+            unspecified: syntax::sym!("unspecified"),
         }
     }
 }
@@ -1125,11 +1124,11 @@ static PROVENANCE_ENABLED: Builtin = Builtin { name: "strataProvenanceEnabled", 
 static PROVENANCE_DISABLED: Builtin = Builtin { name: "strataProvenanceDisabled", arity: 1, func: provenance_disabled };
 
 fn provenance_enabled(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    select(ev, &*ev.force_attrs(&args[0], pos)?, Symbol::intern("enabled"), pos)
+    select(ev, &*ev.force_attrs(&args[0], pos)?, syntax::sym!("enabled"), pos)
 }
 
 fn provenance_disabled(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    select(ev, &*ev.force_attrs(&args[0], pos)?, Symbol::intern("disabled"), pos)
+    select(ev, &*ev.force_attrs(&args[0], pos)?, syntax::sym!("disabled"), pos)
 }
 
 fn merged_field(ev: &Evaluator, kind: i64, merged: &Value, pos: Pos) -> Result<Value> {
@@ -1200,7 +1199,7 @@ fn call_two(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 static MODULE_KEY: Builtin = Builtin { name: "strataModuleKey", arity: 1, func: module_key };
 
 fn module_key(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    select(ev, &*ev.force_attrs(&args[0], pos)?, Symbol::intern("key"), pos)
+    select(ev, &*ev.force_attrs(&args[0], pos)?, syntax::sym!("key"), pos)
 }
 
 // ---------------------------------------------------------------------------
@@ -1252,7 +1251,7 @@ fn load_module(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let Some(loaded) = loaded else { return fallback() };
     // A module of another class is an error (the fallback's message).
     if !matches!(ev.force(class)?, Value::Null) {
-        let own = ev.force(&select(ev, &loaded, Symbol::intern("_class"), pos)?)?;
+        let own = ev.force(&select(ev, &loaded, syntax::sym!("_class"), pos)?)?;
         if !matches!(own, Value::Null) && !ev.equal(&own, class, false)? {
             return fallback();
         }
@@ -1307,8 +1306,8 @@ fn module_argument(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         let name = Symbol::intern(&ev.force_str(&args[1], pos)?);
         let given = ev.force_attrs(&args[3], pos)?;
         let config = ev.force_attrs(&select(ev, &given, Names::get().config, pos)?, pos)?;
-        let module = ev.force_attrs(&select(ev, &config, Symbol::intern("_module"), pos)?, pos)?;
-        let module_args = ev.force_attrs(&select(ev, &module, Symbol::intern("args"), pos)?, pos)?;
+        let module = ev.force_attrs(&select(ev, &config, syntax::sym!("_module"), pos)?, pos)?;
+        let module_args = ev.force_attrs(&select(ev, &module, syntax::sym!("args"), pos)?, pos)?;
         select(ev, &module_args, name, pos)
     };
     compute().map_err(|err| {
@@ -1323,11 +1322,10 @@ fn module_argument(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 /// version throws (a top-level `config` or `options` beside other names).
 fn unify_module(file: &Value, key: &Value, module: &Rc<Attrs>) -> Option<Rc<Attrs>> {
     let names = Names::get();
-    let symbol = |name: &str| Symbol::intern(name);
+    let structure = ModuleNames::get();
     let explicit = module.get(names.config).is_some() || module.get(names.options).is_some();
-    let structure: Vec<Symbol> = MODULE_STRUCTURE_KEYS.iter().map(|name| symbol(name)).collect();
     let extra: Vec<AttrEntry> =
-        module.entries().iter().filter(|entry| !structure.contains(&entry.name)).cloned().collect();
+        module.entries().iter().filter(|entry| !structure.all.contains(&entry.name)).cloned().collect();
     if explicit && !extra.is_empty() {
         return None;
     }
@@ -1340,39 +1338,74 @@ fn unify_module(file: &Value, key: &Value, module: &Rc<Attrs>) -> Option<Rc<Attr
     };
     let merge =
         |items: Vec<Value>| record(vec![(names.type_, Value::string("merge")), (names.contents, Value::list(items))]);
-    let with_meta = match module.get(symbol("meta")) {
-        Some(meta) => merge(vec![plain, record(vec![(symbol("meta"), meta.clone())])]),
+    let with_meta = match module.get(structure.meta) {
+        Some(meta) => merge(vec![plain, record(vec![(structure.meta, meta.clone())])]),
         None => plain,
     };
-    let config = match module.get(symbol("freeformType")) {
+    let config = match module.get(structure.freeform_type) {
         Some(freeform) => merge(vec![
             with_meta,
-            record(vec![(symbol("_module"), record(vec![(symbol("freeformType"), freeform.clone())]))]),
+            record(vec![(syntax::sym!("_module"), record(vec![(structure.freeform_type, freeform.clone())]))]),
         ]),
         None => with_meta,
     };
-    let stringified = |name: &str, otherwise: &Value| -> Value {
-        match module.get(symbol(name)) {
+    let stringified = |name: Symbol, otherwise: &Value| -> Value {
+        match module.get(name) {
             Some(value @ Value::String(_)) => value.clone(),
             Some(value) => Value::lazy_apply(Value::PrimOp(&TO_STRING), value.clone()),
             None => otherwise.clone(),
         }
     };
-    let or_else = |name: &str, otherwise: Value| module.get(symbol(name)).cloned().unwrap_or(otherwise);
-    let options = if explicit { or_else("options", Value::attrs(Attrs::new())) } else { Value::attrs(Attrs::new()) };
+    let or_else = |name: Symbol, otherwise: Value| module.get(name).cloned().unwrap_or(otherwise);
+    let options =
+        if explicit { or_else(names.options, Value::attrs(Attrs::new())) } else { Value::attrs(Attrs::new()) };
+    let entry = |name: Symbol, value: Value| AttrEntry { name, value, pos: Pos::NONE };
     Some(Rc::new(Attrs::from_unsorted(vec![
-        AttrEntry { name: symbol("_file"), value: stringified("_file", file), pos: Pos::NONE },
-        AttrEntry { name: symbol("_class"), value: or_else("_class", Value::Null), pos: Pos::NONE },
-        AttrEntry { name: symbol("key"), value: stringified("key", key), pos: Pos::NONE },
-        AttrEntry {
-            name: symbol("disabledModules"),
-            value: or_else("disabledModules", Value::list(Vec::new())),
-            pos: Pos::NONE,
-        },
-        AttrEntry { name: symbol("imports"), value: or_else("imports", Value::list(Vec::new())), pos: Pos::NONE },
-        AttrEntry { name: names.options, value: options, pos: Pos::NONE },
-        AttrEntry { name: names.config, value: config, pos: Pos::NONE },
+        entry(structure.file, stringified(structure.file, file)),
+        entry(structure.class, or_else(structure.class, Value::Null)),
+        entry(structure.key, stringified(structure.key, key)),
+        entry(structure.disabled_modules, or_else(structure.disabled_modules, Value::list(Vec::new()))),
+        entry(structure.imports, or_else(structure.imports, Value::list(Vec::new()))),
+        entry(names.options, options),
+        entry(names.config, config),
     ])))
+}
+
+/// The symbols of [`MODULE_STRUCTURE_KEYS`], interned once per thread.
+#[derive(Clone, Copy)]
+struct ModuleNames {
+    all: [Symbol; 9],
+    class: Symbol,
+    file: Symbol,
+    key: Symbol,
+    disabled_modules: Symbol,
+    imports: Symbol,
+    meta: Symbol,
+    freeform_type: Symbol,
+}
+
+thread_local! {
+    static MODULE_NAMES: ModuleNames = ModuleNames::intern();
+}
+
+impl ModuleNames {
+    fn get() -> ModuleNames {
+        MODULE_NAMES.with(|names| *names)
+    }
+
+    fn intern() -> ModuleNames {
+        let all = MODULE_STRUCTURE_KEYS.map(Symbol::intern);
+        ModuleNames {
+            all,
+            class: all[0],
+            file: all[1],
+            key: all[2],
+            disabled_modules: all[3],
+            imports: all[4],
+            meta: all[7],
+            freeform_type: all[8],
+        }
+    }
 }
 
 /// `builtins.toString`, to apply lazily.
@@ -1405,7 +1438,7 @@ fn nodes_of(
     modules: &[Value],
 ) -> Value {
     let names = Names::get();
-    let key_name = Symbol::intern("key");
+    let key_name = syntax::sym!("key");
     let mut nodes = Vec::with_capacity(modules.len());
     for (index, module) in modules.iter().enumerate() {
         let mut key = parent_key.clone();
@@ -1416,7 +1449,7 @@ fn nodes_of(
             Value::lazy_apply(partial(&NODE_CHILDREN, vec![load.clone(), class.clone(), args.clone()]), loaded.clone());
         nodes.push(record(vec![
             (key_name, Value::lazy_apply(Value::PrimOp(&MODULE_KEY), loaded.clone())),
-            (Symbol::intern("module"), loaded),
+            (syntax::sym!("module"), loaded),
             (names.children, children),
         ]));
     }
@@ -1440,59 +1473,155 @@ static NODE_CHILDREN: Builtin = Builtin { name: "strataNodeChildren", arity: 4, 
 
 fn node_children(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let module = ev.force_attrs(&args[3], pos)?;
-    let file = lazy_select(&module, Symbol::intern("_file"), pos);
-    let key = ev.coerce_to_string(&select(ev, &module, Symbol::intern("key"), pos)?, pos, Coercion::INTERPOLATION)?;
-    let imports = ev.force_list(&select(ev, &module, Symbol::intern("imports"), pos)?, pos)?;
+    let file = lazy_select(&module, syntax::sym!("_file"), pos);
+    let key = ev.coerce_to_string(&select(ev, &module, syntax::sym!("key"), pos)?, pos, Coercion::INTERPOLATION)?;
+    let imports = ev.force_list(&select(ev, &module, syntax::sym!("imports"), pos)?, pos)?;
     Ok(nodes_of(&args[0], &args[1], &args[2], &file, &key, imports.items()))
 }
 
-/// `strataModuleClosure disabledKeys roots`: the nodes reachable from
-/// `roots` through `children`, breadth first, the first node of each key
-/// only, nodes whose key is in `disabledKeys` left out with their
-/// children, as `genericClosure` walks them; `{ nodes; modules; }`.
-fn module_closure(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    let names = Names::get();
-    let key_name = Symbol::intern("key");
-    let module_name = Symbol::intern("module");
-    let mut disabled: rustc_hash::FxHashSet<String> = Default::default();
-    for key in ev.force_list(&args[0], pos)?.iter() {
-        disabled.insert(ev.force_str(key, pos)?);
-    }
-    let mut seen: rustc_hash::FxHashSet<String> = Default::default();
-    let mut queue: std::collections::VecDeque<Value> = ev.force_list(&args[1], pos)?.iter().cloned().collect();
-    let mut nodes = Vec::new();
-    let mut modules = Vec::new();
-    while let Some(node) = queue.pop_front() {
-        let attrs = ev.force_attrs(&node, pos)?;
-        let key = ev.force_str(&select(ev, &attrs, key_name, pos)?, pos)?;
-        if disabled.contains(&key) || !seen.insert(key) {
-            continue;
-        }
-        queue.extend(ev.force_list(&select(ev, &attrs, names.children, pos)?, pos)?.iter().cloned());
-        modules.push(lazy_select(&attrs, module_name, pos));
-        nodes.push(node);
-    }
-    Ok(record(vec![(Symbol::intern("nodes"), Value::list(nodes)), (Symbol::intern("modules"), Value::list(modules))]))
+/// One place a module appears in the import tree: the module as written,
+/// where it was imported, and once looked at, the loaded module, its key
+/// and its imports' occurrences.
+struct Occurrence {
+    parent_file: Value,
+    parent_key: Rc<str>,
+    index: usize,
+    module: Value,
+    loaded: Option<Rc<Attrs>>,
+    key: Option<String>,
+    children: Option<Vec<usize>>,
 }
 
-/// `strataDisabledKeys disabledKey modulesPath nodes`: the keys every
-/// node's module disables,
-/// `concatMap (n: map (disabledKey modulesPath n.module._file) n.module.disabledModules) nodes`.
-fn disabled_keys(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+/// The import tree of one `collectModules`, loaded as far as walking it needed.
+struct ImportTree<'a> {
+    ev: &'a Evaluator,
+    load: &'a Value,
+    class: &'a Value,
+    args: &'a Value,
+    occurrences: Vec<Occurrence>,
+    pos: Pos,
+}
+
+impl ImportTree<'_> {
+    fn add(&mut self, parent_file: Value, parent_key: Rc<str>, modules: &[Value]) -> Vec<usize> {
+        let first = self.occurrences.len();
+        for (index, module) in modules.iter().enumerate() {
+            let occurrence = Occurrence {
+                parent_file: parent_file.clone(),
+                parent_key: parent_key.clone(),
+                index: index + 1,
+                module: module.clone(),
+                loaded: None,
+                key: None,
+                children: None,
+            };
+            self.occurrences.push(occurrence);
+        }
+        (first..self.occurrences.len()).collect()
+    }
+
+    /// `load class args parentFile "${parentKey}:anon-${index}" m`, and the
+    /// loaded module's `key`: what a node's `key` forces.
+    fn key(&mut self, at: usize) -> Result<&str> {
+        if self.occurrences[at].key.is_none() {
+            let (ev, pos) = (self.ev, self.pos);
+            let occurrence = &self.occurrences[at];
+            let key = Value::string(format!("{}:anon-{}", occurrence.parent_key, occurrence.index));
+            let call = [self.class.clone(), self.args.clone(), occurrence.parent_file.clone(), key, occurrence.module.clone()];
+            let loaded = match self.load {
+                Value::PrimOpApp(app) if app.builtin.name == "strataLoadModule" && app.args.len() == 1 => {
+                    let mut all = Vec::with_capacity(6);
+                    all.push(app.args[0].clone());
+                    all.extend(call);
+                    load_module(ev, &all, pos)?
+                }
+                load => {
+                    let mut result = load.clone();
+                    for argument in call {
+                        result = ev.call(&result, argument, pos)?;
+                    }
+                    result
+                }
+            };
+            let loaded = ev.force_attrs(&loaded, pos)?;
+            let key = ev.force_str(&select(ev, &loaded, syntax::sym!("key"), pos)?, pos)?;
+            let occurrence = &mut self.occurrences[at];
+            occurrence.loaded = Some(loaded);
+            occurrence.key = Some(key);
+        }
+        Ok(self.occurrences[at].key.as_deref().unwrap_or_default())
+    }
+
+    /// The occurrences of a loaded module's imports: what a node's
+    /// `children` forces.
+    fn children(&mut self, at: usize) -> Result<Vec<usize>> {
+        if let Some(children) = &self.occurrences[at].children {
+            return Ok(children.clone());
+        }
+        let (ev, pos) = (self.ev, self.pos);
+        let module = self.occurrences[at].loaded.clone().expect("the key was read first");
+        let file = lazy_select(&module, syntax::sym!("_file"), pos);
+        let key = ev.coerce_to_string(&select(ev, &module, syntax::sym!("key"), pos)?, pos, Coercion::INTERPOLATION)?;
+        let imports = ev.force_list(&select(ev, &module, syntax::sym!("imports"), pos)?, pos)?;
+        let children = self.add(file, Rc::from(key.text.as_str()), imports.items());
+        self.occurrences[at].children = Some(children.clone());
+        Ok(children)
+    }
+
+    /// The modules to keep, as `genericClosure` walks the nodes in the Nix
+    /// version: breadth first from `roots`, the first occurrence of each
+    /// key only, disabled keys left out with their imports.
+    fn closure(&mut self, roots: &[usize], disabled: &rustc_hash::FxHashSet<String>) -> Result<Vec<usize>> {
+        let mut seen: rustc_hash::FxHashSet<String> = Default::default();
+        let mut queue: std::collections::VecDeque<usize> = roots.iter().copied().collect();
+        let mut kept = Vec::new();
+        while let Some(at) = queue.pop_front() {
+            let key = self.key(at)?;
+            if disabled.contains(key) || !seen.insert(key.to_owned()) {
+                continue;
+            }
+            queue.extend(self.children(at)?);
+            kept.push(at);
+        }
+        Ok(kept)
+    }
+}
+
+/// `strataCollectModules load disabledKey modulesPath class args parentFile modules`:
+/// `collectModules`' modules in one walk, `{ modules, disabledKeys }`,
+/// loading each module when the Nix version's walk over its lazy nodes
+/// would force it, in the same order, but without making those nodes.
+fn collect_modules(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let mut tree = ImportTree { ev, load: &args[0], class: &args[3], args: &args[4], occurrences: Vec::new(), pos };
+    let modules = ev.force_list(&args[6], pos)?;
+    let roots = tree.add(args[5].clone(), Rc::from(""), modules.items());
+    let all = tree.closure(&roots, &Default::default())?;
     let mut keys = Vec::new();
-    for node in ev.force_list(&args[2], pos)?.iter() {
-        let node = ev.force_attrs(node, pos)?;
-        let module = ev.force_attrs(&select(ev, &node, Symbol::intern("module"), pos)?, pos)?;
-        let disabled = ev.force_list(&select(ev, &module, Symbol::intern("disabledModules"), pos)?, pos)?;
+    for &at in all.iter() {
+        let module = tree.occurrences[at].loaded.clone().expect("loaded by the walk");
+        let disabled = ev.force_list(&select(ev, &module, syntax::sym!("disabledModules"), pos)?, pos)?;
         if disabled.is_empty() {
             continue;
         }
-        let file = lazy_select(&module, Symbol::intern("_file"), pos);
+        let file = lazy_select(&module, syntax::sym!("_file"), pos);
         for entry in disabled.iter() {
-            keys.push(call3(ev, &args[0], args[1].clone(), file.clone(), entry.clone(), pos)?);
+            keys.push(call3(ev, &args[1], args[2].clone(), file.clone(), entry.clone(), pos)?);
         }
     }
-    Ok(Value::list(keys))
+    let kept = if keys.is_empty() {
+        all
+    } else {
+        let mut disabled: rustc_hash::FxHashSet<String> = Default::default();
+        for key in keys.iter() {
+            disabled.insert(ev.force_str(key, pos)?);
+        }
+        tree.closure(&roots, &disabled)?
+    };
+    let modules = kept
+        .iter()
+        .map(|&at| Value::Attrs(tree.occurrences[at].loaded.clone().expect("loaded by the walk")))
+        .collect();
+    Ok(record(vec![(syntax::sym!("modules"), Value::list(modules)), (syntax::sym!("disabledKeys"), Value::list(keys))]))
 }
 
 // ---------------------------------------------------------------------------
@@ -1571,16 +1700,16 @@ struct WalkNames {
 
 thread_local! {
     static WALK_NAMES: WalkNames = WalkNames {
-        declarations_error: Symbol::intern("declarationsError"),
-        definitions_error: Symbol::intern("definitionsError"),
-        declaration_type_error: Symbol::intern("declarationTypeError"),
-        unmatched: Symbol::intern("unmatched"),
-        walk_entry: Symbol::intern("walkEntry"),
-        prefix: Symbol::intern("prefix"),
-        loc: Symbol::intern("loc"),
-        defs_by_name: Symbol::intern("defsByName"),
-        name: Symbol::intern("name"),
-        name_decls: Symbol::intern("nameDecls"),
+        declarations_error: syntax::sym!("declarationsError"),
+        definitions_error: syntax::sym!("definitionsError"),
+        declaration_type_error: syntax::sym!("declarationTypeError"),
+        unmatched: syntax::sym!("unmatched"),
+        walk_entry: syntax::sym!("walkEntry"),
+        prefix: syntax::sym!("prefix"),
+        loc: syntax::sym!("loc"),
+        defs_by_name: syntax::sym!("defsByName"),
+        name: syntax::sym!("name"),
+        name_decls: syntax::sym!("nameDecls"),
     };
 }
 
@@ -1638,7 +1767,7 @@ fn walk_entry(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         ]);
         return ev.call(&select(ev, &nix, walk.walk_entry, pos)?, argument, pos);
     }
-    let file_name = Symbol::intern("_file");
+    let file_name = syntax::sym!("_file");
     let mut sub_decls = Vec::with_capacity(decls.len());
     for decl in decls.iter() {
         let decl = ev.force_attrs(decl, pos)?;
@@ -1720,7 +1849,7 @@ fn prefix_unmatched(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 /// `defs` computed when it is used.
 fn level_inputs(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let names = Names::get();
-    let file_name = Symbol::intern("_file");
+    let file_name = syntax::sym!("_file");
     let modules = ev.force_list(&args[0], pos)?;
     let mut decls = Vec::with_capacity(modules.len());
     for module in modules.iter() {
@@ -1731,8 +1860,8 @@ fn level_inputs(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         ]));
     }
     Ok(record(vec![
-        (Symbol::intern("decls"), Value::list(decls)),
-        (Symbol::intern("defs"), Value::lazy_apply(Value::PrimOp(&MODULE_DEFINITIONS), args[0].clone())),
+        (syntax::sym!("decls"), Value::list(decls)),
+        (syntax::sym!("defs"), Value::lazy_apply(Value::PrimOp(&MODULE_DEFINITIONS), args[0].clone())),
     ]))
 }
 
@@ -1741,7 +1870,7 @@ static MODULE_DEFINITIONS: Builtin = Builtin { name: "strataModuleDefinitions", 
 
 fn module_definitions(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let names = Names::get();
-    let file_name = Symbol::intern("_file");
+    let file_name = syntax::sym!("_file");
     let mut out = Vec::new();
     let mut pushed = Vec::new();
     for module in ev.force_list(&args[0], pos)?.iter() {
