@@ -193,6 +193,20 @@ struct Buffers {
     infos: Vec<Info>,
     queue: Vec<Node>,
     garbage: Vec<Node>,
+    /// The lengths the buffers grew to in the last minor and the last full
+    /// collection (`[minor, full]`): the next one of the kind reserves as
+    /// much at once. Growing by doubling from a small size copied the
+    /// buffers again and again (2% of the fleet benchmark's instructions,
+    /// with buffers above [`KEPT_BUFFER_BYTES`] freed after each
+    /// collection).
+    used: [BufferLengths; 2],
+}
+
+#[derive(Default, Clone, Copy)]
+struct BufferLengths {
+    infos: usize,
+    queue: usize,
+    garbage: usize,
 }
 
 /// Buffers larger than this many bytes are freed after a collection rather
@@ -511,12 +525,14 @@ impl Evaluator {
         let mut buffers = std::mem::take(&mut self.gc.borrow_mut().buffers);
         let mut graph = Graph { epoch, full, infos: std::mem::take(&mut buffers.infos) };
         graph.infos.clear();
-        // The first collection sizes the buffers once instead of growing
-        // (and copying) them step by step: each root reaches several objects.
-        graph.infos.reserve(roots.len() * 8);
+        // The buffers are sized once instead of growing (and copying) them
+        // step by step: as large as in the last collection of this kind, and
+        // for the first, from the roots (each reaches several objects).
+        let used = buffers.used[full as usize];
+        graph.infos.reserve((roots.len() * 8).max(used.infos));
         let mut queue = std::mem::take(&mut buffers.queue);
         queue.clear();
-        queue.reserve(roots.len() * 8);
+        queue.reserve((roots.len() * 8).max(used.queue));
         let show_stats = std::env::var_os("STRATA_GC_STATS").is_some();
         let started = if show_stats { thread_cpu_ns() } else { 0 };
         // Discover the graph and count references from inside it. Nodes
@@ -594,6 +610,7 @@ impl Evaluator {
         let visited = graph.infos.len();
         let mut garbage = std::mem::take(&mut buffers.garbage);
         garbage.clear();
+        garbage.reserve(used.garbage);
         garbage.extend(
             graph
                 .infos
@@ -607,6 +624,10 @@ impl Evaluator {
         let garbage_nodes = garbage.len();
         garbage.clear();
         graph.infos.clear();
+        // Capacities, not lengths: the queue is empty again, and a buffer
+        // never grows past what it needed by more than twice.
+        buffers.used[full as usize] =
+            BufferLengths { infos: graph.infos.capacity(), queue: queue.capacity(), garbage: garbage.capacity() };
         buffers.infos = graph.infos;
         buffers.queue = queue;
         buffers.garbage = garbage;
