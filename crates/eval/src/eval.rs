@@ -1097,11 +1097,17 @@ impl Evaluator {
                 }
             }
             Value::PrimOpApp(app) => {
-                let mut args = app.args.clone();
-                args.push(argument);
-                if args.len() >= app.builtin.arity {
+                if app.args.len() + 1 >= app.builtin.arity {
+                    // The last argument: the builtin runs on a copy of the
+                    // arguments on the stack.
+                    let mut args: smallvec::SmallVec<[Value; 8]> = smallvec::SmallVec::with_capacity(app.args.len() + 1);
+                    args.extend(app.args.iter().cloned());
+                    args.push(argument);
                     (app.builtin.func)(self, &args, pos)
                 } else {
+                    let mut args = Vec::with_capacity(app.args.len() + 1);
+                    args.extend(app.args.iter().cloned());
+                    args.push(argument);
                     Ok(Value::PrimOpApp(Rc::new(PrimOpApp::new(app.builtin, args))))
                 }
             }

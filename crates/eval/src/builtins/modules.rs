@@ -441,10 +441,9 @@ fn group(ev: &Evaluator, kind: GroupKind, on_error: &Value, items: &Value, pos: 
         let file = lazy_select(&item, file_name, pos);
         let parent = Value::Attrs(inner.clone());
         for entry in inner.entries() {
-            let mut fields = vec![
-                AttrEntry { name: file_name, value: file.clone(), pos: Pos::NONE },
-                AttrEntry { name: inner_name, value: entry.value.clone(), pos: Pos::NONE },
-            ];
+            let mut fields = Vec::with_capacity(if with_parent { 3 } else { 2 });
+            fields.push(AttrEntry { name: file_name, value: file.clone(), pos: Pos::NONE });
+            fields.push(AttrEntry { name: inner_name, value: entry.value.clone(), pos: Pos::NONE });
             if with_parent {
                 fields.push(AttrEntry { name: names.parent, value: parent.clone(), pos: Pos::NONE });
             }
@@ -561,8 +560,8 @@ fn positions_of(ev: &Evaluator, name: &Value, decls: &List, pos: Pos) -> Result<
     let mut out = Vec::with_capacity(decls.len());
     for decl in decls.iter() {
         let decl = ev.force_attrs(decl, pos)?;
-        let mut entries: Vec<AttrEntry> =
-            decl.entries().iter().filter(|entry| entry.name != pos_name).cloned().collect();
+        let mut entries: Vec<AttrEntry> = Vec::with_capacity(decl.len() + 1);
+        entries.extend(decl.entries().iter().filter(|entry| entry.name != pos_name).cloned());
         entries.push(AttrEntry {
             name: pos_name,
             value: Value::lazy_apply(position.clone(), Value::Attrs(decl.clone())),
@@ -1740,7 +1739,9 @@ fn walk_entry(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let (nix_value, loc, defs_by_name, name, name_decls) = (&args[0], &args[1], &args[2], &args[3], &args[4]);
     let nix = ev.force_attrs(nix_value, pos)?;
     let name_symbol = Symbol::intern(&ev.force_str(name, pos)?);
-    let mut sub_loc = ev.force_list(loc, pos)?.items().to_vec();
+    let loc_items = ev.force_list(loc, pos)?;
+    let mut sub_loc = Vec::with_capacity(loc_items.len() + 1);
+    sub_loc.extend(loc_items.iter().cloned());
     sub_loc.push(name.clone());
     let sub_loc = Value::list(sub_loc);
     let name_defs = Value::lazy_apply(partial(&SELECT_OR_EMPTY, vec![name.clone()]), defs_by_name.clone());
@@ -1981,7 +1982,8 @@ fn list_merge(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         let file = lazy_select(&def, names.file, pos);
         let items = ev.force_list(&select(ev, &def, names.value, pos)?, pos)?;
         for (m, item) in items.iter().enumerate() {
-            let mut item_loc = prefix.items().to_vec();
+            let mut item_loc = Vec::with_capacity(prefix.len() + 1);
+            item_loc.extend(prefix.items().iter().cloned());
             item_loc.push(Value::string(format!("[definition {}-entry {}]", n + 1, m + 1)));
             let single = Value::list(vec![record(vec![(names.file, file.clone()), (names.value, item.clone())])]);
             let merged = call3(ev, merge, Value::list(item_loc), elem_type.clone(), single, pos)?;
