@@ -458,6 +458,11 @@ impl Attrs {
     /// Builds a set from entries in any order; for duplicate names the first
     /// one wins (as in `listToAttrs`, where the first occurrence is kept).
     pub fn from_unsorted(mut entries: Vec<AttrEntry>) -> Attrs {
+        // Native code lists the names of its records in order where it can:
+        // checking costs a comparison per name, sorting a few more.
+        if entries.windows(2).all(|pair| pair[0].name < pair[1].name) {
+            return Attrs::from_sorted(entries);
+        }
         entries.sort_by(|a, b| a.name.cmp(&b.name));
         entries.dedup_by(|later, earlier| later.name == earlier.name);
         Attrs::from_sorted(entries)
@@ -668,7 +673,9 @@ impl Attrs {
 }
 
 /// `left // right` on sorted entries.
-fn merge_sorted(left: &[AttrEntry], right: &[AttrEntry]) -> Vec<AttrEntry> {
+/// The entries of two runs in name order, in name order; `right`'s entry
+/// wins where both have a name.
+pub(crate) fn merge_sorted(left: &[AttrEntry], right: &[AttrEntry]) -> Vec<AttrEntry> {
     if right.len() * 16 < left.len() {
         return insert_few(left, right);
     }

@@ -441,11 +441,20 @@ fn group(ev: &Evaluator, kind: GroupKind, on_error: &Value, items: &Value, pos: 
         let file = lazy_select(&item, file_name, pos);
         let parent = Value::Attrs(inner.clone());
         for entry in inner.entries() {
+            // In name order: `_file`, `options`, `parent` for declarations,
+            // `file`, `parent`, `value` for definitions.
             let mut fields = Vec::with_capacity(if with_parent { 3 } else { 2 });
             fields.push(AttrEntry { name: file_name, value: file.clone(), pos: Pos::NONE });
-            fields.push(AttrEntry { name: inner_name, value: entry.value.clone(), pos: Pos::NONE });
+            let own = AttrEntry { name: inner_name, value: entry.value.clone(), pos: Pos::NONE };
             if with_parent {
-                fields.push(AttrEntry { name: names.parent, value: parent.clone(), pos: Pos::NONE });
+                let held = AttrEntry { name: names.parent, value: parent.clone(), pos: Pos::NONE };
+                if kind == GroupKind::Declarations {
+                    fields.extend([own, held]);
+                } else {
+                    fields.extend([held, own]);
+                }
+            } else {
+                fields.push(own);
             }
             let grouped = Value::attrs(Attrs::from_unsorted(fields));
             match index.get(&entry.name) {
@@ -759,7 +768,8 @@ fn declaration_pos(decls: &List, name: Option<Symbol>) -> Pos {
     found().unwrap_or(Pos::NONE)
 }
 
-/// A set from `(name, value)` pairs in any order.
+/// A set from `(name, value)` pairs in any order; listing the names in
+/// order (by their text, as Nix sorts them) saves the sort.
 fn record(fields: Vec<(Symbol, Value)>) -> Value {
     Value::attrs(Attrs::from_unsorted(
         fields.into_iter().map(|(name, value)| AttrEntry { name, value, pos: Pos::NONE }).collect(),
@@ -803,12 +813,13 @@ fn merge_record(
         values.clone(),
     );
     let optional = if defined { vec![(Names::get().value, merged.clone())] } else { Vec::new() };
+    // Names in order (see `record`).
     record(vec![
+        (names.defs_final, values.clone()),
         (
             names.defs_final_record,
-            record(vec![(Names::get().values, values.clone()), (Names::get().highest_prio, highest)]),
+            record(vec![(Names::get().highest_prio, highest), (Names::get().values, values)]),
         ),
-        (names.defs_final, values),
         (names.is_defined, Value::Bool(defined)),
         (names.merged_value, merged),
         (names.optional_value, record(optional)),
@@ -837,7 +848,7 @@ fn merged_value(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let merge = select(ev, &type_attrs, names.merge, pos)?;
     if let Value::Attrs(merge_attrs) = &merge {
         if let Some(v2) = merge_attrs.get(names.v2) {
-            let argument = record(vec![(names.loc, loc.clone()), (names.defs, defs_final.clone())]);
+            let argument = record(vec![(names.defs, defs_final.clone()), (names.loc, loc.clone())]);
             let result = ev.force_attrs(&ev.call(v2, argument, pos)?, pos)?;
             if !matches!(select(ev, &result, names.head_error, pos)?, Value::Null) {
                 return delegate();
@@ -896,8 +907,10 @@ fn option_of(ev: &Evaluator, args: &[Value], decls: &List, declared: Pos, pos: P
     let names = OptionNames::get();
     let (nix_value, loc, decls_value, defs) = (&args[0], &args[1], &args[2], &args[3]);
     let nix = ev.force_attrs(nix_value, pos)?;
-    // mergeOptionDecls
-    let mut entries: Vec<AttrEntry>;
+    // mergeOptionDecls: the option's own entries (in name order) and, for
+    // a single declaration, the ones it adds (`added`, which win).
+    let entries: Vec<AttrEntry>;
+    let mut added: Vec<AttrEntry> = Vec::with_capacity(5);
     let first_file: Value;
     if decls.len() == 1 {
         let decl = ev.force_attrs(&decls[0], pos)?;
@@ -917,18 +930,19 @@ fn option_of(ev: &Evaluator, args: &[Value], decls: &List, declared: Pos, pos: P
                 .collect(),
             None => Vec::new(),
         };
-        let added = [names.loc, names.declarations, names.declaration_positions, Names::get().options];
-        entries = vec![
-            AttrEntry { name: names.loc, value: loc.clone(), pos: Pos::NONE },
-            AttrEntry { name: names.declarations, value: Value::list(vec![file.clone()]), pos: Pos::NONE },
+        let added_names = [names.loc, names.declarations, names.declaration_positions, Names::get().options];
+        // In name order.
+        added.extend([
             AttrEntry {
                 name: names.declaration_positions,
                 value: Value::list(vec![lazy_select(&decl, names.pos, pos)]),
                 pos: Pos::NONE,
             },
+            AttrEntry { name: names.declarations, value: Value::list(vec![file.clone()]), pos: Pos::NONE },
+            AttrEntry { name: names.loc, value: loc.clone(), pos: Pos::NONE },
             AttrEntry { name: Names::get().options, value: Value::list(located), pos: Pos::NONE },
-        ];
-        entries.extend(options.entries().iter().filter(|entry| !added.contains(&entry.name)).cloned());
+        ]);
+        entries = options.entries().iter().filter(|entry| !added_names.contains(&entry.name)).cloned().collect();
         first_file = file;
     } else {
         let merged = ev.force_attrs(
@@ -950,17 +964,20 @@ fn option_of(ev: &Evaluator, args: &[Value], decls: &List, declared: Pos, pos: P
     let final_type = match sub_modules_of(ev, &names, &type_)? {
         Some(_) => {
             let type_attrs = ev.force_attrs(&type_, pos)?;
-            let modules = match entries.iter().find(|entry| entry.name == Names::get().options) {
+            let modules = match added.iter().chain(entries.iter()).find(|entry| entry.name == Names::get().options) {
                 Some(entry) => entry.value.clone(),
-                None => return Err(ev.missing_attr(&Attrs::from_unsorted(entries), Names::get().options, pos)),
+                None => {
+                    let all = added.into_iter().chain(entries).collect();
+                    return Err(ev.missing_attr(&Attrs::from_unsorted(all), Names::get().options, pos));
+                }
             };
             ev.call(&select(ev, &type_attrs, names.subst_sub_modules, pos)?, modules, pos)?
         }
         None => type_,
     };
-    entries.retain(|entry| entry.name != names.type_);
-    entries.push(AttrEntry { name: names.type_, value: final_type.clone(), pos: Pos::NONE });
-    let opt = Rc::new(Attrs::from_unsorted(entries));
+    // `type` sorts after the names `added` has.
+    added.push(AttrEntry { name: names.type_, value: final_type.clone(), pos: Pos::NONE });
+    let opt = Rc::new(Attrs::from_sorted(merge_sorted(&entries, &added)));
     let opt_value = Value::Attrs(opt.clone());
     // evalOptionValue
     let deprecated = match ev.force(&final_type)? {
@@ -993,7 +1010,25 @@ fn option_of(ev: &Evaluator, args: &[Value], decls: &List, declared: Pos, pos: P
     let provenance =
         Value::lazy_apply(partial(&CALL2, vec![select(ev, &nix, names.provenance, pos)?, loc.clone()]), defs.clone());
     let part = |builtin: &'static Builtin| Value::lazy_apply(Value::PrimOp(builtin), provenance.clone());
-    let mut result = vec![
+    // In name order; the option's own entries of the same names lose.
+    let result = [
+        AttrEntry {
+            name: names.to_string,
+            value: Value::lazy_apply(select(ev, &nix, names.option_to_string, pos)?, loc.clone()),
+            pos: Pos::NONE,
+        },
+        AttrEntry { name: names.definitions, value: field(FIELD_DEFINITIONS), pos: Pos::NONE },
+        AttrEntry { name: names.definitions_with_locations, value: field(FIELD_DEFS_FINAL), pos: Pos::NONE },
+        AttrEntry { name: names.definitions_with_positions, value: part(&PROVENANCE_ENABLED), pos: Pos::NONE },
+        AttrEntry { name: names.disabled_definitions, value: part(&PROVENANCE_DISABLED), pos: Pos::NONE },
+        AttrEntry { name: names.files, value: field(FIELD_FILES), pos: Pos::NONE },
+        AttrEntry { name: Names::get().highest_prio, value: field(FIELD_HIGHEST_PRIO), pos: Pos::NONE },
+        AttrEntry { name: names.is_defined, value: field(FIELD_IS_DEFINED), pos: Pos::NONE },
+        AttrEntry {
+            name: names.used_default,
+            value: if has_default { field(FIELD_USED_DEFAULT) } else { Value::Bool(false) },
+            pos: Pos::NONE,
+        },
         AttrEntry {
             name: Names::get().value,
             value: Value::lazy_apply(
@@ -1002,26 +1037,8 @@ fn option_of(ev: &Evaluator, args: &[Value], decls: &List, declared: Pos, pos: P
             ),
             pos: Pos::NONE,
         },
-        AttrEntry { name: Names::get().highest_prio, value: field(FIELD_HIGHEST_PRIO), pos: Pos::NONE },
-        AttrEntry { name: names.definitions, value: field(FIELD_DEFINITIONS), pos: Pos::NONE },
-        AttrEntry { name: names.files, value: field(FIELD_FILES), pos: Pos::NONE },
-        AttrEntry { name: names.definitions_with_locations, value: field(FIELD_DEFS_FINAL), pos: Pos::NONE },
-        AttrEntry { name: names.is_defined, value: field(FIELD_IS_DEFINED), pos: Pos::NONE },
-        AttrEntry {
-            name: names.to_string,
-            value: Value::lazy_apply(select(ev, &nix, names.option_to_string, pos)?, loc.clone()),
-            pos: Pos::NONE,
-        },
-        AttrEntry { name: names.definitions_with_positions, value: part(&PROVENANCE_ENABLED), pos: Pos::NONE },
-        AttrEntry { name: names.disabled_definitions, value: part(&PROVENANCE_DISABLED), pos: Pos::NONE },
-        AttrEntry {
-            name: names.used_default,
-            value: if has_default { field(FIELD_USED_DEFAULT) } else { Value::Bool(false) },
-            pos: Pos::NONE,
-        },
     ];
-    result.extend(opt.entries().iter().cloned());
-    Ok(Value::attrs(Attrs::from_unsorted(result)))
+    Ok(Value::attrs(Attrs::from_sorted(merge_sorted(opt.entries(), &result))))
 }
 
 /// The merge record of an option: `nix loc opt defs declaredAt firstFile`
@@ -1045,8 +1062,8 @@ fn merge_option(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         let base = Names::get();
         let wrapped = record(vec![
             (base.type_, Value::string("override")),
-            (base.priority, Value::Int(1500)),
             (base.content, default.clone()),
+            (base.priority, Value::Int(1500)),
         ]);
         all_defs.push(record(vec![(base.file, first_file.clone()), (base.value, wrapped)]));
     }
@@ -1359,14 +1376,15 @@ fn unify_module(file: &Value, key: &Value, module: &Rc<Attrs>) -> Option<Rc<Attr
     let options =
         if explicit { or_else(names.options, Value::attrs(Attrs::new())) } else { Value::attrs(Attrs::new()) };
     let entry = |name: Symbol, value: Value| AttrEntry { name, value, pos: Pos::NONE };
+    // In name order.
     Some(Rc::new(Attrs::from_unsorted(vec![
-        entry(structure.file, stringified(structure.file, file)),
         entry(structure.class, or_else(structure.class, Value::Null)),
-        entry(structure.key, stringified(structure.key, key)),
+        entry(structure.file, stringified(structure.file, file)),
+        entry(names.config, config),
         entry(structure.disabled_modules, or_else(structure.disabled_modules, Value::list(Vec::new()))),
         entry(structure.imports, or_else(structure.imports, Value::list(Vec::new()))),
+        entry(structure.key, stringified(structure.key, key)),
         entry(names.options, options),
-        entry(names.config, config),
     ])))
 }
 
@@ -1674,8 +1692,8 @@ fn walk_level(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         ]),
     );
     Ok(record(vec![
-        (names.options, Value::attrs(Attrs::from_sorted(options))),
         (names.config, Value::attrs(Attrs::from_sorted(config))),
+        (names.options, Value::attrs(Attrs::from_sorted(options))),
         (walk.unmatched, unmatched),
     ]))
 }
@@ -1915,9 +1933,9 @@ fn unmatched(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
             };
             out.push(record(vec![
                 (names.file, lazy_select(&def, names.file, pos)),
-                (names.value, lazy_select(&def, names.value, pos)),
-                (walk.prefix, prefix.clone()),
                 (names.pos, position),
+                (walk.prefix, prefix.clone()),
+                (names.value, lazy_select(&def, names.value, pos)),
             ]));
         }
     }
