@@ -673,6 +673,8 @@ let
         isLeaf = true;
         option = evalOption subLoc withPos nameDefs;
         unmatched = [ ];
+        decls = withPos;
+        defs = nameDefs;
       }
     else if optionDecls != [ ] then
       if all (d: (d.options.type.name or null) == "submodule") optionDecls then
@@ -680,6 +682,8 @@ let
           isLeaf = true;
           option = evalOption subLoc (map treeToOption withPos) nameDefs;
           unmatched = [ ];
+          decls = withPos;
+          defs = nameDefs;
         }
       else
         let
@@ -709,8 +713,9 @@ let
   # One level of the tree at `loc`. `decls` are `{ _file, options }` (an
   # attribute set of declarations each), `defs` are `{ file, value }` (an
   # attribute set of definitions each, properties already pushed down).
-  # Returns the options, the config and the definitions no option matched
-  # (`{ file, prefix, value }`, `prefix` relative to `loc`).
+  # Returns the options, the config, each name's entry (see `walkEntry`)
+  # and the definitions no option matched (`{ file, prefix, value }`,
+  # `prefix` relative to `loc`).
   walkLevelNix =
     loc: decls: defs:
     let
@@ -731,6 +736,7 @@ let
     in
     {
       inherit (split) options config;
+      inherit entries;
       unmatched = unmatched loc entries defsByName declsByName;
     };
 
@@ -1087,15 +1093,17 @@ let
           _module.freeformType = internalOptions.freeformType;
           _module.specialArgs = internalOptions.specialArgs;
         };
-        config = {
-          _module.args = {
+        config._module = {
+          args = {
             inherit extendModules;
             moduleType = type;
           }
           // args;
-          _module.specialArgs = specialArgs;
-          _module.check = lib.mkIf (evalArgs ? check) (mkDefault check);
-        };
+          inherit specialArgs;
+        }
+        # Defined only when given, so that `_module.check` is usually
+        # without definitions (see `internalValue`).
+        // lib.optionalAttrs (evalArgs ? check) { check = mkDefault check; };
       };
 
       moduleArgs = {
@@ -1116,7 +1124,21 @@ let
 
       options = walked.options;
       declaredConfig = walked.config;
-      freeformType = declaredConfig._module.freeformType;
+      # The value of `_module.freeformType` or `_module.check`: its default
+      # when the internal module's is its only declaration and nothing
+      # defines it, as in most evaluations (every submodule's), read
+      # without evaluating the option.
+      internalValue =
+        name: default:
+        let
+          entry = walked.entries._module.sub.entries.${name} or null;
+        in
+        if entry != null && entry.isLeaf && length entry.decls == 1 && entry.defs == [ ] then
+          default
+        else
+          declaredConfig._module.${name};
+
+      freeformType = internalValue "freeformType" null;
 
       config =
         if freeformType == null then
@@ -1130,7 +1152,7 @@ let
           )) declaredConfig;
 
       checkUnmatched =
-        if config._module.check && config._module.freeformType == null && walked.unmatched != [ ] then
+        if internalValue "check" true && freeformType == null && walked.unmatched != [ ] then
           let
             first = head walked.unmatched;
             shownFirst =

@@ -1645,7 +1645,8 @@ fn collect_modules(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 // The option tree
 
 /// `strataWalkLevel nix loc decls defs`: `modules.nix`'s `walkLevel`, one
-/// level of the option tree at `loc`: `{ options, config, unmatched }`.
+/// level of the option tree at `loc`: `{ options, config, entries,
+/// unmatched }` (`entries`: each name's `walkEntry`).
 /// Each name's entry (`walkEntry`) is made when it is used; the
 /// definitions are grouped by name only when an entry needs them. `nix`
 /// holds the Nix functions for what stays in Nix: every error message,
@@ -1682,17 +1683,14 @@ fn walk_level(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         });
         entries.push(AttrEntry { name: entry.name, value: walked, pos: entry.pos });
     }
+    let entries = Value::attrs(Attrs::from_sorted(entries));
     let unmatched = Value::lazy_apply(
         partial(&CALL_N, vec![select(ev, &nix, walk.unmatched, pos)?]),
-        Value::list(vec![
-            loc.clone(),
-            Value::attrs(Attrs::from_sorted(entries)),
-            defs_by_name,
-            Value::Attrs(decls_by_name.clone()),
-        ]),
+        Value::list(vec![loc.clone(), entries.clone(), defs_by_name, Value::Attrs(decls_by_name.clone())]),
     );
     Ok(record(vec![
         (names.config, Value::attrs(Attrs::from_sorted(config))),
+        (walk.entries, entries),
         (names.options, Value::attrs(Attrs::from_sorted(options))),
         (walk.unmatched, unmatched),
     ]))
@@ -1713,6 +1711,9 @@ struct WalkNames {
     defs_by_name: Symbol,
     name: Symbol,
     name_decls: Symbol,
+    entries: Symbol,
+    decls: Symbol,
+    defs: Symbol,
 }
 
 thread_local! {
@@ -1727,6 +1728,9 @@ thread_local! {
         defs_by_name: syntax::sym!("defsByName"),
         name: syntax::sym!("name"),
         name_decls: syntax::sym!("nameDecls"),
+        entries: syntax::sym!("entries"),
+        decls: syntax::sym!("decls"),
+        defs: syntax::sym!("defs"),
     };
 }
 
@@ -1747,8 +1751,9 @@ fn group_definitions(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> 
 
 /// One name of a level: `nix loc defsByName name nameDecls`, as
 /// `modules.nix`'s `walkEntry` gives it: `{ isLeaf = true; option;
-/// unmatched = [ ]; }` for an option, `{ isLeaf = false; sub; unmatched; }`
-/// for a level of nested declarations.
+/// unmatched = [ ]; decls; defs; }` for an option (its declarations and
+/// definitions, for `evalModules`' `internalValue`), `{ isLeaf = false;
+/// sub; unmatched; }` for a level of nested declarations.
 static WALK_ENTRY: Builtin = Builtin { name: "strataWalkEntry", arity: 5, func: walk_entry };
 
 fn walk_entry(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
@@ -1768,9 +1773,13 @@ fn walk_entry(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let option_count = count_options(ev, &on_error, &decls, pos)?;
     if option_count == decls.len() {
         let with_positions = positions_of(ev, name, &decls, pos)?;
-        let option =
-            Value::lazy_apply(partial(&EVAL_OPTION, vec![nix_value.clone(), sub_loc, with_positions]), name_defs);
+        let option = Value::lazy_apply(
+            partial(&EVAL_OPTION, vec![nix_value.clone(), sub_loc, with_positions.clone()]),
+            name_defs.clone(),
+        );
         return Ok(record(vec![
+            (walk.decls, with_positions),
+            (walk.defs, name_defs),
             (names.is_leaf, Value::Bool(true)),
             (names.option, option),
             (walk.unmatched, Value::list(Vec::new())),
