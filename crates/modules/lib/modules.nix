@@ -1103,7 +1103,7 @@ let
         }
         # Defined only when given, so that `_module.check` is usually
         # without definitions (see `internalValue`).
-        // lib.optionalAttrs (evalArgs ? check) { check = mkDefault check; };
+        // (if evalArgs ? check then { check = mkDefault check; } else { });
       };
 
       moduleArgs = {
