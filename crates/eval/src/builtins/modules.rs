@@ -1338,10 +1338,13 @@ fn module_argument(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 /// version throws (a top-level `config` or `options` beside other names).
 fn unify_module(file: &Value, key: &Value, module: &Rc<Attrs>) -> Option<Rc<Attrs>> {
     let names = Names::get();
-    let structure = ModuleNames::get();
+    let structure = MODULE_STRUCTURE.with(|symbols| *symbols);
+    let (class, file_name, key_name) = (syntax::sym!("_class"), syntax::sym!("_file"), syntax::sym!("key"));
+    let (disabled_modules, imports) = (syntax::sym!("disabledModules"), syntax::sym!("imports"));
+    let (meta, freeform_type) = (syntax::sym!("meta"), syntax::sym!("freeformType"));
     let explicit = module.get(names.config).is_some() || module.get(names.options).is_some();
     let extra: Vec<AttrEntry> =
-        module.entries().iter().filter(|entry| !structure.all.contains(&entry.name)).cloned().collect();
+        module.entries().iter().filter(|entry| !structure.contains(&entry.name)).cloned().collect();
     if explicit && !extra.is_empty() {
         return None;
     }
@@ -1354,14 +1357,14 @@ fn unify_module(file: &Value, key: &Value, module: &Rc<Attrs>) -> Option<Rc<Attr
     };
     let merge =
         |items: Vec<Value>| record(vec![(names.type_, Value::string("merge")), (names.contents, Value::list(items))]);
-    let with_meta = match module.get(structure.meta) {
-        Some(meta) => merge(vec![plain, record(vec![(structure.meta, meta.clone())])]),
+    let with_meta = match module.get(meta) {
+        Some(value) => merge(vec![plain, record(vec![(meta, value.clone())])]),
         None => plain,
     };
-    let config = match module.get(structure.freeform_type) {
+    let config = match module.get(freeform_type) {
         Some(freeform) => merge(vec![
             with_meta,
-            record(vec![(syntax::sym!("_module"), record(vec![(structure.freeform_type, freeform.clone())]))]),
+            record(vec![(syntax::sym!("_module"), record(vec![(freeform_type, freeform.clone())]))]),
         ]),
         None => with_meta,
     };
@@ -1378,51 +1381,19 @@ fn unify_module(file: &Value, key: &Value, module: &Rc<Attrs>) -> Option<Rc<Attr
     let entry = |name: Symbol, value: Value| AttrEntry { name, value, pos: Pos::NONE };
     // In name order.
     Some(Rc::new(Attrs::from_unsorted(vec![
-        entry(structure.class, or_else(structure.class, Value::Null)),
-        entry(structure.file, stringified(structure.file, file)),
+        entry(class, or_else(class, Value::Null)),
+        entry(file_name, stringified(file_name, file)),
         entry(names.config, config),
-        entry(structure.disabled_modules, or_else(structure.disabled_modules, Value::list(Vec::new()))),
-        entry(structure.imports, or_else(structure.imports, Value::list(Vec::new()))),
-        entry(structure.key, stringified(structure.key, key)),
+        entry(disabled_modules, or_else(disabled_modules, Value::list(Vec::new()))),
+        entry(imports, or_else(imports, Value::list(Vec::new()))),
+        entry(key_name, stringified(key_name, key)),
         entry(names.options, options),
     ])))
 }
 
-/// The symbols of [`MODULE_STRUCTURE_KEYS`], interned once per thread.
-#[derive(Clone, Copy)]
-struct ModuleNames {
-    all: [Symbol; 9],
-    class: Symbol,
-    file: Symbol,
-    key: Symbol,
-    disabled_modules: Symbol,
-    imports: Symbol,
-    meta: Symbol,
-    freeform_type: Symbol,
-}
-
 thread_local! {
-    static MODULE_NAMES: ModuleNames = ModuleNames::intern();
-}
-
-impl ModuleNames {
-    fn get() -> ModuleNames {
-        MODULE_NAMES.with(|names| *names)
-    }
-
-    fn intern() -> ModuleNames {
-        let all = MODULE_STRUCTURE_KEYS.map(Symbol::intern);
-        ModuleNames {
-            all,
-            class: all[0],
-            file: all[1],
-            key: all[2],
-            disabled_modules: all[3],
-            imports: all[4],
-            meta: all[7],
-            freeform_type: all[8],
-        }
-    }
+    /// The symbols of [`MODULE_STRUCTURE_KEYS`].
+    static MODULE_STRUCTURE: [Symbol; 9] = MODULE_STRUCTURE_KEYS.map(Symbol::intern);
 }
 
 /// `builtins.toString`, to apply lazily.
