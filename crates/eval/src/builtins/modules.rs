@@ -1540,6 +1540,11 @@ impl ImportTree<'_> {
         Ok(self.occurrences[at].key.as_deref().unwrap_or_default())
     }
 
+    /// The loaded module of an occurrence whose key was read.
+    fn loaded(&self, at: usize) -> Result<Rc<Attrs>> {
+        self.occurrences[at].loaded.clone().ok_or_else(|| crate::eval::internal(self.pos, "module not loaded"))
+    }
+
     /// The occurrences of a loaded module's imports: what a node's
     /// `children` forces.
     fn children(&mut self, at: usize) -> Result<Vec<usize>> {
@@ -1547,7 +1552,7 @@ impl ImportTree<'_> {
             return Ok(children.clone());
         }
         let (ev, pos) = (self.ev, self.pos);
-        let module = self.occurrences[at].loaded.clone().expect("the key was read first");
+        let module = self.loaded(at)?;
         let file = lazy_select(&module, syntax::sym!("_file"), pos);
         let key = ev.coerce_to_string(&select(ev, &module, syntax::sym!("key"), pos)?, pos, Coercion::INTERPOLATION)?;
         let imports = ev.force_list(&select(ev, &module, syntax::sym!("imports"), pos)?, pos)?;
@@ -1586,7 +1591,7 @@ fn collect_modules(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let all = tree.closure(&roots, &Default::default())?;
     let mut keys = Vec::new();
     for &at in all.iter() {
-        let module = tree.occurrences[at].loaded.clone().expect("loaded by the walk");
+        let module = tree.loaded(at)?;
         let disabled = ev.force_list(&select(ev, &module, syntax::sym!("disabledModules"), pos)?, pos)?;
         if disabled.is_empty() {
             continue;
@@ -1605,10 +1610,7 @@ fn collect_modules(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         }
         tree.closure(&roots, &disabled)?
     };
-    let modules = kept
-        .iter()
-        .map(|&at| Value::Attrs(tree.occurrences[at].loaded.clone().expect("loaded by the walk")))
-        .collect();
+    let modules = kept.iter().map(|&at| tree.loaded(at).map(Value::Attrs)).collect::<Result<Vec<_>>>()?;
     Ok(record(vec![(syntax::sym!("modules"), Value::list(modules)), (syntax::sym!("disabledKeys"), Value::list(keys))]))
 }
 
