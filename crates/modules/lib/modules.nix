@@ -673,8 +673,6 @@ let
         isLeaf = true;
         option = evalOption subLoc withPos nameDefs;
         unmatched = [ ];
-        decls = withPos;
-        defs = nameDefs;
       }
     else if optionDecls != [ ] then
       if all (d: (d.options.type.name or null) == "submodule") optionDecls then
@@ -682,8 +680,6 @@ let
           isLeaf = true;
           option = evalOption subLoc (map treeToOption withPos) nameDefs;
           unmatched = [ ];
-          decls = withPos;
-          defs = nameDefs;
         }
       else
         let
@@ -713,9 +709,8 @@ let
   # One level of the tree at `loc`. `decls` are `{ _file, options }` (an
   # attribute set of declarations each), `defs` are `{ file, value }` (an
   # attribute set of definitions each, properties already pushed down).
-  # Returns the options, the config, each name's entry (see `walkEntry`)
-  # and the definitions no option matched (`{ file, prefix, value }`,
-  # `prefix` relative to `loc`).
+  # Returns the options, the config and the definitions no option matched
+  # (`{ file, prefix, value }`, `prefix` relative to `loc`).
   walkLevelNix =
     loc: decls: defs:
     let
@@ -736,7 +731,6 @@ let
     in
     {
       inherit (split) options config;
-      inherit entries;
       unmatched = unmatched loc entries defsByName declsByName;
     };
 
@@ -987,6 +981,32 @@ let
       ) modules;
     });
 
+  # Whether `_module.check` and `_module.freeformType` keep their defaults
+  # because only the internal module declares anything under `_module` and
+  # no definition sets them (`{ check; freeformType; }`), from the top
+  # level's `levelInputs`. A `_module` definition that is not a plain set
+  # (`mkIf`, `mkMerge`, ...) counts as setting both.
+  internalDefaultsNix =
+    inputs:
+    let
+      declaring = filter (d: isAttrs d.options && d.options ? _module) inputs.decls;
+      only = length declaring == 1;
+      setting =
+        name:
+        lib.any (
+          d:
+          !isAttrs d.value
+          || d.value ? _module
+            && (!isAttrs d.value._module || d.value._module ? _type || d.value._module ? ${name})
+        ) inputs.defs;
+    in
+    {
+      check = only && !setting "check";
+      freeformType = only && !setting "freeformType";
+    };
+
+  internalDefaults = builtins.strataInternalDefaults or internalDefaultsNix;
+
   # ---------------------------------------------------------------------
   # evalModules
 
@@ -1125,18 +1145,11 @@ let
       options = walked.options;
       declaredConfig = walked.config;
       # The value of `_module.freeformType` or `_module.check`: its default
-      # when the internal module's is its only declaration and nothing
-      # defines it, as in most evaluations (every submodule's), read
+      # when only the internal module declares anything under `_module` and
+      # nothing defines it, as in most evaluations (every submodule's), read
       # without evaluating the option.
-      internalValue =
-        name: default:
-        let
-          entry = walked.entries._module.sub.entries.${name} or null;
-        in
-        if entry != null && entry.isLeaf && length entry.decls == 1 && entry.defs == [ ] then
-          default
-        else
-          declaredConfig._module.${name};
+      defaultsApply = internalDefaults inputs;
+      internalValue = name: default: if defaultsApply.${name} then default else declaredConfig._module.${name};
 
       freeformType = internalValue "freeformType" null;
 

@@ -40,6 +40,7 @@ pub(crate) const BUILTINS: &[Builtin] = &[
     Builtin { name: "strataCollectModules", arity: 7, func: collect_modules },
     Builtin { name: "strataWalkLevel", arity: 4, func: walk_level },
     Builtin { name: "strataLevelInputs", arity: 1, func: level_inputs },
+    Builtin { name: "strataInternalDefaults", arity: 1, func: internal_defaults },
     Builtin { name: "strataUnmatched", arity: 4, func: unmatched },
     Builtin { name: "strataMergeEqualOption", arity: 3, func: merge_equal_option },
     Builtin { name: "strataInvalidDefinitions", arity: 2, func: invalid_definitions },
@@ -1618,8 +1619,7 @@ fn collect_modules(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 // The option tree
 
 /// `strataWalkLevel nix loc decls defs`: `modules.nix`'s `walkLevel`, one
-/// level of the option tree at `loc`: `{ options, config, entries,
-/// unmatched }` (`entries`: each name's `walkEntry`).
+/// level of the option tree at `loc`: `{ options, config, unmatched }`.
 /// Each name's entry (`walkEntry`) is made when it is used; the
 /// definitions are grouped by name only when an entry needs them. `nix`
 /// holds the Nix functions for what stays in Nix: every error message,
@@ -1656,14 +1656,17 @@ fn walk_level(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         });
         entries.push(AttrEntry { name: entry.name, value: walked, pos: entry.pos });
     }
-    let entries = Value::attrs(Attrs::from_sorted(entries));
     let unmatched = Value::lazy_apply(
         partial(&CALL_N, vec![select(ev, &nix, walk.unmatched, pos)?]),
-        Value::list(vec![loc.clone(), entries.clone(), defs_by_name, Value::Attrs(decls_by_name.clone())]),
+        Value::list(vec![
+            loc.clone(),
+            Value::attrs(Attrs::from_sorted(entries)),
+            defs_by_name,
+            Value::Attrs(decls_by_name.clone()),
+        ]),
     );
     Ok(record(vec![
         (names.config, Value::attrs(Attrs::from_sorted(config))),
-        (walk.entries, entries),
         (names.options, Value::attrs(Attrs::from_sorted(options))),
         (walk.unmatched, unmatched),
     ]))
@@ -1684,9 +1687,6 @@ struct WalkNames {
     defs_by_name: Symbol,
     name: Symbol,
     name_decls: Symbol,
-    entries: Symbol,
-    decls: Symbol,
-    defs: Symbol,
 }
 
 thread_local! {
@@ -1701,9 +1701,6 @@ thread_local! {
         defs_by_name: syntax::sym!("defsByName"),
         name: syntax::sym!("name"),
         name_decls: syntax::sym!("nameDecls"),
-        entries: syntax::sym!("entries"),
-        decls: syntax::sym!("decls"),
-        defs: syntax::sym!("defs"),
     };
 }
 
@@ -1724,9 +1721,8 @@ fn group_definitions(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> 
 
 /// One name of a level: `nix loc defsByName name nameDecls`, as
 /// `modules.nix`'s `walkEntry` gives it: `{ isLeaf = true; option;
-/// unmatched = [ ]; decls; defs; }` for an option (its declarations and
-/// definitions, for `evalModules`' `internalValue`), `{ isLeaf = false;
-/// sub; unmatched; }` for a level of nested declarations.
+/// unmatched = [ ]; }` for an option, `{ isLeaf = false; sub; unmatched; }`
+/// for a level of nested declarations.
 static WALK_ENTRY: Builtin = Builtin { name: "strataWalkEntry", arity: 5, func: walk_entry };
 
 fn walk_entry(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
@@ -1746,13 +1742,9 @@ fn walk_entry(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let option_count = count_options(ev, &on_error, &decls, pos)?;
     if option_count == decls.len() {
         let with_positions = positions_of(ev, name, &decls, pos)?;
-        let option = Value::lazy_apply(
-            partial(&EVAL_OPTION, vec![nix_value.clone(), sub_loc, with_positions.clone()]),
-            name_defs.clone(),
-        );
+        let option =
+            Value::lazy_apply(partial(&EVAL_OPTION, vec![nix_value.clone(), sub_loc, with_positions]), name_defs);
         return Ok(record(vec![
-            (walk.decls, with_positions),
-            (walk.defs, name_defs),
             (names.is_leaf, Value::Bool(true)),
             (names.option, option),
             (walk.unmatched, Value::list(Vec::new())),
@@ -1837,6 +1829,46 @@ fn prefix_unmatched(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         out.push(Value::attrs(Attrs::from_unsorted(fields)));
     }
     Ok(Value::list(out))
+}
+
+/// `strataInternalDefaults inputs`: for `_module.check` and
+/// `_module.freeformType`, whether their value is their default because
+/// only the internal module declares anything under `_module` and no
+/// definition sets them, `{ check; freeformType; }` (`modules.nix`'s
+/// `internalDefaultsNix`). `inputs` is `levelInputs`' result. A definition
+/// of `_module` that is not a plain set (`mkIf`, `mkMerge`, ...) counts as
+/// setting both.
+fn internal_defaults(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let names = Names::get();
+    let module_name = syntax::sym!("_module");
+    let (check_name, freeform_name) = (syntax::sym!("check"), syntax::sym!("freeformType"));
+    let inputs = ev.force_attrs(&args[0], pos)?;
+    let mut declaring = 0;
+    for decl in ev.force_list(&select(ev, &inputs, syntax::sym!("decls"), pos)?, pos)?.iter() {
+        let decl = ev.force_attrs(decl, pos)?;
+        if let Value::Attrs(options) = select(ev, &decl, names.options, pos)? {
+            declaring += usize::from(options.get(module_name).is_some());
+        }
+    }
+    let (mut check, mut freeform) = (declaring == 1, declaring == 1);
+    if check {
+        for def in ev.force_list(&select(ev, &inputs, syntax::sym!("defs"), pos)?, pos)?.iter() {
+            let def = ev.force_attrs(def, pos)?;
+            let Value::Attrs(value) = select(ev, &def, names.value, pos)? else {
+                (check, freeform) = (false, false);
+                break;
+            };
+            let Some(module) = value.get(module_name) else { continue };
+            match ev.force(module)? {
+                Value::Attrs(module) if module.get(names.type_).is_none() => {
+                    check &= module.get(check_name).is_none();
+                    freeform &= module.get(freeform_name).is_none();
+                }
+                _ => (check, freeform) = (false, false),
+            }
+        }
+    }
+    Ok(record(vec![(check_name, Value::Bool(check)), (freeform_name, Value::Bool(freeform))]))
 }
 
 /// `strataLevelInputs modules`: the declarations and definitions of the
