@@ -1730,20 +1730,18 @@ fn walk_entry(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let walk = WalkNames::get();
     let (nix_value, loc, defs_by_name, name, name_decls) = (&args[0], &args[1], &args[2], &args[3], &args[4]);
     let nix = ev.force_attrs(nix_value, pos)?;
-    let name_symbol = Symbol::intern(&ev.force_str(name, pos)?);
-    let loc_items = ev.force_list(loc, pos)?;
-    let mut sub_loc = Vec::with_capacity(loc_items.len() + 1);
-    sub_loc.extend(loc_items.iter().cloned());
-    sub_loc.push(name.clone());
-    let sub_loc = Value::list(sub_loc);
     let name_defs = Value::lazy_apply(partial(&SELECT_OR_EMPTY, vec![name.clone()]), defs_by_name.clone());
     let decls = ev.force_list(name_decls, pos)?;
-    let on_error = || Ok(partial(&CALL2, vec![select(ev, &nix, walk.declaration_type_error, pos)?, sub_loc.clone()]));
+    let on_error = || Ok(partial(&CALL2, vec![select(ev, &nix, walk.declaration_type_error, pos)?, sub_loc_of(ev, loc, name, pos)?]));
     let option_count = count_options(ev, &on_error, &decls, pos)?;
     if option_count == decls.len() {
-        let with_positions = positions_of(ev, name, &decls, pos)?;
-        let option =
-            Value::lazy_apply(partial(&EVAL_OPTION, vec![nix_value.clone(), sub_loc, with_positions]), name_defs);
+        // The option's location and declaration positions are made when
+        // it is evaluated: the entries of options nobody reads (most of
+        // `_module`'s) never need them.
+        let option = Value::lazy_apply(
+            partial(&EVAL_LEAF, vec![nix_value.clone(), loc.clone(), name.clone(), name_decls.clone()]),
+            name_defs,
+        );
         return Ok(record(vec![
             (names.is_leaf, Value::Bool(true)),
             (names.option, option),
@@ -1760,6 +1758,8 @@ fn walk_entry(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         ]);
         return ev.call(&select(ev, &nix, walk.walk_entry, pos)?, argument, pos);
     }
+    let name_symbol = Symbol::intern(&ev.force_str(name, pos)?);
+    let sub_loc = sub_loc_of(ev, loc, name, pos)?;
     let file_name = syntax::sym!("_file");
     let mut sub_decls = Vec::with_capacity(decls.len());
     for decl in decls.iter() {
@@ -1777,7 +1777,26 @@ fn walk_entry(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     Ok(record(vec![(names.is_leaf, Value::Bool(false)), (names.sub, sub), (walk.unmatched, unmatched)]))
 }
 
-static EVAL_OPTION: Builtin = Builtin { name: "strataEvalOption", arity: 4, func: eval_option };
+/// `loc ++ [ name ]`.
+fn sub_loc_of(ev: &Evaluator, loc: &Value, name: &Value, pos: Pos) -> Result<Value> {
+    let loc_items = ev.force_list(loc, pos)?;
+    let mut sub_loc = Vec::with_capacity(loc_items.len() + 1);
+    sub_loc.extend(loc_items.iter().cloned());
+    sub_loc.push(name.clone());
+    Ok(Value::list(sub_loc))
+}
+
+/// A leaf of the option tree, evaluated: `nix loc name nameDecls defs`,
+/// `strataEvalOption nix (loc ++ [ name ]) (withPositions name nameDecls) defs`.
+static EVAL_LEAF: Builtin = Builtin { name: "strataEvalLeaf", arity: 5, func: eval_leaf };
+
+fn eval_leaf(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let (nix_value, loc, name, name_decls, defs) = (&args[0], &args[1], &args[2], &args[3], &args[4]);
+    let sub_loc = sub_loc_of(ev, loc, name, pos)?;
+    let decls = ev.force_list(name_decls, pos)?;
+    let with_positions = positions_of(ev, name, &decls, pos)?;
+    eval_option(ev, &[nix_value.clone(), sub_loc, with_positions, defs.clone()], pos)
+}
 
 /// `name: set: set.${name} or [ ]`.
 static SELECT_OR_EMPTY: Builtin = Builtin { name: "strataSelectOrEmpty", arity: 2, func: select_or_empty };
