@@ -1100,7 +1100,8 @@ impl Evaluator {
                 if app.args.len() + 1 >= app.builtin.arity {
                     // The last argument: the builtin runs on a copy of the
                     // arguments on the stack.
-                    let mut args: smallvec::SmallVec<[Value; 8]> = smallvec::SmallVec::with_capacity(app.args.len() + 1);
+                    let mut args: smallvec::SmallVec<[Value; 8]> =
+                        smallvec::SmallVec::with_capacity(app.args.len() + 1);
                     args.extend(app.args.iter().cloned());
                     args.push(argument);
                     (app.builtin.func)(self, &args, pos)

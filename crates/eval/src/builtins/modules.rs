@@ -817,10 +817,7 @@ fn merge_record(
     // Names in order (see `record`).
     record(vec![
         (names.defs_final, values.clone()),
-        (
-            names.defs_final_record,
-            record(vec![(Names::get().highest_prio, highest), (Names::get().values, values)]),
-        ),
+        (names.defs_final_record, record(vec![(Names::get().highest_prio, highest), (Names::get().values, values)])),
         (names.is_defined, Value::Bool(defined)),
         (names.merged_value, merged),
         (names.optional_value, record(optional)),
@@ -1516,7 +1513,8 @@ impl ImportTree<'_> {
             let (ev, pos) = (self.ev, self.pos);
             let occurrence = &self.occurrences[at];
             let key = Value::string(format!("{}:anon-{}", occurrence.parent_key, occurrence.index));
-            let call = [self.class.clone(), self.args.clone(), occurrence.parent_file.clone(), key, occurrence.module.clone()];
+            let call =
+                [self.class.clone(), self.args.clone(), occurrence.parent_file.clone(), key, occurrence.module.clone()];
             let loaded = match self.load {
                 Value::PrimOpApp(app) if app.builtin.name == "strataLoadModule" && app.args.len() == 1 => {
                     let mut all = Vec::with_capacity(6);
@@ -1732,7 +1730,9 @@ fn walk_entry(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let nix = ev.force_attrs(nix_value, pos)?;
     let name_defs = Value::lazy_apply(partial(&SELECT_OR_EMPTY, vec![name.clone()]), defs_by_name.clone());
     let decls = ev.force_list(name_decls, pos)?;
-    let on_error = || Ok(partial(&CALL2, vec![select(ev, &nix, walk.declaration_type_error, pos)?, sub_loc_of(ev, loc, name, pos)?]));
+    let on_error = || {
+        Ok(partial(&CALL2, vec![select(ev, &nix, walk.declaration_type_error, pos)?, sub_loc_of(ev, loc, name, pos)?]))
+    };
     let option_count = count_options(ev, &on_error, &decls, pos)?;
     if option_count == decls.len() {
         // The option's location and declaration positions are made when
