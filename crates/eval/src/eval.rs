@@ -157,13 +157,13 @@ impl Evaluator {
             Symbol::intern(name);
         }
         let symbols = Symbols {
-            functor: syntax::sym!("__functor"),
-            to_string: syntax::sym!("__toString"),
-            out_path: syntax::sym!("outPath"),
-            type_: syntax::sym!("type"),
-            file: syntax::sym!("file"),
-            line: syntax::sym!("line"),
-            column: syntax::sym!("column"),
+            functor: Symbol::intern("__functor"),
+            to_string: Symbol::intern("__toString"),
+            out_path: Symbol::intern("outPath"),
+            type_: Symbol::intern("type"),
+            file: Symbol::intern("file"),
+            line: Symbol::intern("line"),
+            column: Symbol::intern("column"),
         };
         let mut evaluator = Evaluator {
             options,

@@ -80,7 +80,7 @@ pub(crate) fn install(evaluator: &mut Evaluator) {
         entries.push((Symbol::intern(name), value));
     }
     // `builtins.builtins` refers to the set itself, found through the globals.
-    let builtins_symbol = syntax::sym!("builtins");
+    let builtins_symbol = Symbol::intern("builtins");
     entries.push((
         builtins_symbol,
         Value::lazy(move |evaluator: &Evaluator| {
@@ -122,7 +122,7 @@ pub(crate) fn install(evaluator: &mut Evaluator) {
     // `derivation` is Nix code over the base environment: evaluate it now
     // that the environment is complete, so it prints as `<LAMBDA>` like any
     // other builtin function.
-    if let Some(&index) = evaluator.global_index.get(&syntax::sym!("derivation")) {
+    if let Some(&index) = evaluator.global_index.get(&Symbol::intern("derivation")) {
         let derivation = evaluator.globals[index as usize].clone();
         if let Err(err) = evaluator.force(&derivation) {
             debug_assert!(false, "the derivation wrapper does not evaluate: {}", err.message());
@@ -137,8 +137,8 @@ fn constants(evaluator: &Evaluator) -> Vec<(&'static str, Value)> {
         .iter()
         .map(|entry| {
             Value::attrs(Attrs::from_unsorted(vec![
-                AttrEntry { name: syntax::sym!("path"), value: Value::string(&entry.path), pos: Pos::NONE },
-                AttrEntry { name: syntax::sym!("prefix"), value: Value::string(&entry.prefix), pos: Pos::NONE },
+                AttrEntry { name: Symbol::intern("path"), value: Value::string(&entry.path), pos: Pos::NONE },
+                AttrEntry { name: Symbol::intern("prefix"), value: Value::string(&entry.prefix), pos: Pos::NONE },
             ]))
         })
         .collect();

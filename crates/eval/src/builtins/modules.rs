@@ -88,23 +88,23 @@ impl Names {
 
     fn intern() -> Names {
         Names {
-            type_: syntax::sym!("_type"),
-            contents: syntax::sym!("contents"),
-            condition: syntax::sym!("condition"),
-            content: syntax::sym!("content"),
-            priority: syntax::sym!("priority"),
-            file: syntax::sym!("file"),
-            value: syntax::sym!("value"),
-            values: syntax::sym!("values"),
-            highest_prio: syntax::sym!("highestPrio"),
-            options: syntax::sym!("options"),
-            config: syntax::sym!("config"),
-            parent: syntax::sym!("parent"),
-            is_leaf: syntax::sym!("isLeaf"),
-            option: syntax::sym!("option"),
-            sub: syntax::sym!("sub"),
-            children: syntax::sym!("children"),
-            pos: syntax::sym!("pos"),
+            type_: Symbol::intern("_type"),
+            contents: Symbol::intern("contents"),
+            condition: Symbol::intern("condition"),
+            content: Symbol::intern("content"),
+            priority: Symbol::intern("priority"),
+            file: Symbol::intern("file"),
+            value: Symbol::intern("value"),
+            values: Symbol::intern("values"),
+            highest_prio: Symbol::intern("highestPrio"),
+            options: Symbol::intern("options"),
+            config: Symbol::intern("config"),
+            parent: Symbol::intern("parent"),
+            is_leaf: Symbol::intern("isLeaf"),
+            option: Symbol::intern("option"),
+            sub: Symbol::intern("sub"),
+            children: Symbol::intern("children"),
+            pos: Symbol::intern("pos"),
         }
     }
 }
@@ -703,43 +703,43 @@ impl OptionNames {
 
     fn intern() -> OptionNames {
         OptionNames {
-            file: syntax::sym!("_file"),
-            pos: syntax::sym!("pos"),
-            type_: syntax::sym!("type"),
-            get_sub_modules: syntax::sym!("getSubModules"),
-            subst_sub_modules: syntax::sym!("substSubModules"),
-            deprecation_message: syntax::sym!("deprecationMessage"),
-            default: syntax::sym!("default"),
-            apply: syntax::sym!("apply"),
-            read_only: syntax::sym!("readOnly"),
-            declarations: syntax::sym!("declarations"),
-            declaration_positions: syntax::sym!("declarationPositions"),
-            loc: syntax::sym!("loc"),
-            imports: syntax::sym!("imports"),
-            merge: syntax::sym!("merge"),
-            v2: syntax::sym!("v2"),
-            check: syntax::sym!("check"),
-            head_error: syntax::sym!("headError"),
-            defs: syntax::sym!("defs"),
-            defs_final: syntax::sym!("defsFinal"),
-            defs_final_record: syntax::sym!("defsFinal'"),
-            is_defined: syntax::sym!("isDefined"),
-            merged_value: syntax::sym!("mergedValue"),
-            optional_value: syntax::sym!("optionalValue"),
-            definitions: syntax::sym!("definitions"),
-            files: syntax::sym!("files"),
-            definitions_with_locations: syntax::sym!("definitionsWithLocations"),
-            used_default: syntax::sym!("usedDefault"),
-            to_string: syntax::sym!("__toString"),
-            option_to_string: syntax::sym!("optionToString"),
-            definitions_with_positions: syntax::sym!("definitionsWithPositions"),
-            disabled_definitions: syntax::sym!("disabledDefinitions"),
-            merge_option_decls: syntax::sym!("mergeOptionDecls"),
-            eval_option_value: syntax::sym!("evalOptionValue"),
-            merge_definitions: syntax::sym!("mergeDefinitions"),
-            show_option: syntax::sym!("showOption"),
-            provenance: syntax::sym!("provenance"),
-            unspecified: syntax::sym!("unspecified"),
+            file: Symbol::intern("_file"),
+            pos: Symbol::intern("pos"),
+            type_: Symbol::intern("type"),
+            get_sub_modules: Symbol::intern("getSubModules"),
+            subst_sub_modules: Symbol::intern("substSubModules"),
+            deprecation_message: Symbol::intern("deprecationMessage"),
+            default: Symbol::intern("default"),
+            apply: Symbol::intern("apply"),
+            read_only: Symbol::intern("readOnly"),
+            declarations: Symbol::intern("declarations"),
+            declaration_positions: Symbol::intern("declarationPositions"),
+            loc: Symbol::intern("loc"),
+            imports: Symbol::intern("imports"),
+            merge: Symbol::intern("merge"),
+            v2: Symbol::intern("v2"),
+            check: Symbol::intern("check"),
+            head_error: Symbol::intern("headError"),
+            defs: Symbol::intern("defs"),
+            defs_final: Symbol::intern("defsFinal"),
+            defs_final_record: Symbol::intern("defsFinal'"),
+            is_defined: Symbol::intern("isDefined"),
+            merged_value: Symbol::intern("mergedValue"),
+            optional_value: Symbol::intern("optionalValue"),
+            definitions: Symbol::intern("definitions"),
+            files: Symbol::intern("files"),
+            definitions_with_locations: Symbol::intern("definitionsWithLocations"),
+            used_default: Symbol::intern("usedDefault"),
+            to_string: Symbol::intern("__toString"),
+            option_to_string: Symbol::intern("optionToString"),
+            definitions_with_positions: Symbol::intern("definitionsWithPositions"),
+            disabled_definitions: Symbol::intern("disabledDefinitions"),
+            merge_option_decls: Symbol::intern("mergeOptionDecls"),
+            eval_option_value: Symbol::intern("evalOptionValue"),
+            merge_definitions: Symbol::intern("mergeDefinitions"),
+            show_option: Symbol::intern("showOption"),
+            provenance: Symbol::intern("provenance"),
+            unspecified: Symbol::intern("unspecified"),
         }
     }
 }
@@ -1446,11 +1446,17 @@ fn nodes_of(
 static CALL_N: Builtin = Builtin { name: "strataCallN", arity: 2, func: call_n };
 
 fn call_n(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    let mut result = args[0].clone();
-    for argument in ev.force_list(&args[1], pos)?.iter() {
-        result = ev.call(&result, argument.clone(), pos)?;
-    }
+    let result = apply_each(ev, &args[0], ev.force_list(&args[1], pos)?.iter().cloned(), pos)?;
     ev.force(&result)
+}
+
+/// `function` applied to `arguments` one after the other.
+fn apply_each(ev: &Evaluator, function: &Value, arguments: impl IntoIterator<Item = Value>, pos: Pos) -> Result<Value> {
+    let mut result = function.clone();
+    for argument in arguments {
+        result = ev.call(&result, argument, pos)?;
+    }
+    Ok(result)
 }
 
 /// The children of a node: `load class args module`, the nodes of
@@ -1458,11 +1464,17 @@ fn call_n(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 static NODE_CHILDREN: Builtin = Builtin { name: "strataNodeChildren", arity: 4, func: node_children };
 
 fn node_children(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    let module = ev.force_attrs(&args[3], pos)?;
-    let file = lazy_select(&module, syntax::sym!("_file"), pos);
-    let key = ev.coerce_to_string(&select(ev, &module, syntax::sym!("key"), pos)?, pos, Coercion::INTERPOLATION)?;
-    let imports = ev.force_list(&select(ev, &module, syntax::sym!("imports"), pos)?, pos)?;
+    let (file, key, imports) = imports_of(ev, &ev.force_attrs(&args[3], pos)?, pos)?;
     Ok(nodes_of(&args[0], &args[1], &args[2], &file, &key, imports.items()))
+}
+
+/// What a loaded module's imports are loaded with: its `_file` (not
+/// evaluated), its `key` as a string, and its `imports`.
+fn imports_of(ev: &Evaluator, module: &Rc<Attrs>, pos: Pos) -> Result<(Value, NixString, Rc<List>)> {
+    let file = lazy_select(module, syntax::sym!("_file"), pos);
+    let key = ev.coerce_to_string(&select(ev, module, syntax::sym!("key"), pos)?, pos, Coercion::INTERPOLATION)?;
+    let imports = ev.force_list(&select(ev, module, syntax::sym!("imports"), pos)?, pos)?;
+    Ok((file, key, imports))
 }
 
 /// One place a module appears in the import tree: the module as written,
@@ -1522,13 +1534,7 @@ impl ImportTree<'_> {
                     all.extend(call);
                     load_module(ev, &all, pos)?
                 }
-                load => {
-                    let mut result = load.clone();
-                    for argument in call {
-                        result = ev.call(&result, argument, pos)?;
-                    }
-                    result
-                }
+                load => apply_each(ev, load, call, pos)?,
             };
             let loaded = ev.force_attrs(&loaded, pos)?;
             let key = ev.force_str(&select(ev, &loaded, syntax::sym!("key"), pos)?, pos)?;
@@ -1550,11 +1556,7 @@ impl ImportTree<'_> {
         if let Some(children) = &self.occurrences[at].children {
             return Ok(children.clone());
         }
-        let (ev, pos) = (self.ev, self.pos);
-        let module = self.loaded(at)?;
-        let file = lazy_select(&module, syntax::sym!("_file"), pos);
-        let key = ev.coerce_to_string(&select(ev, &module, syntax::sym!("key"), pos)?, pos, Coercion::INTERPOLATION)?;
-        let imports = ev.force_list(&select(ev, &module, syntax::sym!("imports"), pos)?, pos)?;
+        let (file, key, imports) = imports_of(self.ev, &self.loaded(at)?, self.pos)?;
         let children = self.add(file, Rc::from(key.text.as_str()), imports.items());
         self.occurrences[at].children = Some(children.clone());
         Ok(children)
@@ -1689,16 +1691,16 @@ struct WalkNames {
 
 thread_local! {
     static WALK_NAMES: WalkNames = WalkNames {
-        declarations_error: syntax::sym!("declarationsError"),
-        definitions_error: syntax::sym!("definitionsError"),
-        declaration_type_error: syntax::sym!("declarationTypeError"),
-        unmatched: syntax::sym!("unmatched"),
-        walk_entry: syntax::sym!("walkEntry"),
-        prefix: syntax::sym!("prefix"),
-        loc: syntax::sym!("loc"),
-        defs_by_name: syntax::sym!("defsByName"),
-        name: syntax::sym!("name"),
-        name_decls: syntax::sym!("nameDecls"),
+        declarations_error: Symbol::intern("declarationsError"),
+        definitions_error: Symbol::intern("definitionsError"),
+        declaration_type_error: Symbol::intern("declarationTypeError"),
+        unmatched: Symbol::intern("unmatched"),
+        walk_entry: Symbol::intern("walkEntry"),
+        prefix: Symbol::intern("prefix"),
+        loc: Symbol::intern("loc"),
+        defs_by_name: Symbol::intern("defsByName"),
+        name: Symbol::intern("name"),
+        name_decls: Symbol::intern("nameDecls"),
     };
 }
 
