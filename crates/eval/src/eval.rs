@@ -398,7 +398,7 @@ impl Evaluator {
     /// Forces a value and everything inside it, each set's values in the
     /// order of their names (`--strict`, which prints in that order).
     pub fn force_deep(&self, value: &Value) -> Result<Value> {
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = rustc_hash::FxHashSet::default();
         let forced = self.force(value)?;
         self.force_deep_inner(&forced, &mut seen, false)?;
         Ok(forced)
@@ -411,18 +411,13 @@ impl Evaluator {
     /// while others are alive, and `bench/programs/lib-overlays` peaked at
     /// 173 MiB instead of 120 with it.)
     pub fn deep_seq(&self, value: &Value) -> Result<Value> {
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = rustc_hash::FxHashSet::default();
         let forced = self.force(value)?;
         self.force_deep_inner(&forced, &mut seen, true)?;
         Ok(forced)
     }
 
-    fn force_deep_inner(
-        &self,
-        value: &Value,
-        seen: &mut std::collections::HashSet<usize>,
-        nix_order: bool,
-    ) -> Result<()> {
+    fn force_deep_inner(&self, value: &Value, seen: &mut rustc_hash::FxHashSet<usize>, nix_order: bool) -> Result<()> {
         self.check_stack(Pos::NONE)?;
         match value {
             Value::Attrs(attrs) => {
@@ -461,7 +456,7 @@ impl Evaluator {
 
     pub fn force_bool(&self, value: &Value, pos: Pos) -> Result<bool> {
         match self.force(value)? {
-            Value::Bool(b) => Ok(b),
+            Value::Bool(b) => Ok(b.get()),
             other => Err(self.expected(&other, "a Boolean", pos)),
         }
     }
@@ -476,7 +471,7 @@ impl Evaluator {
     pub fn force_float(&self, value: &Value, pos: Pos) -> Result<f64> {
         match self.force(value)? {
             Value::Int(i) => Ok(i as f64),
-            Value::Float(f) => Ok(f),
+            Value::Float(f) => Ok(f.get()),
             other => Err(self.expected(&other, "a float", pos)),
         }
     }
@@ -569,9 +564,9 @@ impl Evaluator {
     pub(crate) fn delay(&self, expr: &'static Expr, env: &Rc<Env>) -> Value {
         match expr {
             Expr::Null => Value::Null,
-            Expr::Bool(b) => Value::Bool(*b),
+            Expr::Bool(b) => Value::bool(*b),
             Expr::Int(i) => Value::Int(*i),
-            Expr::Float(f) => Value::Float(*f),
+            Expr::Float(f) => Value::float(*f),
             Expr::Str(s) => self.literal_string(s),
             Expr::Path(p) => Value::path(&**p),
             Expr::Var(Var::Local { depth, slot, .. }, _) => match env.up(*depth) {
@@ -604,9 +599,9 @@ impl Evaluator {
         loop {
             return match expr {
                 Expr::Null => Ok(Value::Null),
-                Expr::Bool(b) => Ok(Value::Bool(*b)),
+                Expr::Bool(b) => Ok(Value::bool(*b)),
                 Expr::Int(i) => Ok(Value::Int(*i)),
-                Expr::Float(f) => Ok(Value::Float(*f)),
+                Expr::Float(f) => Ok(Value::float(*f)),
                 Expr::Str(s) => Ok(self.literal_string(s)),
                 Expr::Path(p) => Ok(Value::path(&**p)),
                 Expr::Interp(parts, _) => self.interpolate(parts, env),
@@ -663,7 +658,7 @@ impl Evaluator {
                 Expr::BinOp(op, lhs, rhs, pos) => self.binop(*op, lhs, rhs, env, *pos),
                 Expr::Not(operand, pos) => {
                     let value = self.eval(operand, env)?;
-                    Ok(Value::Bool(!self.force_bool(&value, *pos)?))
+                    Ok(Value::bool(!self.force_bool(&value, *pos)?))
                 }
                 Expr::Negate(operand, pos) => {
                     let value = self.eval(operand, env)?;
@@ -747,7 +742,7 @@ impl Evaluator {
     /// The argument `expr` for a call of `callee`. When the callee forces
     /// its argument anyway, integer arithmetic on integers at hand is done
     /// now, without a thunk (`f (n - 1)`).
-    #[inline]
+    #[inline(always)]
     fn argument(&self, callee: &Value, expr: &'static Expr, env: &Rc<Env>) -> Value {
         match callee {
             Value::Lambda(closure) if closure.def.argument_forced => {
@@ -937,22 +932,22 @@ impl Evaluator {
         let mut current = self.operand(target, env)?;
         for (index, key) in path.iter().enumerate() {
             let Value::Attrs(attrs) = current else {
-                return Ok(Value::Bool(false));
+                return Ok(Value::bool(false));
             };
             let LookupName::Known(name) = self.lookup_name(key, env, Pos::NONE)? else {
-                return Ok(Value::Bool(false));
+                return Ok(Value::bool(false));
             };
             match attrs.get(name) {
                 Some(value) => {
                     if index + 1 == path.len() {
-                        return Ok(Value::Bool(true));
+                        return Ok(Value::bool(true));
                     }
                     current = self.force(value)?;
                 }
-                None => return Ok(Value::Bool(false)),
+                None => return Ok(Value::bool(false)),
             }
         }
-        Ok(Value::Bool(true))
+        Ok(Value::bool(true))
     }
 
     /// Creates the scope of a `let` or `rec` set and fills its slots.
@@ -1228,26 +1223,26 @@ impl Evaluator {
             BinOp::And => {
                 let left = self.eval(lhs, env)?;
                 if !self.force_bool(&left, pos)? {
-                    return Ok(Value::Bool(false));
+                    return Ok(Value::bool(false));
                 }
                 let right = self.eval(rhs, env)?;
-                Ok(Value::Bool(self.force_bool(&right, pos)?))
+                Ok(Value::bool(self.force_bool(&right, pos)?))
             }
             BinOp::Or => {
                 let left = self.eval(lhs, env)?;
                 if self.force_bool(&left, pos)? {
-                    return Ok(Value::Bool(true));
+                    return Ok(Value::bool(true));
                 }
                 let right = self.eval(rhs, env)?;
-                Ok(Value::Bool(self.force_bool(&right, pos)?))
+                Ok(Value::bool(self.force_bool(&right, pos)?))
             }
             BinOp::Implication => {
                 let left = self.eval(lhs, env)?;
                 if !self.force_bool(&left, pos)? {
-                    return Ok(Value::Bool(true));
+                    return Ok(Value::bool(true));
                 }
                 let right = self.eval(rhs, env)?;
-                Ok(Value::Bool(self.force_bool(&right, pos)?))
+                Ok(Value::bool(self.force_bool(&right, pos)?))
             }
             BinOp::Concat => {
                 let left = self.eval(lhs, env)?;
@@ -1288,8 +1283,14 @@ impl Evaluator {
         match expr {
             Expr::Int(i) => Ok(Value::Int(*i)),
             Expr::Var(Var::Local { depth, slot, .. }, _) => {
-                if let Some(value) = env.up(*depth).and_then(|target| target.ready(*slot)) {
-                    return Ok(value);
+                // Written out (no closure) so that everything is inlined and
+                // the value stays in registers: a value returned through
+                // memory in two stores and read back as one 16-byte load
+                // stalls the load (store forwarding fails).
+                if let Some(target) = env.up(*depth) {
+                    if let Some(value) = target.ready(*slot) {
+                        return Ok(value);
+                    }
                 }
                 self.eval(expr, env)
             }
@@ -1344,12 +1345,12 @@ impl Evaluator {
     /// Applies a strict binary operator to two values.
     pub fn apply_binop(&self, op: BinOp, left: &Value, right: &Value, pos: Pos) -> Result<Value> {
         match op {
-            BinOp::Equal => Ok(Value::Bool(self.equal(left, right, false)?)),
-            BinOp::NotEqual => Ok(Value::Bool(!self.equal(left, right, false)?)),
-            BinOp::Less => Ok(Value::Bool(self.less_than(left, right, pos)?)),
-            BinOp::More => Ok(Value::Bool(self.less_than(right, left, pos)?)),
-            BinOp::LessOrEq => Ok(Value::Bool(!self.less_than(right, left, pos)?)),
-            BinOp::MoreOrEq => Ok(Value::Bool(!self.less_than(left, right, pos)?)),
+            BinOp::Equal => Ok(Value::bool(self.equal(left, right, false)?)),
+            BinOp::NotEqual => Ok(Value::bool(!self.equal(left, right, false)?)),
+            BinOp::Less => Ok(Value::bool(self.less_than(left, right, pos)?)),
+            BinOp::More => Ok(Value::bool(self.less_than(right, left, pos)?)),
+            BinOp::LessOrEq => Ok(Value::bool(!self.less_than(right, left, pos)?)),
+            BinOp::MoreOrEq => Ok(Value::bool(!self.less_than(left, right, pos)?)),
             // Shared operands: `concat` copies them into a new list.
             BinOp::Concat => self.concat(left.clone(), right.clone(), pos),
             BinOp::Update => {
@@ -1368,7 +1369,7 @@ impl Evaluator {
             BinOp::And | BinOp::Or | BinOp::Implication => {
                 let a = self.force_bool(left, pos)?;
                 let b = self.force_bool(right, pos)?;
-                Ok(Value::Bool(match op {
+                Ok(Value::bool(match op {
                     BinOp::And => a && b,
                     BinOp::Or => a || b,
                     _ => !a || b,
@@ -1399,7 +1400,7 @@ impl Evaluator {
             (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
                 let a = as_float(&left);
                 let b = as_float(&right);
-                Ok(Value::Float(match op {
+                Ok(Value::float(match op {
                     BinOp::Sub => a - b,
                     BinOp::Mul => a * b,
                     BinOp::Div => {
@@ -1426,7 +1427,7 @@ impl Evaluator {
             // Nix's `+` sums numbers into an accumulator that starts at
             // `0.0`, so `-0.0 + -0.0` is `0.0` (`builtins.add` keeps `-0.0`).
             (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
-                Ok(Value::Float(0.0 + as_float(&left) + as_float(&right)))
+                Ok(Value::float(0.0 + as_float(&left) + as_float(&right)))
             }
             (Value::Int(_), other) | (Value::Float(_), other) => Err(type_error(
                 pos,
@@ -1537,9 +1538,9 @@ impl Evaluator {
                 Err(type_error(pos, "cannot coerce a set to a string"))
             }
             Value::Int(i) if coercion.more => Ok(NixString::new(i.to_string())),
-            Value::Float(f) if coercion.more => Ok(NixString::new(format!("{f:.6}"))),
-            Value::Bool(true) if coercion.more => Ok(NixString::new("1".to_string())),
-            Value::Bool(false) | Value::Null if coercion.more => Ok(NixString::default()),
+            Value::Float(f) if coercion.more => Ok(NixString::new(format!("{:.6}", f.get()))),
+            Value::Bool(Flag::TRUE) if coercion.more => Ok(NixString::new("1".to_string())),
+            Value::Bool(Flag::FALSE) | Value::Null if coercion.more => Ok(NixString::default()),
             Value::List(items) if coercion.more => {
                 let mut result = NixString::default();
                 for (index, item) in items.iter().enumerate() {
@@ -1772,7 +1773,7 @@ fn same_identity(left: &Value, right: &Value) -> bool {
 fn as_float(value: &Value) -> f64 {
     match value {
         Value::Int(i) => *i as f64,
-        Value::Float(f) => *f,
+        Value::Float(f) => f.get(),
         _ => 0.0,
     }
 }
@@ -1797,6 +1798,7 @@ const EAGER_DEPTH: u32 = 4;
 /// `__overrides` changes a `rec` set's slots after they are bound.) Anything else
 /// (a thunk not forced yet, another type, an overflow, a division by zero)
 /// gives `None` and stays lazy, so errors still happen only when forced.
+#[inline(always)]
 fn eager_int_op(expr: &Expr, env: &Rc<Env>, budget: u32) -> Option<Value> {
     let Expr::BinOp(op, lhs, rhs, _) = expr else {
         return None;
@@ -1819,17 +1821,21 @@ fn int_binop(op: BinOp, a: i64, b: i64) -> Option<Value> {
         BinOp::Sub => Value::Int(a.checked_sub(b)?),
         BinOp::Mul => Value::Int(a.checked_mul(b)?),
         BinOp::Div if b != 0 => Value::Int(a.checked_div(b)?),
-        BinOp::Equal => Value::Bool(a == b),
-        BinOp::NotEqual => Value::Bool(a != b),
-        BinOp::Less => Value::Bool(a < b),
-        BinOp::LessOrEq => Value::Bool(a <= b),
-        BinOp::More => Value::Bool(a > b),
-        BinOp::MoreOrEq => Value::Bool(a >= b),
+        BinOp::Equal => Value::bool(a == b),
+        BinOp::NotEqual => Value::bool(a != b),
+        BinOp::Less => Value::bool(a < b),
+        BinOp::LessOrEq => Value::bool(a <= b),
+        BinOp::More => Value::bool(a > b),
+        BinOp::MoreOrEq => Value::bool(a >= b),
         _ => return None,
     })
 }
 
 /// An integer operand of [`eager_int_op`], if available without evaluating.
+/// (Inlined with `eager_int_op` into the caller, so that the common `n - 1`
+/// keeps its values in registers; nested operators go through
+/// [`eager_int_nested`].)
+#[inline(always)]
 fn eager_int(expr: &Expr, env: &Rc<Env>, budget: u32) -> Option<i64> {
     match expr {
         Expr::Int(i) => Some(*i),
@@ -1837,10 +1843,16 @@ fn eager_int(expr: &Expr, env: &Rc<Env>, budget: u32) -> Option<i64> {
             Value::Int(i) => Some(i),
             _ => None,
         },
-        Expr::BinOp(..) => match eager_int_op(expr, env, budget)? {
-            Value::Int(i) => Some(i),
-            _ => None,
-        },
+        Expr::BinOp(..) => eager_int_nested(expr, env, budget),
+        _ => None,
+    }
+}
+
+/// [`eager_int`] of an operator inside an operator (`a * (b + 1)`).
+#[inline(never)]
+fn eager_int_nested(expr: &Expr, env: &Rc<Env>, budget: u32) -> Option<i64> {
+    match eager_int_op(expr, env, budget)? {
+        Value::Int(i) => Some(i),
         _ => None,
     }
 }

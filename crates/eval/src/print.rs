@@ -1,7 +1,7 @@
 //! Printing values the way `nix-instantiate --eval` does: the Nix syntax
 //! form (with `<CODE>`, `<LAMBDA>`, `«repeated»`), JSON and XML.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::fmt::Write;
 
 use crate::error::{type_error, Result};
@@ -119,7 +119,7 @@ pub fn is_plain_name(name: &str) -> bool {
 /// lists met before print as `«repeated»`, as Nix 2.8 does.
 pub fn print_value(value: &Value) -> String {
     let mut out = String::new();
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     print_into(value, &mut out, &mut seen);
     out
 }
@@ -127,11 +127,11 @@ pub fn print_value(value: &Value) -> String {
 fn print_into(value: &Value, out: &mut String, seen: &mut HashSet<usize>) {
     match value {
         Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Bool(b) => out.push_str(if b.get() { "true" } else { "false" }),
         Value::Int(i) => {
             let _ = write!(out, "{i}");
         }
-        Value::Float(f) => out.push_str(&format_float(*f)),
+        Value::Float(f) => out.push_str(&format_float(f.get())),
         Value::String(s) => quote_string(&s.text, out),
         Value::Path(p) => out.push_str(p),
         Value::Attrs(attrs) => {
@@ -248,11 +248,11 @@ impl Evaluator {
         let value = self.force(value)?;
         match &value {
             Value::Null => out.push_str("null"),
-            Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Value::Bool(b) => out.push_str(if b.get() { "true" } else { "false" }),
             Value::Int(i) => {
                 let _ = write!(out, "{i}");
             }
-            Value::Float(f) => out.push_str(&format_float(*f)),
+            Value::Float(f) => out.push_str(&format_float(f.get())),
             Value::String(s) => {
                 json_string(&s.text, out);
                 context.extend(s.context.iter().cloned());
@@ -309,7 +309,7 @@ impl Evaluator {
     /// `builtins.toXML` / `--xml`: Nix's XML form, strict.
     pub fn to_xml(&self, value: &Value, pos: Pos, location: bool, strict: bool) -> Result<String> {
         let mut out = String::from("<?xml version='1.0' encoding='utf-8'?>\n<expr>\n");
-        let mut state = XmlState { seen: HashSet::new(), location, strict };
+        let mut state = XmlState { seen: HashSet::default(), location, strict };
         self.xml_value(value, pos, &mut out, 1, &mut state)?;
         out.push_str("</expr>\n");
         Ok(out)
@@ -349,13 +349,13 @@ impl Evaluator {
                 let _ = writeln!(out, "{pad}<null />");
             }
             Value::Bool(b) => {
-                let _ = writeln!(out, "{pad}<bool value=\"{b}\" />");
+                let _ = writeln!(out, "{pad}<bool value=\"{}\" />", b.get());
             }
             Value::Int(i) => {
                 let _ = writeln!(out, "{pad}<int value=\"{i}\" />");
             }
             Value::Float(f) => {
-                let _ = writeln!(out, "{pad}<float value=\"{}\" />", format_float(*f));
+                let _ = writeln!(out, "{pad}<float value=\"{}\" />", format_float(f.get()));
             }
             Value::String(s) => {
                 let _ = writeln!(out, "{pad}<string value=\"{}\" />", xml_escape(&s.text));

@@ -18,15 +18,17 @@ use crate::Evaluator;
 
 /// The variants without a reference count come first, so that cloning and
 /// dropping a value can tell them from the counted ones with one comparison.
-/// The tag is a whole word so that every payload starts at byte 8: a value
-/// is then copied as two words (with a one-byte tag, `Bool`'s payload sits in
-/// the tag's word and copies go byte by byte through the stack).
+/// The tag is a whole word and every payload is one word at byte 8 (an
+/// integer or a pointer; booleans and floats are kept as words too, see
+/// [`Flag`] and [`FloatBits`]): the compiler then passes and returns a value
+/// in two registers instead of through memory, where a value written as a
+/// tag and a payload and read back as one 16-byte copy stalls the read.
 #[repr(u64)]
 pub enum Value {
     Null,
-    Bool(bool),
+    Bool(Flag),
     Int(i64),
-    Float(f64),
+    Float(FloatBits),
     PrimOp(&'static Builtin),
     String(Rc<NixString>),
     Path(Rc<String>),
@@ -38,37 +40,77 @@ pub enum Value {
 }
 
 const _: () = assert!(std::mem::size_of::<Value>() == 16 && std::mem::align_of::<Value>() == 8);
+
+/// A boolean as a whole word, the payload of [`Value::Bool`] (see [`Value`]).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+#[repr(transparent)]
+pub struct Flag(u64);
+
+impl Flag {
+    pub const TRUE: Flag = Flag(1);
+    pub const FALSE: Flag = Flag(0);
+
+    #[inline(always)]
+    pub const fn new(value: bool) -> Flag {
+        Flag(value as u64)
+    }
+
+    #[inline(always)]
+    pub const fn get(self) -> bool {
+        self.0 != 0
+    }
+}
+
+/// A float as its bits, the payload of [`Value::Float`] (see [`Value`]).
+#[derive(Clone, Copy)]
+#[repr(transparent)]
+pub struct FloatBits(u64);
+
+impl FloatBits {
+    #[inline(always)]
+    pub const fn new(value: f64) -> FloatBits {
+        FloatBits(value.to_bits())
+    }
+
+    #[inline(always)]
+    pub const fn get(self) -> f64 {
+        f64::from_bits(self.0)
+    }
+}
 const _: () = assert!(std::mem::size_of::<Option<Value>>() == 16);
 const _: () = assert!(std::mem::size_of::<Result<Value, EvalError>>() == 16);
 
 impl Clone for Value {
-    /// Plain data is copied as is; only the counted variants touch memory
-    /// elsewhere. (The derived version goes through a jump table and copies
-    /// each variant's payload separately, which shows up in list copies.)
-    #[inline]
+    /// A bitwise copy of the value, plus one count increment for the
+    /// counted variants. (The derived version goes through a jump table and
+    /// builds each variant anew, storing its tag and payload separately;
+    /// copying all 16 bytes at once lets a caller that reads the value
+    /// whole get it from the store, which split stores defeat.)
+    #[inline(always)]
     fn clone(&self) -> Value {
         match self {
-            Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::PrimOp(_) => {
-                // SAFETY: these variants hold only `Copy` data (a bool, an
-                // integer, a float, a `&'static` reference), so a bitwise
-                // copy of the whole value is a valid, independent clone and
-                // nothing is counted or freed twice. The copy goes through
-                // `MaybeUninit` words (padding may be uninitialized), which
-                // have the size and alignment of `Value` (asserted below),
-                // and compiles to two plain moves instead of a byte-wise
-                // copy of each variant's payload.
-                unsafe {
-                    let bits = std::ptr::read(self as *const Value as *const std::mem::MaybeUninit<[u64; 2]>);
-                    std::mem::transmute::<std::mem::MaybeUninit<[u64; 2]>, Value>(bits)
-                }
-            }
-            Value::String(rc) => Value::String(Rc::clone(rc)),
-            Value::Path(rc) => Value::Path(Rc::clone(rc)),
-            Value::Attrs(rc) => Value::Attrs(Rc::clone(rc)),
-            Value::List(rc) => Value::List(Rc::clone(rc)),
-            Value::Lambda(rc) => Value::Lambda(Rc::clone(rc)),
-            Value::PrimOpApp(rc) => Value::PrimOpApp(Rc::clone(rc)),
-            Value::Thunk(rc) => Value::Thunk(Rc::clone(rc)),
+            Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::PrimOp(_) => {}
+            // The increments: each arm is the same instruction on the
+            // count in front of the pointed-to value, which the compiler
+            // merges into one.
+            Value::String(rc) => std::mem::forget(Rc::clone(rc)),
+            Value::Path(rc) => std::mem::forget(Rc::clone(rc)),
+            Value::Attrs(rc) => std::mem::forget(Rc::clone(rc)),
+            Value::List(rc) => std::mem::forget(Rc::clone(rc)),
+            Value::Lambda(rc) => std::mem::forget(Rc::clone(rc)),
+            Value::PrimOpApp(rc) => std::mem::forget(Rc::clone(rc)),
+            Value::Thunk(rc) => std::mem::forget(Rc::clone(rc)),
+        }
+        // SAFETY: for the plain variants the payload is `Copy` data (a
+        // bool, an integer, a float, a `&'static` reference), so a bitwise
+        // copy is a valid, independent clone; for the counted ones the copy
+        // owns the increment made (and forgotten) just above, exactly as a
+        // new `Rc` from `Rc::clone` would. The copy goes through
+        // `MaybeUninit` words (padding may be uninitialized), which have the
+        // size and alignment of `Value` (asserted above).
+        unsafe {
+            let bits = std::ptr::read(self as *const Value as *const std::mem::MaybeUninit<[u64; 2]>);
+            std::mem::transmute::<std::mem::MaybeUninit<[u64; 2]>, Value>(bits)
         }
     }
 }
@@ -144,6 +186,16 @@ impl Value {
         }
     }
 
+    #[inline(always)]
+    pub const fn bool(value: bool) -> Value {
+        Value::Bool(Flag::new(value))
+    }
+
+    #[inline(always)]
+    pub const fn float(value: f64) -> Value {
+        Value::Float(FloatBits::new(value))
+    }
+
     pub fn string(text: impl Into<String>) -> Value {
         Value::String(Rc::new(NixString::new(text.into())))
     }
@@ -198,9 +250,9 @@ impl fmt::Debug for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Value::Null => write!(f, "null"),
-            Value::Bool(b) => write!(f, "{b}"),
+            Value::Bool(b) => write!(f, "{}", b.get()),
             Value::Int(i) => write!(f, "{i}"),
-            Value::Float(x) => write!(f, "{x}"),
+            Value::Float(x) => write!(f, "{}", x.get()),
             Value::String(s) => write!(f, "{:?}", s.text),
             Value::Path(p) => write!(f, "{p}"),
             Value::Attrs(a) => write!(f, "{{ {} attrs }}", a.len()),
@@ -827,7 +879,7 @@ impl Env {
     }
 
     /// A slot, with a forced thunk read as its value.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn lookup(&self, slot: u32) -> Slot {
         // SAFETY: the reference ends within this block and only clones are
         // made (see `Env`); `Thunk::value` touches only the thunk's cell.
@@ -844,7 +896,7 @@ impl Env {
     }
 
     /// A slot's value if it is known without forcing anything.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn ready(&self, slot: u32) -> Option<Value> {
         // SAFETY: as in `lookup`.
         unsafe {
@@ -920,6 +972,7 @@ impl Env {
         &*self.slots.get()
     }
 
+    #[inline(always)]
     pub fn up(self: &Rc<Env>, depth: u32) -> Option<&Rc<Env>> {
         let mut env = self;
         for _ in 0..depth {
@@ -955,7 +1008,7 @@ impl Thunk {
     }
 
     /// The value if the thunk was forced already.
-    #[inline]
+    #[inline(always)]
     pub fn value(&self) -> Option<Value> {
         // SAFETY: the reference ends within this block and only a clone is
         // made (see `Env`).

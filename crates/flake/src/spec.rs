@@ -216,7 +216,7 @@ fn read_input(
                 let attr = match ev.force(&entry.value).map_err(|e| eval_error(ev, &e))? {
                     Value::String(text) => Attr::String(text.text.clone()),
                     Value::Path(path) => Attr::String(path.to_string()),
-                    Value::Bool(flag) => Attr::Bool(flag),
+                    Value::Bool(flag) => Attr::Bool(flag.get()),
                     Value::Int(number) if number >= 0 => Attr::Int(number as u64),
                     other => {
                         return Err(fail(format!(

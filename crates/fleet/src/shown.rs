@@ -52,9 +52,9 @@ impl Shown {
         let value = ev.force(value)?;
         Ok(match &value {
             Value::Null => Shown::Null,
-            Value::Bool(b) => Shown::Bool(*b),
+            Value::Bool(b) => Shown::Bool(b.get()),
             Value::Int(i) => Shown::Int(*i),
-            Value::Float(f) => Shown::Float(*f),
+            Value::Float(f) => Shown::Float(f.get()),
             Value::String(s) => Shown::String(s.text.clone()),
             Value::Path(path) => Shown::Path(path.to_string()),
             Value::List(list) => {

@@ -49,7 +49,7 @@ fn get_attr(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 fn has_attr(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let text = ev.force_string(&args[0], pos)?;
     let attrs = ev.force_attrs(&args[1], pos)?;
-    Ok(Value::Bool(ev.name_symbol(&text).is_some_and(|name| attrs.contains(name))))
+    Ok(Value::bool(ev.name_symbol(&text).is_some_and(|name| attrs.contains(name))))
 }
 
 fn remove_attrs(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {

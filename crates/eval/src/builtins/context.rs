@@ -29,7 +29,7 @@ pub(super) const BUILTINS: &[Builtin] = &[
 /// `builtins.hasContext s`.
 fn has_context(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let string = ev.force_string(&args[0], pos)?;
-    Ok(Value::Bool(!string.context.is_empty()))
+    Ok(Value::bool(!string.context.is_empty()))
 }
 
 /// What the context says about one store path.
@@ -61,10 +61,10 @@ fn get_context(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         .map(|(path, info)| {
             let mut fields = Vec::new();
             if info.path {
-                fields.push(("path", Value::Bool(true)));
+                fields.push(("path", Value::bool(true)));
             }
             if info.all_outputs {
-                fields.push(("allOutputs", Value::Bool(true)));
+                fields.push(("allOutputs", Value::bool(true)));
             }
             if !info.outputs.is_empty() {
                 fields.push(("outputs", Value::list(info.outputs.into_iter().map(Value::string).collect())));

@@ -54,48 +54,48 @@ fn type_of(ev: &Evaluator, args: &[Value], _: Pos) -> Result<Value> {
 }
 
 fn is_null(ev: &Evaluator, args: &[Value], _: Pos) -> Result<Value> {
-    Ok(Value::Bool(matches!(ev.force(&args[0])?, Value::Null)))
+    Ok(Value::bool(matches!(ev.force(&args[0])?, Value::Null)))
 }
 
 fn is_bool(ev: &Evaluator, args: &[Value], _: Pos) -> Result<Value> {
-    Ok(Value::Bool(matches!(ev.force(&args[0])?, Value::Bool(_))))
+    Ok(Value::bool(matches!(ev.force(&args[0])?, Value::Bool(_))))
 }
 
 fn is_int(ev: &Evaluator, args: &[Value], _: Pos) -> Result<Value> {
-    Ok(Value::Bool(matches!(ev.force(&args[0])?, Value::Int(_))))
+    Ok(Value::bool(matches!(ev.force(&args[0])?, Value::Int(_))))
 }
 
 fn is_float(ev: &Evaluator, args: &[Value], _: Pos) -> Result<Value> {
-    Ok(Value::Bool(matches!(ev.force(&args[0])?, Value::Float(_))))
+    Ok(Value::bool(matches!(ev.force(&args[0])?, Value::Float(_))))
 }
 
 fn is_string(ev: &Evaluator, args: &[Value], _: Pos) -> Result<Value> {
-    Ok(Value::Bool(matches!(ev.force(&args[0])?, Value::String(_))))
+    Ok(Value::bool(matches!(ev.force(&args[0])?, Value::String(_))))
 }
 
 fn is_path(ev: &Evaluator, args: &[Value], _: Pos) -> Result<Value> {
-    Ok(Value::Bool(matches!(ev.force(&args[0])?, Value::Path(_))))
+    Ok(Value::bool(matches!(ev.force(&args[0])?, Value::Path(_))))
 }
 
 fn is_attrs(ev: &Evaluator, args: &[Value], _: Pos) -> Result<Value> {
-    Ok(Value::Bool(matches!(ev.force(&args[0])?, Value::Attrs(_))))
+    Ok(Value::bool(matches!(ev.force(&args[0])?, Value::Attrs(_))))
 }
 
 fn is_list(ev: &Evaluator, args: &[Value], _: Pos) -> Result<Value> {
-    Ok(Value::Bool(matches!(ev.force(&args[0])?, Value::List(_))))
+    Ok(Value::bool(matches!(ev.force(&args[0])?, Value::List(_))))
 }
 
 fn is_function(ev: &Evaluator, args: &[Value], _: Pos) -> Result<Value> {
-    Ok(Value::Bool(ev.force(&args[0])?.is_function()))
+    Ok(Value::bool(ev.force(&args[0])?.is_function()))
 }
 
 fn add(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let (a, b) = (ev.force(&args[0])?, ev.force(&args[1])?);
     match (&a, &b) {
         // A plain IEEE sum, unlike the `+` operator (which starts from 0.0).
-        (Value::Float(x), Value::Float(y)) => Ok(Value::Float(x + y)),
-        (Value::Float(x), Value::Int(y)) => Ok(Value::Float(x + *y as f64)),
-        (Value::Int(x), Value::Float(y)) => Ok(Value::Float(*x as f64 + y)),
+        (Value::Float(x), Value::Float(y)) => Ok(Value::float(x.get() + y.get())),
+        (Value::Float(x), Value::Int(y)) => Ok(Value::float(x.get() + *y as f64)),
+        (Value::Int(x), Value::Float(y)) => Ok(Value::float(*x as f64 + y.get())),
         (Value::Float(_), other) => Err(ev.expected(other, "a float", pos)),
         (Value::Int(_), Value::Int(_)) => ev.apply_binop(BinOp::Add, &a, &b, pos),
         (Value::Int(_), other) => Err(ev.expected(other, "an integer", pos)),
@@ -116,7 +116,7 @@ fn div(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 }
 
 fn less_than(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    Ok(Value::Bool(ev.less_than(&args[0], &args[1], pos)?))
+    Ok(Value::bool(ev.less_than(&args[0], &args[1], pos)?))
 }
 
 fn bit_and(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
@@ -180,9 +180,9 @@ pub(crate) fn deep_seq(ev: &Evaluator, args: &[Value], _: Pos) -> Result<Value> 
 
 fn try_eval(ev: &Evaluator, args: &[Value], _: Pos) -> Result<Value> {
     match ev.force(&args[0]) {
-        Ok(value) => Ok(new_attrs(vec![("success", Value::Bool(true)), ("value", value)])),
+        Ok(value) => Ok(new_attrs(vec![("success", Value::bool(true)), ("value", value)])),
         Err(err) if err.is_catchable() => {
-            Ok(new_attrs(vec![("success", Value::Bool(false)), ("value", Value::Bool(false))]))
+            Ok(new_attrs(vec![("success", Value::bool(false)), ("value", Value::bool(false))]))
         }
         Err(err) => Err(err),
     }
@@ -288,7 +288,7 @@ fn function_args(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
                     .iter()
                     .map(|formal| AttrEntry {
                         name: formal.name,
-                        value: Value::Bool(formal.default.is_some()),
+                        value: Value::bool(formal.default.is_some()),
                         pos: formal.pos,
                     })
                     .collect();

@@ -48,14 +48,14 @@ fn to_json(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 fn to_xml(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let xml = ev.to_xml(&args[0], pos, false, true)?;
     let mut context = Context::new();
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = rustc_hash::FxHashSet::default();
     collect_context(&args[0], &mut context, &mut seen);
     Ok(Value::string_with_context(xml, context))
 }
 
 /// Gathers the context of the strings inside a value that has been forced
 /// already (as `toXML` forces everything it prints).
-fn collect_context(value: &Value, context: &mut Context, seen: &mut std::collections::HashSet<usize>) {
+fn collect_context(value: &Value, context: &mut Context, seen: &mut rustc_hash::FxHashSet<usize>) {
     match value {
         Value::String(s) => context.extend(s.context.iter().cloned()),
         Value::Thunk(thunk) => {
@@ -93,8 +93,8 @@ fn toml_value(value: &toml::Value) -> std::result::Result<Value, String> {
     Ok(match value {
         toml::Value::String(s) => Value::string(s.as_str()),
         toml::Value::Integer(i) => Value::Int(*i),
-        toml::Value::Float(f) => Value::Float(*f),
-        toml::Value::Boolean(b) => Value::Bool(*b),
+        toml::Value::Float(f) => Value::float(*f),
+        toml::Value::Boolean(b) => Value::bool(*b),
         toml::Value::Datetime(_) => return Err("Dates and times are not supported".to_string()),
         toml::Value::Array(items) => Value::list(items.iter().map(toml_value).collect::<std::result::Result<_, _>>()?),
         toml::Value::Table(table) => {
@@ -489,7 +489,7 @@ impl Lexer<'_> {
         if !float.is_finite() {
             return Err(format!("[json.exception.out_of_range.406] number overflow parsing '{}'", self.token_string()));
         }
-        Ok(Value::Float(float))
+        Ok(Value::float(float))
     }
 }
 
@@ -586,8 +586,8 @@ fn parse_json(input: &[u8]) -> std::result::Result<Value, String> {
                     continue 'value;
                 }
             }
-            Token::True => Value::Bool(true),
-            Token::False => Value::Bool(false),
+            Token::True => Value::bool(true),
+            Token::False => Value::bool(false),
             Token::Null => Value::Null,
             Token::String => Value::string(lexer.string_value()),
             Token::Integer | Token::Unsigned | Token::Float => lexer.number_value(token)?,

@@ -260,7 +260,7 @@ fn read_dir(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 fn path_exists(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let (path, context) = coerce_to_path(ev, &args[0], pos)?;
     realise_context(&context)?;
-    Ok(Value::Bool(ev.io.file_type(&path).is_ok()))
+    Ok(Value::bool(ev.io.file_type(&path).is_ok()))
 }
 
 /// `builtins.readFileType path` (Nix 2.14): the type `readDir` would give.
@@ -675,7 +675,7 @@ fn fetch_git_input(ev: &Evaluator, input: &BTreeMap<String, Value>, pos: Pos) ->
     Ok(new_attrs(vec![
         ("outPath", store_path_string(store_path)),
         ("narHash", Value::string(hash.to_sri())),
-        ("submodules", Value::Bool(submodules)),
+        ("submodules", Value::bool(submodules)),
         ("shortRev", Value::string(&rev[..7.min(rev.len())])),
         ("rev", Value::string(rev)),
         ("revCount", Value::Int(rev_count)),
@@ -915,7 +915,7 @@ fn parse_flake_ref(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 fn query_value(key: &str, value: &str) -> Value {
     match key {
         "revCount" | "lastModified" => value.parse().map(Value::Int).unwrap_or_else(|_| Value::string(value)),
-        "submodules" | "shallow" | "allRefs" | "exportIgnore" => Value::Bool(value == "1" || value == "true"),
+        "submodules" | "shallow" | "allRefs" | "exportIgnore" => Value::bool(value == "1" || value == "true"),
         _ => Value::string(value),
     }
 }
@@ -1047,7 +1047,7 @@ fn flake_ref_to_string(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value
         let value = match ev.force(&entry.value)? {
             Value::String(s) => s.text.clone(),
             Value::Int(i) => i.to_string(),
-            Value::Bool(b) => if b { "1" } else { "0" }.to_string(),
+            Value::Bool(b) => if b.get() { "1" } else { "0" }.to_string(),
             other => {
                 return Err(type_error(
                     entry.pos,

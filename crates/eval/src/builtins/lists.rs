@@ -66,10 +66,10 @@ fn elem(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let list = ev.force_list(&args[1], pos)?;
     for item in list.iter() {
         if ev.equal(&args[0], item, true)? {
-            return Ok(Value::Bool(true));
+            return Ok(Value::bool(true));
         }
     }
-    Ok(Value::Bool(false))
+    Ok(Value::bool(false))
 }
 
 fn map(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
@@ -163,10 +163,10 @@ fn all(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     for item in list.iter() {
         let result = ev.call(&function, item.clone(), pos)?;
         if !ev.force_bool(&result, pos)? {
-            return Ok(Value::Bool(false));
+            return Ok(Value::bool(false));
         }
     }
-    Ok(Value::Bool(true))
+    Ok(Value::bool(true))
 }
 
 fn any(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
@@ -175,10 +175,10 @@ fn any(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     for item in list.iter() {
         let result = ev.call(&function, item.clone(), pos)?;
         if ev.force_bool(&result, pos)? {
-            return Ok(Value::Bool(true));
+            return Ok(Value::bool(true));
         }
     }
-    Ok(Value::Bool(false))
+    Ok(Value::bool(false))
 }
 
 /// A stable merge sort whose comparator may fail.
@@ -348,7 +348,7 @@ fn generic_closure(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         let key = ev.force(key)?;
         let fresh = match &key {
             Value::Int(i) => seen.insert(Key::Int(*i)),
-            Value::Float(f) => seen.insert(Key::Float(f.to_bits())),
+            Value::Float(f) => seen.insert(Key::Float(f.get().to_bits())),
             Value::String(s) => seen.insert(Key::Str(s.text.clone())),
             Value::Path(p) => seen.insert(Key::Path((**p).clone())),
             _ => {

@@ -143,8 +143,8 @@ fn constants(evaluator: &Evaluator) -> Vec<(&'static str, Value)> {
         })
         .collect();
     vec![
-        ("true", Value::Bool(true)),
-        ("false", Value::Bool(false)),
+        ("true", Value::bool(true)),
+        ("false", Value::bool(false)),
         ("null", Value::Null),
         ("currentSystem", Value::string(&options.current_system)),
         // Read when first used, so an evaluation that never looks at the

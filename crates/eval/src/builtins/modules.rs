@@ -263,11 +263,11 @@ fn discharge(ev: &Evaluator, names: &Names, def: &Value, pos: Pos, out: &mut Vec
         return Ok(());
     }
     match select(ev, attrs, names.condition, pos)? {
-        Value::Bool(true) => {
+        Value::Bool(Flag::TRUE) => {
             let content = lazy_select(attrs, names.content, pos);
             discharge(ev, names, &content, pos, out)
         }
-        Value::Bool(false) => Ok(()),
+        Value::Bool(Flag::FALSE) => Ok(()),
         _ => Err(error(ErrorKind::Throw, Pos::NONE, "‘mkIf’ called with a non-Boolean condition")),
     }
 }
@@ -818,7 +818,7 @@ fn merge_record(
     record(vec![
         (names.defs_final, values.clone()),
         (names.defs_final_record, record(vec![(Names::get().highest_prio, highest), (Names::get().values, values)])),
-        (names.is_defined, Value::Bool(defined)),
+        (names.is_defined, Value::bool(defined)),
         (names.merged_value, merged),
         (names.optional_value, record(optional)),
     ])
@@ -1024,7 +1024,7 @@ fn option_of(ev: &Evaluator, args: &[Value], decls: &List, declared: Pos, pos: P
         AttrEntry { name: names.is_defined, value: field(FIELD_IS_DEFINED), pos: Pos::NONE },
         AttrEntry {
             name: names.used_default,
-            value: if has_default { field(FIELD_USED_DEFAULT) } else { Value::Bool(false) },
+            value: if has_default { field(FIELD_USED_DEFAULT) } else { Value::bool(false) },
             pos: Pos::NONE,
         },
         AttrEntry {
@@ -1167,7 +1167,7 @@ fn merged_field(ev: &Evaluator, kind: i64, merged: &Value, pos: Pos) -> Result<V
         FIELD_FILES => each(ev, base.file),
         FIELD_DEFS_FINAL => select(ev, &record, names.defs_final, pos),
         FIELD_IS_DEFINED => select(ev, &record, names.is_defined, pos),
-        FIELD_USED_DEFAULT => Ok(Value::Bool(ev.equal(&highest(ev)?, &Value::Int(1500), false)?)),
+        FIELD_USED_DEFAULT => Ok(Value::bool(ev.equal(&highest(ev)?, &Value::Int(1500), false)?)),
         other => Err(error(ErrorKind::Eval, pos, format!("strataMergedField: unknown field {other}"))),
     }
 }
@@ -1745,7 +1745,7 @@ fn walk_entry(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
             name_defs,
         );
         return Ok(record(vec![
-            (names.is_leaf, Value::Bool(true)),
+            (names.is_leaf, Value::bool(true)),
             (names.option, option),
             (walk.unmatched, Value::list(Vec::new())),
         ]));
@@ -1776,7 +1776,7 @@ fn walk_entry(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         Value::lazy_apply(partial(&WALK_LEVEL, vec![nix_value.clone(), sub_loc, Value::list(sub_decls)]), sub_defs);
     let unmatched =
         Value::lazy_apply(partial(&PREFIX_UNMATCHED, vec![Value::string(name_symbol.as_str())]), sub.clone());
-    Ok(record(vec![(names.is_leaf, Value::Bool(false)), (names.sub, sub), (walk.unmatched, unmatched)]))
+    Ok(record(vec![(names.is_leaf, Value::bool(false)), (names.sub, sub), (walk.unmatched, unmatched)]))
 }
 
 /// `loc ++ [ name ]`.
@@ -1889,7 +1889,7 @@ fn internal_defaults(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> 
             }
         }
     }
-    Ok(record(vec![(check_name, Value::Bool(check)), (freeform_name, Value::Bool(freeform))]))
+    Ok(record(vec![(check_name, Value::bool(check)), (freeform_name, Value::bool(freeform))]))
 }
 
 /// `strataLevelInputs modules`: the declarations and definitions of the
