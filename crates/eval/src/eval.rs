@@ -322,8 +322,8 @@ impl Evaluator {
         self.eval(expr, &self.root_env())
     }
 
-    pub(crate) fn root_env(&self) -> Rc<Env> {
-        Env::new(Slots::new(), None)
+    pub(crate) fn root_env(&self) -> EnvRc {
+        Env::with_capacity(0, None)
     }
 
     // ---- forcing --------------------------------------------------------------
@@ -549,7 +549,7 @@ impl Evaluator {
 
     /// Evaluates an expression in an environment to weak head normal form.
     #[inline]
-    pub fn eval(&self, expr: &'static Expr, env: &Rc<Env>) -> Result<Value> {
+    pub fn eval(&self, expr: &'static Expr, env: &EnvRc) -> Result<Value> {
         // Calls in tail position enter a nesting level that `eval_inner`
         // does not leave (it loops instead of returning): restore it here.
         let depth = self.depth.get();
@@ -561,7 +561,7 @@ impl Evaluator {
     /// The value for `expr` without evaluating it: constants (also `[ ]` and
     /// `{ }`) directly, variables share their slot, everything else becomes a
     /// thunk.
-    pub(crate) fn delay(&self, expr: &'static Expr, env: &Rc<Env>) -> Value {
+    pub(crate) fn delay(&self, expr: &'static Expr, env: &EnvRc) -> Value {
         match expr {
             Expr::Null => Value::Null,
             Expr::Bool(b) => Value::bool(*b),
@@ -591,11 +591,11 @@ impl Evaluator {
     /// branches of `if`, the bodies of `let`, `with` and `assert`, and the
     /// body of a lambda applied last) are evaluated by looping here rather
     /// than recursing, so deep Nix recursion uses less native stack.
-    fn eval_inner(&self, expr: &'static Expr, env: &Rc<Env>) -> Result<Value> {
+    fn eval_inner(&self, expr: &'static Expr, env: &EnvRc) -> Result<Value> {
         let mut expr = expr;
         let mut env = env;
         // Owns the scope `env` points to once the loop has made one.
-        let mut tail_scope: Option<Rc<Env>> = None;
+        let mut tail_scope: Option<EnvRc> = None;
         loop {
             return match expr {
                 Expr::Null => Ok(Value::Null),
@@ -684,7 +684,7 @@ impl Evaluator {
     /// partial applications in between; anything else is applied one
     /// argument at a time.
     #[inline(never)]
-    fn eval_apply(&self, function: &'static Expr, argument: &'static Expr, pos: Pos, env: &Rc<Env>) -> Result<Applied> {
+    fn eval_apply(&self, function: &'static Expr, argument: &'static Expr, pos: Pos, env: &EnvRc) -> Result<Applied> {
         if !matches!(function, Expr::Apply(..)) {
             // `f x`, the most common call: no spine to collect.
             let callee = self.operand(function, env)?;
@@ -743,7 +743,7 @@ impl Evaluator {
     /// its argument anyway, integer arithmetic on integers at hand is done
     /// now, without a thunk (`f (n - 1)`).
     #[inline(always)]
-    fn argument(&self, callee: &Value, expr: &'static Expr, env: &Rc<Env>) -> Value {
+    fn argument(&self, callee: &Value, expr: &'static Expr, env: &EnvRc) -> Value {
         match callee {
             Value::Lambda(closure) if closure.def.argument_forced => {
                 eager_int_op(expr, env, EAGER_DEPTH).unwrap_or_else(|| self.delay(expr, env))
@@ -778,13 +778,13 @@ impl Evaluator {
 
     /// The function value of a lambda: it keeps the scope its body's
     /// variables are resolved against (see `LambdaDef::skip`).
-    fn closure(&self, def: &'static syntax::ast::LambdaDef, env: &Rc<Env>) -> Value {
+    fn closure(&self, def: &'static syntax::ast::LambdaDef, env: &EnvRc) -> Value {
         let captured = env.up(def.skip).unwrap_or(env);
         Value::Lambda(Rc::new(Closure::new(def, captured.clone())))
     }
 
     #[inline(never)]
-    fn lookup(&self, var: &Var, env: &Rc<Env>, pos: Pos) -> Result<Value> {
+    fn lookup(&self, var: &Var, env: &EnvRc, pos: Pos) -> Result<Value> {
         match *var {
             Var::Local { depth, slot, .. } => {
                 let target = env.up(depth).ok_or_else(|| internal(pos, "variable scope out of range"))?;
@@ -821,7 +821,7 @@ impl Evaluator {
             Var::With { depth, name } => {
                 let mut scope = env.up(depth).cloned();
                 while let Some(current) = scope {
-                    if current.is_with {
+                    if current.is_with() {
                         let namespace = current.slot(0);
                         let attrs = self.force_attrs(&namespace, pos)?;
                         if let Some(value) = attrs.get(name) {
@@ -839,7 +839,7 @@ impl Evaluator {
     /// interned stays text (no set can have it), so failed lookups of
     /// generated names (`set ? "x${i}"`) do not grow the interner.
     #[inline]
-    fn lookup_name(&self, key: &'static AttrKey, env: &Rc<Env>, pos: Pos) -> Result<LookupName> {
+    fn lookup_name(&self, key: &'static AttrKey, env: &EnvRc, pos: Pos) -> Result<LookupName> {
         match key {
             AttrKey::Static(name) => Ok(LookupName::Known(*name)),
             AttrKey::Dynamic(expr) => self.dynamic_lookup_name(expr, env, pos),
@@ -847,7 +847,7 @@ impl Evaluator {
     }
 
     #[inline(never)]
-    fn dynamic_lookup_name(&self, expr: &'static Expr, env: &Rc<Env>, pos: Pos) -> Result<LookupName> {
+    fn dynamic_lookup_name(&self, expr: &'static Expr, env: &EnvRc, pos: Pos) -> Result<LookupName> {
         let value = self.eval(expr, env)?;
         let text = self.force_string(&value, pos)?;
         Ok(match self.name_symbol(&text) {
@@ -885,7 +885,7 @@ impl Evaluator {
         target: &'static Expr,
         path: &'static [AttrKey],
         default: Option<&'static Expr>,
-        env: &Rc<Env>,
+        env: &EnvRc,
         pos: Pos,
     ) -> Result<Value> {
         let mut current = self.operand(target, env)?;
@@ -928,7 +928,7 @@ impl Evaluator {
     }
 
     #[inline(never)]
-    fn has_attr(&self, target: &'static Expr, path: &'static [AttrKey], env: &Rc<Env>) -> Result<Value> {
+    fn has_attr(&self, target: &'static Expr, path: &'static [AttrKey], env: &EnvRc) -> Result<Value> {
         let mut current = self.operand(target, env)?;
         for (index, key) in path.iter().enumerate() {
             let Value::Attrs(attrs) = current else {
@@ -952,8 +952,8 @@ impl Evaluator {
 
     /// Creates the scope of a `let` or `rec` set and fills its slots.
     #[inline(never)]
-    fn bind_scope(&self, def: &'static AttrsDef, env: &Rc<Env>) -> Rc<Env> {
-        let scope = Env::new(Slots::with_capacity(def.entries.len()), Some(env.clone()));
+    fn bind_scope(&self, def: &'static AttrsDef, env: &EnvRc) -> EnvRc {
+        let scope = Env::with_capacity(def.entries.len(), Some(env.clone()));
         self.track(&scope);
         for entry in def.entries.iter() {
             let value = match entry.kind {
@@ -972,7 +972,7 @@ impl Evaluator {
     }
 
     #[inline(never)]
-    fn build_attrs(&self, def: &'static AttrsDef, env: &Rc<Env>) -> Result<Value> {
+    fn build_attrs(&self, def: &'static AttrsDef, env: &EnvRc) -> Result<Value> {
         let (mut attrs, scope) = if def.recursive {
             let scope = self.bind_scope(def, env);
             let entries = def
@@ -1014,7 +1014,7 @@ impl Evaluator {
     /// The old `rec { __overrides = { ... }; }` feature: entries of
     /// `__overrides` replace the set's own, also inside the recursive scope.
     #[inline(never)]
-    fn apply_overrides(&self, attrs: &mut Attrs, def: &'static AttrsDef, scope: &Rc<Env>) -> Result<()> {
+    fn apply_overrides(&self, attrs: &mut Attrs, def: &'static AttrsDef, scope: &EnvRc) -> Result<()> {
         let overrides_symbol = syntax::sym!("__overrides");
         let Some(overrides) = attrs.get(overrides_symbol).cloned() else {
             return Ok(());
@@ -1130,7 +1130,7 @@ impl Evaluator {
 
     /// The scope of a call of `def` in `env`, made as one level of the call
     /// limits (see [`Evaluator::guarded`]).
-    fn guarded_scope(&self, def: &'static LambdaDef, env: &Rc<Env>, argument: Value, pos: Pos) -> Result<Rc<Env>> {
+    fn guarded_scope(&self, def: &'static LambdaDef, env: &EnvRc, argument: Value, pos: Pos) -> Result<EnvRc> {
         self.maybe_collect();
         self.enter(pos)?;
         let scope = self.lambda_scope(def, env, argument, pos);
@@ -1146,7 +1146,7 @@ impl Evaluator {
 
     /// The scope a lambda's body runs in, with its parameters bound.
     #[inline]
-    fn lambda_scope(&self, def: &'static LambdaDef, env: &Rc<Env>, argument: Value, pos: Pos) -> Result<Rc<Env>> {
+    fn lambda_scope(&self, def: &'static LambdaDef, env: &EnvRc, argument: Value, pos: Pos) -> Result<EnvRc> {
         let calls = self.stats.function_calls.get() + 1;
         self.stats.function_calls.set(calls);
         if calls >= self.gc_next_calls.get() {
@@ -1156,12 +1156,12 @@ impl Evaluator {
             profile.borrow_mut().entry(def as *const _ as usize).or_insert((0, def)).0 += 1;
         }
         let scope = match &def.param {
-            Param::Ident(_) => Env::new(smallvec::smallvec![argument], Some(env.clone())),
+            Param::Ident(_) => Env::one(argument, Some(env.clone())),
             Param::Pattern { formals, ellipsis, at } => {
                 let attrs = self
                     .force_attrs(&argument, pos)
                     .map_err(|e| e.with_frame(pos, format!("while calling {}", self.describe_lambda(def))))?;
-                let scope = Env::new(Slots::with_capacity(formals.len() + at.is_some() as usize), Some(env.clone()));
+                let scope = Env::with_capacity(formals.len() + at.is_some() as usize, Some(env.clone()));
                 let mut used = 0;
                 {
                     for formal in formals.iter() {
@@ -1218,7 +1218,7 @@ impl Evaluator {
     // ---- operators -----------------------------------------------------------------
 
     #[inline(never)]
-    fn binop(&self, op: BinOp, lhs: &'static Expr, rhs: &'static Expr, env: &Rc<Env>, pos: Pos) -> Result<Value> {
+    fn binop(&self, op: BinOp, lhs: &'static Expr, rhs: &'static Expr, env: &EnvRc, pos: Pos) -> Result<Value> {
         match op {
             BinOp::And => {
                 let left = self.eval(lhs, env)?;
@@ -1279,7 +1279,7 @@ impl Evaluator {
     /// [`Evaluator::eval`] for an operand: literals and variables whose value
     /// is known already are read in place, without entering the interpreter.
     #[inline(always)]
-    fn operand(&self, expr: &'static Expr, env: &Rc<Env>) -> Result<Value> {
+    fn operand(&self, expr: &'static Expr, env: &EnvRc) -> Result<Value> {
         match expr {
             Expr::Int(i) => Ok(Value::Int(*i)),
             Expr::Var(Var::Local { depth, slot, .. }, _) => {
@@ -1455,7 +1455,7 @@ impl Evaluator {
     }
 
     #[inline(never)]
-    fn interpolate(&self, parts: &'static [StrPart], env: &Rc<Env>) -> Result<Value> {
+    fn interpolate(&self, parts: &'static [StrPart], env: &EnvRc) -> Result<Value> {
         let mut result = NixString::default();
         for part in parts.iter() {
             match part {
@@ -1472,7 +1472,7 @@ impl Evaluator {
     }
 
     #[inline(never)]
-    fn interpolate_path(&self, parts: &'static [StrPart], env: &Rc<Env>, pos: Pos) -> Result<Value> {
+    fn interpolate_path(&self, parts: &'static [StrPart], env: &EnvRc, pos: Pos) -> Result<Value> {
         let mut text = String::new();
         for part in parts.iter() {
             match part {
@@ -1799,7 +1799,7 @@ const EAGER_DEPTH: u32 = 4;
 /// (a thunk not forced yet, another type, an overflow, a division by zero)
 /// gives `None` and stays lazy, so errors still happen only when forced.
 #[inline(always)]
-fn eager_int_op(expr: &Expr, env: &Rc<Env>, budget: u32) -> Option<Value> {
+fn eager_int_op(expr: &Expr, env: &EnvRc, budget: u32) -> Option<Value> {
     let Expr::BinOp(op, lhs, rhs, _) = expr else {
         return None;
     };
@@ -1836,7 +1836,7 @@ fn int_binop(op: BinOp, a: i64, b: i64) -> Option<Value> {
 /// keeps its values in registers; nested operators go through
 /// [`eager_int_nested`].)
 #[inline(always)]
-fn eager_int(expr: &Expr, env: &Rc<Env>, budget: u32) -> Option<i64> {
+fn eager_int(expr: &Expr, env: &EnvRc, budget: u32) -> Option<i64> {
     match expr {
         Expr::Int(i) => Some(*i),
         Expr::Var(Var::Local { depth, slot, .. }, _) => match env.up(*depth)?.ready(*slot)? {
@@ -1850,7 +1850,7 @@ fn eager_int(expr: &Expr, env: &Rc<Env>, budget: u32) -> Option<i64> {
 
 /// [`eager_int`] of an operator inside an operator (`a * (b + 1)`).
 #[inline(never)]
-fn eager_int_nested(expr: &Expr, env: &Rc<Env>, budget: u32) -> Option<i64> {
+fn eager_int_nested(expr: &Expr, env: &EnvRc, budget: u32) -> Option<i64> {
     match eager_int_op(expr, env, budget)? {
         Value::Int(i) => Some(i),
         _ => None,
@@ -1879,7 +1879,7 @@ impl LookupName {
 /// a lambda and its scope, which the caller evaluates in its own loop.
 enum Applied {
     Value(Value),
-    Tail(&'static Expr, Rc<Env>),
+    Tail(&'static Expr, EnvRc),
 }
 
 #[cold]

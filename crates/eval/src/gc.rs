@@ -47,7 +47,7 @@
 //! leaves out objects that hold no other object, ages survivors while it
 //! marks them, and touches each garbage scope and thunk once to break it.
 
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 
 use crate::value::*;
 use crate::Evaluator;
@@ -149,7 +149,7 @@ const COUNT_MASK: u32 = LIVE - 1;
 #[derive(Default)]
 pub(crate) struct Tracker {
     /// Tracked scopes that are not old.
-    envs: Vec<Weak<Env>>,
+    envs: Vec<EnvWeak>,
     /// Length of `envs` at which to drop its dead entries and check the
     /// threshold.
     prune_at: usize,
@@ -158,7 +158,7 @@ pub(crate) struct Tracker {
     /// Numbers collections, so object headers from earlier ones are ignored.
     epoch: u64,
     /// Tracked scopes that became old; roots only of full collections.
-    old_envs: Vec<Weak<Env>>,
+    old_envs: Vec<EnvWeak>,
     /// Objects made old since the last full collection, and the live objects
     /// it found: a full collection runs when the first exceeds the second.
     promoted: usize,
@@ -331,8 +331,8 @@ fn value_node(value: &Value) -> Option<Node> {
 }
 
 #[inline]
-fn env_node(env: &Rc<Env>) -> Node {
-    Node::new(Rc::as_ptr(env), ENV)
+fn env_node(env: &EnvRc) -> Node {
+    Node::new(EnvRc::as_ptr(env), ENV)
 }
 
 /// The strong reference count of a node's object.
@@ -345,7 +345,7 @@ unsafe fn strong_count(node: Node) -> usize {
         Rc::strong_count(&std::mem::ManuallyDrop::new(Rc::from_raw(pointer)))
     }
     match node.kind() {
-        ENV => count(node.pointer::<Env>()),
+        ENV => EnvRc::strong_count_at(node.pointer::<Env>()),
         THUNK => count(node.pointer::<Thunk>()),
         ATTRS => count(node.pointer::<Attrs>()),
         LIST => count(node.pointer::<List>()),
@@ -402,7 +402,7 @@ fn drain(queue: &mut Vec<Node>, mut visit: impl FnMut(Node, &mut Vec<Node>)) {
 unsafe fn for_each_child(node: Node, mut visit: impl FnMut(Node)) {
     match node.kind() {
         ENV => {
-            let env = &*node.pointer::<Env>();
+            let env = EnvRc::borrowed(node.pointer::<Env>());
             for value in env.slots().iter() {
                 if let Some(child) = value_node(value) {
                     visit(child);
@@ -465,10 +465,10 @@ unsafe fn for_each_child(node: Node, mut visit: impl FnMut(Node)) {
 impl Evaluator {
     /// Registers a new scope with the cycle collector.
     #[inline]
-    pub(crate) fn track(&self, env: &Rc<Env>) {
+    pub(crate) fn track(&self, env: &EnvRc) {
         self.stats.scopes.set(self.stats.scopes.get() + 1);
         let mut tracker = self.gc.borrow_mut();
-        tracker.envs.push(Rc::downgrade(env));
+        tracker.envs.push(EnvRc::downgrade(env));
         let allocated = crate::heap::allocated();
         if allocated >= tracker.next_bytes {
             if tracker.next_bytes != 0 {
@@ -512,10 +512,10 @@ impl Evaluator {
     /// A minor collection starts from the scopes that are not old yet and
     /// stops at old objects; a full one looks at everything.
     pub fn collect(&self, full: bool) -> usize {
-        let roots: Vec<Rc<Env>> = {
+        let roots: Vec<EnvRc> = {
             let mut tracker = self.gc.borrow_mut();
             tracker.envs.retain(|weak| weak.strong_count() > 0);
-            let mut roots: Vec<Rc<Env>> = tracker.envs.iter().filter_map(Weak::upgrade).collect();
+            let mut roots: Vec<EnvRc> = tracker.envs.iter().filter_map(EnvWeak::upgrade).collect();
             if full {
                 roots.extend(tracker.old_envs.drain(..).filter_map(|weak| weak.upgrade()));
             }
@@ -540,7 +540,7 @@ impl Evaluator {
         // they are found: each look is a cache miss, and queued ones overlap.
         for root in &roots {
             let node = env_node(root);
-            match graph.visit(node, Rc::strong_count(root)) {
+            match graph.visit(node, EnvRc::strong_count(root)) {
                 Seen::Skipped => continue,
                 // Our own handle on the root is not a reference from the heap.
                 Seen::Known(index) => graph.infos[index].strong -= 1,
@@ -639,9 +639,9 @@ impl Evaluator {
             // SAFETY: the roots are alive (we hold them).
             let old = unsafe { env_node(root).header() }.get() & OLD != 0;
             if old {
-                tracker.old_envs.push(Rc::downgrade(root));
+                tracker.old_envs.push(EnvRc::downgrade(root));
             } else {
-                tracker.envs.push(Rc::downgrade(root));
+                tracker.envs.push(EnvRc::downgrade(root));
             }
         }
         if full {
@@ -707,11 +707,11 @@ impl Evaluator {
     /// whose values are thunks of that function's body), which leaked
     /// megabytes per machine. The walk visits each object once.
     pub fn discard_scopes(&self, roots: Vec<Value>) {
-        let scopes: Vec<Rc<Env>> = {
+        let scopes: Vec<EnvRc> = {
             let mut tracker = self.gc.borrow_mut();
             let mut scopes = std::mem::take(&mut tracker.envs);
             scopes.append(&mut tracker.old_envs);
-            scopes.iter().filter_map(Weak::upgrade).collect()
+            scopes.iter().filter_map(EnvWeak::upgrade).collect()
         };
         let imported: Vec<Value> = self.import_cache.borrow_mut().drain().map(|(_, value)| value).collect();
         let epoch = self.next_epoch();
@@ -758,7 +758,7 @@ impl Evaluator {
 unsafe fn empty_all(nodes: &[Node]) -> usize {
     for &node in nodes {
         match node.kind() {
-            ENV => Rc::increment_strong_count(node.pointer::<Env>()),
+            ENV => EnvRc::increment_strong_count(node.pointer::<Env>()),
             _ => Rc::increment_strong_count(node.pointer::<Thunk>()),
         }
     }
@@ -767,9 +767,9 @@ unsafe fn empty_all(nodes: &[Node]) -> usize {
         // The extra reference keeps this one alive until it is released here.
         if node.kind() == ENV {
             let env = node.pointer::<Env>();
-            drop((*env).take_slots());
+            drop(EnvRc::borrowed(env).take_slots());
             envs += 1;
-            Rc::decrement_strong_count(env);
+            EnvRc::decrement_strong_count(env);
         } else {
             let thunk = node.pointer::<Thunk>();
             (*thunk).set(ThunkState::Blackhole);

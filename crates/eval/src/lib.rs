@@ -20,4 +20,4 @@ pub mod value;
 
 pub use error::{ErrorKind, EvalError};
 pub use eval::{Coercion, EvalOptions, Evaluator, SearchPathEntry, SourceFile, Stats};
-pub use value::{AttrEntry, Attrs, Context, NixString, StringContext, Value};
+pub use value::{AttrEntry, Attrs, Context, EnvRc, EnvWeak, NixString, StringContext, Value};

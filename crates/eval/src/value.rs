@@ -780,11 +780,11 @@ fn insert_few(left: &[AttrEntry], right: &[AttrEntry]) -> Vec<AttrEntry> {
 pub struct Closure {
     pub(crate) gc: GcHeader,
     pub def: &'static LambdaDef,
-    pub env: Rc<Env>,
+    pub env: EnvRc,
 }
 
 impl Closure {
-    pub fn new(def: &'static LambdaDef, env: Rc<Env>) -> Closure {
+    pub fn new(def: &'static LambdaDef, env: EnvRc) -> Closure {
         Closure { def, env, gc: GcHeader::default() }
     }
 }
@@ -810,32 +810,60 @@ impl PrimOpApp {
     }
 }
 
-/// One scope at run time: the slots of a `let`, `rec` set or lambda, or the
-/// namespace of a `with` (slot 0).
-/// The slots of one scope; most scopes have three or fewer.
-pub type Slots = smallvec::SmallVec<[Value; 3]>;
-
 /// A scope's slots and a thunk's state change while other code holds the
-/// object (a slot is filled, a thunk is forced), so they sit in an
-/// `UnsafeCell` rather than a `RefCell`, which would cost a flag per object
-/// and a check per access on the interpreter's hottest paths.
+/// object (a slot is filled, a thunk is forced), so they are reached through
+/// raw pointers and `UnsafeCell`s rather than a `RefCell`, which would cost a
+/// flag per object and a check per access on the interpreter's hottest paths.
 ///
 /// Soundness rests on one rule, kept by every method below: no reference
-/// into the cell outlives the method that made it, and nothing that could
-/// reach the same cell runs while such a reference exists. Methods only
-/// clone values (which touches reference counts and nothing else) or move
-/// them; values that are replaced are dropped after the reference has ended,
-/// because dropping a value may free other scopes and thunks, and through
-/// them reach this object again. The collector's read-only views
-/// (`unsafe fn slots`, `unsafe fn state`) are the one exception, and their
-/// callers promise the same.
+/// into a slot or a thunk's state outlives the method that made it, and
+/// nothing that could reach the same object runs while such a reference
+/// exists. Methods only clone values (which touches reference counts and
+/// nothing else) or move them; values that are replaced are dropped after
+/// the reference has ended, because dropping a value may free other scopes
+/// and thunks, and through them reach this object again. The collector's
+/// read-only views (`unsafe fn slots`, `unsafe fn state`) are the one
+/// exception, and their callers promise the same.
+///
+/// One scope at run time: the slots of a `let`, `rec` set or lambda, or the
+/// namespace of a `with` (slot 0). A scope is one allocation, reached
+/// through [`EnvRc`]: two counts, these fields, then exactly as many slots
+/// as the scope was made for (a function of one argument takes 48 bytes).
 #[repr(C)]
 pub struct Env {
     pub(crate) gc: GcHeader,
-    slots: std::cell::UnsafeCell<Slots>,
-    pub parent: Option<Rc<Env>>,
-    pub is_with: bool,
+    pub parent: Option<EnvRc>,
+    /// Slots filled so far (a `let` fills its slots after the scope exists).
+    len: std::cell::Cell<u32>,
+    /// Slots the allocation has, with [`WITH_SCOPE`] set for a `with`.
+    capacity: u32,
 }
+
+/// The bit of `Env::capacity` that marks the scope of a `with`.
+const WITH_SCOPE: u32 = 1 << 31;
+
+/// The allocation behind an [`EnvRc`]: the counts, the scope, then its
+/// slots (`Value`s, uninitialized past `len`).
+#[repr(C)]
+struct EnvBox {
+    /// References through `EnvRc`; the slots and the parent are dropped when
+    /// it reaches zero.
+    strong: std::cell::Cell<u32>,
+    /// References through `EnvWeak` (the collector's list of tracked
+    /// scopes), plus one while the contents are being dropped; the
+    /// allocation is freed when both counts are zero.
+    weak: std::cell::Cell<u32>,
+    env: Env,
+}
+
+const _: () = assert!(std::mem::size_of::<EnvBox>() == 32 && std::mem::align_of::<EnvBox>() == 8);
+
+/// A counted reference to a scope (as `EnvRc`, but one word, with the
+/// slots in the same allocation; see [`Env`]).
+pub struct EnvRc(std::ptr::NonNull<EnvBox>);
+
+/// A reference to a scope that does not keep it alive (as `rc::Weak`).
+pub struct EnvWeak(std::ptr::NonNull<EnvBox>);
 
 /// What a scope's slot holds, seen through forced thunks.
 pub(crate) enum Slot {
@@ -856,41 +884,209 @@ fn is_small_list(value: &Value) -> bool {
     matches!(value, Value::List(items) if !items.is_empty() && items.len() <= 2)
 }
 
+impl EnvBox {
+    fn layout(capacity: usize) -> std::alloc::Layout {
+        let bytes = std::mem::size_of::<EnvBox>() + capacity * std::mem::size_of::<Value>();
+        std::alloc::Layout::from_size_align(bytes, std::mem::align_of::<EnvBox>()).expect("scope too large")
+    }
+}
+
 impl Env {
-    pub fn new(slots: Slots, parent: Option<Rc<Env>>) -> Rc<Env> {
-        Rc::new(Env { slots: std::cell::UnsafeCell::new(slots), parent, is_with: false, gc: GcHeader::default() })
+    /// A scope with room for `capacity` slots, none filled.
+    #[inline]
+    pub fn with_capacity(capacity: usize, parent: Option<EnvRc>) -> EnvRc {
+        EnvRc::allocate(capacity, 0, parent)
     }
 
-    pub fn with_scope(namespace: Value, parent: Option<Rc<Env>>) -> Rc<Env> {
-        Rc::new(Env {
-            slots: std::cell::UnsafeCell::new(smallvec::smallvec![namespace]),
-            parent,
-            is_with: true,
-            gc: GcHeader::default(),
-        })
+    /// A scope of one slot holding `value` (a function's argument).
+    #[inline]
+    pub fn one(value: Value, parent: Option<EnvRc>) -> EnvRc {
+        let scope = EnvRc::allocate(1, 0, parent);
+        scope.push(value);
+        scope
+    }
+
+    /// A scope holding `values`.
+    pub fn from_values(values: Vec<Value>, parent: Option<EnvRc>) -> EnvRc {
+        let scope = EnvRc::allocate(values.len(), 0, parent);
+        for value in values {
+            scope.push(value);
+        }
+        scope
+    }
+
+    /// The scope of a `with`: its namespace in slot 0.
+    pub fn with_scope(namespace: Value, parent: Option<EnvRc>) -> EnvRc {
+        let scope = EnvRc::allocate(1, WITH_SCOPE, parent);
+        scope.push(namespace);
+        scope
+    }
+
+    /// Whether this is the scope of a `with`.
+    #[inline]
+    pub fn is_with(&self) -> bool {
+        self.capacity & WITH_SCOPE != 0
+    }
+
+    /// The number of slots the scope was made with.
+    #[inline]
+    fn capacity(&self) -> usize {
+        (self.capacity & !WITH_SCOPE) as usize
+    }
+
+    /// The number of slots filled.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.len.get() as usize
+    }
+
+    /// Whether no slot is filled.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl EnvRc {
+    /// A new scope with no slot filled, its strong count one.
+    #[inline]
+    fn allocate(capacity: usize, flags: u32, parent: Option<EnvRc>) -> EnvRc {
+        assert!(capacity < WITH_SCOPE as usize, "scope too large");
+        let layout = EnvBox::layout(capacity);
+        // SAFETY: the layout has a non-zero size (the box's fields). The
+        // fields are initialized before the pointer is used; the slots are
+        // written only below `len`, which starts at zero.
+        unsafe {
+            let pointer = std::alloc::alloc(layout) as *mut EnvBox;
+            let Some(pointer) = std::ptr::NonNull::new(pointer) else { std::alloc::handle_alloc_error(layout) };
+            pointer.as_ptr().write(EnvBox {
+                strong: std::cell::Cell::new(1),
+                weak: std::cell::Cell::new(0),
+                env: Env {
+                    gc: GcHeader::default(),
+                    parent,
+                    len: std::cell::Cell::new(0),
+                    capacity: capacity as u32 | flags,
+                },
+            });
+            EnvRc(pointer)
+        }
+    }
+
+    #[inline(always)]
+    fn counts(&self) -> &EnvBox {
+        // SAFETY: the box lives while a strong reference does.
+        unsafe { self.0.as_ref() }
+    }
+
+    /// The first slot. Slots are reached through the allocation's pointer
+    /// (which covers them), never through a reference to the `Env`.
+    #[inline(always)]
+    fn slot_pointer(&self) -> *mut Value {
+        // SAFETY: the slots start right after the box's fields, inside the
+        // allocation (see `EnvBox::layout`).
+        unsafe { (self.0.as_ptr() as *mut u8).add(std::mem::size_of::<EnvBox>()) as *mut Value }
+    }
+
+    /// The scope's address, the one the collector knows it by.
+    #[inline]
+    pub fn as_ptr(this: &EnvRc) -> *const Env {
+        // SAFETY: the box lives while a strong reference does.
+        unsafe { std::ptr::addr_of!((*this.0.as_ptr()).env) }
+    }
+
+    #[inline]
+    pub fn ptr_eq(this: &EnvRc, other: &EnvRc) -> bool {
+        this.0 == other.0
+    }
+
+    #[inline]
+    pub fn strong_count(this: &EnvRc) -> usize {
+        this.counts().strong.get() as usize
+    }
+
+    pub fn downgrade(this: &EnvRc) -> EnvWeak {
+        let counts = this.counts();
+        counts.weak.set(counts.weak.get().checked_add(1).unwrap_or_else(|| std::process::abort()));
+        EnvWeak(this.0)
+    }
+
+    /// The box of the scope at `env` (an address from [`EnvRc::as_ptr`]).
+    ///
+    /// # Safety
+    /// `env` must be the address of a live scope.
+    #[inline]
+    unsafe fn box_of(env: *const Env) -> std::ptr::NonNull<EnvBox> {
+        let offset = std::mem::offset_of!(EnvBox, env);
+        // SAFETY: per the caller, `env` is the `env` field of a live box.
+        unsafe { std::ptr::NonNull::new_unchecked((env as *mut u8).sub(offset) as *mut EnvBox) }
+    }
+
+    /// A handle on the scope at `env` that owns no reference (the
+    /// collector's view of a node).
+    ///
+    /// # Safety
+    /// As for [`EnvRc::box_of`], and the scope must outlive the handle.
+    #[inline]
+    pub(crate) unsafe fn borrowed(env: *const Env) -> std::mem::ManuallyDrop<EnvRc> {
+        // SAFETY: per the caller.
+        std::mem::ManuallyDrop::new(EnvRc(unsafe { Self::box_of(env) }))
+    }
+
+    /// The strong count of the scope at `env`.
+    ///
+    /// # Safety
+    /// As for [`EnvRc::box_of`].
+    #[inline]
+    pub(crate) unsafe fn strong_count_at(env: *const Env) -> usize {
+        // SAFETY: per the caller.
+        unsafe { Self::box_of(env).as_ref().strong.get() as usize }
+    }
+
+    /// Adds a strong reference to the scope at `env` (for the collector).
+    ///
+    /// # Safety
+    /// As for [`EnvRc::box_of`].
+    pub(crate) unsafe fn increment_strong_count(env: *const Env) {
+        // SAFETY: per the caller; the reference made here is forgotten.
+        std::mem::forget(EnvRc::clone(&std::mem::ManuallyDrop::new(EnvRc(unsafe { Self::box_of(env) }))));
+    }
+
+    /// Drops a strong reference to the scope at `env` (for the collector).
+    ///
+    /// # Safety
+    /// As for [`EnvRc::box_of`], and the caller must own the reference.
+    pub(crate) unsafe fn decrement_strong_count(env: *const Env) {
+        // SAFETY: per the caller.
+        drop(EnvRc(unsafe { Self::box_of(env) }));
     }
 
     /// A slot's value, or null when the slot is not filled yet.
     #[inline]
     pub fn slot(&self, slot: u32) -> Value {
-        // SAFETY: the reference ends within this expression and cloning a
-        // value cannot reach this scope (see `Env`).
-        unsafe { (&*self.slots.get()).get(slot as usize).cloned().unwrap_or(Value::Null) }
+        if slot as usize >= self.len() {
+            return Value::Null;
+        }
+        // SAFETY: the slot is filled (below `len`); only a clone is made
+        // (see `Env`).
+        unsafe { (*self.slot_pointer().add(slot as usize)).clone() }
     }
 
     /// A slot, with a forced thunk read as its value.
     #[inline(always)]
     pub(crate) fn lookup(&self, slot: u32) -> Slot {
-        // SAFETY: the reference ends within this block and only clones are
-        // made (see `Env`); `Thunk::value` touches only the thunk's cell.
+        if slot as usize >= self.len() {
+            return Slot::Empty;
+        }
+        // SAFETY: the slot is filled; the reference ends within this block
+        // and only clones are made (see `Env`); `Thunk::value` touches only
+        // the thunk's cell.
         unsafe {
-            match (&*self.slots.get()).get(slot as usize) {
-                Some(Value::Thunk(thunk)) => match thunk.value() {
+            match &*self.slot_pointer().add(slot as usize) {
+                Value::Thunk(thunk) => match thunk.value() {
                     Some(value) if !is_small_list(&value) => Slot::Ready(value),
                     _ => Slot::Thunk(thunk.clone()),
                 },
-                Some(value) => Slot::Ready(value.clone()),
-                None => Slot::Empty,
+                value => Slot::Ready(value.clone()),
             }
         }
     }
@@ -898,40 +1094,39 @@ impl Env {
     /// A slot's value if it is known without forcing anything.
     #[inline(always)]
     pub(crate) fn ready(&self, slot: u32) -> Option<Value> {
+        if slot as usize >= self.len() {
+            return None;
+        }
         // SAFETY: as in `lookup`.
         unsafe {
-            match (&*self.slots.get()).get(slot as usize)? {
+            match &*self.slot_pointer().add(slot as usize) {
                 Value::Thunk(thunk) => thunk.value(),
                 value => Some(value.clone()),
             }
         }
     }
 
-    /// The number of slots filled.
-    #[inline]
-    pub fn len(&self) -> usize {
-        // SAFETY: see `Env`.
-        unsafe { (&*self.slots.get()).len() }
-    }
-
-    /// Whether no slot is filled.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// Fills the next slot.
     #[inline]
     pub fn push(&self, value: Value) {
-        // SAFETY: no other reference into the cell exists (see `Env`), and
-        // pushing drops nothing.
-        unsafe { (&mut *self.slots.get()).push(value) }
+        let len = self.len();
+        // A scope is made with room for every slot it gets; more would be
+        // a bug in the caller, never input.
+        assert!(len < self.capacity(), "scope slot out of range");
+        // SAFETY: the slot is inside the allocation and not filled yet, so
+        // writing it overwrites nothing; no reference to it exists.
+        unsafe { self.slot_pointer().add(len).write(value) };
+        self.len.set(len as u32 + 1);
     }
 
     /// Replaces a filled slot's value.
     pub fn set(&self, slot: usize, value: Value) {
-        // SAFETY: see `Env`; the old value is dropped after the reference
-        // has ended.
-        let old = unsafe { (&mut *self.slots.get()).get_mut(slot).map(|held| std::mem::replace(held, value)) };
+        if slot >= self.len() {
+            return;
+        }
+        // SAFETY: the slot is filled; the old value is moved out and dropped
+        // after the reference has ended (see `Env`).
+        let old = unsafe { std::mem::replace(&mut *self.slot_pointer().add(slot), value) };
         drop(old);
     }
 
@@ -939,13 +1134,15 @@ impl Env {
     /// that thunk: later lookups find the value without the thunk.
     #[inline]
     pub(crate) fn settle(&self, slot: u32, thunk: &Rc<Thunk>, value: &Value) {
-        // SAFETY: see `Env`; the replaced thunk is dropped after the
-        // reference has ended.
+        if slot as usize >= self.len() || is_small_list(value) {
+            return;
+        }
+        // SAFETY: the slot is filled; the replaced thunk is dropped after the
+        // reference has ended (see `Env`).
         let old = unsafe {
-            match (&mut *self.slots.get()).get_mut(slot as usize) {
-                Some(held)
-                    if !is_small_list(value) && matches!(&*held, Value::Thunk(held) if Rc::ptr_eq(held, thunk)) =>
-                {
+            let held = &mut *self.slot_pointer().add(slot as usize);
+            match held {
+                Value::Thunk(held_thunk) if Rc::ptr_eq(held_thunk, thunk) => {
                     Some(std::mem::replace(held, value.clone()))
                 }
                 _ => None,
@@ -956,29 +1153,132 @@ impl Env {
 
     /// Empties the scope and returns what it held (for the collector, which
     /// breaks cycles this way).
-    pub(crate) fn take_slots(&self) -> Slots {
-        // SAFETY: see `Env`; the caller drops the slots after this returns.
-        unsafe { std::mem::take(&mut *self.slots.get()) }
+    pub(crate) fn take_slots(&self) -> Vec<Value> {
+        let len = self.len();
+        self.len.set(0);
+        // SAFETY: the first `len` slots were filled; `len` is zero now, so
+        // nothing reads them again and the values are moved out once.
+        (0..len).map(|index| unsafe { self.slot_pointer().add(index).read() }).collect()
     }
 
-    /// The slots, for the collector's walk.
+    /// The filled slots, for the collector's walk.
     ///
     /// # Safety
     /// Nothing may change or drop this scope's slots while the reference
     /// lives: the caller must not evaluate, drop values or call the other
     /// methods of this scope meanwhile.
     #[inline]
-    pub(crate) unsafe fn slots(&self) -> &Slots {
-        &*self.slots.get()
+    pub(crate) unsafe fn slots(&self) -> &[Value] {
+        // SAFETY: the first `len` slots are filled; per the caller, they do
+        // not change while the slice lives.
+        unsafe { std::slice::from_raw_parts(self.slot_pointer(), self.len()) }
     }
 
+    /// The scope `depth` levels up.
     #[inline(always)]
-    pub fn up(self: &Rc<Env>, depth: u32) -> Option<&Rc<Env>> {
+    pub fn up(&self, depth: u32) -> Option<&EnvRc> {
         let mut env = self;
         for _ in 0..depth {
             env = env.parent.as_ref()?;
         }
         Some(env)
+    }
+}
+
+impl std::ops::Deref for EnvRc {
+    type Target = Env;
+
+    #[inline(always)]
+    fn deref(&self) -> &Env {
+        &self.counts().env
+    }
+}
+
+impl Clone for EnvRc {
+    #[inline(always)]
+    fn clone(&self) -> EnvRc {
+        let counts = self.counts();
+        counts.strong.set(counts.strong.get().checked_add(1).unwrap_or_else(|| std::process::abort()));
+        EnvRc(self.0)
+    }
+}
+
+impl Drop for EnvRc {
+    #[inline]
+    fn drop(&mut self) {
+        let counts = self.counts();
+        let strong = counts.strong.get() - 1;
+        counts.strong.set(strong);
+        if strong == 0 {
+            self.drop_contents();
+        }
+    }
+}
+
+impl EnvRc {
+    /// Drops the slots and the parent of a scope whose last strong
+    /// reference went away, then frees the allocation unless weak
+    /// references remain.
+    #[inline(never)]
+    fn drop_contents(&mut self) {
+        let counts = self.counts();
+        // Held while the contents are dropped, which may drop weak
+        // references to this scope.
+        counts.weak.set(counts.weak.get() + 1);
+        let len = self.len();
+        self.len.set(0);
+        // SAFETY: no strong reference remains, so nothing reads the slots or
+        // the parent again; the first `len` slots are filled and each is
+        // dropped once. The parent is moved out of the box and dropped here.
+        unsafe {
+            let slots = self.slot_pointer();
+            for index in 0..len {
+                std::ptr::drop_in_place(slots.add(index));
+            }
+            let parent = std::ptr::addr_of_mut!((*self.0.as_ptr()).env.parent).read();
+            drop(parent);
+        }
+        release_weak(self.0);
+    }
+}
+
+/// Drops one weak reference, freeing the allocation if it was the last
+/// reference of any kind.
+fn release_weak(pointer: std::ptr::NonNull<EnvBox>) {
+    // SAFETY: the box lives while a weak reference does.
+    let counts = unsafe { pointer.as_ref() };
+    let weak = counts.weak.get() - 1;
+    counts.weak.set(weak);
+    if weak == 0 && counts.strong.get() == 0 {
+        let capacity = counts.env.capacity();
+        // SAFETY: no reference of any kind remains; the contents were
+        // dropped when the strong count reached zero; the layout is the one
+        // the box was allocated with.
+        unsafe { std::alloc::dealloc(pointer.as_ptr() as *mut u8, EnvBox::layout(capacity)) };
+    }
+}
+
+impl EnvWeak {
+    pub fn upgrade(&self) -> Option<EnvRc> {
+        // SAFETY: the box lives while a weak reference does.
+        let counts = unsafe { self.0.as_ref() };
+        let strong = counts.strong.get();
+        if strong == 0 {
+            return None;
+        }
+        counts.strong.set(strong.checked_add(1).unwrap_or_else(|| std::process::abort()));
+        Some(EnvRc(self.0))
+    }
+
+    pub fn strong_count(&self) -> usize {
+        // SAFETY: the box lives while a weak reference does.
+        unsafe { self.0.as_ref().strong.get() as usize }
+    }
+}
+
+impl Drop for EnvWeak {
+    fn drop(&mut self) {
+        release_weak(self.0);
     }
 }
 
@@ -990,7 +1290,7 @@ pub struct Thunk {
 }
 
 pub enum ThunkState {
-    Pending(&'static Expr, Rc<Env>),
+    Pending(&'static Expr, EnvRc),
     Apply(Value, Value),
     Native(Box<dyn FnOnce(&Evaluator) -> Result<Value, EvalError>>),
     /// Being forced right now: forcing it again is infinite recursion.
@@ -1003,7 +1303,7 @@ impl Thunk {
         Thunk { state: std::cell::UnsafeCell::new(state), gc: GcHeader::default() }
     }
 
-    pub fn pending(expr: &'static Expr, env: Rc<Env>) -> Value {
+    pub fn pending(expr: &'static Expr, env: EnvRc) -> Value {
         Value::Thunk(Rc::new(Thunk::new(ThunkState::Pending(expr, env))))
     }
 
@@ -1067,7 +1367,9 @@ mod scope_and_update_tests {
     #[test]
     fn a_scope_reads_forced_thunks_as_their_values() {
         let pending = Rc::new(Thunk::new(ThunkState::Blackhole));
-        let scope = Env::new(smallvec::smallvec![Value::Int(1), Value::Thunk(done(Value::Int(2)))], None);
+        let scope = Env::with_capacity(4, None);
+        scope.push(Value::Int(1));
+        scope.push(Value::Thunk(done(Value::Int(2))));
         scope.push(Value::Thunk(pending.clone()));
         assert!(matches!(scope.lookup(0), Slot::Ready(Value::Int(1))));
         assert!(matches!(scope.lookup(1), Slot::Ready(Value::Int(2))));
@@ -1082,7 +1384,7 @@ mod scope_and_update_tests {
     fn settling_replaces_only_the_thunk_that_was_forced() {
         let first = Rc::new(Thunk::new(ThunkState::Blackhole));
         let other = Rc::new(Thunk::new(ThunkState::Blackhole));
-        let scope = Env::new(smallvec::smallvec![Value::Thunk(first.clone())], None);
+        let scope = Env::from_values(vec![Value::Thunk(first.clone())], None);
         scope.settle(0, &other, &Value::Int(7));
         assert!(matches!(scope.lookup(0), Slot::Thunk(_)));
         scope.settle(0, &first, &Value::Int(7));
@@ -1095,10 +1397,10 @@ mod scope_and_update_tests {
     fn replaced_values_are_dropped_after_the_change() {
         // A scope whose only slot holds the last reference to a thunk that
         // holds the scope's parent: replacing the slot frees that chain.
-        let parent = Env::new(smallvec::smallvec![Value::Int(1)], None);
-        let weak = Rc::downgrade(&parent);
+        let parent = Env::from_values(vec![Value::Int(1)], None);
+        let weak = EnvRc::downgrade(&parent);
         let thunk = Rc::new(Thunk::new(ThunkState::Pending(&Expr::Null, parent)));
-        let scope = Env::new(smallvec::smallvec![Value::Thunk(thunk)], None);
+        let scope = Env::from_values(vec![Value::Thunk(thunk)], None);
         scope.set(0, Value::Null);
         assert!(weak.upgrade().is_none());
         assert!(matches!(scope.slot(0), Value::Null));

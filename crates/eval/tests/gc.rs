@@ -61,7 +61,7 @@ fn scope_outlives_evaluator(discard: bool) -> bool {
         let eval::Value::Attrs(attrs) = &value else { panic!("a set") };
         let function = evaluator.force(attrs.get_str("fn").expect("has fn")).expect("forces");
         let eval::Value::Lambda(closure) = &function else { panic!("a function") };
-        let scope = std::rc::Rc::downgrade(&closure.env);
+        let scope = eval::EnvRc::downgrade(&closure.env);
         drop(function);
         if discard {
             evaluator.discard_scopes(vec![value]);
