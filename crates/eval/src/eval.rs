@@ -1,8 +1,8 @@
 //! The interpreter: expressions to values, forcing, calls and operators.
 
+use crate::rc::Rc;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
-use std::rc::Rc;
 
 use syntax::ast::{AttrKey, AttrsDef, BinOp, EntryKind, Expr, LambdaDef, Param, Pos, StrPart, Var};
 use syntax::{LineIndex, LowerOptions, Symbol};
@@ -51,7 +51,7 @@ impl Default for EvalOptions {
 pub struct SourceFile {
     /// The path, or `«string»` / `«stdin»` for text given directly.
     pub name: String,
-    pub source: Rc<str>,
+    pub source: std::rc::Rc<str>,
     pub lines: LineIndex,
 }
 
@@ -212,7 +212,11 @@ impl Evaluator {
 
     pub fn add_file(&self, name: &str, source: &str) -> u32 {
         let mut files = self.files.borrow_mut();
-        files.push(SourceFile { name: name.to_string(), source: Rc::from(source), lines: LineIndex::new(source) });
+        files.push(SourceFile {
+            name: name.to_string(),
+            source: std::rc::Rc::from(source),
+            lines: LineIndex::new(source),
+        });
         (files.len() - 1) as u32
     }
 

@@ -47,7 +47,7 @@
 //! leaves out objects that hold no other object, ages survivors while it
 //! marks them, and touches each garbage scope and thunk once to break it.
 
-use std::rc::Rc;
+use crate::rc::Rc;
 
 use crate::value::*;
 use crate::Evaluator;
@@ -342,7 +342,7 @@ fn env_node(env: &EnvRc) -> Node {
 unsafe fn strong_count(node: Node) -> usize {
     /// The count through a handle that is never dropped.
     unsafe fn count<T>(pointer: *const T) -> usize {
-        Rc::strong_count(&std::mem::ManuallyDrop::new(Rc::from_raw(pointer)))
+        Rc::strong_count_at(pointer)
     }
     match node.kind() {
         ENV => EnvRc::strong_count_at(node.pointer::<Env>()),
@@ -365,7 +365,7 @@ fn prefetch(node: Node) {
         // SAFETY: prefetching is only a hint; it never faults.
         unsafe {
             use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-            _mm_prefetch(pointer.wrapping_sub(16), _MM_HINT_T0);
+            _mm_prefetch(pointer.wrapping_sub(8), _MM_HINT_T0);
             _mm_prefetch(pointer.wrapping_add(48), _MM_HINT_T0);
         }
     }

@@ -14,10 +14,12 @@ pub mod heap;
 pub mod instantiate;
 pub mod io;
 pub mod print;
+pub mod rc;
 mod report;
 pub mod show;
 pub mod value;
 
 pub use error::{ErrorKind, EvalError};
 pub use eval::{Coercion, EvalOptions, Evaluator, SearchPathEntry, SourceFile, Stats};
+pub use rc::Rc;
 pub use value::{AttrEntry, Attrs, Context, EnvRc, EnvWeak, NixString, StringContext, Value};

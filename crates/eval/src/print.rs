@@ -135,7 +135,7 @@ fn print_into(value: &Value, out: &mut String, seen: &mut HashSet<usize>) {
         Value::String(s) => quote_string(&s.text, out),
         Value::Path(p) => out.push_str(p),
         Value::Attrs(attrs) => {
-            if !attrs.is_empty() && !seen.insert(std::rc::Rc::as_ptr(attrs) as usize) {
+            if !attrs.is_empty() && !seen.insert(crate::rc::Rc::as_ptr(attrs) as usize) {
                 out.push_str("«repeated»");
                 return;
             }
@@ -157,7 +157,7 @@ fn print_into(value: &Value, out: &mut String, seen: &mut HashSet<usize>) {
             // Nix stores lists of up to two items inside the value itself, so
             // a copy of such a value is a different list to its printer; only
             // the same thunk (see below) or a longer list repeats.
-            if items.len() > 2 && !seen.insert(std::rc::Rc::as_ptr(items) as usize) {
+            if items.len() > 2 && !seen.insert(crate::rc::Rc::as_ptr(items) as usize) {
                 out.push_str("«repeated»");
                 return;
             }
@@ -168,7 +168,7 @@ fn print_into(value: &Value, out: &mut String, seen: &mut HashSet<usize>) {
         Value::PrimOpApp(_) => out.push_str("<PRIMOP-APP>"),
         Value::Thunk(thunk) => match thunk.value() {
             Some(Value::List(items)) if !items.is_empty() && items.len() <= 2 => {
-                if !seen.insert(std::rc::Rc::as_ptr(thunk) as usize) {
+                if !seen.insert(crate::rc::Rc::as_ptr(thunk) as usize) {
                     out.push_str("«repeated»");
                     return;
                 }
@@ -382,7 +382,7 @@ impl Evaluator {
                         header.push_str(&format!(" outPath=\"{}\"", xml_escape(&out_path)));
                     }
                     let _ = writeln!(out, "{pad}<derivation{header}>");
-                    if state.seen.insert(std::rc::Rc::as_ptr(attrs) as usize) {
+                    if state.seen.insert(crate::rc::Rc::as_ptr(attrs) as usize) {
                         self.xml_attrs(attrs, pos, out, indent + 1, state)?;
                     } else {
                         let _ = writeln!(out, "{pad}  <repeated />");

@@ -6,9 +6,9 @@
 //! it is computed (this is also what makes Nix's `<CODE>` and `«repeated»`
 //! printing reproducible).
 
+use crate::rc::Rc;
 use std::collections::BTreeSet;
 use std::fmt;
-use std::rc::Rc;
 
 use syntax::ast::{Expr, LambdaDef, Pos};
 use syntax::Symbol;

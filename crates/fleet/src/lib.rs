@@ -13,10 +13,10 @@ pub mod incremental;
 pub mod pkgs;
 pub mod shown;
 
+use eval::Rc;
 use std::cell::OnceCell;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
 
 use eval::io::StdIO;
 use eval::{Attrs, EvalError, EvalOptions, Evaluator, Value};
@@ -101,7 +101,7 @@ pub struct Repo {
     ev: Evaluator,
     outputs: Value,
     configurations: OnceCell<Rc<Attrs>>,
-    recorded: Rc<std::cell::RefCell<cache::Dependencies>>,
+    recorded: std::rc::Rc<std::cell::RefCell<cache::Dependencies>>,
 }
 
 /// One machine of a repository.
@@ -123,7 +123,7 @@ impl Repo {
         if !root.is_dir() {
             return Err(Error::new(format!("error: '{}' is not a directory", root.display())));
         }
-        let recorded = Rc::new(std::cell::RefCell::new(cache::Dependencies::default()));
+        let recorded = std::rc::Rc::new(std::cell::RefCell::new(cache::Dependencies::default()));
         let io = modules::LibIO::new(cache::RecordingIO::new(StdIO, recorded.clone()));
         let options = EvalOptions { builtin_search_path: vec![modules::search_path_entry()], ..EvalOptions::default() };
         let ev = Evaluator::new(options, Box::new(io));

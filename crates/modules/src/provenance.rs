@@ -18,8 +18,8 @@
 //! available.
 
 use eval::print::print_value;
+use eval::Rc;
 use eval::{Attrs, ErrorKind, EvalError, Evaluator, Value};
-use std::rc::Rc;
 use syntax::ast::Pos;
 
 /// The priority of a definition without `mkOverride` (`defaultOverridePriority`).

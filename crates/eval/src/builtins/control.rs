@@ -1,6 +1,6 @@
 //! Types, arithmetic, errors, forcing, tracing and importing.
 
-use std::rc::Rc;
+use crate::rc::Rc;
 
 use syntax::ast::{Param, Pos};
 use syntax::Symbol;

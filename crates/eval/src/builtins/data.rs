@@ -4,7 +4,7 @@
 //! of the nlohmann JSON library (with its line/column and "last read"
 //! conventions) and its number rules differ from serde's.
 
-use std::rc::Rc;
+use crate::rc::Rc;
 
 use syntax::ast::Pos;
 use syntax::Symbol;

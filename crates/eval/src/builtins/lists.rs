@@ -1,7 +1,7 @@
 //! List builtins.
 
+use crate::rc::Rc;
 use std::collections::HashSet;
-use std::rc::Rc;
 
 use syntax::ast::{BinOp, Expr, LambdaDef, Param, Pos, Var};
 use syntax::Symbol;

@@ -14,7 +14,7 @@
 //! into Strata (under a builtin search-path entry), as `__strata*` variables:
 //! other code sees exactly Nix's base environment.
 
-use std::rc::Rc;
+use crate::rc::Rc;
 
 use syntax::ast::Pos;
 use syntax::Symbol;
@@ -1482,7 +1482,7 @@ fn imports_of(ev: &Evaluator, module: &Rc<Attrs>, pos: Pos) -> Result<(Value, Ni
 /// and its imports' occurrences.
 struct Occurrence {
     parent_file: Value,
-    parent_key: Rc<str>,
+    parent_key: std::rc::Rc<str>,
     index: usize,
     module: Value,
     loaded: Option<Rc<Attrs>>,
@@ -1501,7 +1501,7 @@ struct ImportTree<'a> {
 }
 
 impl ImportTree<'_> {
-    fn add(&mut self, parent_file: Value, parent_key: Rc<str>, modules: &[Value]) -> Vec<usize> {
+    fn add(&mut self, parent_file: Value, parent_key: std::rc::Rc<str>, modules: &[Value]) -> Vec<usize> {
         let first = self.occurrences.len();
         for (index, module) in modules.iter().enumerate() {
             let occurrence = Occurrence {
@@ -1557,7 +1557,7 @@ impl ImportTree<'_> {
             return Ok(children.clone());
         }
         let (file, key, imports) = imports_of(self.ev, &self.loaded(at)?, self.pos)?;
-        let children = self.add(file, Rc::from(key.text.as_str()), imports.items());
+        let children = self.add(file, std::rc::Rc::from(key.text.as_str()), imports.items());
         self.occurrences[at].children = Some(children.clone());
         Ok(children)
     }
@@ -1588,7 +1588,7 @@ impl ImportTree<'_> {
 fn collect_modules(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let mut tree = ImportTree { ev, load: &args[0], class: &args[3], args: &args[4], occurrences: Vec::new(), pos };
     let modules = ev.force_list(&args[6], pos)?;
-    let roots = tree.add(args[5].clone(), Rc::from(""), modules.items());
+    let roots = tree.add(args[5].clone(), std::rc::Rc::from(""), modules.items());
     let all = tree.closure(&roots, &Default::default())?;
     let mut keys = Vec::new();
     for &at in all.iter() {

@@ -5,7 +5,7 @@
 //! bytes; our strings are Rust `String`s, so a slice that cuts a character
 //! in half is converted lossily (Nix would keep the raw bytes).
 
-use std::rc::Rc;
+use crate::rc::Rc;
 
 use syntax::ast::Pos;
 
