@@ -458,14 +458,36 @@ impl Evaluator {
         type_error(pos, format!("value is {} while {expected} was expected", value.type_().described()))
     }
 
+    /// (The value at hand is usually of the type already: that case is
+    /// inlined into the caller.)
+    #[inline(always)]
     pub fn force_bool(&self, value: &Value, pos: Pos) -> Result<bool> {
+        if let Value::Bool(b) = value {
+            return Ok(b.get());
+        }
+        self.force_bool_slow(value, pos)
+    }
+
+    #[inline(never)]
+    fn force_bool_slow(&self, value: &Value, pos: Pos) -> Result<bool> {
         match self.force(value)? {
             Value::Bool(b) => Ok(b.get()),
             other => Err(self.expected(&other, "a Boolean", pos)),
         }
     }
 
+    /// (The value at hand is usually of the type already: that case is
+    /// inlined into the caller.)
+    #[inline(always)]
     pub fn force_int(&self, value: &Value, pos: Pos) -> Result<i64> {
+        if let Value::Int(i) = value {
+            return Ok(*i);
+        }
+        self.force_int_slow(value, pos)
+    }
+
+    #[inline(never)]
+    fn force_int_slow(&self, value: &Value, pos: Pos) -> Result<i64> {
         match self.force(value)? {
             Value::Int(i) => Ok(i),
             other => Err(self.expected(&other, "an integer", pos)),
@@ -480,14 +502,36 @@ impl Evaluator {
         }
     }
 
+    /// (The value at hand is usually of the type already: that case is
+    /// inlined into the caller.)
+    #[inline(always)]
     pub fn force_attrs(&self, value: &Value, pos: Pos) -> Result<Rc<Attrs>> {
+        if let Value::Attrs(attrs) = value {
+            return Ok(attrs.clone());
+        }
+        self.force_attrs_slow(value, pos)
+    }
+
+    #[inline(never)]
+    fn force_attrs_slow(&self, value: &Value, pos: Pos) -> Result<Rc<Attrs>> {
         match self.force(value)? {
             Value::Attrs(attrs) => Ok(attrs),
             other => Err(self.expected(&other, "a set", pos)),
         }
     }
 
+    /// (The value at hand is usually of the type already: that case is
+    /// inlined into the caller.)
+    #[inline(always)]
     pub fn force_list(&self, value: &Value, pos: Pos) -> Result<Rc<List>> {
+        if let Value::List(list) = value {
+            return Ok(list.clone());
+        }
+        self.force_list_slow(value, pos)
+    }
+
+    #[inline(never)]
+    fn force_list_slow(&self, value: &Value, pos: Pos) -> Result<Rc<List>> {
         match self.force(value)? {
             Value::List(list) => Ok(list),
             other => Err(self.expected(&other, "a list", pos)),
@@ -638,8 +682,16 @@ impl Evaluator {
                     Ok(Value::list(values))
                 }
                 Expr::If(condition, then, otherwise, pos) => {
-                    let condition = self.operand(condition, env)?;
-                    expr = if self.force_bool(&condition, *pos)? { then } else { otherwise };
+                    // A comparison of integers at hand (`n < 2`) is decided
+                    // without making a value.
+                    let truth = match eager_int_op(condition, env, EAGER_DEPTH) {
+                        Some(Value::Bool(truth)) => truth.get(),
+                        _ => {
+                            let condition = self.operand(condition, env)?;
+                            self.force_bool(&condition, *pos)?
+                        }
+                    };
+                    expr = if truth { then } else { otherwise };
                     continue;
                 }
                 Expr::Assert(condition, body, pos) => {
@@ -689,6 +741,33 @@ impl Evaluator {
     /// argument at a time.
     #[inline(never)]
     fn eval_apply(&self, function: &'static Expr, argument: &'static Expr, pos: Pos, env: &EnvRc) -> Result<Applied> {
+        if let Expr::Var(Var::Local { depth, slot, .. }, _) = function {
+            if let Some(target) = env.up(*depth) {
+                // `f x` where `f` is a variable holding a function of one
+                // named argument: called with the closure borrowed from the
+                // scope (no count taken and released). Nothing is evaluated
+                // until the new scope exists: the argument is delayed (or
+                // integer arithmetic on values at hand), and the collector
+                // runs before the borrow.
+                self.maybe_collect();
+                // SAFETY: nothing below evaluates anything before the
+                // closure's last use (`Env::one` and `delay` only allocate),
+                // so the slot keeps the closure alive.
+                if let Some(closure) = unsafe { target.closure_at(*slot) } {
+                    if let Param::Ident(_) = closure.def.param {
+                        let argument = if closure.def.argument_forced {
+                            eager_int_op(argument, env, EAGER_DEPTH).unwrap_or_else(|| self.delay(argument, env))
+                        } else {
+                            self.delay(argument, env)
+                        };
+                        self.enter(pos)?;
+                        self.count_call(closure.def);
+                        let scope = Env::one(argument, Some(closure.env.clone()));
+                        return Ok(Applied::Tail(&closure.def.body, scope));
+                    }
+                }
+            }
+        }
         if !matches!(function, Expr::Apply(..)) {
             // `f x`, the most common call: no spine to collect.
             let callee = self.operand(function, env)?;
@@ -1148,9 +1227,10 @@ impl Evaluator {
         self.eval(&closure.def.body, &scope)
     }
 
-    /// The scope a lambda's body runs in, with its parameters bound.
-    #[inline]
-    fn lambda_scope(&self, def: &'static LambdaDef, env: &EnvRc, argument: Value, pos: Pos) -> Result<EnvRc> {
+    /// Counts a call of `def` (statistics, the collector's call trigger,
+    /// `STRATA_PROFILE`).
+    #[inline(always)]
+    fn count_call(&self, def: &'static LambdaDef) {
         let calls = self.stats.function_calls.get() + 1;
         self.stats.function_calls.set(calls);
         if calls >= self.gc_next_calls.get() {
@@ -1159,6 +1239,12 @@ impl Evaluator {
         if let Some(profile) = &self.profile {
             profile.borrow_mut().entry(def as *const _ as usize).or_insert((0, def)).0 += 1;
         }
+    }
+
+    /// The scope a lambda's body runs in, with its parameters bound.
+    #[inline]
+    fn lambda_scope(&self, def: &'static LambdaDef, env: &EnvRc, argument: Value, pos: Pos) -> Result<EnvRc> {
+        self.count_call(def);
         let scope = match &def.param {
             Param::Ident(_) => Env::one(argument, Some(env.clone())),
             Param::Pattern { formals, ellipsis, at } => {

@@ -1106,6 +1106,25 @@ impl EnvRc {
         }
     }
 
+    /// The closure in `slot`, borrowed, if the slot holds a function value
+    /// (not a thunk): for calling it without a count round trip.
+    ///
+    /// # Safety
+    /// Nothing may replace or drop this scope's slots while the reference
+    /// lives: the caller must not evaluate anything meanwhile.
+    #[inline(always)]
+    pub(crate) unsafe fn closure_at(&self, slot: u32) -> Option<&Closure> {
+        if slot as usize >= self.len() {
+            return None;
+        }
+        // SAFETY: the slot is filled; per the caller it is not changed while
+        // the reference lives, so the closure it holds stays alive.
+        match unsafe { &*self.slot_pointer().add(slot as usize) } {
+            Value::Lambda(closure) => Some(closure),
+            _ => None,
+        }
+    }
+
     /// Fills the next slot.
     #[inline]
     pub fn push(&self, value: Value) {
