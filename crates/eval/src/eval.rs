@@ -1546,7 +1546,16 @@ impl Evaluator {
 
     #[inline(never)]
     fn interpolate(&self, parts: &'static [StrPart], env: &EnvRc) -> Result<Value> {
-        let mut result = NixString::default();
+        // Room for the literal parts and a short piece per interpolation, so
+        // that `"key${toString i}"` allocates its text once.
+        let capacity = parts
+            .iter()
+            .map(|part| match part {
+                StrPart::Lit(text) => text.len(),
+                StrPart::Expr(..) => 16,
+            })
+            .sum();
+        let mut result = NixString::new(String::with_capacity(capacity));
         for part in parts.iter() {
             match part {
                 StrPart::Lit(text) => result.text.push_str(text),
