@@ -333,7 +333,7 @@ impl Evaluator {
     // ---- forcing --------------------------------------------------------------
 
     /// Forces a value to weak head normal form.
-    #[inline]
+    #[inline(always)]
     pub fn force(&self, value: &Value) -> Result<Value> {
         match value {
             Value::Thunk(thunk) => self.force_thunk(thunk),

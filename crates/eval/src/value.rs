@@ -495,11 +495,18 @@ impl std::ops::Deref for List {
     }
 }
 
-#[derive(Clone)]
 pub struct AttrEntry {
     pub name: Symbol,
     pub value: Value,
     pub pos: Pos,
+}
+
+impl Clone for AttrEntry {
+    /// Inlined into the loops that copy entries (`//`, merging layers).
+    #[inline(always)]
+    fn clone(&self) -> AttrEntry {
+        AttrEntry { name: self.name, value: self.value.clone(), pos: self.pos }
+    }
 }
 
 impl Attrs {
