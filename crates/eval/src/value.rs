@@ -1420,6 +1420,69 @@ mod scope_and_update_tests {
     }
 
     #[test]
+    fn weak_references_do_not_keep_a_scope_alive() {
+        // The last strong reference goes first: the slots and the parent are
+        // dropped then, the allocation when the weak reference goes.
+        let parent = Env::from_values(vec![Value::string("parent")], None);
+        let parent_weak = EnvRc::downgrade(&parent);
+        let scope = Env::from_values(vec![Value::string("held"), Value::Int(2)], Some(parent));
+        let weak = EnvRc::downgrade(&scope);
+        assert_eq!(weak.strong_count(), 1);
+        let again = weak.upgrade().expect("alive");
+        assert_eq!(EnvRc::strong_count(&scope), 2);
+        drop(again);
+        drop(scope);
+        assert!(weak.upgrade().is_none());
+        assert_eq!(weak.strong_count(), 0);
+        // The parent was held only by the scope.
+        assert!(parent_weak.upgrade().is_none());
+        drop(weak);
+        // The weak reference goes first: the strong one frees everything.
+        let scope = Env::one(Value::string("only"), None);
+        drop(EnvRc::downgrade(&scope));
+        assert!(matches!(scope.lookup(0), Slot::Ready(Value::String(_))));
+    }
+
+    #[test]
+    fn the_collector_views_count_and_release_references() {
+        let scope = Env::with_capacity(2, None);
+        scope.push(Value::Int(1));
+        let address = EnvRc::as_ptr(&scope);
+        // SAFETY: `scope` keeps the scope alive throughout; the reference
+        // added is released again.
+        unsafe {
+            EnvRc::increment_strong_count(address);
+            assert_eq!(EnvRc::strong_count_at(address), 2);
+            let view = EnvRc::borrowed(address);
+            assert_eq!(view.slots().len(), 1);
+            assert!(EnvRc::ptr_eq(&view, &scope));
+            EnvRc::decrement_strong_count(address);
+        }
+        assert_eq!(EnvRc::strong_count(&scope), 1);
+        let closure = Value::Lambda(Rc::new(Closure::new(
+            Box::leak(Box::new(syntax::ast::LambdaDef {
+                name: None,
+                pos: Pos::NONE,
+                param: syntax::ast::Param::Ident(Symbol::intern("x")),
+                body: Expr::Null,
+                skip: 0,
+                argument_forced: false,
+            })),
+            scope.clone(),
+        )));
+        scope.push(closure);
+        // SAFETY: nothing changes the slots while the reference is used.
+        assert!(unsafe { scope.closure_at(1) }.is_some());
+        assert!(unsafe { scope.closure_at(0) }.is_none());
+        // The scope holds a closure that holds the scope: a cycle, broken
+        // the way the collector breaks it.
+        let taken = scope.take_slots();
+        assert_eq!(taken.len(), 2);
+        drop(taken);
+        assert_eq!(EnvRc::strong_count(&scope), 1);
+    }
+
+    #[test]
     fn replaced_values_are_dropped_after_the_change() {
         // A scope whose only slot holds the last reference to a thunk that
         // holds the scope's parent: replacing the slot frees that chain.
