@@ -122,6 +122,10 @@ pub struct Evaluator {
     /// The symbols of strings recently used as attribute names, by the
     /// string's address (see [`Evaluator::name_symbol`]).
     name_cache: Box<[Cell<(usize, Option<Symbol>)>; NAME_CACHE_SIZE]>,
+    /// The strings whose addresses `name_cache` holds, kept alive so that an
+    /// address found there is still the same string (no other string can
+    /// have been allocated at it): a hit needs no comparison of the text.
+    name_cache_strings: RefCell<Box<[Option<Rc<NixString>>]>>,
     /// The values of `[ ]` and `{ }`, shared by every such literal: nothing
     /// changes a value others hold, and neither prints as `«repeated»`.
     empty_list: Value,
@@ -185,6 +189,7 @@ impl Evaluator {
             gc_next_calls: Cell::new(crate::gc::CALLS_BETWEEN_COLLECTIONS),
             profile: std::env::var_os("STRATA_PROFILE").map(|_| RefCell::new(Default::default())),
             name_cache: Box::new(std::array::from_fn(|_| Cell::new((0, None)))),
+            name_cache_strings: RefCell::new(vec![None; NAME_CACHE_SIZE].into_boxed_slice()),
             empty_list: Value::list(Vec::new()),
             empty_attrs: Value::attrs(Attrs::new()),
         };
@@ -946,19 +951,23 @@ impl Evaluator {
     /// The same string value is often used as a name many times (the `name`
     /// a `mapAttrs` function receives, looked up in every module's
     /// definitions), so the symbols of recent strings are kept by the
-    /// string's address. A hit is checked against the text, since a freed
-    /// string's address may be reused by another one.
+    /// string's address, with the string itself (see `name_cache_strings`).
     #[inline]
     pub fn name_symbol(&self, string: &Rc<NixString>) -> Option<Symbol> {
         let address = Rc::as_ptr(string) as usize;
-        let entry = &self.name_cache[(address >> 4) & (NAME_CACHE_SIZE - 1)];
+        let index = (address >> 4) & (NAME_CACHE_SIZE - 1);
+        let entry = &self.name_cache[index];
         if let (cached, Some(symbol)) = entry.get() {
-            if cached == address && symbol.as_str() == string.text {
+            if cached == address {
                 return Some(symbol);
             }
         }
         let symbol = Symbol::lookup(&string.text)?;
         entry.set((address, Some(symbol)));
+        // The string replaced is dropped after the borrow ends (dropping a
+        // string frees only its text).
+        let replaced = std::mem::replace(&mut self.name_cache_strings.borrow_mut()[index], Some(string.clone()));
+        drop(replaced);
         Some(symbol)
     }
 
