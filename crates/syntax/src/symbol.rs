@@ -35,6 +35,42 @@ struct Interner {
     /// Fx hashing: names are short, and SipHash's cost showed in profiles
     /// of code that builds attribute names (`"name${toString i}"`).
     map: rustc_hash::FxHashMap<&'static str, Symbol>,
+    /// What is left of the current block of names' texts and of symbols'
+    /// data: symbols live for the rest of the process, so they are carved
+    /// from blocks that are never freed instead of two allocations each
+    /// (and the data of symbols made together sits together).
+    texts: &'static mut [u8],
+    datas: &'static mut [std::mem::MaybeUninit<SymbolData>],
+}
+
+/// Bytes of names' texts per block; longer names get a block of their own.
+const TEXT_BLOCK: usize = 64 << 10;
+
+/// Symbols per block of symbols' data.
+const DATA_BLOCK: usize = 1024;
+
+impl Interner {
+    fn keep_text(&mut self, text: &str) -> &'static str {
+        if text.len() > TEXT_BLOCK / 16 {
+            return Box::leak(text.to_owned().into_boxed_str());
+        }
+        if self.texts.len() < text.len() {
+            self.texts = Box::leak(vec![0u8; TEXT_BLOCK].into_boxed_slice());
+        }
+        let (kept, rest) = std::mem::take(&mut self.texts).split_at_mut(text.len());
+        self.texts = rest;
+        kept.copy_from_slice(text.as_bytes());
+        std::str::from_utf8(kept).expect("the bytes of a str")
+    }
+
+    fn keep_data(&mut self, data: SymbolData) -> &'static SymbolData {
+        if self.datas.is_empty() {
+            self.datas = Box::leak(Box::new_uninit_slice(DATA_BLOCK));
+        }
+        let (slot, rest) = std::mem::take(&mut self.datas).split_first_mut().expect("a block is not empty");
+        self.datas = rest;
+        slot.write(data)
+    }
 }
 
 thread_local! {
@@ -63,12 +99,11 @@ impl Symbol {
             if let Some(&symbol) = interner.map.get(text) {
                 return symbol;
             }
-            let leaked: &'static str = Box::leak(text.to_owned().into_boxed_str());
+            let kept = interner.keep_text(text);
             let index = interner.map.len() as u32;
-            let data: &'static SymbolData =
-                Box::leak(Box::new(SymbolData { text: leaked, prefix: prefix_of(leaked), index }));
+            let data = interner.keep_data(SymbolData { text: kept, prefix: prefix_of(kept), index });
             let symbol = Symbol(data);
-            interner.map.insert(leaked, symbol);
+            interner.map.insert(kept, symbol);
             symbol
         })
     }
