@@ -4,7 +4,7 @@ use crate::rc::Rc;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
-use syntax::ast::{AttrKey, AttrsDef, BinOp, EntryKind, Expr, LambdaDef, Param, Pos, StrPart, Var};
+use syntax::ast::{AttrKey, AttrsDef, BinOp, EntryKind, Expr, Formal, LambdaDef, Param, Pos, StrPart, Var};
 use syntax::{LineIndex, LowerOptions, Symbol};
 
 use crate::error::{error, type_error, ErrorKind, EvalError, Result};
@@ -119,18 +119,18 @@ pub struct Evaluator {
     pub(crate) gc_next_calls: Cell<u64>,
     /// Calls per lambda (by definition address), for `STRATA_PROFILE`.
     pub profile: Option<RefCell<rustc_hash::FxHashMap<usize, (u64, &'static syntax::ast::LambdaDef)>>>,
-    /// The symbols of strings recently used as attribute names, by the
-    /// string's address (see [`Evaluator::name_symbol`]).
-    name_cache: Box<[Cell<(usize, Option<Symbol>)>; NAME_CACHE_SIZE]>,
-    /// The strings whose addresses `name_cache` holds, kept alive so that an
-    /// address found there is still the same string (no other string can
-    /// have been allocated at it): a hit needs no comparison of the text.
-    name_cache_strings: RefCell<Box<[Option<Rc<NixString>>]>>,
+    /// The symbols of strings recently used as attribute names, each with
+    /// its string, at a place chosen by the string's address (see
+    /// [`Evaluator::name_symbol`]).
+    name_cache: RefCell<Box<[KeptName]>>,
     /// The values of `[ ]` and `{ }`, shared by every such literal: nothing
     /// changes a value others hold, and neither prints as `«repeated»`.
     empty_list: Value,
     empty_attrs: Value,
 }
+
+/// An entry of [`Evaluator::name_cache`]: a string and its symbol.
+type KeptName = Option<(Rc<NixString>, Symbol)>;
 
 /// Entries of [`Evaluator::name_cache`]: a power of two.
 const NAME_CACHE_SIZE: usize = 512;
@@ -188,8 +188,7 @@ impl Evaluator {
             gc_due: Cell::new(false),
             gc_next_calls: Cell::new(crate::gc::CALLS_BETWEEN_COLLECTIONS),
             profile: std::env::var_os("STRATA_PROFILE").map(|_| RefCell::new(Default::default())),
-            name_cache: Box::new(std::array::from_fn(|_| Cell::new((0, None)))),
-            name_cache_strings: RefCell::new(vec![None; NAME_CACHE_SIZE].into_boxed_slice()),
+            name_cache: RefCell::new(vec![None; NAME_CACHE_SIZE].into_boxed_slice()),
             empty_list: Value::list(Vec::new()),
             empty_attrs: Value::attrs(Attrs::new()),
         };
@@ -749,26 +748,18 @@ impl Evaluator {
         if let Expr::Var(Var::Local { depth, slot, .. }, _) = function {
             if let Some(target) = env.up(*depth) {
                 // `f x` where `f` is a variable holding a function of one
-                // named argument: called with the closure borrowed from the
-                // scope (no count taken and released). Nothing is evaluated
-                // until the new scope exists: the argument is delayed (or
-                // integer arithmetic on values at hand), and the collector
-                // runs before the borrow.
-                self.maybe_collect();
-                // SAFETY: nothing below evaluates anything before the
-                // closure's last use (`Env::one` and `delay` only allocate),
-                // so the slot keeps the closure alive.
+                // named argument: called with the closure borrowed from its
+                // scope (no count taken and released).
+                // SAFETY: nothing evaluates while the closure is borrowed:
+                // the argument is delayed (or integer arithmetic on values at
+                // hand), the collector only empties and frees garbage (the
+                // scope holding the closure is reachable from `env`, which
+                // our caller holds), and a named parameter's scope is only
+                // allocated. The body the call returns is `'static`.
                 if let Some(closure) = unsafe { target.closure_at(*slot) } {
                     if let Param::Ident(_) = closure.def.param {
-                        let argument = if closure.def.argument_forced {
-                            eager_int_op(argument, env, EAGER_DEPTH).unwrap_or_else(|| self.delay(argument, env))
-                        } else {
-                            self.delay(argument, env)
-                        };
-                        self.enter(pos)?;
-                        self.count_call(closure.def);
-                        let scope = Env::one(argument, Some(closure.env.clone()));
-                        return Ok(Applied::Tail(&closure.def.body, scope));
+                        let argument = self.argument_for(closure.def.argument_forced, argument, env);
+                        return self.tail_call(closure, argument, pos);
                     }
                 }
             }
@@ -832,17 +823,25 @@ impl Evaluator {
     /// now, without a thunk (`f (n - 1)`).
     #[inline(always)]
     fn argument(&self, callee: &Value, expr: &'static Expr, env: &EnvRc) -> Value {
-        match callee {
-            Value::Lambda(closure) if closure.def.argument_forced => {
-                eager_int_op(expr, env, EAGER_DEPTH).unwrap_or_else(|| self.delay(expr, env))
+        let forced = matches!(callee, Value::Lambda(closure) if closure.def.argument_forced);
+        self.argument_for(forced, expr, env)
+    }
+
+    /// [`Evaluator::argument`] for a callee that does (`forced`) or may not
+    /// force its argument.
+    #[inline(always)]
+    fn argument_for(&self, forced: bool, expr: &'static Expr, env: &EnvRc) -> Value {
+        if forced {
+            if let Some(value) = eager_int_op(expr, env, EAGER_DEPTH) {
+                return value;
             }
-            _ => self.delay(expr, env),
         }
+        self.delay(expr, env)
     }
 
     /// A call whose body the caller's loop evaluates (see `eval_inner`):
     /// its nesting level is entered here, and `eval` leaves it.
-    #[inline]
+    #[inline(always)]
     fn tail_call(&self, closure: &Closure, argument: Value, pos: Pos) -> Result<Applied> {
         self.maybe_collect();
         self.enter(pos)?;
@@ -950,23 +949,21 @@ impl Evaluator {
     ///
     /// The same string value is often used as a name many times (the `name`
     /// a `mapAttrs` function receives, looked up in every module's
-    /// definitions), so the symbols of recent strings are kept by the
-    /// string's address, with the string itself (see `name_cache_strings`).
+    /// definitions), so the symbols of recent strings are kept, with the
+    /// strings: a kept string cannot be freed, so a string at its address
+    /// is that string, and a hit needs no comparison of the text.
     #[inline]
     pub fn name_symbol(&self, string: &Rc<NixString>) -> Option<Symbol> {
-        let address = Rc::as_ptr(string) as usize;
-        let index = (address >> 4) & (NAME_CACHE_SIZE - 1);
-        let entry = &self.name_cache[index];
-        if let (cached, Some(symbol)) = entry.get() {
-            if cached == address {
-                return Some(symbol);
+        let index = (Rc::as_ptr(string) as usize >> 4) & (NAME_CACHE_SIZE - 1);
+        if let Some((kept, symbol)) = &self.name_cache.borrow()[index] {
+            if Rc::ptr_eq(kept, string) {
+                return Some(*symbol);
             }
         }
         let symbol = Symbol::lookup(&string.text)?;
-        entry.set((address, Some(symbol)));
         // The string replaced is dropped after the borrow ends (dropping a
         // string frees only its text).
-        let replaced = std::mem::replace(&mut self.name_cache_strings.borrow_mut()[index], Some(string.clone()));
+        let replaced = self.name_cache.borrow_mut()[index].replace((string.clone(), symbol));
         drop(replaced);
         Some(symbol)
     }
@@ -1236,10 +1233,11 @@ impl Evaluator {
         self.eval(&closure.def.body, &scope)
     }
 
-    /// Counts a call of `def` (statistics, the collector's call trigger,
-    /// `STRATA_PROFILE`).
+    /// The scope a lambda's body runs in, with its parameters bound. (A
+    /// named parameter's, the common case, is made inline; a pattern's by
+    /// [`Evaluator::pattern_scope`].)
     #[inline(always)]
-    fn count_call(&self, def: &'static LambdaDef) {
+    fn lambda_scope(&self, def: &'static LambdaDef, env: &EnvRc, argument: Value, pos: Pos) -> Result<EnvRc> {
         let calls = self.stats.function_calls.get() + 1;
         self.stats.function_calls.set(calls);
         if calls >= self.gc_next_calls.get() {
@@ -1248,69 +1246,75 @@ impl Evaluator {
         if let Some(profile) = &self.profile {
             profile.borrow_mut().entry(def as *const _ as usize).or_insert((0, def)).0 += 1;
         }
+        match &def.param {
+            Param::Ident(_) => Ok(Env::one(argument, Some(env.clone()))),
+            Param::Pattern { formals, ellipsis, at } => {
+                self.pattern_scope(def, formals, *ellipsis, at.is_some(), env, argument, pos)
+            }
+        }
     }
 
-    /// The scope a lambda's body runs in, with its parameters bound.
-    #[inline]
-    fn lambda_scope(&self, def: &'static LambdaDef, env: &EnvRc, argument: Value, pos: Pos) -> Result<EnvRc> {
-        self.count_call(def);
-        let scope = match &def.param {
-            Param::Ident(_) => Env::one(argument, Some(env.clone())),
-            Param::Pattern { formals, ellipsis, at } => {
-                let attrs = self
-                    .force_attrs(&argument, pos)
-                    .map_err(|e| e.with_frame(pos, format!("while calling {}", self.describe_lambda(def))))?;
-                let scope = Env::with_capacity(formals.len() + at.is_some() as usize, Some(env.clone()));
-                let mut used = 0;
-                {
-                    for formal in formals.iter() {
-                        match attrs.get(formal.name) {
-                            Some(value) => {
-                                used += 1;
-                                scope.push(value.clone());
-                            }
-                            None => match &formal.default {
-                                Some(default) if formal.default_in_parent => scope.push(self.delay(default, env)),
-                                Some(default) => scope.push(Thunk::pending(default, scope.clone())),
-                                None => {
-                                    return Err(type_error(
-                                        pos,
-                                        format!(
-                                            "{} called without required argument '{}'",
-                                            self.describe_lambda(def),
-                                            formal.name
-                                        ),
-                                    ));
-                                }
-                            },
+    /// [`Evaluator::lambda_scope`] for a pattern `{ a, b ? d, ... } @ x`.
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    fn pattern_scope(
+        &self,
+        def: &'static LambdaDef,
+        formals: &'static [Formal],
+        ellipsis: bool,
+        at: bool,
+        env: &EnvRc,
+        argument: Value,
+        pos: Pos,
+    ) -> Result<EnvRc> {
+        let attrs = self
+            .force_attrs(&argument, pos)
+            .map_err(|e| e.with_frame(pos, format!("while calling {}", self.describe_lambda(def))))?;
+        let scope = Env::with_capacity(formals.len() + at as usize, Some(env.clone()));
+        let mut used = 0;
+        {
+            for formal in formals.iter() {
+                match attrs.get(formal.name) {
+                    Some(value) => {
+                        used += 1;
+                        scope.push(value.clone());
+                    }
+                    None => match &formal.default {
+                        Some(default) if formal.default_in_parent => scope.push(self.delay(default, env)),
+                        Some(default) => scope.push(Thunk::pending(default, scope.clone())),
+                        None => {
+                            return Err(type_error(
+                                pos,
+                                format!(
+                                    "{} called without required argument '{}'",
+                                    self.describe_lambda(def),
+                                    formal.name
+                                ),
+                            ));
                         }
-                    }
-                    // Only an `@` name refers to the whole argument's slot.
-                    if at.is_some() {
-                        scope.push(argument.clone());
-                    }
+                    },
                 }
-                if !ellipsis && used < attrs.len() {
-                    for entry in attrs.entries() {
-                        if !formals.iter().any(|formal| formal.name == entry.name) {
-                            let message = format!(
-                                "{} called with unexpected argument '{}'",
-                                self.describe_lambda(def),
-                                entry.name
-                            );
-                            let suggestions =
-                                crate::show::suggestions(entry.name.as_str(), formals.iter().map(|f| f.name.as_str()));
-                            return Err(type_error(pos, message).with_suggestions(suggestions));
-                        }
-                    }
-                }
-                if formals.iter().any(|f| f.default.is_some() && !f.default_in_parent) {
-                    // Default thunks point back at the scope.
-                    self.track(&scope);
-                }
-                scope
             }
-        };
+            // Only an `@` name refers to the whole argument's slot.
+            if at {
+                scope.push(argument);
+            }
+        }
+        if !ellipsis && used < attrs.len() {
+            for entry in attrs.entries() {
+                if !formals.iter().any(|formal| formal.name == entry.name) {
+                    let message =
+                        format!("{} called with unexpected argument '{}'", self.describe_lambda(def), entry.name);
+                    let suggestions =
+                        crate::show::suggestions(entry.name.as_str(), formals.iter().map(|f| f.name.as_str()));
+                    return Err(type_error(pos, message).with_suggestions(suggestions));
+                }
+            }
+        }
+        if formals.iter().any(|f| f.default.is_some() && !f.default_in_parent) {
+            // Default thunks point back at the scope.
+            self.track(&scope);
+        }
         Ok(scope)
     }
 

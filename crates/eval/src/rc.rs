@@ -103,9 +103,13 @@ impl<T> Rc<T> {
     /// # Safety
     /// As for [`Rc::box_of`].
     pub unsafe fn increment_strong_count(value: *const T) {
-        // SAFETY: per the caller.
-        let inner = unsafe { Self::box_of(value).as_ref() };
-        inner.strong.set(inner.strong.get().checked_add(1).unwrap_or_else(|| std::process::abort()));
+        // SAFETY: per the caller; the handle owns no reference, and the
+        // reference its clone makes is forgotten.
+        let handle = std::mem::ManuallyDrop::new(Rc {
+            pointer: unsafe { Self::box_of(value) },
+            _owns: std::marker::PhantomData,
+        });
+        std::mem::forget(Rc::clone(&handle));
     }
 
     /// Drops a reference to the value at `value`.

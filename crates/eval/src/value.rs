@@ -40,6 +40,8 @@ pub enum Value {
 }
 
 const _: () = assert!(std::mem::size_of::<Value>() == 16 && std::mem::align_of::<Value>() == 8);
+const _: () = assert!(std::mem::size_of::<Option<Value>>() == 16);
+const _: () = assert!(std::mem::size_of::<Result<Value, EvalError>>() == 16);
 
 /// A boolean as a whole word, the payload of [`Value::Bool`] (see [`Value`]).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -77,8 +79,6 @@ impl FloatBits {
         f64::from_bits(self.0)
     }
 }
-const _: () = assert!(std::mem::size_of::<Option<Value>>() == 16);
-const _: () = assert!(std::mem::size_of::<Result<Value, EvalError>>() == 16);
 
 impl Clone for Value {
     /// A bitwise copy of the value, plus one count increment for the
@@ -865,8 +865,8 @@ struct EnvBox {
 
 const _: () = assert!(std::mem::size_of::<EnvBox>() == 32 && std::mem::align_of::<EnvBox>() == 8);
 
-/// A counted reference to a scope (as `EnvRc`, but one word, with the
-/// slots in the same allocation; see [`Env`]).
+/// A counted reference to a scope (what `Rc<Env>` would be, but with the
+/// slots in the same allocation and 32-bit counts; see [`Env`]).
 pub struct EnvRc(std::ptr::NonNull<EnvBox>);
 
 /// A reference to a scope that does not keep it alive (as `rc::Weak`).
@@ -1013,7 +1013,7 @@ impl EnvRc {
 
     pub fn downgrade(this: &EnvRc) -> EnvWeak {
         let counts = this.counts();
-        counts.weak.set(counts.weak.get().checked_add(1).unwrap_or_else(|| std::process::abort()));
+        increment(&counts.weak);
         EnvWeak(this.0)
     }
 
@@ -1223,8 +1223,7 @@ impl std::ops::Deref for EnvRc {
 impl Clone for EnvRc {
     #[inline(always)]
     fn clone(&self) -> EnvRc {
-        let counts = self.counts();
-        counts.strong.set(counts.strong.get().checked_add(1).unwrap_or_else(|| std::process::abort()));
+        increment(&self.counts().strong);
         EnvRc(self.0)
     }
 }
@@ -1268,6 +1267,14 @@ impl EnvRc {
     }
 }
 
+/// Adds one to a scope's count. A count cannot reach its maximum without as
+/// many references in memory; it aborts rather than wraps, as `std::rc::Rc`
+/// does.
+#[inline(always)]
+fn increment(count: &std::cell::Cell<u32>) {
+    count.set(count.get().checked_add(1).unwrap_or_else(|| std::process::abort()));
+}
+
 /// Drops one weak reference, freeing the allocation if it was the last
 /// reference of any kind.
 fn release_weak(pointer: std::ptr::NonNull<EnvBox>) {
@@ -1288,11 +1295,10 @@ impl EnvWeak {
     pub fn upgrade(&self) -> Option<EnvRc> {
         // SAFETY: the box lives while a weak reference does.
         let counts = unsafe { self.0.as_ref() };
-        let strong = counts.strong.get();
-        if strong == 0 {
+        if counts.strong.get() == 0 {
             return None;
         }
-        counts.strong.set(strong.checked_add(1).unwrap_or_else(|| std::process::abort()));
+        increment(&counts.strong);
         Some(EnvRc(self.0))
     }
 

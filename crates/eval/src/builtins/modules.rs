@@ -1781,11 +1781,15 @@ fn walk_entry(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 
 /// `loc ++ [ name ]`.
 fn sub_loc_of(ev: &Evaluator, loc: &Value, name: &Value, pos: Pos) -> Result<Value> {
-    let loc_items = ev.force_list(loc, pos)?;
-    let mut sub_loc = Vec::with_capacity(loc_items.len() + 1);
-    sub_loc.extend(loc_items.iter().cloned());
-    sub_loc.push(name.clone());
-    Ok(Value::list(sub_loc))
+    Ok(appended(ev.force_list(loc, pos)?.items(), name.clone()))
+}
+
+/// The list of `items` and then `last`, allocated at its size.
+fn appended(items: &[Value], last: Value) -> Value {
+    let mut all = Vec::with_capacity(items.len() + 1);
+    all.extend(items.iter().cloned());
+    all.push(last);
+    Value::list(all)
 }
 
 /// A leaf of the option tree, evaluated: `nix loc name nameDecls defs`,
@@ -2035,11 +2039,9 @@ fn list_merge(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         let file = lazy_select(&def, names.file, pos);
         let items = ev.force_list(&select(ev, &def, names.value, pos)?, pos)?;
         for (m, item) in items.iter().enumerate() {
-            let mut item_loc = Vec::with_capacity(prefix.len() + 1);
-            item_loc.extend(prefix.items().iter().cloned());
-            item_loc.push(Value::string(format!("[definition {}-entry {}]", n + 1, m + 1)));
+            let item_loc = appended(prefix.items(), Value::string(format!("[definition {}-entry {}]", n + 1, m + 1)));
             let single = Value::list(vec![record(vec![(names.file, file.clone()), (names.value, item.clone())])]);
-            let merged = call3(ev, merge, Value::list(item_loc), elem_type.clone(), single, pos)?;
+            let merged = call3(ev, merge, item_loc, elem_type.clone(), single, pos)?;
             let optional = ev.force_attrs(&select(ev, &*ev.force_attrs(&merged, pos)?, optional_name, pos)?, pos)?;
             if let Some(value) = optional.get(names.value) {
                 out.push(value.clone());
