@@ -506,11 +506,21 @@ static LEVEL_CONFIG: Builtin = Builtin { name: "strataLevelConfig", arity: 1, fu
 
 fn level_option(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let names = Names::get();
+    // A leaf made natively has its core instead of an `option`.
+    let node = ev.force_attrs(&args[0], pos)?;
+    if let Some(core) = node.get(core_name()) {
+        return leaf_option(ev, core, pos);
+    }
     level_select(ev, &args[0], &[names.option], &[names.sub, names.options], pos)
 }
 
 fn level_config(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let names = Names::get();
+    // A leaf made natively has its core: its value without its record.
+    let node = ev.force_attrs(&args[0], pos)?;
+    if let Some(core) = node.get(core_name()) {
+        return leaf_value(ev, core, pos);
+    }
     level_select(ev, &args[0], &[names.option, names.value], &[names.sub, names.config], pos)
 }
 
@@ -898,10 +908,82 @@ fn eval_option(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         _ => None,
     };
     let declared = declaration_pos(&decls, name);
-    option_of(ev, args, &decls, declared, pos).map_err(|err| err.at(declared))
+    match option_of(ev, args, &decls, declared, pos).map_err(|err| err.at(declared))? {
+        Evaluated::Record(record) => Ok(record),
+        Evaluated::Core(core) => option_record(ev, &core, pos).map_err(|err| err.at(core.declared)),
+    }
 }
 
-fn option_of(ev: &Evaluator, args: &[Value], decls: &List, declared: Pos, pos: Pos) -> Result<Value> {
+/// An option as [`option_of`] leaves it: its record, made by the Nix
+/// `evalOptionValue` (a deprecated type), or what its record is made of.
+enum Evaluated {
+    Record(Value),
+    Core(OptionCore),
+}
+
+/// What an option's value and the rest of its record are made from: the
+/// option's value comes from `value` alone, so an option whose record
+/// nobody reads (most of them: `config` reads only values) never gets the
+/// fields of its record (`definitions`, `files`, `highestPrio`, ...), each
+/// a thunk.
+struct OptionCore {
+    nix: Value,
+    loc: Value,
+    defs: Value,
+    /// The merged declaration (`opt` in the Nix version).
+    opt: Rc<Attrs>,
+    /// The merge record of the definitions (see [`merge_option`]).
+    merged: Value,
+    /// The option's value (see [`option_value`]).
+    value: Value,
+    /// Where the option is declared, for errors without a position.
+    declared: Pos,
+}
+
+/// The name of a leaf's core in the option tree (see [`walk_entry`]).
+fn core_name() -> Symbol {
+    syntax::sym!("strataCore")
+}
+
+impl Evaluated {
+    /// As a value for the option tree: a list, `[ record ]` for a record,
+    /// or `[ value opt merged nix loc defs declared ]` (internal to these
+    /// builtins, which read it by index).
+    fn into_value(self) -> Value {
+        match self {
+            Evaluated::Record(record) => Value::list(vec![record]),
+            Evaluated::Core(core) => Value::list(vec![
+                core.value,
+                Value::Attrs(core.opt),
+                core.merged,
+                core.nix,
+                core.loc,
+                core.defs,
+                pos_to_value(core.declared),
+            ]),
+        }
+    }
+
+    /// From a value [`Evaluated::into_value`] made.
+    fn from_value(ev: &Evaluator, value: &Value, pos: Pos) -> Result<Evaluated> {
+        let list = ev.force_list(value, pos)?;
+        match list.items() {
+            [record] => Ok(Evaluated::Record(record.clone())),
+            [value, opt, merged, nix, loc, defs, declared] => Ok(Evaluated::Core(OptionCore {
+                value: value.clone(),
+                opt: ev.force_attrs(opt, pos)?,
+                merged: merged.clone(),
+                nix: nix.clone(),
+                loc: loc.clone(),
+                defs: defs.clone(),
+                declared: pos_of_value(declared),
+            })),
+            _ => Err(error(ErrorKind::Eval, pos, "strataLeafOption: not an option's core")),
+        }
+    }
+}
+
+fn option_of(ev: &Evaluator, args: &[Value], decls: &List, declared: Pos, pos: Pos) -> Result<Evaluated> {
     let names = OptionNames::get();
     let (nix_value, loc, decls_value, defs) = (&args[0], &args[1], &args[2], &args[3]);
     let nix = ev.force_attrs(nix_value, pos)?;
@@ -986,9 +1068,9 @@ fn option_of(ev: &Evaluator, args: &[Value], decls: &List, declared: Pos, pos: P
         _ => false,
     };
     if deprecated {
-        return call3(ev, &select(ev, &nix, names.eval_option_value, pos)?, loc.clone(), opt_value, defs.clone(), pos);
+        let nix_option = select(ev, &nix, names.eval_option_value, pos)?;
+        return Ok(Evaluated::Record(call3(ev, &nix_option, loc.clone(), opt_value, defs.clone(), pos)?));
     }
-    let has_default = opt.get(names.default).is_some();
     // The definitions are read only when the value (or what comes from
     // the merge) is used: the option itself (its type, declarations) must
     // not depend on them.
@@ -999,12 +1081,35 @@ fn option_of(ev: &Evaluator, args: &[Value], decls: &List, declared: Pos, pos: P
         ),
         first_file,
     );
-    let field = |kind: i64| Value::lazy_apply(Value::PrimOp(&MERGED_FIELDS[kind as usize]), merged.clone());
     let apply = match opt.get(names.apply) {
         Some(apply) => Value::list(vec![apply.clone()]),
         None => Value::Null,
     };
     let show_option = select(ev, &nix, names.show_option, pos)?;
+    let value = Value::lazy_apply(
+        partial(&OPTION_VALUE, vec![show_option, loc.clone(), apply, pos_to_value(declared)]),
+        merged.clone(),
+    );
+    Ok(Evaluated::Core(OptionCore {
+        nix: nix_value.clone(),
+        loc: loc.clone(),
+        defs: defs.clone(),
+        opt,
+        merged,
+        value,
+        declared,
+    }))
+}
+
+/// The record of an option (`evalOptionValue`'s result): its merged
+/// declaration with the fields computed from its definitions, each when it
+/// is used.
+fn option_record(ev: &Evaluator, core: &OptionCore, pos: Pos) -> Result<Value> {
+    let names = OptionNames::get();
+    let OptionCore { nix, loc, defs, opt, merged, value, .. } = core;
+    let nix = ev.force_attrs(nix, pos)?;
+    let has_default = opt.get(names.default).is_some();
+    let field = |kind: i64| Value::lazy_apply(Value::PrimOp(&MERGED_FIELDS[kind as usize]), merged.clone());
     let provenance =
         Value::lazy_apply(partial(&CALL2, vec![select(ev, &nix, names.provenance, pos)?, loc.clone()]), defs.clone());
     let part = |builtin: &'static Builtin| Value::lazy_apply(Value::PrimOp(builtin), provenance.clone());
@@ -1027,14 +1132,7 @@ fn option_of(ev: &Evaluator, args: &[Value], decls: &List, declared: Pos, pos: P
             value: if has_default { field(FIELD_USED_DEFAULT) } else { Value::bool(false) },
             pos: Pos::NONE,
         },
-        AttrEntry {
-            name: Names::get().value,
-            value: Value::lazy_apply(
-                partial(&OPTION_VALUE, vec![show_option, loc.clone(), apply, pos_to_value(declared)]),
-                merged.clone(),
-            ),
-            pos: Pos::NONE,
-        },
+        AttrEntry { name: Names::get().value, value: value.clone(), pos: Pos::NONE },
     ];
     Ok(Value::attrs(Attrs::from_sorted(merge_sorted(opt.entries(), &result))))
 }
@@ -1740,13 +1838,15 @@ fn walk_entry(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         // The option's location and declaration positions are made when
         // it is evaluated: the entries of options nobody reads (most of
         // `_module`'s) never need them.
-        let option = Value::lazy_apply(
-            partial(&EVAL_LEAF, vec![nix_value.clone(), loc.clone(), name.clone(), name_decls.clone()]),
+        let core = Value::lazy_apply(
+            partial(&LEAF_CORE, vec![nix_value.clone(), loc.clone(), name.clone(), name_decls.clone()]),
             name_defs,
         );
+        // Natively read (`level_option`, `level_config`): the record's
+        // `option` is made from the core when the option tree is read.
         return Ok(record(vec![
             (names.is_leaf, Value::bool(true)),
-            (names.option, option),
+            (core_name(), core),
             (walk.unmatched, Value::list(Vec::new())),
         ]));
     }
@@ -1792,16 +1892,47 @@ fn appended(items: &[Value], last: Value) -> Value {
     Value::list(all)
 }
 
-/// A leaf of the option tree, evaluated: `nix loc name nameDecls defs`,
-/// `strataEvalOption nix (loc ++ [ name ]) (withPositions name nameDecls) defs`.
-static EVAL_LEAF: Builtin = Builtin { name: "strataEvalLeaf", arity: 5, func: eval_leaf };
+/// A leaf of the option tree, evaluated as far as its value needs:
+/// `nix loc name nameDecls defs`, `strataEvalOption nix (loc ++ [ name ])
+/// (withPositions name nameDecls) defs` without the fields of the record
+/// (see [`OptionCore`]), as [`Evaluated::into_value`] keeps it.
+static LEAF_CORE: Builtin = Builtin { name: "strataLeafCore", arity: 5, func: leaf_core };
 
-fn eval_leaf(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+fn leaf_core(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let (nix_value, loc, name, name_decls, defs) = (&args[0], &args[1], &args[2], &args[3], &args[4]);
     let sub_loc = sub_loc_of(ev, loc, name, pos)?;
     let decls = ev.force_list(name_decls, pos)?;
     let with_positions = positions_of(ev, name, &decls, pos)?;
-    eval_option(ev, &[nix_value.clone(), sub_loc, with_positions, defs.clone()], pos)
+    let option_args = [nix_value.clone(), sub_loc, with_positions, defs.clone()];
+    let decls = ev.force_list(&option_args[2], pos)?;
+    let declared = declaration_pos(&decls, ev.force_list(&option_args[1], pos)?.last().and_then(symbol_of));
+    Ok(option_of(ev, &option_args, &decls, declared, pos).map_err(|err| err.at(declared))?.into_value())
+}
+
+/// The symbol of a name that is a string (`None` for anything else, or a
+/// name never interned, which no declaration can have).
+fn symbol_of(name: &Value) -> Option<Symbol> {
+    match name {
+        Value::String(name) => Symbol::lookup(name.as_str()),
+        _ => None,
+    }
+}
+
+/// A leaf's option record, from what [`LEAF_CORE`] made.
+fn leaf_option(ev: &Evaluator, core: &Value, pos: Pos) -> Result<Value> {
+    match Evaluated::from_value(ev, core, pos)? {
+        Evaluated::Record(record) => Ok(record),
+        Evaluated::Core(core) => option_record(ev, &core, pos).map_err(|err| err.at(core.declared)),
+    }
+}
+
+/// A leaf's value, from what [`LEAF_CORE`] made (its record's `value`).
+fn leaf_value(ev: &Evaluator, core: &Value, pos: Pos) -> Result<Value> {
+    match ev.force_list(core, pos)?.items() {
+        [record] => select(ev, &*ev.force_attrs(record, pos)?, Names::get().value, pos),
+        [value, ..] => Ok(value.clone()),
+        [] => Err(error(ErrorKind::Eval, pos, "strataLeafValue: not an option's core")),
+    }
 }
 
 /// `name: set: set.${name} or [ ]`.
