@@ -429,7 +429,7 @@ impl Evaluator {
         self.check_stack(Pos::NONE)?;
         match value {
             Value::Attrs(attrs) => {
-                if !seen.insert(Rc::as_ptr(attrs) as usize) {
+                if !seen.insert(Rc::as_thin_ptr(attrs) as usize) {
                     return Ok(());
                 }
                 let entries = attrs.entries();
@@ -852,13 +852,11 @@ impl Evaluator {
     /// `{ file, line, column }` for a position, or null without one.
     pub fn pos_value(&self, pos: Pos) -> Value {
         match self.line_col(pos) {
-            Some((file, line, column)) => {
-                let mut attrs = Attrs::new();
-                attrs.insert(self.symbols.column, Value::Int(column as i64), Pos::NONE);
-                attrs.insert(self.symbols.file, Value::string(file), Pos::NONE);
-                attrs.insert(self.symbols.line, Value::Int(line as i64), Pos::NONE);
-                Value::attrs(attrs)
-            }
+            Some((file, line, column)) => Value::attrs(Attrs::from_unsorted(vec![
+                AttrEntry { name: self.symbols.column, value: Value::Int(column as i64), pos: Pos::NONE },
+                AttrEntry { name: self.symbols.file, value: Value::string(file), pos: Pos::NONE },
+                AttrEntry { name: self.symbols.line, value: Value::Int(line as i64), pos: Pos::NONE },
+            ])),
             None => Value::Null,
         }
     }
@@ -1062,24 +1060,32 @@ impl Evaluator {
 
     #[inline(never)]
     fn build_attrs(&self, def: &'static AttrsDef, env: &EnvRc) -> Result<Value> {
-        let (mut attrs, scope) = if def.recursive {
+        if !def.recursive && def.dynamics.is_empty() {
+            // The common set: its entries written straight into it.
+            let entries = def.entries.iter().map(|entry| AttrEntry {
+                name: entry.name,
+                value: self.delay(&entry.value, env),
+                pos: entry.pos,
+            });
+            return Ok(Value::attrs(Attrs::from_sorted_iter(entries)));
+        }
+        let (mut entries, scope): (Vec<AttrEntry>, EnvRc) = if def.recursive {
             let scope = self.bind_scope(def, env);
-            let entries = def
+            let mut entries = def
                 .entries
                 .iter()
                 .enumerate()
                 .map(|(slot, entry)| AttrEntry { name: entry.name, value: scope.slot(slot as u32), pos: entry.pos })
                 .collect();
-            let mut attrs = Attrs::from_sorted(entries);
-            self.apply_overrides(&mut attrs, def, &scope)?;
-            (attrs, scope)
+            self.apply_overrides(&mut entries, def, &scope)?;
+            (entries, scope)
         } else {
             let entries = def
                 .entries
                 .iter()
                 .map(|entry| AttrEntry { name: entry.name, value: self.delay(&entry.value, env), pos: entry.pos })
                 .collect();
-            (Attrs::from_sorted(entries), env.clone())
+            (entries, env.clone())
         };
         for dynamic in def.dynamics.iter() {
             let key = self.eval(&dynamic.key, &scope)?;
@@ -1088,32 +1094,43 @@ impl Evaluator {
                 other => crate::builtins::force_str_no_context(self, &other, dynamic.pos)?,
             };
             let name = Symbol::intern(&key);
-            if let Some(existing) = attrs.get_entry(name) {
-                return Err(error(
-                    ErrorKind::Eval,
-                    dynamic.pos,
-                    format!("dynamic attribute '{key}' already defined at {}", self.describe_pos(existing.pos)),
-                ));
+            match entries.binary_search_by(|entry| entry.name.cmp(&name)) {
+                Ok(index) => {
+                    return Err(error(
+                        ErrorKind::Eval,
+                        dynamic.pos,
+                        format!(
+                            "dynamic attribute '{key}' already defined at {}",
+                            self.describe_pos(entries[index].pos)
+                        ),
+                    ));
+                }
+                Err(index) => entries
+                    .insert(index, AttrEntry { name, value: self.delay(&dynamic.value, &scope), pos: dynamic.pos }),
             }
-            attrs.insert(name, self.delay(&dynamic.value, &scope), dynamic.pos);
         }
-        Ok(Value::attrs(attrs))
+        Ok(Value::attrs(Attrs::from_sorted(entries)))
     }
 
     /// The old `rec { __overrides = { ... }; }` feature: entries of
-    /// `__overrides` replace the set's own, also inside the recursive scope.
+    /// `__overrides` replace the set's own (`entries`, sorted), also inside
+    /// the recursive scope.
     #[inline(never)]
-    fn apply_overrides(&self, attrs: &mut Attrs, def: &'static AttrsDef, scope: &EnvRc) -> Result<()> {
+    fn apply_overrides(&self, entries: &mut Vec<AttrEntry>, def: &'static AttrsDef, scope: &EnvRc) -> Result<()> {
         let overrides_symbol = syntax::sym!("__overrides");
-        let Some(overrides) = attrs.get(overrides_symbol).cloned() else {
+        let Ok(at) = entries.binary_search_by(|entry| entry.name.cmp(&overrides_symbol)) else {
             return Ok(());
         };
-        let overrides = self.force_attrs(&overrides, Pos::NONE)?;
+        let overrides = self.force_attrs(&entries[at].value.clone(), Pos::NONE)?;
         for entry in overrides.entries() {
             if let Some(slot) = def.entries.iter().position(|e| e.name == entry.name) {
                 scope.set(slot, entry.value.clone());
             }
-            attrs.insert(entry.name, entry.value.clone(), entry.pos);
+            let replacement = entry.clone();
+            match entries.binary_search_by(|probe| probe.name.cmp(&entry.name)) {
+                Ok(index) => entries[index] = replacement,
+                Err(index) => entries.insert(index, replacement),
+            }
         }
         Ok(())
     }

@@ -307,7 +307,7 @@ unsafe fn is_leaf(node: Node) -> bool {
         ATTRS => {
             // A layer holds the set below it (and its entries are not read
             // here: that would merge them).
-            let attrs = &*node.pointer::<Attrs>();
+            let attrs = Rc::<Attrs>::value_at(node.pointer::<u8>());
             !attrs.is_layered() && {
                 let entries = attrs.entries();
                 entries.len() <= SMALL && entries.iter().all(|entry| value_node(&entry.value).is_none())
@@ -325,7 +325,7 @@ unsafe fn is_leaf(node: Node) -> bool {
 fn value_node(value: &Value) -> Option<Node> {
     Some(match value {
         Value::Thunk(rc) => Node::new(Rc::as_ptr(rc), THUNK),
-        Value::Attrs(rc) => Node::new(Rc::as_ptr(rc), ATTRS),
+        Value::Attrs(rc) => Node::new(Rc::as_thin_ptr(rc), ATTRS),
         Value::List(rc) => Node::new(Rc::as_ptr(rc), LIST),
         Value::Lambda(rc) => Node::new(Rc::as_ptr(rc), CLOSURE),
         Value::PrimOpApp(rc) => Node::new(Rc::as_ptr(rc), APP),
@@ -350,7 +350,7 @@ unsafe fn strong_count(node: Node) -> usize {
     match node.kind() {
         ENV => EnvRc::strong_count_at(node.pointer::<Env>()),
         THUNK => count(node.pointer::<Thunk>()),
-        ATTRS => count(node.pointer::<Attrs>()),
+        ATTRS => Rc::<Attrs>::strong_count_at_thin(node.pointer::<u8>()),
         LIST => count(node.pointer::<List>()),
         CLOSURE => count(node.pointer::<Closure>()),
         _ => count(node.pointer::<PrimOpApp>()),
@@ -437,13 +437,13 @@ unsafe fn for_each_child(node: Node, mut visit: impl FnMut(Node)) {
             }
         }
         ATTRS => {
-            let sets = (*node.pointer::<Attrs>()).for_each_held(|value| {
+            let sets = Rc::<Attrs>::value_at(node.pointer::<u8>()).for_each_held(|value| {
                 if let Some(child) = value_node(value) {
                     visit(child);
                 }
             });
             for set in sets.into_iter().flatten() {
-                visit(Node::new(Rc::as_ptr(set), ATTRS));
+                visit(Node::new(Rc::as_thin_ptr(set), ATTRS));
             }
         }
         LIST => {

@@ -209,7 +209,7 @@ fn accepts(function: &Value, name: &str) -> bool {
     }
 }
 
-fn builtin_attrs(builtins: &[(&str, Value)], keep: impl Fn(&str) -> bool) -> Attrs {
+fn builtin_attrs(builtins: &[(&str, Value)], keep: impl Fn(&str) -> bool) -> eval::Rc<Attrs> {
     Attrs::from_unsorted(builtins.iter().filter(|(name, _)| keep(name)).map(|(n, v)| entry(n, v.clone())).collect())
 }
 
@@ -347,7 +347,7 @@ fn root_source_info(dir: &Path, options: &Options) -> SourceInfo {
     Box::new(move || root_source_info_now(&dir, skip_git))
 }
 
-fn root_source_info_now(dir: &Path, skip_git: bool) -> Attrs {
+fn root_source_info_now(dir: &Path, skip_git: bool) -> eval::Rc<Attrs> {
     let mut entries = vec![entry("outPath", Value::string(dir.to_string_lossy().into_owned()))];
     if !skip_git {
         if let Some(info) = fetch::root_git_info(dir) {
@@ -367,7 +367,7 @@ fn root_source_info_now(dir: &Path, skip_git: bool) -> Attrs {
     Attrs::from_unsorted(entries)
 }
 
-fn input_source_info(source: &Source) -> Attrs {
+fn input_source_info(source: &Source) -> eval::Rc<Attrs> {
     let mut entries = vec![entry("outPath", Value::string(source.dir.to_string_lossy().into_owned()))];
     for (name, attr) in &source.locked {
         match (name.as_str(), attr) {
@@ -388,11 +388,11 @@ fn input_source_info(source: &Source) -> Attrs {
 }
 
 /// Source information (`outPath`, `narHash`, `rev`, …), computed on demand.
-type SourceInfo = Box<dyn FnOnce() -> Attrs>;
+type SourceInfo = Box<dyn FnOnce() -> eval::Rc<Attrs>>;
 
 /// `self`: when forced, the outputs (set into `cell` once they exist)
 /// merged with the source information.
-fn self_thunk(cell: Rc<RefCell<Option<Value>>>, dir: &Path, info: SourceInfo, inputs: Attrs) -> Value {
+fn self_thunk(cell: Rc<RefCell<Option<Value>>>, dir: &Path, info: SourceInfo, inputs: eval::Rc<Attrs>) -> Value {
     let out_path = Value::string(dir.to_string_lossy().into_owned());
     Value::lazy(move |ev: &Evaluator| {
         let outputs = cell.borrow().clone().ok_or_else(|| {
@@ -406,7 +406,7 @@ fn self_thunk(cell: Rc<RefCell<Option<Value>>>, dir: &Path, info: SourceInfo, in
             entry("sourceInfo", Value::attrs(info.clone())),
             entry("_type", Value::string("flake")),
         ]);
-        Ok(Value::attrs(outputs.update(&info).update(&extra)))
+        Ok(Value::attrs(Attrs::update(&Attrs::update(&outputs, &info), &extra)))
     })
 }
 
@@ -471,8 +471,7 @@ impl Loader<'_> {
         let inputs = Attrs::from_unsorted(entries);
         let cell: Rc<RefCell<Option<Value>>> = Rc::default();
         let self_value = self_thunk(cell.clone(), dir, info, inputs.clone());
-        let mut arguments = inputs;
-        arguments.insert(Symbol::intern("self"), self_value.clone(), Pos::NONE);
+        let arguments = Attrs::update(&inputs, &Attrs::from_unsorted(vec![entry("self", self_value.clone())]));
         let outputs = Value::lazy_apply(flake.outputs.clone(), Value::attrs(arguments));
         cell.replace(Some(outputs.clone()));
         Ok((self_value, outputs))

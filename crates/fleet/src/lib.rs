@@ -203,7 +203,7 @@ impl Repo {
         let outputs = self.ev.force_attrs(&self.outputs, Pos::NONE).map_err(|e| self.render(&e))?;
         let attrs = match outputs.get_str("nixosConfigurations") {
             Some(value) => self.ev.force_attrs(value, Pos::NONE).map_err(|e| self.render(&e))?,
-            None => Rc::new(Attrs::new()),
+            None => Attrs::new(),
         };
         Ok(self.configurations.get_or_init(|| attrs).clone())
     }

@@ -113,10 +113,11 @@ pub(crate) fn install(evaluator: &mut Evaluator) {
     // Files of the lib built into Strata see `builtins` with its native
     // helpers added (see `Evaluator::parse`); the lib falls back to Nix code
     // where they are missing, so it also runs on Nix.
-    let mut internal = attrs.clone();
-    for builtin in modules::BUILTINS {
-        internal.insert(Symbol::intern(builtin.name), Value::PrimOp(builtin), Pos::NONE);
-    }
+    let helpers = modules::BUILTINS
+        .iter()
+        .map(|builtin| AttrEntry { name: Symbol::intern(builtin.name), value: Value::PrimOp(builtin), pos: Pos::NONE })
+        .collect();
+    let internal = Attrs::update(&attrs, &Attrs::from_unsorted(helpers));
     add_global(evaluator, "builtins", Value::attrs(attrs));
     add_global(evaluator, INTERNAL_BUILTINS, Value::attrs(internal));
     // `derivation` is Nix code over the base environment: evaluate it now

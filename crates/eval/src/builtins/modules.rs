@@ -1057,7 +1057,7 @@ fn option_of(ev: &Evaluator, args: &[Value], decls: &List, declared: Pos, pos: P
     };
     // `type` sorts after the names `added` has.
     added.push(AttrEntry { name: names.type_, value: final_type.clone(), pos: Pos::NONE });
-    let opt = Rc::new(Attrs::from_sorted(merge_sorted(&entries, &added)));
+    let opt = Attrs::from_sorted(merge_sorted(&entries, &added));
     let opt_value = Value::Attrs(opt.clone());
     // evalOptionValue
     let deprecated = match ev.force(&final_type)? {
@@ -1403,8 +1403,11 @@ fn apply_module_args(ev: &Evaluator, key: &Value, function: &Value, args: &Value
             }
         }
     }
-    let argument =
-        if added.is_empty() { Value::Attrs(given) } else { Value::attrs(given.update(&Attrs::from_unsorted(added))) };
+    let argument = if added.is_empty() {
+        Value::Attrs(given)
+    } else {
+        Value::attrs(Attrs::update(&given, &Attrs::from_unsorted(added)))
+    };
     ev.call(function, argument, pos)
 }
 
@@ -1476,7 +1479,7 @@ fn unify_module(file: &Value, key: &Value, module: &Rc<Attrs>) -> Option<Rc<Attr
         if explicit { or_else(names.options, Value::attrs(Attrs::new())) } else { Value::attrs(Attrs::new()) };
     let entry = |name: Symbol, value: Value| AttrEntry { name, value, pos: Pos::NONE };
     // In name order.
-    Some(Rc::new(Attrs::from_unsorted(vec![
+    Some(Attrs::from_unsorted(vec![
         entry(class, or_else(class, Value::Null)),
         entry(file_name, stringified(file_name, file)),
         entry(names.config, config),
@@ -1484,7 +1487,7 @@ fn unify_module(file: &Value, key: &Value, module: &Rc<Attrs>) -> Option<Rc<Attr
         entry(imports, or_else(imports, Value::list(Vec::new()))),
         entry(key_name, stringified(key_name, key)),
         entry(names.options, options),
-    ])))
+    ]))
 }
 
 thread_local! {

@@ -120,7 +120,7 @@ impl From<EvalError> for PartialFailure {
     }
 }
 
-fn auto_args(evaluator: &Evaluator, args: &[(String, AutoArg)]) -> Result<Attrs, EvalError> {
+fn auto_args(evaluator: &Evaluator, args: &[(String, AutoArg)]) -> Result<eval::Rc<Attrs>, EvalError> {
     let mut entries = Vec::new();
     for (name, arg) in args {
         let value = match arg {
