@@ -1194,7 +1194,7 @@ impl Evaluator {
                 if builtin.arity <= 1 {
                     (builtin.func)(self, &[argument], pos)
                 } else {
-                    Ok(Value::PrimOpApp(Rc::new(PrimOpApp::new(builtin, vec![argument]))))
+                    Ok(Value::PrimOpApp(PrimOpApp::new(builtin, [argument])))
                 }
             }
             Value::PrimOpApp(app) => {
@@ -1207,10 +1207,7 @@ impl Evaluator {
                     args.push(argument);
                     (app.builtin.func)(self, &args, pos)
                 } else {
-                    let mut args = Vec::with_capacity(app.args.len() + 1);
-                    args.extend(app.args.iter().cloned());
-                    args.push(argument);
-                    Ok(Value::PrimOpApp(Rc::new(PrimOpApp::new(app.builtin, args))))
+                    Ok(Value::PrimOpApp(PrimOpApp::applied(app, argument)))
                 }
             }
             Value::Attrs(attrs) => match attrs.get(self.symbols.functor) {

@@ -328,7 +328,7 @@ fn value_node(value: &Value) -> Option<Node> {
         Value::Attrs(rc) => Node::new(Rc::as_thin_ptr(rc), ATTRS),
         Value::List(rc) => Node::new(Rc::as_ptr(rc), LIST),
         Value::Lambda(rc) => Node::new(Rc::as_ptr(rc), CLOSURE),
-        Value::PrimOpApp(rc) => Node::new(Rc::as_ptr(rc), APP),
+        Value::PrimOpApp(rc) => Node::new(Rc::as_thin_ptr(rc), APP),
         _ => return None,
     })
 }
@@ -353,7 +353,7 @@ unsafe fn strong_count(node: Node) -> usize {
         ATTRS => Rc::<Attrs>::strong_count_at_thin(node.pointer::<u8>()),
         LIST => count(node.pointer::<List>()),
         CLOSURE => count(node.pointer::<Closure>()),
-        _ => count(node.pointer::<PrimOpApp>()),
+        _ => Rc::<PrimOpApp>::strong_count_at_thin(node.pointer::<u8>()),
     }
 }
 
@@ -456,7 +456,7 @@ unsafe fn for_each_child(node: Node, mut visit: impl FnMut(Node)) {
         }
         CLOSURE => visit(env_node(&(*node.pointer::<Closure>()).env)),
         _ => {
-            for arg in (*node.pointer::<PrimOpApp>()).args.iter() {
+            for arg in Rc::<PrimOpApp>::value_at(node.pointer::<u8>()).args.iter() {
                 if let Some(child) = value_node(arg) {
                     visit(child);
                 }

@@ -13,9 +13,9 @@
 //! attribute set keeps its entries after its other fields, in the same
 //! allocation (one allocation and one pointer less per set than a boxed
 //! slice, and one cache miss less for each lookup and each visit of the
-//! cycle collector). Such a type implements [`Thin`], which finds the
-//! slice's length in the box; `Rc::allocate` and `Rc::from_written` make
-//! its boxes.
+//! cycle collector); so does a partial application of a builtin with its
+//! arguments. Such a type implements [`Thin`], which finds the slice's
+//! length in the box; `Rc::new_tailed` makes its boxes.
 
 use std::cell::Cell;
 use std::fmt;
@@ -84,32 +84,38 @@ impl<T> Rc<T> {
 }
 
 impl<T: ?Sized + Thin> Rc<T> {
-    /// Allocates a box of `layout` with a count of one, for a type with a
-    /// slice at its end; returns the address where the value goes (at
-    /// [`Thin::VALUE_OFFSET`]).
+    /// Allocates a `T` that is `#[repr(C)]` a `head` of type `H` followed
+    /// by `count` items of type `I` (the slice at its end), with a count of
+    /// one; `write` writes the items from the pointer it is given.
     ///
     /// # Safety
-    /// `layout` must be the layout of the `RcBox<T>` that the caller writes
-    /// completely at the returned address before calling
-    /// [`Rc::from_written`].
-    pub(crate) unsafe fn allocate(layout: std::alloc::Layout) -> NonNull<u8> {
-        // SAFETY: the layout has a non-zero size (the count).
+    /// `T` must be laid out so (its fields before the slice are those of
+    /// `H`, with the same alignment, and its `Thin::wide` reads `count`
+    /// from the head), and `write` must initialize exactly `count` items.
+    /// (If `write` panics, the box leaks.)
+    #[inline(always)]
+    pub(crate) unsafe fn new_tailed<H, I>(head: H, count: usize, write: impl FnOnce(*mut I)) -> Rc<T> {
+        let layout = std::alloc::Layout::new::<RcBox<H>>()
+            .extend(std::alloc::Layout::array::<I>(count).unwrap_or_else(|_| std::process::abort()))
+            .unwrap_or_else(|_| std::process::abort())
+            .0
+            .pad_to_align();
+        debug_assert_eq!(T::VALUE_OFFSET, std::mem::offset_of!(RcBox<H>, value));
+        debug_assert_eq!(std::mem::size_of::<H>() % std::mem::align_of::<I>(), 0);
+        // SAFETY: the layout has a non-zero size (the count); the count, the
+        // head and (per the caller) the items are written before the box
+        // becomes an `Rc`, at the places `T`'s layout has them.
         unsafe {
             let start = std::alloc::alloc(layout);
             let Some(start) = NonNull::new(start) else { std::alloc::handle_alloc_error(layout) };
             start.cast::<Cell<usize>>().as_ptr().write(Cell::new(1));
-            NonNull::new_unchecked(start.as_ptr().add(T::VALUE_OFFSET))
+            let value = start.as_ptr().add(T::VALUE_OFFSET);
+            value.cast::<H>().write(head);
+            write(value.add(std::mem::size_of::<H>()).cast::<I>());
+            let rc: Rc<T> = Rc { pointer: start, _owns: std::marker::PhantomData };
+            debug_assert_eq!(std::alloc::Layout::for_value(rc.inner()).size(), layout.size());
+            rc
         }
-    }
-
-    /// The reference to a value written at `value` (from [`Rc::allocate`]).
-    ///
-    /// # Safety
-    /// The whole value must be written.
-    pub(crate) unsafe fn from_written(value: NonNull<u8>) -> Rc<T> {
-        // SAFETY: per the caller, `value` is `VALUE_OFFSET` into its box.
-        let start = unsafe { NonNull::new_unchecked(value.as_ptr().sub(T::VALUE_OFFSET)) };
-        Rc { pointer: start, _owns: std::marker::PhantomData }
     }
 
     #[inline(always)]

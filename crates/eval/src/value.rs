@@ -544,27 +544,8 @@ impl Attrs {
     /// `write` must initialize exactly `count` entries, in order.
     #[inline(always)]
     unsafe fn allocate_with(layer: Option<Box<Layer>>, count: usize, write: impl FnOnce(*mut AttrEntry)) -> Rc<Attrs> {
-        let layout = std::alloc::Layout::new::<crate::rc::RcBox<AttrsHead>>()
-            .extend(std::alloc::Layout::array::<AttrEntry>(count).unwrap_or_else(|_| std::process::abort()))
-            .unwrap_or_else(|_| std::process::abort())
-            .0
-            .pad_to_align();
-        // SAFETY: the layout is that of an `RcBox<Attrs>` with `count`
-        // entries (`#[repr(C)]`: the head, then the entries at
-        // `ENTRIES_OFFSET`); the head is written here and the entries by
-        // `write` (per the caller) before the box becomes an `Rc`. (If
-        // `write` panics, the box leaks.)
-        unsafe {
-            let value = Rc::<Attrs>::allocate(layout);
-            value.as_ptr().cast::<AttrsHead>().write(AttrsHead { gc: GcHeader::default(), layer, count });
-            write(value.as_ptr().add(ENTRIES_OFFSET).cast::<AttrEntry>());
-            let attrs = Rc::<Attrs>::from_written(value);
-            debug_assert_eq!(
-                std::alloc::Layout::for_value(&*attrs).size() + <Attrs as crate::rc::Thin>::VALUE_OFFSET,
-                layout.size()
-            );
-            attrs
-        }
+        // SAFETY: per the caller.
+        unsafe { Rc::<Attrs>::new_tailed(AttrsHead { gc: GcHeader::default(), layer, count }, count, write) }
     }
 
     /// A set of `entries` (sorted, without duplicates) over `layer`, moved
@@ -940,15 +921,74 @@ pub struct Builtin {
 
 /// A builtin applied to fewer arguments than it takes.
 #[repr(C)]
+#[repr(C)]
 pub struct PrimOpApp {
     pub(crate) gc: GcHeader,
     pub builtin: &'static Builtin,
-    pub args: Vec<Value>,
+    /// The length of `args` (what the thin `Rc` reads to find it).
+    count: usize,
+    /// The arguments so far, in the application's own allocation.
+    pub args: [Value],
+}
+
+/// The fields of [`PrimOpApp`] before its arguments, for its layout.
+#[repr(C)]
+struct PrimOpAppHead {
+    gc: GcHeader,
+    builtin: &'static Builtin,
+    count: usize,
+}
+
+const _: () = assert!(std::mem::size_of::<PrimOpAppHead>() % std::mem::align_of::<Value>() == 0);
+const _: () = assert!(std::mem::align_of::<PrimOpAppHead>() == std::mem::align_of::<Value>());
+
+// SAFETY: as for `Attrs`: `PrimOpApp` is `#[repr(C)]` with the fields of
+// `PrimOpAppHead` first and the same alignment.
+unsafe impl crate::rc::Thin for PrimOpApp {
+    const VALUE_OFFSET: usize = std::mem::offset_of!(crate::rc::RcBox<PrimOpAppHead>, value);
+
+    #[inline(always)]
+    unsafe fn wide(start: *mut u8) -> *mut crate::rc::RcBox<PrimOpApp> {
+        // SAFETY: per the trait, `start` is the start of a written box.
+        let count =
+            unsafe { *(start.add(Self::VALUE_OFFSET + std::mem::offset_of!(PrimOpAppHead, count)) as *const usize) };
+        std::ptr::slice_from_raw_parts_mut(start, count) as *mut crate::rc::RcBox<PrimOpApp>
+    }
 }
 
 impl PrimOpApp {
-    pub fn new(builtin: &'static Builtin, args: Vec<Value>) -> PrimOpApp {
-        PrimOpApp { builtin, args, gc: GcHeader::default() }
+    /// `builtin` applied to `args` (fewer than its arity), moved into the
+    /// application.
+    pub fn new<const N: usize>(builtin: &'static Builtin, args: [Value; N]) -> Rc<PrimOpApp> {
+        let args = std::mem::ManuallyDrop::new(args);
+        // SAFETY: the `N` arguments are moved (copied, and the array
+        // forgotten).
+        unsafe { PrimOpApp::allocate(builtin, N, |first| std::ptr::copy_nonoverlapping(args.as_ptr(), first, N)) }
+    }
+
+    /// `app` applied to one more argument.
+    pub fn applied(app: &PrimOpApp, argument: Value) -> Rc<PrimOpApp> {
+        let count = app.args.len() + 1;
+        // SAFETY: the earlier arguments (cloned) and the new one are
+        // written, `count` in all.
+        unsafe {
+            PrimOpApp::allocate(app.builtin, count, |first| {
+                for (index, arg) in app.args.iter().enumerate() {
+                    first.add(index).write(arg.clone());
+                }
+                first.add(count - 1).write(argument);
+            })
+        }
+    }
+
+    /// An application of `builtin` to `count` arguments written by `write`.
+    ///
+    /// # Safety
+    /// `write` must initialize exactly `count` arguments.
+    #[inline(always)]
+    unsafe fn allocate(builtin: &'static Builtin, count: usize, write: impl FnOnce(*mut Value)) -> Rc<PrimOpApp> {
+        // SAFETY: per the caller.
+        unsafe { Rc::<PrimOpApp>::new_tailed(PrimOpAppHead { gc: GcHeader::default(), builtin, count }, count, write) }
     }
 }
 
@@ -1770,6 +1810,25 @@ mod tests {
         let updated = Attrs::update_shared(&small, &right);
         assert!(!updated.is_layered());
         assert_eq!(updated.len(), 11);
+    }
+
+    #[test]
+    fn applications_hold_and_release_their_arguments() {
+        fn never(_: &Evaluator, _: &[Value], _: Pos) -> Result<Value, EvalError> {
+            Ok(Value::Null)
+        }
+        static THREE: Builtin = Builtin { name: "threeArguments", arity: 3, func: never };
+        let shared = Rc::new(NixString::new("argument".to_string()));
+        let first = PrimOpApp::new(&THREE, [Value::String(shared.clone())]);
+        let second = PrimOpApp::applied(&first, Value::String(shared.clone()));
+        assert_eq!(second.args.len(), 2);
+        assert!(std::ptr::eq(second.builtin, &THREE));
+        assert!(matches!(&second.args[1], Value::String(s) if s.as_str() == "argument"));
+        assert_eq!(Rc::strong_count(&shared), 4);
+        let empty = PrimOpApp::new(&THREE, []);
+        assert!(empty.args.is_empty());
+        drop((first, second, empty));
+        assert_eq!(Rc::strong_count(&shared), 1);
     }
 
     #[test]

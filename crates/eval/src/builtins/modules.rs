@@ -575,7 +575,7 @@ fn with_positions(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 
 /// [`with_positions`]'s work.
 fn positions_of(ev: &Evaluator, name: &Value, decls: &List, pos: Pos) -> Result<Value> {
-    let position = Value::PrimOpApp(Rc::new(PrimOpApp::new(&DECLARATION_POSITION, vec![name.clone()])));
+    let position = partial(&DECLARATION_POSITION, [name.clone()]);
     let pos_name = syntax::sym!("pos");
     let mut out = Vec::with_capacity(decls.len());
     for decl in decls.iter() {
@@ -788,8 +788,8 @@ fn record(fields: Vec<(Symbol, Value)>) -> Value {
 }
 
 /// A builtin applied to some of its arguments, as a value.
-fn partial(builtin: &'static Builtin, args: Vec<Value>) -> Value {
-    Value::PrimOpApp(Rc::new(PrimOpApp::new(builtin, args)))
+fn partial<const N: usize>(builtin: &'static Builtin, args: [Value; N]) -> Value {
+    Value::PrimOpApp(PrimOpApp::new(builtin, args))
 }
 
 /// `f a b c` for a curried function.
@@ -820,7 +820,7 @@ fn merge_record(
 ) -> Value {
     let defined = matches!(&values, Value::List(list) if !list.is_empty());
     let merged = Value::lazy_apply(
-        partial(&MERGED_VALUE, vec![fallback.clone(), loc.clone(), type_.clone(), defs.clone()]),
+        partial(&MERGED_VALUE, [fallback.clone(), loc.clone(), type_.clone(), defs.clone()]),
         values.clone(),
     );
     let optional = if defined { vec![(Names::get().value, merged.clone())] } else { Vec::new() };
@@ -1077,7 +1077,7 @@ fn option_of(ev: &Evaluator, args: &[Value], decls: &List, declared: Pos, pos: P
     let merged = Value::lazy_apply(
         partial(
             &OPTION_MERGED,
-            vec![nix_value.clone(), loc.clone(), opt_value.clone(), defs.clone(), pos_to_value(declared)],
+            [nix_value.clone(), loc.clone(), opt_value.clone(), defs.clone(), pos_to_value(declared)],
         ),
         first_file,
     );
@@ -1087,7 +1087,7 @@ fn option_of(ev: &Evaluator, args: &[Value], decls: &List, declared: Pos, pos: P
     };
     let show_option = select(ev, &nix, names.show_option, pos)?;
     let value = Value::lazy_apply(
-        partial(&OPTION_VALUE, vec![show_option, loc.clone(), apply, pos_to_value(declared)]),
+        partial(&OPTION_VALUE, [show_option, loc.clone(), apply, pos_to_value(declared)]),
         merged.clone(),
     );
     Ok(Evaluated::Core(OptionCore {
@@ -1111,7 +1111,7 @@ fn option_record(ev: &Evaluator, core: &OptionCore, pos: Pos) -> Result<Value> {
     let has_default = opt.get(names.default).is_some();
     let field = |kind: i64| Value::lazy_apply(Value::PrimOp(&MERGED_FIELDS[kind as usize]), merged.clone());
     let provenance =
-        Value::lazy_apply(partial(&CALL2, vec![select(ev, &nix, names.provenance, pos)?, loc.clone()]), defs.clone());
+        Value::lazy_apply(partial(&CALL2, [select(ev, &nix, names.provenance, pos)?, loc.clone()]), defs.clone());
     let part = |builtin: &'static Builtin| Value::lazy_apply(Value::PrimOp(builtin), provenance.clone());
     // In name order; the option's own entries of the same names lose.
     let result = [
@@ -1395,7 +1395,7 @@ fn apply_module_args(ev: &Evaluator, key: &Value, function: &Value, args: &Value
                 let value = Value::lazy_apply(
                     partial(
                         &MODULE_ARGUMENT,
-                        vec![key.clone(), Value::string(formal.name.as_str()), pos_to_value(formal.pos)],
+                        [key.clone(), Value::string(formal.name.as_str()), pos_to_value(formal.pos)],
                     ),
                     args.clone(),
                 );
@@ -1531,9 +1531,9 @@ fn nodes_of(
         let mut key = parent_key.clone();
         key.text.push_str(&format!(":anon-{}", index + 1));
         let call = vec![class.clone(), args.clone(), parent_file.clone(), Value::String(Rc::new(key)), module.clone()];
-        let loaded = Value::lazy_apply(partial(&CALL_N, vec![load.clone()]), Value::list(call));
+        let loaded = Value::lazy_apply(partial(&CALL_N, [load.clone()]), Value::list(call));
         let children =
-            Value::lazy_apply(partial(&NODE_CHILDREN, vec![load.clone(), class.clone(), args.clone()]), loaded.clone());
+            Value::lazy_apply(partial(&NODE_CHILDREN, [load.clone(), class.clone(), args.clone()]), loaded.clone());
         nodes.push(record(vec![
             (key_name, Value::lazy_apply(Value::PrimOp(&MODULE_KEY), loaded.clone())),
             (syntax::sym!("module"), loaded),
@@ -1730,10 +1730,9 @@ fn walk_level(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let walk = WalkNames::get();
     let (nix_value, loc, decls, defs) = (&args[0], &args[1], &args[2], &args[3]);
     let nix = ev.force_attrs(nix_value, pos)?;
-    let on_decl_error = partial(&CALL2, vec![select(ev, &nix, walk.declarations_error, pos)?, loc.clone()]);
+    let on_decl_error = partial(&CALL2, [select(ev, &nix, walk.declarations_error, pos)?, loc.clone()]);
     let decls_by_name = ev.force_attrs(&group(ev, GroupKind::Declarations, &on_decl_error, decls, pos)?, pos)?;
-    let defs_by_name =
-        Value::lazy_apply(partial(&GROUP_DEFINITIONS, vec![nix_value.clone(), loc.clone()]), defs.clone());
+    let defs_by_name = Value::lazy_apply(partial(&GROUP_DEFINITIONS, [nix_value.clone(), loc.clone()]), defs.clone());
     let mut entries = Vec::with_capacity(decls_by_name.len());
     let mut options = Vec::with_capacity(decls_by_name.len());
     let mut config = Vec::with_capacity(decls_by_name.len());
@@ -1741,7 +1740,7 @@ fn walk_level(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         let walked = Value::lazy_apply(
             partial(
                 &WALK_ENTRY,
-                vec![nix_value.clone(), loc.clone(), defs_by_name.clone(), Value::string(entry.name.as_str())],
+                [nix_value.clone(), loc.clone(), defs_by_name.clone(), Value::string(entry.name.as_str())],
             ),
             entry.value.clone(),
         );
@@ -1758,7 +1757,7 @@ fn walk_level(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         entries.push(AttrEntry { name: entry.name, value: walked, pos: entry.pos });
     }
     let unmatched = Value::lazy_apply(
-        partial(&CALL_N, vec![select(ev, &nix, walk.unmatched, pos)?]),
+        partial(&CALL_N, [select(ev, &nix, walk.unmatched, pos)?]),
         Value::list(vec![
             loc.clone(),
             Value::attrs(Attrs::from_sorted(entries)),
@@ -1816,7 +1815,7 @@ static GROUP_DEFINITIONS: Builtin = Builtin { name: "strataGroupDefinitions", ar
 
 fn group_definitions(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let nix = ev.force_attrs(&args[0], pos)?;
-    let on_error = partial(&CALL2, vec![select(ev, &nix, WalkNames::get().definitions_error, pos)?, args[1].clone()]);
+    let on_error = partial(&CALL2, [select(ev, &nix, WalkNames::get().definitions_error, pos)?, args[1].clone()]);
     group(ev, GroupKind::Definitions, &on_error, &args[2], pos)
 }
 
@@ -1831,18 +1830,17 @@ fn walk_entry(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let walk = WalkNames::get();
     let (nix_value, loc, defs_by_name, name, name_decls) = (&args[0], &args[1], &args[2], &args[3], &args[4]);
     let nix = ev.force_attrs(nix_value, pos)?;
-    let name_defs = Value::lazy_apply(partial(&SELECT_OR_EMPTY, vec![name.clone()]), defs_by_name.clone());
+    let name_defs = Value::lazy_apply(partial(&SELECT_OR_EMPTY, [name.clone()]), defs_by_name.clone());
     let decls = ev.force_list(name_decls, pos)?;
-    let on_error = || {
-        Ok(partial(&CALL2, vec![select(ev, &nix, walk.declaration_type_error, pos)?, sub_loc_of(ev, loc, name, pos)?]))
-    };
+    let on_error =
+        || Ok(partial(&CALL2, [select(ev, &nix, walk.declaration_type_error, pos)?, sub_loc_of(ev, loc, name, pos)?]));
     let option_count = count_options(ev, &on_error, &decls, pos)?;
     if option_count == decls.len() {
         // The option's location and declaration positions are made when
         // it is evaluated: the entries of options nobody reads (most of
         // `_module`'s) never need them.
         let core = Value::lazy_apply(
-            partial(&LEAF_CORE, vec![nix_value.clone(), loc.clone(), name.clone(), name_decls.clone()]),
+            partial(&LEAF_CORE, [nix_value.clone(), loc.clone(), name.clone(), name_decls.clone()]),
             name_defs,
         );
         // Natively read (`level_option`, `level_config`): the record's
@@ -1875,10 +1873,8 @@ fn walk_entry(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         ]));
     }
     let sub_defs = Value::lazy_apply(Value::PrimOp(&PUSH_DEFINITIONS), name_defs);
-    let sub =
-        Value::lazy_apply(partial(&WALK_LEVEL, vec![nix_value.clone(), sub_loc, Value::list(sub_decls)]), sub_defs);
-    let unmatched =
-        Value::lazy_apply(partial(&PREFIX_UNMATCHED, vec![Value::string(name_symbol.as_str())]), sub.clone());
+    let sub = Value::lazy_apply(partial(&WALK_LEVEL, [nix_value.clone(), sub_loc, Value::list(sub_decls)]), sub_defs);
+    let unmatched = Value::lazy_apply(partial(&PREFIX_UNMATCHED, [Value::string(name_symbol.as_str())]), sub.clone());
     Ok(record(vec![(names.is_leaf, Value::bool(false)), (names.sub, sub), (walk.unmatched, unmatched)]))
 }
 
