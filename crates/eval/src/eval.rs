@@ -1041,7 +1041,14 @@ impl Evaluator {
     #[inline(never)]
     fn bind_scope(&self, def: &'static AttrsDef, env: &EnvRc) -> EnvRc {
         let scope = Env::with_capacity(def.entries.len(), Some(env.clone()));
-        self.track(&scope);
+        // Bindings that use none of the scope's names (`Inherited`, `Outer`)
+        // are evaluated in the enclosing scope: a scope with only such
+        // bindings holds nothing that refers back to it, so it is never
+        // part of a cycle (the `let` of most modules: `cfg = config.x;`,
+        // `inherit (lib) mkIf;`).
+        if def.entries.iter().any(|entry| entry.kind == EntryKind::Plain) {
+            self.track(&scope);
+        }
         for entry in def.entries.iter() {
             let value = match entry.kind {
                 EntryKind::Inherited | EntryKind::Outer => self.delay(&entry.value, env),
