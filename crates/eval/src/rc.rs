@@ -66,6 +66,36 @@ unsafe impl<T> Thin for T {
     }
 }
 
+/// Implements [`Thin`] for `$ty`, a `#[repr(C)]` struct of the fields of
+/// `$head` (the last one `count: usize`) followed by a slice of `$item`s
+/// whose length is `count`; its boxes are made by [`Rc::new_tailed`] with
+/// a `$head` whose `count` is the number of items.
+macro_rules! thin_by_count {
+    ($ty:ty, $head:ty, $item:ty) => {
+        const _: () = assert!(std::mem::align_of::<$head>() == std::mem::align_of::<$item>());
+        const _: () = assert!(std::mem::size_of::<$head>() % std::mem::align_of::<$item>() == 0);
+
+        // SAFETY: `$ty` is `#[repr(C)]` with the fields of `$head` first and
+        // the same alignment (asserted above), so in an `RcBox<$ty>` the
+        // value starts where it does in an `RcBox<$head>`, and its `count`
+        // (the length of the slice, written with the head before the box is
+        // used) is at the same place as in `$head`.
+        unsafe impl $crate::rc::Thin for $ty {
+            const VALUE_OFFSET: usize = std::mem::offset_of!($crate::rc::RcBox<$head>, value);
+
+            #[inline(always)]
+            unsafe fn wide(start: *mut u8) -> *mut $crate::rc::RcBox<$ty> {
+                // SAFETY: per the trait, `start` is the start of a written box.
+                let count =
+                    unsafe { *(start.add(Self::VALUE_OFFSET + std::mem::offset_of!($head, count)) as *const usize) };
+                std::ptr::slice_from_raw_parts_mut(start, count) as *mut $crate::rc::RcBox<$ty>
+            }
+        }
+    };
+}
+
+pub(crate) use thin_by_count;
+
 impl<T> Rc<T> {
     /// Allocates `value` with a count of one.
     #[inline(always)]

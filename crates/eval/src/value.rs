@@ -389,28 +389,7 @@ struct AttrsHead {
     count: usize,
 }
 
-/// Where a set's entries start, from the start of the set.
-const ENTRIES_OFFSET: usize = std::mem::size_of::<AttrsHead>();
-
-const _: () = assert!(ENTRIES_OFFSET == 24 && ENTRIES_OFFSET % std::mem::align_of::<AttrEntry>() == 0);
-const _: () = assert!(std::mem::align_of::<AttrsHead>() == std::mem::align_of::<AttrEntry>());
-
-// SAFETY: `Attrs` is `#[repr(C)]` with the fields of `AttrsHead` first, so
-// in an `RcBox<Attrs>` the value starts where it does in an
-// `RcBox<AttrsHead>` (the alignments are equal), and its `count` (the
-// length of `entries`, written before the box is used) is at the same
-// place as in `AttrsHead`.
-unsafe impl crate::rc::Thin for Attrs {
-    const VALUE_OFFSET: usize = std::mem::offset_of!(crate::rc::RcBox<AttrsHead>, value);
-
-    #[inline(always)]
-    unsafe fn wide(start: *mut u8) -> *mut crate::rc::RcBox<Attrs> {
-        // SAFETY: per the trait, `start` is the start of a written box.
-        let count =
-            unsafe { *(start.add(Self::VALUE_OFFSET + std::mem::offset_of!(AttrsHead, count)) as *const usize) };
-        std::ptr::slice_from_raw_parts_mut(start, count) as *mut crate::rc::RcBox<Attrs>
-    }
-}
+crate::rc::thin_by_count!(Attrs, AttrsHead, AttrEntry);
 
 /// What a layered set adds to its top entries.
 struct Layer {
@@ -939,22 +918,7 @@ struct PrimOpAppHead {
     count: usize,
 }
 
-const _: () = assert!(std::mem::size_of::<PrimOpAppHead>() % std::mem::align_of::<Value>() == 0);
-const _: () = assert!(std::mem::align_of::<PrimOpAppHead>() == std::mem::align_of::<Value>());
-
-// SAFETY: as for `Attrs`: `PrimOpApp` is `#[repr(C)]` with the fields of
-// `PrimOpAppHead` first and the same alignment.
-unsafe impl crate::rc::Thin for PrimOpApp {
-    const VALUE_OFFSET: usize = std::mem::offset_of!(crate::rc::RcBox<PrimOpAppHead>, value);
-
-    #[inline(always)]
-    unsafe fn wide(start: *mut u8) -> *mut crate::rc::RcBox<PrimOpApp> {
-        // SAFETY: per the trait, `start` is the start of a written box.
-        let count =
-            unsafe { *(start.add(Self::VALUE_OFFSET + std::mem::offset_of!(PrimOpAppHead, count)) as *const usize) };
-        std::ptr::slice_from_raw_parts_mut(start, count) as *mut crate::rc::RcBox<PrimOpApp>
-    }
-}
+crate::rc::thin_by_count!(PrimOpApp, PrimOpAppHead, Value);
 
 impl PrimOpApp {
     /// `builtin` applied to `args` (fewer than its arity), moved into the
