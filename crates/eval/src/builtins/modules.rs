@@ -781,7 +781,15 @@ fn declaration_pos(decls: &List, name: Option<Symbol>) -> Pos {
 
 /// A set from `(name, value)` pairs in any order; listing the names in
 /// order (by their text, as Nix sorts them) saves the sort.
-fn record(fields: Vec<(Symbol, Value)>) -> Value {
+fn record<const N: usize>(fields: [(Symbol, Value); N]) -> Value {
+    if fields.windows(2).all(|pair| pair[0].0 < pair[1].0) {
+        // Written straight into the set.
+        return Value::attrs(Attrs::from_sorted_iter(fields.into_iter().map(|(name, value)| AttrEntry {
+            name,
+            value,
+            pos: Pos::NONE,
+        })));
+    }
     Value::attrs(Attrs::from_unsorted(
         fields.into_iter().map(|(name, value)| AttrEntry { name, value, pos: Pos::NONE }).collect(),
     ))
@@ -823,14 +831,14 @@ fn merge_record(
         partial(&MERGED_VALUE, [fallback.clone(), loc.clone(), type_.clone(), defs.clone()]),
         values.clone(),
     );
-    let optional = if defined { vec![(Names::get().value, merged.clone())] } else { Vec::new() };
+    let optional = if defined { record([(Names::get().value, merged.clone())]) } else { record([]) };
     // Names in order (see `record`).
-    record(vec![
+    record([
         (names.defs_final, values.clone()),
-        (names.defs_final_record, record(vec![(Names::get().highest_prio, highest), (Names::get().values, values)])),
+        (names.defs_final_record, record([(Names::get().highest_prio, highest), (Names::get().values, values)])),
         (names.is_defined, Value::bool(defined)),
         (names.merged_value, merged),
-        (names.optional_value, record(optional)),
+        (names.optional_value, optional),
     ])
 }
 
@@ -856,7 +864,7 @@ fn merged_value(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let merge = select(ev, &type_attrs, names.merge, pos)?;
     if let Value::Attrs(merge_attrs) = &merge {
         if let Some(v2) = merge_attrs.get(names.v2) {
-            let argument = record(vec![(names.defs, defs_final.clone()), (names.loc, loc.clone())]);
+            let argument = record([(names.defs, defs_final.clone()), (names.loc, loc.clone())]);
             let result = ev.force_attrs(&ev.call(v2, argument, pos)?, pos)?;
             if !matches!(select(ev, &result, names.head_error, pos)?, Value::Null) {
                 return delegate();
@@ -1004,9 +1012,7 @@ fn option_of(ev: &Evaluator, args: &[Value], decls: &List, declared: Pos, pos: P
             Some(list) => ev
                 .force_list(list, pos)?
                 .iter()
-                .map(|module| {
-                    record(vec![(names.file, file.clone()), (names.imports, Value::list(vec![module.clone()]))])
-                })
+                .map(|module| record([(names.file, file.clone()), (names.imports, Value::list(vec![module.clone()]))]))
                 .collect(),
             None => Vec::new(),
         };
@@ -1156,12 +1162,12 @@ fn merge_option(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let mut all_defs = Vec::with_capacity(defs_list.len() + 1);
     if let Some(default) = opt.get(names.default) {
         let base = Names::get();
-        let wrapped = record(vec![
+        let wrapped = record([
             (base.type_, Value::string("override")),
             (base.content, default.clone()),
             (base.priority, Value::Int(1500)),
         ]);
-        all_defs.push(record(vec![(base.file, first_file.clone()), (base.value, wrapped)]));
+        all_defs.push(record([(base.file, first_file.clone()), (base.value, wrapped)]));
     }
     all_defs.extend(defs_list.iter().cloned());
     let all_defs = &Value::list(all_defs);
@@ -1455,16 +1461,15 @@ fn unify_module(file: &Value, key: &Value, module: &Rc<Attrs>) -> Option<Rc<Attr
         Value::attrs(Attrs::from_sorted(extra))
     };
     let merge =
-        |items: Vec<Value>| record(vec![(names.type_, Value::string("merge")), (names.contents, Value::list(items))]);
+        |items: Vec<Value>| record([(names.type_, Value::string("merge")), (names.contents, Value::list(items))]);
     let with_meta = match module.get(meta) {
-        Some(value) => merge(vec![plain, record(vec![(meta, value.clone())])]),
+        Some(value) => merge(vec![plain, record([(meta, value.clone())])]),
         None => plain,
     };
     let config = match module.get(freeform_type) {
-        Some(freeform) => merge(vec![
-            with_meta,
-            record(vec![(syntax::sym!("_module"), record(vec![(freeform_type, freeform.clone())]))]),
-        ]),
+        Some(freeform) => {
+            merge(vec![with_meta, record([(syntax::sym!("_module"), record([(freeform_type, freeform.clone())]))])])
+        }
         None => with_meta,
     };
     let stringified = |name: Symbol, otherwise: &Value| -> Value {
@@ -1534,7 +1539,7 @@ fn nodes_of(
         let loaded = Value::lazy_apply(partial(&CALL_N, [load.clone()]), Value::list(call));
         let children =
             Value::lazy_apply(partial(&NODE_CHILDREN, [load.clone(), class.clone(), args.clone()]), loaded.clone());
-        nodes.push(record(vec![
+        nodes.push(record([
             (key_name, Value::lazy_apply(Value::PrimOp(&MODULE_KEY), loaded.clone())),
             (syntax::sym!("module"), loaded),
             (names.children, children),
@@ -1713,7 +1718,7 @@ fn collect_modules(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         tree.closure(&roots, &disabled)?
     };
     let modules = kept.iter().map(|&at| tree.loaded(at).map(Value::Attrs)).collect::<Result<Vec<_>>>()?;
-    Ok(record(vec![(syntax::sym!("modules"), Value::list(modules)), (syntax::sym!("disabledKeys"), Value::list(keys))]))
+    Ok(record([(syntax::sym!("modules"), Value::list(modules)), (syntax::sym!("disabledKeys"), Value::list(keys))]))
 }
 
 // ---------------------------------------------------------------------------
@@ -1765,7 +1770,7 @@ fn walk_level(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
             Value::Attrs(decls_by_name.clone()),
         ]),
     );
-    Ok(record(vec![
+    Ok(record([
         (names.config, Value::attrs(Attrs::from_sorted(config))),
         (names.options, Value::attrs(Attrs::from_sorted(options))),
         (walk.unmatched, unmatched),
@@ -1845,7 +1850,7 @@ fn walk_entry(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         );
         // Natively read (`level_option`, `level_config`): the record's
         // `option` is made from the core when the option tree is read.
-        return Ok(record(vec![
+        return Ok(record([
             (names.is_leaf, Value::bool(true)),
             (core_name(), core),
             (walk.unmatched, Value::list(Vec::new())),
@@ -1853,7 +1858,7 @@ fn walk_entry(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     }
     if option_count > 0 {
         // Options beside nested declarations: submodule trees or an error.
-        let argument = record(vec![
+        let argument = record([
             (walk.loc, loc.clone()),
             (walk.defs_by_name, defs_by_name.clone()),
             (walk.name, name.clone()),
@@ -1867,7 +1872,7 @@ fn walk_entry(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let mut sub_decls = Vec::with_capacity(decls.len());
     for decl in decls.iter() {
         let decl = ev.force_attrs(decl, pos)?;
-        sub_decls.push(record(vec![
+        sub_decls.push(record([
             (file_name, lazy_select(&decl, file_name, pos)),
             (names.options, lazy_select(&decl, names.options, pos)),
         ]));
@@ -1875,7 +1880,7 @@ fn walk_entry(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let sub_defs = Value::lazy_apply(Value::PrimOp(&PUSH_DEFINITIONS), name_defs);
     let sub = Value::lazy_apply(partial(&WALK_LEVEL, [nix_value.clone(), sub_loc, Value::list(sub_decls)]), sub_defs);
     let unmatched = Value::lazy_apply(partial(&PREFIX_UNMATCHED, [Value::string(name_symbol.as_str())]), sub.clone());
-    Ok(record(vec![(names.is_leaf, Value::bool(false)), (names.sub, sub), (walk.unmatched, unmatched)]))
+    Ok(record([(names.is_leaf, Value::bool(false)), (names.sub, sub), (walk.unmatched, unmatched)]))
 }
 
 /// `loc ++ [ name ]`.
@@ -1960,7 +1965,7 @@ fn push_definitions(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         pushed.clear();
         push_down(ev, &names, &lazy_select(&def, names.value, pos), pos, &mut pushed)?;
         for value in pushed.drain(..) {
-            out.push(record(vec![(names.file, file.clone()), (names.value, value)]));
+            out.push(record([(names.file, file.clone()), (names.value, value)]));
         }
     }
     Ok(Value::list(out))
@@ -2023,7 +2028,7 @@ fn internal_defaults(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> 
             }
         }
     }
-    Ok(record(vec![(check_name, Value::bool(check)), (freeform_name, Value::bool(freeform))]))
+    Ok(record([(check_name, Value::bool(check)), (freeform_name, Value::bool(freeform))]))
 }
 
 /// `strataLevelInputs modules`: the declarations and definitions of the
@@ -2042,12 +2047,12 @@ fn level_inputs(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let mut decls = Vec::with_capacity(modules.len());
     for module in modules.iter() {
         let module = ev.force_attrs(module, pos)?;
-        decls.push(record(vec![
+        decls.push(record([
             (file_name, lazy_select(&module, file_name, pos)),
             (names.options, lazy_select(&module, names.options, pos)),
         ]));
     }
-    Ok(record(vec![
+    Ok(record([
         (syntax::sym!("decls"), Value::list(decls)),
         (syntax::sym!("defs"), Value::lazy_apply(Value::PrimOp(&MODULE_DEFINITIONS), args[0].clone())),
     ]))
@@ -2067,7 +2072,7 @@ fn module_definitions(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value>
         pushed.clear();
         push_down(ev, &names, &lazy_select(&module, names.config, pos), pos, &mut pushed)?;
         for value in pushed.drain(..) {
-            out.push(record(vec![(names.file, file.clone()), (names.value, value)]));
+            out.push(record([(names.file, file.clone()), (names.value, value)]));
         }
     }
     Ok(Value::list(out))
@@ -2100,7 +2105,7 @@ fn unmatched(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
                 Some(entry) => ev.pos_value(entry.pos),
                 None => Value::Null,
             };
-            out.push(record(vec![
+            out.push(record([
                 (names.file, lazy_select(&def, names.file, pos)),
                 (names.pos, position),
                 (walk.prefix, prefix.clone()),
@@ -2170,7 +2175,7 @@ fn list_merge(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         let items = ev.force_list(&select(ev, &def, names.value, pos)?, pos)?;
         for (m, item) in items.iter().enumerate() {
             let item_loc = appended(prefix.items(), Value::string(format!("[definition {}-entry {}]", n + 1, m + 1)));
-            let single = Value::list(vec![record(vec![(names.file, file.clone()), (names.value, item.clone())])]);
+            let single = Value::list(vec![record([(names.file, file.clone()), (names.value, item.clone())])]);
             let merged = call3(ev, merge, item_loc, elem_type.clone(), single, pos)?;
             let optional = ev.force_attrs(&select(ev, &*ev.force_attrs(&merged, pos)?, optional_name, pos)?, pos)?;
             if let Some(value) = optional.get(names.value) {
