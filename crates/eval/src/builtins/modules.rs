@@ -232,11 +232,7 @@ fn merge_contents(ev: &Evaluator, names: &Names, attrs: &Attrs, pos: Pos) -> Res
 /// `{ _type = tag; <field> = shared; content = value; }`, as `mkIf` and
 /// `mkOverride` build it.
 fn wrap(names: &Names, tag: &Value, field: Symbol, shared: &Value, value: Value) -> Value {
-    Value::attrs(Attrs::from_unsorted(vec![
-        AttrEntry { name: names.type_, value: tag.clone(), pos: Pos::NONE },
-        AttrEntry { name: field, value: shared.clone(), pos: Pos::NONE },
-        AttrEntry { name: names.content, value, pos: Pos::NONE },
-    ]))
+    record([(names.type_, tag.clone()), (field, shared.clone()), (names.content, value)])
 }
 
 /// `dischargeProperties def`: the values a definition contributes, with
@@ -281,10 +277,7 @@ fn discharge(ev: &Evaluator, names: &Names, def: &Value, pos: Pos, out: &mut Vec
 fn merge_definitions_core(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let names = Names::get();
     let (highest, values) = definitions_core(ev, &names, &args[0], pos)?;
-    Ok(Value::attrs(Attrs::from_unsorted(vec![
-        AttrEntry { name: names.highest_prio, value: highest, pos: Pos::NONE },
-        AttrEntry { name: names.values, value: values, pos: Pos::NONE },
-    ])))
+    Ok(record([(names.highest_prio, highest), (names.values, values)]))
 }
 
 /// [`merge_definitions_core`]'s work: the highest priority and the list of
@@ -354,12 +347,7 @@ fn definitions_core(ev: &Evaluator, names: &Names, defs: &Value, pos: Pos) -> Re
         ordered |= kind_of(ev, &names, &value)? == Kind::Order;
         forced.push((file, value));
     }
-    let make = |file: Value, value: Value| {
-        Value::attrs(Attrs::from_unsorted(vec![
-            AttrEntry { name: names.file, value: file, pos: Pos::NONE },
-            AttrEntry { name: names.value, value, pos: Pos::NONE },
-        ]))
-    };
+    let make = |file: Value, value: Value| record([(names.file, file), (names.value, value)]);
     let result: Vec<Value> = if ordered {
         let mut entries = Vec::with_capacity(forced.len());
         for (file, value) in forced {
@@ -493,10 +481,10 @@ fn split_level(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         let value = Value::lazy_apply(Value::PrimOp(&LEVEL_CONFIG), entry.value.clone());
         config.push(AttrEntry { name: entry.name, value, pos: entry.pos });
     }
-    Ok(Value::attrs(Attrs::from_unsorted(vec![
-        AttrEntry { name: names.options, value: Value::attrs(Attrs::from_sorted(options)), pos: Pos::NONE },
-        AttrEntry { name: names.config, value: Value::attrs(Attrs::from_sorted(config)), pos: Pos::NONE },
-    ])))
+    Ok(record([
+        (names.config, Value::attrs(Attrs::from_sorted(config))),
+        (names.options, Value::attrs(Attrs::from_sorted(options))),
+    ]))
 }
 
 /// `e: if e.isLeaf then e.option else e.sub.options`
