@@ -429,7 +429,7 @@ impl Evaluator {
         self.check_stack(Pos::NONE)?;
         match value {
             Value::Attrs(attrs) => {
-                if !seen.insert(Rc::as_thin_ptr(attrs) as usize) {
+                if !seen.insert(Rc::as_ptr(attrs) as usize) {
                     return Ok(());
                 }
                 let entries = attrs.entries();
@@ -1067,14 +1067,14 @@ impl Evaluator {
 
     #[inline(never)]
     fn build_attrs(&self, def: &'static AttrsDef, env: &EnvRc) -> Result<Value> {
+        let delayed = |entry: &'static syntax::ast::AttrEntry| AttrEntry {
+            name: entry.name,
+            value: self.delay(&entry.value, env),
+            pos: entry.pos,
+        };
         if !def.recursive && def.dynamics.is_empty() {
             // The common set: its entries written straight into it.
-            let entries = def.entries.iter().map(|entry| AttrEntry {
-                name: entry.name,
-                value: self.delay(&entry.value, env),
-                pos: entry.pos,
-            });
-            return Ok(Value::attrs(Attrs::from_sorted_iter(entries)));
+            return Ok(Value::attrs(Attrs::from_sorted_iter(def.entries.iter().map(delayed))));
         }
         let (mut entries, scope): (Vec<AttrEntry>, EnvRc) = if def.recursive {
             let scope = self.bind_scope(def, env);
@@ -1087,12 +1087,7 @@ impl Evaluator {
             self.apply_overrides(&mut entries, def, &scope)?;
             (entries, scope)
         } else {
-            let entries = def
-                .entries
-                .iter()
-                .map(|entry| AttrEntry { name: entry.name, value: self.delay(&entry.value, env), pos: entry.pos })
-                .collect();
-            (entries, env.clone())
+            (def.entries.iter().map(delayed).collect(), env.clone())
         };
         for dynamic in def.dynamics.iter() {
             let key = self.eval(&dynamic.key, &scope)?;
@@ -1101,7 +1096,7 @@ impl Evaluator {
                 other => crate::builtins::force_str_no_context(self, &other, dynamic.pos)?,
             };
             let name = Symbol::intern(&key);
-            match entries.binary_search_by(|entry| entry.name.cmp(&name)) {
+            match Attrs::index_of(&entries, name) {
                 Ok(index) => {
                     return Err(error(
                         ErrorKind::Eval,
@@ -1125,16 +1120,16 @@ impl Evaluator {
     #[inline(never)]
     fn apply_overrides(&self, entries: &mut Vec<AttrEntry>, def: &'static AttrsDef, scope: &EnvRc) -> Result<()> {
         let overrides_symbol = syntax::sym!("__overrides");
-        let Ok(at) = entries.binary_search_by(|entry| entry.name.cmp(&overrides_symbol)) else {
+        let Ok(at) = Attrs::index_of(entries, overrides_symbol) else {
             return Ok(());
         };
-        let overrides = self.force_attrs(&entries[at].value.clone(), Pos::NONE)?;
+        let overrides = self.force_attrs(&entries[at].value, Pos::NONE)?;
         for entry in overrides.entries() {
             if let Some(slot) = def.entries.iter().position(|e| e.name == entry.name) {
                 scope.set(slot, entry.value.clone());
             }
             let replacement = entry.clone();
-            match entries.binary_search_by(|probe| probe.name.cmp(&entry.name)) {
+            match Attrs::index_of(entries, entry.name) {
                 Ok(index) => entries[index] = replacement,
                 Err(index) => entries.insert(index, replacement),
             }

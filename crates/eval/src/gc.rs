@@ -325,10 +325,10 @@ unsafe fn is_leaf(node: Node) -> bool {
 fn value_node(value: &Value) -> Option<Node> {
     Some(match value {
         Value::Thunk(rc) => Node::new(Rc::as_ptr(rc), THUNK),
-        Value::Attrs(rc) => Node::new(Rc::as_thin_ptr(rc), ATTRS),
+        Value::Attrs(rc) => Node::new(Rc::as_ptr(rc), ATTRS),
         Value::List(rc) => Node::new(Rc::as_ptr(rc), LIST),
         Value::Lambda(rc) => Node::new(Rc::as_ptr(rc), CLOSURE),
-        Value::PrimOpApp(rc) => Node::new(Rc::as_thin_ptr(rc), APP),
+        Value::PrimOpApp(rc) => Node::new(Rc::as_ptr(rc), APP),
         _ => return None,
     })
 }
@@ -343,17 +343,14 @@ fn env_node(env: &EnvRc) -> Node {
 /// SAFETY: the node must point to a live object (inside its `Rc`).
 #[inline]
 unsafe fn strong_count(node: Node) -> usize {
-    /// The count through a handle that is never dropped.
-    unsafe fn count<T>(pointer: *const T) -> usize {
-        Rc::strong_count_at(pointer)
-    }
+    let value = node.pointer::<u8>();
     match node.kind() {
         ENV => EnvRc::strong_count_at(node.pointer::<Env>()),
-        THUNK => count(node.pointer::<Thunk>()),
-        ATTRS => Rc::<Attrs>::strong_count_at_thin(node.pointer::<u8>()),
-        LIST => count(node.pointer::<List>()),
-        CLOSURE => count(node.pointer::<Closure>()),
-        _ => Rc::<PrimOpApp>::strong_count_at_thin(node.pointer::<u8>()),
+        THUNK => Rc::<Thunk>::strong_count_at(value),
+        ATTRS => Rc::<Attrs>::strong_count_at(value),
+        LIST => Rc::<List>::strong_count_at(value),
+        CLOSURE => Rc::<Closure>::strong_count_at(value),
+        _ => Rc::<PrimOpApp>::strong_count_at(value),
     }
 }
 
@@ -443,7 +440,7 @@ unsafe fn for_each_child(node: Node, mut visit: impl FnMut(Node)) {
                 }
             });
             for set in sets.into_iter().flatten() {
-                visit(Node::new(Rc::as_thin_ptr(set), ATTRS));
+                visit(Node::new(Rc::as_ptr(set), ATTRS));
             }
         }
         LIST => {
@@ -762,7 +759,7 @@ unsafe fn empty_all(nodes: &[Node]) -> usize {
     for &node in nodes {
         match node.kind() {
             ENV => EnvRc::increment_strong_count(node.pointer::<Env>()),
-            _ => Rc::increment_strong_count(node.pointer::<Thunk>()),
+            _ => Rc::<Thunk>::increment_strong_count(node.pointer::<u8>()),
         }
     }
     let mut envs = 0;
@@ -776,7 +773,7 @@ unsafe fn empty_all(nodes: &[Node]) -> usize {
         } else {
             let thunk = node.pointer::<Thunk>();
             (*thunk).set(ThunkState::Blackhole);
-            Rc::decrement_strong_count(thunk);
+            Rc::<Thunk>::decrement_strong_count(thunk.cast());
         }
     }
     envs

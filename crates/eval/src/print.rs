@@ -135,7 +135,7 @@ fn print_into(value: &Value, out: &mut String, seen: &mut HashSet<usize>) {
         Value::String(s) => quote_string(&s.text, out),
         Value::Path(p) => out.push_str(p),
         Value::Attrs(attrs) => {
-            if !attrs.is_empty() && !seen.insert(crate::rc::Rc::as_thin_ptr(attrs) as usize) {
+            if !attrs.is_empty() && !seen.insert(crate::rc::Rc::as_ptr(attrs) as usize) {
                 out.push_str("«repeated»");
                 return;
             }
@@ -382,7 +382,7 @@ impl Evaluator {
                         header.push_str(&format!(" outPath=\"{}\"", xml_escape(&out_path)));
                     }
                     let _ = writeln!(out, "{pad}<derivation{header}>");
-                    if state.seen.insert(crate::rc::Rc::as_thin_ptr(attrs) as usize) {
+                    if state.seen.insert(crate::rc::Rc::as_ptr(attrs) as usize) {
                         self.xml_attrs(attrs, pos, out, indent + 1, state)?;
                     } else {
                         let _ = writeln!(out, "{pad}  <repeated />");

@@ -162,22 +162,15 @@ impl<T: ?Sized + Thin> Rc<T> {
         unsafe { &*self.pointer.as_ptr().cast::<Cell<usize>>() }
     }
 
-    /// The address of the value (what the collector and `«repeated»`
-    /// identify it by).
+    /// The address of the value, without metadata (what the collector and
+    /// `«repeated»` identify it by).
     #[inline(always)]
-    pub fn as_ptr(this: &Rc<T>) -> *const T {
-        // SAFETY: the box lives while a reference does.
-        unsafe { std::ptr::addr_of!((*T::wide(this.pointer.as_ptr())).value) }
-    }
-
-    /// The address of the value without its metadata.
-    #[inline(always)]
-    pub fn as_thin_ptr(this: &Rc<T>) -> *const u8 {
+    pub fn as_ptr(this: &Rc<T>) -> *const u8 {
         // SAFETY: the value is inside the box.
         unsafe { this.pointer.as_ptr().add(T::VALUE_OFFSET) }
     }
 
-    /// The value at `value` (an address from [`Rc::as_thin_ptr`]).
+    /// The value at `value` (an address from [`Rc::as_ptr`]).
     ///
     /// # Safety
     /// `value` must be the address of a live value of an `Rc<T>`, and the
@@ -185,7 +178,7 @@ impl<T: ?Sized + Thin> Rc<T> {
     #[inline(always)]
     pub unsafe fn value_at<'a>(value: *const u8) -> &'a T {
         // SAFETY: per the caller.
-        unsafe { &(*T::wide((value as *mut u8).sub(T::VALUE_OFFSET))).value }
+        unsafe { &(*T::wide(Self::box_of(value).as_ptr())).value }
     }
 
     #[inline(always)]
@@ -209,8 +202,7 @@ impl<T: ?Sized + Thin> Rc<T> {
         }
     }
 
-    /// The box of the value at `value` (an address from [`Rc::as_ptr`] or
-    /// [`Rc::as_thin_ptr`]).
+    /// The box of the value at `value` (an address from [`Rc::as_ptr`]).
     ///
     /// # Safety
     /// `value` must be the address of a live value of an `Rc<T>`.
@@ -225,18 +217,7 @@ impl<T: ?Sized + Thin> Rc<T> {
     /// # Safety
     /// As for [`Rc::box_of`].
     #[inline(always)]
-    pub unsafe fn strong_count_at(value: *const T) -> usize {
-        // SAFETY: per the caller.
-        unsafe { Self::box_of(value.cast()).cast::<Cell<usize>>().as_ref().get() }
-    }
-
-    /// The strong count of the value at `value`, an address without
-    /// metadata.
-    ///
-    /// # Safety
-    /// As for [`Rc::box_of`].
-    #[inline(always)]
-    pub unsafe fn strong_count_at_thin(value: *const u8) -> usize {
+    pub unsafe fn strong_count_at(value: *const u8) -> usize {
         // SAFETY: per the caller.
         unsafe { Self::box_of(value).cast::<Cell<usize>>().as_ref().get() }
     }
@@ -245,11 +226,11 @@ impl<T: ?Sized + Thin> Rc<T> {
     ///
     /// # Safety
     /// As for [`Rc::box_of`].
-    pub unsafe fn increment_strong_count(value: *const T) {
+    pub unsafe fn increment_strong_count(value: *const u8) {
         // SAFETY: per the caller; the handle owns no reference, and the
         // reference its clone makes is forgotten.
         let handle = std::mem::ManuallyDrop::new(Rc::<T> {
-            pointer: unsafe { Self::box_of(value.cast()) },
+            pointer: unsafe { Self::box_of(value) },
             _owns: std::marker::PhantomData,
         });
         std::mem::forget(Rc::clone(&handle));
@@ -259,9 +240,9 @@ impl<T: ?Sized + Thin> Rc<T> {
     ///
     /// # Safety
     /// As for [`Rc::box_of`], and the caller must own the reference.
-    pub unsafe fn decrement_strong_count(value: *const T) {
+    pub unsafe fn decrement_strong_count(value: *const u8) {
         // SAFETY: per the caller.
-        drop(Rc::<T> { pointer: unsafe { Self::box_of(value.cast()) }, _owns: std::marker::PhantomData });
+        drop(Rc::<T> { pointer: unsafe { Self::box_of(value) }, _owns: std::marker::PhantomData });
     }
 
     /// Drops the value and frees the box (the count just reached zero).
@@ -392,9 +373,10 @@ mod tests {
         // SAFETY: `only` keeps the value alive; the reference added is
         // released again.
         unsafe {
-            Rc::increment_strong_count(pointer);
-            assert_eq!(Rc::strong_count_at(pointer), 2);
-            Rc::decrement_strong_count(pointer);
+            Rc::<String>::increment_strong_count(pointer);
+            assert_eq!(Rc::<String>::strong_count_at(pointer), 2);
+            assert_eq!(Rc::<String>::value_at(pointer).as_str(), "values");
+            Rc::<String>::decrement_strong_count(pointer);
         }
         assert_eq!(Rc::strong_count(&only), 1);
     }

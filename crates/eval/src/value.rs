@@ -239,7 +239,7 @@ impl Value {
     /// True for values whose identity Nix's printer tracks for `«repeated»`.
     pub fn identity(&self) -> Option<usize> {
         match self {
-            Value::Attrs(attrs) => Some(Rc::as_thin_ptr(attrs) as usize),
+            Value::Attrs(attrs) => Some(Rc::as_ptr(attrs) as usize),
             Value::List(list) => Some(Rc::as_ptr(list) as usize),
             _ => None,
         }
@@ -658,7 +658,8 @@ impl Attrs {
         merge(bottom, &over)
     }
 
-    fn index_of(entries: &[AttrEntry], name: Symbol) -> Result<usize, usize> {
+    /// Where `name` is (or would go) among sorted `entries`.
+    pub(crate) fn index_of(entries: &[AttrEntry], name: Symbol) -> Result<usize, usize> {
         entries.binary_search_by(|entry| entry.name.cmp(&name))
     }
 
@@ -814,26 +815,12 @@ fn few(left: &[AttrEntry], right: &[AttrEntry]) -> bool {
     right.len() * 16 < left.len()
 }
 
-/// How many entries `left // right` has.
+/// How many entries `left // right` has (the merge's runs counted, not
+/// copied).
 fn merged_len(left: &[AttrEntry], right: &[AttrEntry]) -> usize {
-    let common = if few(left, right) {
-        right.iter().filter(|entry| Attrs::index_of(left, entry.name).is_ok()).count()
-    } else {
-        let (mut i, mut j, mut common) = (0, 0, 0);
-        while i < left.len() && j < right.len() {
-            match left[i].name.cmp(&right[j].name) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    common += 1;
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
-        common
-    };
-    left.len() + right.len() - common
+    let mut count = 0;
+    merge_each(left, right, |run| count += run.len());
+    count
 }
 
 /// Calls `sink` on the entries of `left // right`, in name order, in runs.
@@ -899,7 +886,6 @@ pub struct Builtin {
 }
 
 /// A builtin applied to fewer arguments than it takes.
-#[repr(C)]
 #[repr(C)]
 pub struct PrimOpApp {
     pub(crate) gc: GcHeader,

@@ -68,7 +68,7 @@ fn collect_context(value: &Value, context: &mut Context, seen: &mut rustc_hash::
                 collect_context(item, context, seen);
             }
         }
-        Value::Attrs(attrs) if seen.insert(Rc::as_thin_ptr(attrs) as usize) => {
+        Value::Attrs(attrs) if seen.insert(Rc::as_ptr(attrs) as usize) => {
             for entry in attrs.entries() {
                 collect_context(&entry.value, context, seen);
             }

@@ -494,28 +494,28 @@ static LEVEL_CONFIG: Builtin = Builtin { name: "strataLevelConfig", arity: 1, fu
 
 fn level_option(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let names = Names::get();
-    // A leaf made natively has its core instead of an `option`.
     let node = ev.force_attrs(&args[0], pos)?;
+    // A leaf made natively has its core instead of an `option`.
     if let Some(core) = node.get(core_name()) {
         return leaf_option(ev, core, pos);
     }
-    level_select(ev, &args[0], &[names.option], &[names.sub, names.options], pos)
+    level_select(ev, node, &[names.option], &[names.sub, names.options], pos)
 }
 
 fn level_config(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let names = Names::get();
-    // A leaf made natively has its core: its value without its record.
     let node = ev.force_attrs(&args[0], pos)?;
+    // A leaf made natively has its core: its value without its record.
     if let Some(core) = node.get(core_name()) {
         return leaf_value(ev, core, pos);
     }
-    level_select(ev, &args[0], &[names.option, names.value], &[names.sub, names.config], pos)
+    level_select(ev, node, &[names.option, names.value], &[names.sub, names.config], pos)
 }
 
-fn level_select(ev: &Evaluator, entry: &Value, leaf: &[Symbol], inner: &[Symbol], pos: Pos) -> Result<Value> {
-    let names = Names::get();
-    let node = ev.force_attrs(entry, pos)?;
-    let path = if ev.force_bool(&select(ev, &node, names.is_leaf, pos)?, pos)? { leaf } else { inner };
+/// The value at `leaf` (a path of names) in a walk entry `node` for an
+/// option, or at `inner` for a nested level.
+fn level_select(ev: &Evaluator, node: Rc<Attrs>, leaf: &[Symbol], inner: &[Symbol], pos: Pos) -> Result<Value> {
+    let path = if ev.force_bool(&select(ev, &node, Names::get().is_leaf, pos)?, pos)? { leaf } else { inner };
     let mut current = Value::Attrs(node);
     for &name in path {
         let attrs = ev.force_attrs(&current, pos)?;
@@ -898,16 +898,22 @@ fn sub_modules_of(ev: &Evaluator, names: &OptionNames, type_: &Value) -> Result<
 /// computed when they are used, each by an application of a builtin the
 /// cycle collector can see through.
 fn eval_option(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    match evaluated_option(ev, args, pos)? {
+        Evaluated::Record(record) => Ok(record),
+        Evaluated::Core(core) => option_record(ev, &core, pos).map_err(|err| err.at(core.declared)),
+    }
+}
+
+/// [`option_of`] for `nix loc decls defs`, its errors at the first
+/// declaration when they have no position.
+fn evaluated_option(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Evaluated> {
     let decls = ev.force_list(&args[2], pos)?;
     let name = match ev.force_list(&args[1], pos)?.last() {
         Some(Value::String(name)) => Symbol::lookup(name.as_str()),
         _ => None,
     };
     let declared = declaration_pos(&decls, name);
-    match option_of(ev, args, &decls, declared, pos).map_err(|err| err.at(declared))? {
-        Evaluated::Record(record) => Ok(record),
-        Evaluated::Core(core) => option_record(ev, &core, pos).map_err(|err| err.at(core.declared)),
-    }
+    option_of(ev, args, &decls, declared, pos).map_err(|err| err.at(declared))
 }
 
 /// An option as [`option_of`] leaves it: its record, made by the Nix
@@ -1173,7 +1179,7 @@ fn merge_option(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
             defs.clone(),
             pos,
         )?;
-        select(ev, &*ev.force_attrs(&option, pos)?, Names::get().highest_prio, pos)?;
+        select(ev, &ev.force_attrs(&option, pos)?, Names::get().highest_prio, pos)?;
     }
     let type_ = select(ev, &opt, names.type_, pos)?;
     let fallback = select(ev, &nix, names.merge_definitions, pos)?;
@@ -1230,11 +1236,11 @@ static PROVENANCE_ENABLED: Builtin = Builtin { name: "strataProvenanceEnabled", 
 static PROVENANCE_DISABLED: Builtin = Builtin { name: "strataProvenanceDisabled", arity: 1, func: provenance_disabled };
 
 fn provenance_enabled(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    select(ev, &*ev.force_attrs(&args[0], pos)?, syntax::sym!("enabled"), pos)
+    select(ev, &ev.force_attrs(&args[0], pos)?, syntax::sym!("enabled"), pos)
 }
 
 fn provenance_disabled(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    select(ev, &*ev.force_attrs(&args[0], pos)?, syntax::sym!("disabled"), pos)
+    select(ev, &ev.force_attrs(&args[0], pos)?, syntax::sym!("disabled"), pos)
 }
 
 fn merged_field(ev: &Evaluator, kind: i64, merged: &Value, pos: Pos) -> Result<Value> {
@@ -1305,7 +1311,7 @@ fn call_two(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 static MODULE_KEY: Builtin = Builtin { name: "strataModuleKey", arity: 1, func: module_key };
 
 fn module_key(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    select(ev, &*ev.force_attrs(&args[0], pos)?, syntax::sym!("key"), pos)
+    select(ev, &ev.force_attrs(&args[0], pos)?, syntax::sym!("key"), pos)
 }
 
 // ---------------------------------------------------------------------------
@@ -1895,19 +1901,7 @@ fn leaf_core(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let sub_loc = sub_loc_of(ev, loc, name, pos)?;
     let decls = ev.force_list(name_decls, pos)?;
     let with_positions = positions_of(ev, name, &decls, pos)?;
-    let option_args = [nix_value.clone(), sub_loc, with_positions, defs.clone()];
-    let decls = ev.force_list(&option_args[2], pos)?;
-    let declared = declaration_pos(&decls, ev.force_list(&option_args[1], pos)?.last().and_then(symbol_of));
-    Ok(option_of(ev, &option_args, &decls, declared, pos).map_err(|err| err.at(declared))?.into_value())
-}
-
-/// The symbol of a name that is a string (`None` for anything else, or a
-/// name never interned, which no declaration can have).
-fn symbol_of(name: &Value) -> Option<Symbol> {
-    match name {
-        Value::String(name) => Symbol::lookup(name.as_str()),
-        _ => None,
-    }
+    Ok(evaluated_option(ev, &[nix_value.clone(), sub_loc, with_positions, defs.clone()], pos)?.into_value())
 }
 
 /// A leaf's option record, from what [`LEAF_CORE`] made.
@@ -1921,7 +1915,7 @@ fn leaf_option(ev: &Evaluator, core: &Value, pos: Pos) -> Result<Value> {
 /// A leaf's value, from what [`LEAF_CORE`] made (its record's `value`).
 fn leaf_value(ev: &Evaluator, core: &Value, pos: Pos) -> Result<Value> {
     match ev.force_list(core, pos)?.items() {
-        [record] => select(ev, &*ev.force_attrs(record, pos)?, Names::get().value, pos),
+        [record] => select(ev, &ev.force_attrs(record, pos)?, Names::get().value, pos),
         [value, ..] => Ok(value.clone()),
         [] => Err(error(ErrorKind::Eval, pos, "strataLeafValue: not an option's core")),
     }
@@ -2165,7 +2159,7 @@ fn list_merge(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
             let item_loc = appended(prefix.items(), Value::string(format!("[definition {}-entry {}]", n + 1, m + 1)));
             let single = Value::list(vec![record([(names.file, file.clone()), (names.value, item.clone())])]);
             let merged = call3(ev, merge, item_loc, elem_type.clone(), single, pos)?;
-            let optional = ev.force_attrs(&select(ev, &*ev.force_attrs(&merged, pos)?, optional_name, pos)?, pos)?;
+            let optional = ev.force_attrs(&select(ev, &ev.force_attrs(&merged, pos)?, optional_name, pos)?, pos)?;
             if let Some(value) = optional.get(names.value) {
                 out.push(value.clone());
             }
