@@ -59,18 +59,90 @@ fn short_float(value: f64, precision: usize) -> Option<String> {
     if !value.is_normal() {
         return None;
     }
-    let scientific = format!("{value:e}");
-    let (mantissa, exponent) = scientific.split_once('e')?;
-    let exponent: i32 = exponent.parse().ok()?;
-    let digits = mantissa.bytes().filter(u8::is_ascii_digit).count();
-    if digits > precision {
+    let (sign, digits, exponent) = shortest_digits(value)?;
+    let digits = digits.as_str();
+    if digits.len() > precision {
         return None;
     }
+    let mut out = String::with_capacity(16);
+    out.push_str(sign);
     if exponent < -4 || exponent >= precision as i32 {
+        out.push_str(&digits[..1]);
+        if digits.len() > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
         let sign = if exponent < 0 { '-' } else { '+' };
-        Some(format!("{mantissa}e{sign}{:02}", exponent.abs()))
+        let _ = write!(out, "e{sign}{:02}", exponent.abs());
+    } else if exponent < 0 {
+        // `0.000ddd`: what `{value}` prints for it.
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', (-exponent - 1) as usize));
+        out.push_str(digits);
     } else {
-        Some(format!("{value}"))
+        let whole = exponent as usize + 1;
+        if digits.len() <= whole {
+            out.push_str(digits);
+            out.extend(std::iter::repeat_n('0', whole - digits.len()));
+        } else {
+            out.push_str(&digits[..whole]);
+            out.push('.');
+            out.push_str(&digits[whole..]);
+        }
+    }
+    Some(out)
+}
+
+/// The shortest digits that read back as `value` (a finite, non-zero
+/// float), without leading or trailing zeros, and the decimal exponent of
+/// the first: `14999.5` is `("", "149995", 4)`, `-0.00125` is
+/// `("-", "125", -3)`. Read from Rust's shortest scientific form
+/// (`1.49995e4`), written into a buffer on the stack.
+fn shortest_digits(value: f64) -> Option<(&'static str, StackText<24>, i32)> {
+    let mut scientific = StackText::<32>::default();
+    write!(scientific, "{value:e}").ok()?;
+    let (mantissa, exponent) = scientific.as_str().split_once('e')?;
+    let (sign, mantissa) = match mantissa.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", mantissa),
+    };
+    let mut digits = StackText::<24>::default();
+    for c in mantissa.chars().filter(char::is_ascii_digit) {
+        digits.push(c)?;
+    }
+    Some((sign, digits, exponent.parse().ok()?))
+}
+
+/// Text of at most `N` bytes on the stack, for formatting a number without
+/// allocating; writing more fails.
+struct StackText<const N: usize> {
+    bytes: [u8; N],
+    len: usize,
+}
+
+impl<const N: usize> Default for StackText<N> {
+    fn default() -> Self {
+        StackText { bytes: [0; N], len: 0 }
+    }
+}
+
+impl<const N: usize> StackText<N> {
+    fn as_str(&self) -> &str {
+        // Only whole `str`s are ever written (`write_str`, `push`).
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or("")
+    }
+
+    fn push(&mut self, c: char) -> Option<()> {
+        self.write_char(c).ok()
+    }
+}
+
+impl<const N: usize> std::fmt::Write for StackText<N> {
+    fn write_str(&mut self, text: &str) -> std::fmt::Result {
+        let end = self.len + text.len();
+        self.bytes.get_mut(self.len..end).ok_or(std::fmt::Error)?.copy_from_slice(text.as_bytes());
+        self.len = end;
+        Ok(())
     }
 }
 
@@ -191,20 +263,26 @@ fn print_list_items(items: &[Value], out: &mut String, seen: &mut HashSet<usize>
 
 /// Escapes a string for JSON the way Nix does.
 pub fn json_string(text: &str, out: &mut String) {
+    out.reserve(text.len() + 2);
     out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
+    // Only ASCII characters are escaped, so the text is copied in runs
+    // between them (a run ends at an ASCII byte: a character boundary).
+    let mut rest = text;
+    while let Some(index) = rest.bytes().position(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push_str(&rest[..index]);
+        match rest.as_bytes()[index] {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            c => {
+                let _ = write!(out, "\\u{:04x}", c);
             }
-            c => out.push(c),
         }
+        rest = &rest[index + 1..];
     }
+    out.push_str(rest);
     out.push('"');
 }
 
@@ -494,6 +572,36 @@ mod tests {
         ];
         for (value, expected) in cases {
             assert_eq!(format_float(value), expected, "{value}");
+        }
+    }
+
+    /// `%g` by way of Rust's own shortest forms, as `format_float` wrote it
+    /// before it built the decimal form from the digits itself.
+    fn reference(value: f64) -> String {
+        let scientific = format!("{value:e}");
+        let (mantissa, exponent) = scientific.split_once('e').unwrap();
+        let exponent: i32 = exponent.parse().unwrap();
+        if !value.is_normal() || mantissa.bytes().filter(u8::is_ascii_digit).count() > 6 {
+            return format_float(value);
+        }
+        if exponent < -4 || exponent >= 6 {
+            format!("{mantissa}e{}{:02}", if exponent < 0 { '-' } else { '+' }, exponent.abs())
+        } else {
+            format!("{value}")
+        }
+    }
+
+    #[test]
+    fn short_floats_print_as_their_shortest_digits() {
+        let mut values = vec![14999.5, 0.001234, 123.456, -0.0001, 1e5, 12345.6, 99999.9, 0.5, -7.0, 1e-4, 9.99999e-5];
+        for i in -2000..2000 {
+            values.extend([i as f64 * 0.5, i as f64 / 8.0, i as f64 * 1.25e-3, (i as f64).powi(3) / 64.0]);
+        }
+        for exponent in -12..12 {
+            values.extend([10f64.powi(exponent), 1.5 * 10f64.powi(exponent), -2.25 * 10f64.powi(exponent)]);
+        }
+        for value in values {
+            assert_eq!(format_float(value), reference(value), "{value:e}");
         }
     }
 }

@@ -24,7 +24,7 @@ pub(super) const BUILTINS: &[Builtin] = &[
 /// `builtins.fromJSON s`.
 fn from_json(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let text = force_string_no_context(ev, &args[0], pos)?;
-    parse_json(text.text.as_bytes())
+    parse_json(&text.text)
         .map_err(|message| error(ErrorKind::Eval, pos, message).with_frame(pos, "while decoding a JSON string"))
 }
 
@@ -541,8 +541,240 @@ fn object_value(mut entries: Vec<AttrEntry>) -> Value {
 }
 
 /// Parses JSON text as Nix 2.8 does; the error is the exception text Nix
-/// prints. Nesting is handled with an explicit stack, so depth is no limit.
-fn parse_json(input: &[u8]) -> std::result::Result<Value, String> {
+/// prints. Valid documents go through [`FastJson`]; anything it does not
+/// take (an error, or a rare form) is parsed again by [`parse_json_exactly`],
+/// which models nlohmann's lexer byte by byte for its messages.
+fn parse_json(input: &str) -> std::result::Result<Value, String> {
+    match (FastJson { text: input, input: input.as_bytes(), at: 0 }).document() {
+        Some(value) => Ok(value),
+        None => parse_json_exactly(input.as_bytes()),
+    }
+}
+
+/// A parser for valid JSON that keeps none of the lexer's bookkeeping for
+/// error messages (line, column, "last read"): `None` as soon as the input
+/// is invalid or holds a form it leaves to [`parse_json_exactly`] (a byte
+/// order mark, a `\u` escape of a surrogate or of NUL, a number that is not
+/// finite, nesting deeper than [`FastJson::MAX_DEPTH`]). What it accepts, it
+/// turns into the same value.
+struct FastJson<'a> {
+    text: &'a str,
+    /// `text`'s bytes.
+    input: &'a [u8],
+    at: usize,
+}
+
+impl FastJson<'_> {
+    /// Deeper documents are left to the exact parser (whose stack is explicit).
+    const MAX_DEPTH: usize = 512;
+
+    fn document(&mut self) -> Option<Value> {
+        if self.input.first() == Some(&0xEF) {
+            return None;
+        }
+        let value = self.value(0)?;
+        self.skip_whitespace();
+        // A NUL ends the input for nlohmann.
+        matches!(self.input.get(self.at), None | Some(0)).then_some(value)
+    }
+
+    #[inline]
+    fn skip_whitespace(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.input.get(self.at) {
+            self.at += 1;
+        }
+    }
+
+    /// The next non-blank byte, consumed.
+    #[inline]
+    fn next(&mut self) -> Option<u8> {
+        self.skip_whitespace();
+        let c = *self.input.get(self.at)?;
+        self.at += 1;
+        Some(c)
+    }
+
+    fn literal(&mut self, rest: &[u8], value: Value) -> Option<Value> {
+        let end = self.at + rest.len();
+        (self.input.get(self.at..end)? == rest).then(|| {
+            self.at = end;
+            value
+        })
+    }
+
+    fn value(&mut self, depth: usize) -> Option<Value> {
+        if depth > Self::MAX_DEPTH {
+            return None;
+        }
+        Some(match self.next()? {
+            b'{' => {
+                let mut entries = Vec::new();
+                if self.next_is(b'}') {
+                    return Some(Value::attrs(Attrs::new()));
+                }
+                loop {
+                    if self.next()? != b'"' {
+                        return None;
+                    }
+                    let name = Symbol::intern(&self.string()?);
+                    if self.next()? != b':' {
+                        return None;
+                    }
+                    let value = self.value(depth + 1)?;
+                    entries.push(AttrEntry { name, value, pos: Pos::NONE });
+                    match self.next()? {
+                        b',' => continue,
+                        b'}' => break,
+                        _ => return None,
+                    }
+                }
+                object_value(entries)
+            }
+            b'[' => {
+                let mut items = Vec::new();
+                if self.next_is(b']') {
+                    return Some(Value::list(Vec::new()));
+                }
+                loop {
+                    items.push(self.value(depth + 1)?);
+                    match self.next()? {
+                        b',' => continue,
+                        b']' => break,
+                        _ => return None,
+                    }
+                }
+                // A parsed array lives as long as the value: no spare room.
+                Value::list(if items.capacity() == items.len() { items } else { exact_items(items) })
+            }
+            b'"' => Value::string(self.string()?.into_owned()),
+            b't' => self.literal(b"rue", Value::bool(true))?,
+            b'f' => self.literal(b"alse", Value::bool(false))?,
+            b'n' => self.literal(b"ull", Value::Null)?,
+            b'-' | b'0'..=b'9' => self.number()?,
+            _ => return None,
+        })
+    }
+
+    /// Whether the next non-blank byte is `c` (consumed if so).
+    #[inline]
+    fn next_is(&mut self, c: u8) -> bool {
+        self.skip_whitespace();
+        let found = self.input.get(self.at) == Some(&c);
+        self.at += usize::from(found);
+        found
+    }
+
+    /// The rest of a string whose opening quote was read: borrowed from the
+    /// input when it has no escapes. (Runs between ASCII bytes of the text
+    /// are whole characters.)
+    fn string(&mut self) -> Option<std::borrow::Cow<'_, str>> {
+        let start = self.at;
+        let rest = &self.input[start..];
+        let run = rest.iter().position(|&c| c < 0x20 || c == b'"' || c == b'\\')?;
+        if rest[run] == b'"' {
+            self.at = start + run + 1;
+            return Some(std::borrow::Cow::Borrowed(&self.text[start..start + run]));
+        }
+        let mut bytes = rest[..run].to_vec();
+        self.at = start + run;
+        loop {
+            match *self.input.get(self.at)? {
+                b'"' => {
+                    self.at += 1;
+                    return String::from_utf8(bytes).ok().map(std::borrow::Cow::Owned);
+                }
+                b'\\' => {
+                    let escaped = *self.input.get(self.at + 1)?;
+                    self.at += 2;
+                    match escaped {
+                        b'"' | b'\\' | b'/' => bytes.push(escaped),
+                        b'b' => bytes.push(0x08),
+                        b'f' => bytes.push(0x0c),
+                        b'n' => bytes.push(b'\n'),
+                        b'r' => bytes.push(b'\r'),
+                        b't' => bytes.push(b'\t'),
+                        b'u' => {
+                            let hex = std::str::from_utf8(self.input.get(self.at..self.at + 4)?).ok()?;
+                            let codepoint = u32::from_str_radix(hex, 16)
+                                .ok()
+                                .filter(|_| hex.bytes().all(|b| b.is_ascii_hexdigit()))?;
+                            self.at += 4;
+                            // NUL cuts the string in Nix; surrogates pair up.
+                            let c = char::from_u32(codepoint).filter(|&c| c != '\0')?;
+                            bytes.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                        }
+                        _ => return None,
+                    }
+                }
+                0x00..=0x1F => return None,
+                _ => {
+                    let rest = &self.input[self.at..];
+                    let run = rest.iter().position(|&c| c < 0x20 || c == b'"' || c == b'\\')?;
+                    bytes.extend_from_slice(&rest[..run]);
+                    self.at += run;
+                }
+            }
+        }
+    }
+
+    /// A number whose first byte was read, with nlohmann's grammar and
+    /// [`Lexer::number_value`]'s conversion.
+    fn number(&mut self) -> Option<Value> {
+        let start = self.at - 1;
+        let digits = |parser: &mut Self| {
+            let from = parser.at;
+            while let Some(b'0'..=b'9') = parser.input.get(parser.at) {
+                parser.at += 1;
+            }
+            parser.at > from
+        };
+        let negative = self.input[start] == b'-';
+        let first = if negative {
+            let c = *self.input.get(self.at)?;
+            self.at += 1;
+            c
+        } else {
+            self.input[start]
+        };
+        if !first.is_ascii_digit() {
+            return None;
+        }
+        if first != b'0' {
+            digits(self);
+        }
+        let mut float = false;
+        if self.input.get(self.at) == Some(&b'.') {
+            self.at += 1;
+            float = true;
+            if !digits(self) {
+                return None;
+            }
+        }
+        if let Some(b'e' | b'E') = self.input.get(self.at) {
+            self.at += 1;
+            float = true;
+            if let Some(b'+' | b'-') = self.input.get(self.at) {
+                self.at += 1;
+            }
+            if !digits(self) {
+                return None;
+            }
+        }
+        let text = &self.text[start..self.at];
+        if !float {
+            let integer = if negative { text.parse::<i64>().ok() } else { text.parse::<u64>().ok().map(|u| u as i64) };
+            if let Some(i) = integer {
+                return Some(Value::Int(i));
+            }
+        }
+        let value: f64 = text.parse().ok()?;
+        value.is_finite().then(|| Value::float(value))
+    }
+}
+
+/// Parses JSON text exactly as Nix 2.8's nlohmann does, errors included.
+/// Nesting is handled with an explicit stack, so depth is no limit.
+fn parse_json_exactly(input: &[u8]) -> std::result::Result<Value, String> {
     let mut lexer = Lexer {
         input,
         next_index: 0,
@@ -649,10 +881,113 @@ fn parse_json(input: &[u8]) -> std::result::Result<Value, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_json;
+    use super::{parse_json, parse_json_exactly, FastJson};
+    use crate::value::Value;
+
+    fn fast(input: &str) -> Option<Value> {
+        FastJson { text: input, input: input.as_bytes(), at: 0 }.document()
+    }
+
+    /// The same value, compared structurally (floats by their bits).
+    fn same(a: &Value, b: &Value) -> bool {
+        match (a, b) {
+            (Value::Null, Value::Null) => true,
+            (Value::Bool(x), Value::Bool(y)) => x.get() == y.get(),
+            (Value::Int(x), Value::Int(y)) => x == y,
+            (Value::Float(x), Value::Float(y)) => x.get().to_bits() == y.get().to_bits(),
+            (Value::String(x), Value::String(y)) => x.text == y.text,
+            (Value::List(x), Value::List(y)) => x.len() == y.len() && x.iter().zip(y.iter()).all(|(x, y)| same(x, y)),
+            (Value::Attrs(x), Value::Attrs(y)) => {
+                let (x, y) = (x.entries(), y.entries());
+                x.len() == y.len() && x.iter().zip(y).all(|(x, y)| x.name == y.name && same(&x.value, &y.value))
+            }
+            _ => false,
+        }
+    }
+
+    #[test]
+    fn the_fast_parser_gives_the_exact_parsers_values() {
+        let documents = [
+            "0",
+            "-0",
+            "-0.0",
+            "1",
+            "-1",
+            "12345678901234567890",
+            "18446744073709551615",
+            "18446744073709551616",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "1.5",
+            "1e3",
+            "1E+3",
+            "2.5e-3",
+            "-1.25E-7",
+            "true",
+            "false",
+            "null",
+            " \t\r\n 7 \n",
+            "\"\"",
+            "\"abc\"",
+            "\"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\"",
+            "\"\\u00e9\\u4e2d\\u0041\"",
+            "\"caf\u{e9} \u{4e2d}\"",
+            "[]",
+            "{}",
+            "[1, [2, [3, []]], {}]",
+            "{\"b\": 1, \"a\": [true, null], \"c\": {\"d\": \"e\"}}",
+            "{\"a\": 1, \"a\": 2}",
+            "{\"x\":1,\"y\":{\"x\":2,\"x\":3}}",
+            "[1,2,3]\u{0}trailing",
+        ];
+        for document in documents {
+            let fast = fast(document).unwrap_or_else(|| panic!("fast parser gave up on {document:?}"));
+            let exact = parse_json_exactly(document.as_bytes()).unwrap_or_else(|e| panic!("{document:?}: {e}"));
+            assert!(same(&fast, &exact), "{document:?}");
+        }
+    }
+
+    #[test]
+    fn the_fast_parser_leaves_errors_and_rare_forms_to_the_exact_parser() {
+        let documents = [
+            "",
+            " ",
+            "[1,",
+            "[1,]",
+            "{\"a\" 1}",
+            "{1:2}",
+            "01",
+            "-",
+            "1.",
+            "1.e",
+            "1e",
+            "1e400",
+            "-1e400",
+            "tru",
+            "nul",
+            "[1 2]",
+            "{\"a\":1,}",
+            "\"\\ud800\"",
+            "\"\\ud83d\\ude00\"",
+            "\"\\u0000\"",
+            "\"\\x\"",
+            "\"a\nb\"",
+            "\u{feff}1",
+            "1 2",
+            "\"unterminated",
+            "\"\\u12\"",
+            "\"\\u+123\"",
+        ];
+        for document in documents {
+            assert!(fast(document).is_none(), "{document:?}");
+        }
+        let deep = format!("{}{}", "[".repeat(2000), "]".repeat(2000));
+        assert!(fast(&deep).is_none());
+        assert!(parse_json(&deep).is_ok());
+    }
 
     fn error_of(input: &str) -> String {
-        parse_json(input.as_bytes()).err().unwrap_or_default()
+        parse_json(input).err().unwrap_or_default()
     }
 
     #[test]
