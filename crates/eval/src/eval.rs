@@ -610,10 +610,25 @@ impl Evaluator {
         result
     }
 
-    /// The value for `expr` without evaluating it: constants (also `[ ]` and
-    /// `{ }`) directly, variables share their slot, everything else becomes a
-    /// thunk.
-    pub(crate) fn delay(&self, expr: &'static Expr, env: &EnvRc) -> Value {
+    /// The value for `expr` without evaluating it, as Nix's `maybeThunk`:
+    /// constants (also `[ ]` and `{ }`) directly, variables share their
+    /// slot, everything else becomes a thunk. A variable of a `with` whose
+    /// namespace was already searched is looked up now, as Nix does: its
+    /// value is shared, and a name in none of the searched namespaces is an
+    /// error here (see [`Evaluator::with_variable_now`]).
+    #[inline]
+    pub(crate) fn delay(&self, expr: &'static Expr, env: &EnvRc) -> Result<Value> {
+        if let Expr::Var(Var::With { depth, name }, pos) = expr {
+            if let Some(value) = self.with_variable_now(*depth, *name, env, *pos)? {
+                return Ok(value);
+            }
+        }
+        Ok(self.delay_lazily(expr, env))
+    }
+
+    /// [`Evaluator::delay`] without looking `with` variables up: for what
+    /// Nix keeps as an expression (the namespace of a `with`).
+    pub(crate) fn delay_lazily(&self, expr: &'static Expr, env: &EnvRc) -> Value {
         match expr {
             Expr::Null => Value::Null,
             Expr::Bool(b) => Value::bool(*b),
@@ -637,6 +652,36 @@ impl Evaluator {
             Expr::Attrs(def) if def.is_empty() => self.empty_attrs.clone(),
             _ => Thunk::pending(expr, env.clone()),
         }
+    }
+
+    /// A `with` variable looked up without evaluating anything (Nix's
+    /// `lookupVar` with `noEval`): through the `with` scopes from the
+    /// innermost out, `None` at the first whose namespace no lookup has
+    /// evaluated yet (the variable then stays a thunk), the value where a
+    /// searched namespace has the name, and Nix's "undefined variable" when
+    /// every enclosing namespace was searched and none has it.
+    #[cold]
+    #[inline(never)]
+    fn with_variable_now(&self, depth: u32, name: Symbol, env: &EnvRc, pos: Pos) -> Result<Option<Value>> {
+        let mut scope = env.up(depth);
+        while let Some(current) = scope {
+            if current.is_with() {
+                if !current.with_searched() {
+                    return Ok(None);
+                }
+                // A searched namespace is a forced set.
+                let namespace = match current.slot(0) {
+                    Value::Thunk(thunk) => thunk.value(),
+                    value => Some(value),
+                };
+                let Some(Value::Attrs(attrs)) = namespace else { return Ok(None) };
+                if let Some(value) = attrs.get(name) {
+                    return Ok(Some(value.clone()));
+                }
+            }
+            scope = current.parent.as_ref();
+        }
+        Err(error(ErrorKind::Missing, pos, format!("undefined variable '{name}'")))
     }
 
     /// The body of [`Evaluator::eval`]. Expressions in tail position (the
@@ -673,7 +718,7 @@ impl Evaluator {
                 },
                 Expr::Lambda(def) => Ok(self.closure(def, env)),
                 Expr::Let(def, body) => {
-                    let scope = self.bind_scope(def, env);
+                    let scope = self.bind_scope(def, env)?;
                     expr = body;
                     env = tail_scope.insert(scope);
                     continue;
@@ -682,7 +727,13 @@ impl Evaluator {
                 Expr::Attrs(def) => self.build_attrs(def, env),
                 Expr::List(items) if items.is_empty() => Ok(self.empty_list.clone()),
                 Expr::List(items) => {
-                    let values = items.iter().map(|item| self.delay(item, env)).collect();
+                    let mut values = Vec::with_capacity(items.len());
+                    for item in items.iter() {
+                        values.push(match item {
+                            Expr::Var(Var::With { .. }, _) => self.delay(item, env)?,
+                            _ => self.delay_lazily(item, env),
+                        });
+                    }
                     Ok(Value::list(values))
                 }
                 Expr::If(condition, then, otherwise, pos) => {
@@ -707,7 +758,7 @@ impl Evaluator {
                     continue;
                 }
                 Expr::With(namespace, body, _) => {
-                    let namespace = self.delay(namespace, env);
+                    let namespace = self.delay_lazily(namespace, env);
                     // A `with` scope's only slot was made before the scope, so it
                     // cannot point back at it: no cycle to track.
                     let scope = Env::with_scope(namespace, Some(env.clone()));
@@ -758,7 +809,7 @@ impl Evaluator {
                 // allocated. The body the call returns is `'static`.
                 if let Some(closure) = unsafe { target.closure_at(*slot) } {
                     if let Param::Ident(_) = closure.def.param {
-                        let argument = self.argument_for(closure.def.argument_forced, argument, env);
+                        let argument = self.argument_for(closure.def.argument_forced, argument, env)?;
                         return self.tail_call(closure, argument, pos);
                     }
                 }
@@ -767,7 +818,7 @@ impl Evaluator {
         if !matches!(function, Expr::Apply(..)) {
             // `f x`, the most common call: no spine to collect.
             let callee = self.operand(function, env)?;
-            let argument = self.argument(&callee, argument, env);
+            let argument = self.argument(&callee, argument, env)?;
             if let Value::Lambda(closure) = &callee {
                 return self.tail_call(closure, argument, pos);
             }
@@ -792,14 +843,16 @@ impl Evaluator {
                 // `seq a b`: force `a`, then evaluate `b` here, without a
                 // thunk for it (strict folds are written this way).
                 if let Some(deep) = crate::builtins::is_seq(builtin) {
-                    let first = self.delay(spine[0].0, env);
+                    let first = self.delay(spine[0].0, env)?;
                     self.guarded(spine[1].1, |ev| if deep { ev.deep_seq(&first) } else { ev.force(&first) })?;
                     return Ok(Applied::Tail(spine[1].0, env.clone()));
                 }
             }
             if builtin.arity >= 2 && builtin.arity <= spine.len() {
-                let args: smallvec::SmallVec<[Value; 4]> =
-                    spine[..builtin.arity].iter().map(|(argument, _)| self.delay(argument, env)).collect();
+                let args: smallvec::SmallVec<[Value; 4]> = spine[..builtin.arity]
+                    .iter()
+                    .map(|(argument, _)| self.delay(argument, env))
+                    .collect::<Result<_>>()?;
                 let pos = spine[builtin.arity - 1].1;
                 result = self.guarded(pos, |ev| (builtin.func)(ev, &args, pos))?;
                 applied = builtin.arity;
@@ -807,7 +860,7 @@ impl Evaluator {
         }
         let last = spine.len() - 1;
         for (index, &(argument, pos)) in spine.iter().enumerate().skip(applied) {
-            let argument = self.argument(&result, argument, env);
+            let argument = self.argument(&result, argument, env)?;
             if index == last {
                 if let Value::Lambda(closure) = &result {
                     return self.tail_call(closure, argument, pos);
@@ -822,7 +875,7 @@ impl Evaluator {
     /// its argument anyway, integer arithmetic on integers at hand is done
     /// now, without a thunk (`f (n - 1)`).
     #[inline(always)]
-    fn argument(&self, callee: &Value, expr: &'static Expr, env: &EnvRc) -> Value {
+    fn argument(&self, callee: &Value, expr: &'static Expr, env: &EnvRc) -> Result<Value> {
         let forced = matches!(callee, Value::Lambda(closure) if closure.def.argument_forced);
         self.argument_for(forced, expr, env)
     }
@@ -830,10 +883,10 @@ impl Evaluator {
     /// [`Evaluator::argument`] for a callee that does (`forced`) or may not
     /// force its argument.
     #[inline(always)]
-    fn argument_for(&self, forced: bool, expr: &'static Expr, env: &EnvRc) -> Value {
+    fn argument_for(&self, forced: bool, expr: &'static Expr, env: &EnvRc) -> Result<Value> {
         if forced {
             if let Some(value) = eager_int_op(expr, env, EAGER_DEPTH) {
-                return value;
+                return Ok(value);
             }
         }
         self.delay(expr, env)
@@ -909,6 +962,7 @@ impl Evaluator {
                     if current.is_with() {
                         let namespace = current.slot(0);
                         let attrs = self.force_attrs(&namespace, pos)?;
+                        current.mark_with_searched();
                         if let Some(value) = attrs.get(name) {
                             return self.force(value);
                         }
@@ -1039,7 +1093,19 @@ impl Evaluator {
 
     /// Creates the scope of a `let` or `rec` set and fills its slots.
     #[inline(never)]
-    fn bind_scope(&self, def: &'static AttrsDef, env: &EnvRc) -> EnvRc {
+    fn bind_scope(&self, def: &'static AttrsDef, env: &EnvRc) -> Result<EnvRc> {
+        // Only a `with` variable can fail to be delayed (see `delay`).
+        if def.with_variables {
+            self.fill_scope::<true>(def, env)
+        } else {
+            self.fill_scope::<false>(def, env)
+        }
+    }
+
+    /// [`Evaluator::bind_scope`], looking `with` variables up (`LOOK_UP`)
+    /// or knowing there are none.
+    #[inline(always)]
+    fn fill_scope<const LOOK_UP: bool>(&self, def: &'static AttrsDef, env: &EnvRc) -> Result<EnvRc> {
         let scope = Env::with_capacity(def.entries.len(), Some(env.clone()));
         // Bindings that use none of the scope's names (`Inherited`, `Outer`)
         // are evaluated in the enclosing scope: a scope with only such
@@ -1049,35 +1115,49 @@ impl Evaluator {
         if def.entries.iter().any(|entry| entry.kind == EntryKind::Plain) {
             self.track(&scope);
         }
+        let delay = |expr: &'static Expr, env: &EnvRc| {
+            if LOOK_UP {
+                self.delay(expr, env)
+            } else {
+                Ok(self.delay_lazily(expr, env))
+            }
+        };
         for entry in def.entries.iter() {
             let value = match entry.kind {
-                EntryKind::Inherited | EntryKind::Outer => self.delay(&entry.value, env),
+                EntryKind::Inherited | EntryKind::Outer => delay(&entry.value, env)?,
                 // `a = b;` where Nix fills `b`'s slot after `a`'s shares
                 // nothing in Nix: `a` gets a thunk of its own (see
                 // `fills_later`).
                 EntryKind::Plain if fills_later(def, entry) => Thunk::pending(&entry.value, scope.clone()),
                 // Slots of this scope may not be filled yet, so variables of
                 // depth 0 become thunks (delay handles missing slots).
-                EntryKind::Plain => self.delay(&entry.value, &scope),
+                EntryKind::Plain => delay(&entry.value, &scope)?,
             };
             scope.push(value);
         }
-        scope
+        Ok(scope)
     }
 
     #[inline(never)]
     fn build_attrs(&self, def: &'static AttrsDef, env: &EnvRc) -> Result<Value> {
-        let delayed = |entry: &'static syntax::ast::AttrEntry| AttrEntry {
-            name: entry.name,
-            value: self.delay(&entry.value, env),
-            pos: entry.pos,
+        let delayed = |entry: &'static syntax::ast::AttrEntry| {
+            Ok(AttrEntry { name: entry.name, value: self.delay(&entry.value, env)?, pos: entry.pos })
         };
         if !def.recursive && def.dynamics.is_empty() {
             // The common set: its entries written straight into it.
-            return Ok(Value::attrs(Attrs::from_sorted_iter(def.entries.iter().map(delayed))));
+            if !def.with_variables {
+                let lazily = |entry: &'static syntax::ast::AttrEntry| AttrEntry {
+                    name: entry.name,
+                    value: self.delay_lazily(&entry.value, env),
+                    pos: entry.pos,
+                };
+                return Ok(Value::attrs(Attrs::from_sorted_iter(def.entries.iter().map(lazily))));
+            }
+            let entries = def.entries.iter().map(delayed).collect::<Result<Vec<_>>>()?;
+            return Ok(Value::attrs(Attrs::from_sorted(entries)));
         }
         let (mut entries, scope): (Vec<AttrEntry>, EnvRc) = if def.recursive {
-            let scope = self.bind_scope(def, env);
+            let scope = self.bind_scope(def, env)?;
             let mut entries = def
                 .entries
                 .iter()
@@ -1087,7 +1167,7 @@ impl Evaluator {
             self.apply_overrides(&mut entries, def, &scope)?;
             (entries, scope)
         } else {
-            (def.entries.iter().map(delayed).collect(), env.clone())
+            (def.entries.iter().map(delayed).collect::<Result<_>>()?, env.clone())
         };
         for dynamic in def.dynamics.iter() {
             let key = self.eval(&dynamic.key, &scope)?;
@@ -1108,7 +1188,7 @@ impl Evaluator {
                     ));
                 }
                 Err(index) => entries
-                    .insert(index, AttrEntry { name, value: self.delay(&dynamic.value, &scope), pos: dynamic.pos }),
+                    .insert(index, AttrEntry { name, value: self.delay(&dynamic.value, &scope)?, pos: dynamic.pos }),
             }
         }
         Ok(Value::attrs(Attrs::from_sorted(entries)))
@@ -1146,7 +1226,7 @@ impl Evaluator {
 
     /// Runs one call: a safe point for the cycle collector, and one level of
     /// the depth and stack limits.
-    #[inline]
+    #[inline(always)]
     fn guarded(&self, pos: Pos, run: impl FnOnce(&Evaluator) -> Result<Value>) -> Result<Value> {
         self.maybe_collect();
         self.enter(pos)?;
@@ -1296,7 +1376,7 @@ impl Evaluator {
                         scope.push(value.clone());
                     }
                     None => match &formal.default {
-                        Some(default) if formal.default_in_parent => scope.push(self.delay(default, env)),
+                        Some(default) if formal.default_in_parent => scope.push(self.delay(default, env)?),
                         Some(default) => scope.push(Thunk::pending(default, scope.clone())),
                         None => {
                             return Err(type_error(

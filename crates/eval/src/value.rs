@@ -967,12 +967,19 @@ pub struct Env {
     pub parent: Option<EnvRc>,
     /// Slots filled so far (a `let` fills its slots after the scope exists).
     len: std::cell::Cell<u32>,
-    /// Slots the allocation has, with [`WITH_SCOPE`] set for a `with`.
-    capacity: u32,
+    /// Slots the allocation has, with [`WITH_SCOPE`] set for a `with`
+    /// (and [`WITH_SEARCHED`] once a variable was looked up in it).
+    capacity: std::cell::Cell<u32>,
 }
 
 /// The bit of `Env::capacity` that marks the scope of a `with`.
 const WITH_SCOPE: u32 = 1 << 31;
+
+/// The bit of `Env::capacity` set on a `with` scope once a variable was
+/// looked up through it (its namespace was evaluated as a set), as Nix's
+/// `Env::HasWithAttrs`: from then on a variable of the scope used where Nix
+/// makes a thunk (an argument, a list item, a binding) is looked up at once.
+const WITH_SEARCHED: u32 = 1 << 30;
 
 /// The allocation behind an [`EnvRc`]: the counts, the scope, then its
 /// slots (`Value`s, uninitialized past `len`).
@@ -1057,13 +1064,26 @@ impl Env {
     /// Whether this is the scope of a `with`.
     #[inline]
     pub fn is_with(&self) -> bool {
-        self.capacity & WITH_SCOPE != 0
+        self.capacity.get() & WITH_SCOPE != 0
+    }
+
+    /// Whether a variable was looked up through this `with` scope (see
+    /// [`WITH_SEARCHED`]).
+    #[inline]
+    pub fn with_searched(&self) -> bool {
+        self.capacity.get() & WITH_SEARCHED != 0
+    }
+
+    /// Records that a variable was looked up through this `with` scope.
+    #[inline]
+    pub fn mark_with_searched(&self) {
+        self.capacity.set(self.capacity.get() | WITH_SEARCHED);
     }
 
     /// The number of slots the scope was made with.
     #[inline]
     fn capacity(&self) -> usize {
-        (self.capacity & !WITH_SCOPE) as usize
+        (self.capacity.get() & !(WITH_SCOPE | WITH_SEARCHED)) as usize
     }
 
     /// The number of slots filled.
@@ -1082,7 +1102,7 @@ impl EnvRc {
     /// A new scope with no slot filled, its strong count one.
     #[inline]
     fn allocate(capacity: usize, flags: u32, parent: Option<EnvRc>) -> EnvRc {
-        assert!(capacity < WITH_SCOPE as usize, "scope too large");
+        assert!(capacity < WITH_SEARCHED as usize, "scope too large");
         let layout = EnvBox::layout(capacity);
         // SAFETY: the layout has a non-zero size (the box's fields). The
         // fields are initialized before the pointer is used; the slots are
@@ -1097,7 +1117,7 @@ impl EnvRc {
                     gc: GcHeader::default(),
                     parent,
                     len: std::cell::Cell::new(0),
-                    capacity: capacity as u32 | flags,
+                    capacity: std::cell::Cell::new(capacity as u32 | flags),
                 },
             });
             EnvRc(pointer)

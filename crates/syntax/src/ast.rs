@@ -204,9 +204,18 @@ pub struct AttrsDef {
     pub entries: Box<[AttrEntry]>,
     pub dynamics: Box<[DynamicEntry]>,
     pub pos: Pos,
+    /// Whether an entry's value is a variable bound by a `with` (which the
+    /// evaluator may look up when it binds the entry, as Nix does).
+    pub with_variables: bool,
 }
 
 impl AttrsDef {
+    /// The definition of a set or `let` with these parts.
+    pub fn new(recursive: bool, entries: Box<[AttrEntry]>, dynamics: Box<[DynamicEntry]>, pos: Pos) -> AttrsDef {
+        let with_variables = entries.iter().any(|entry| matches!(entry.value, Expr::Var(Var::With { .. }, _)));
+        AttrsDef { recursive, entries, dynamics, pos, with_variables }
+    }
+
     /// `{ }` (or `rec { }`): no entries, static or dynamic.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty() && self.dynamics.is_empty()

@@ -908,7 +908,7 @@ impl<'a> Lowerer<'a> {
         }
         entries.sort_by(|a, b| a.name.as_str().cmp(b.name.as_str()));
         let dynamics = self.lower_dynamics(collection.dynamics);
-        AttrsDef { recursive: false, entries: entries.into_boxed_slice(), dynamics, pos }
+        AttrsDef::new(false, entries.into_boxed_slice(), dynamics, pos)
     }
 
     /// Lowers the bindings of a `let` or `rec` set: the returned scope must be
@@ -960,7 +960,7 @@ impl<'a> Lowerer<'a> {
         let scope = self.scopes.pop().unwrap_or(Scope::With);
         let mut entries: Vec<AttrEntry> = entries.into_iter().flatten().collect();
         entries.sort_by(|a, b| a.name.as_str().cmp(b.name.as_str()));
-        (AttrsDef { recursive: true, entries: entries.into_boxed_slice(), dynamics, pos }, scope)
+        (AttrsDef::new(true, entries.into_boxed_slice(), dynamics, pos), scope)
     }
 
     fn lower_dynamics(&mut self, dynamics: Vec<(KeyExpr, Collected, u32)>) -> Box<[DynamicEntry]> {
