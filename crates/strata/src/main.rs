@@ -4,6 +4,7 @@
 //! requests against the library crates and return plain data, and `printer`
 //! writes that data out. Exit codes are decided here and nowhere else.
 
+mod alloc;
 mod cli;
 mod commands;
 mod printer;
@@ -11,67 +12,10 @@ mod printer;
 use std::process::ExitCode;
 
 /// Evaluation allocates and frees many small objects (scopes, thunks);
-/// mimalloc handles that pattern much faster than the system allocator.
+/// mimalloc handles that pattern much faster than the system allocator
+/// (see `alloc`).
 #[global_allocator]
-static ALLOCATOR: Allocator = Allocator;
-
-/// mimalloc, entered through its plain `malloc` for the alignments every
-/// block it hands out has anyway. (`mimalloc::MiMalloc` always calls the
-/// aligned entry points, whose slow paths showed in profiles: a fifth of
-/// the evaluator's allocations went through them.)
-struct Allocator;
-
-/// The alignment of every block `mi_malloc` returns (`MI_MAX_ALIGN_SIZE`).
-const MI_MALLOC_ALIGNMENT: usize = 16;
-
-// SAFETY: every method returns memory from mimalloc that satisfies `layout`:
-// `mi_malloc`, `mi_zalloc` and `mi_realloc` return blocks aligned to
-// `MI_MALLOC_ALIGNMENT`, and they are used only for layouts that need no more;
-// larger alignments go to `MiMalloc`, which uses mimalloc's aligned entry
-// points. All blocks, however allocated, are freed with `mi_free`.
-unsafe impl std::alloc::GlobalAlloc for Allocator {
-    #[inline]
-    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
-        eval::heap::note_allocation(layout.size());
-        if layout.align() <= MI_MALLOC_ALIGNMENT {
-            // SAFETY: see the impl.
-            unsafe { libmimalloc_sys::mi_malloc(layout.size()) as *mut u8 }
-        } else {
-            // SAFETY: see the impl.
-            unsafe { mimalloc::MiMalloc.alloc(layout) }
-        }
-    }
-
-    #[inline]
-    unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
-        eval::heap::note_allocation(layout.size());
-        if layout.align() <= MI_MALLOC_ALIGNMENT {
-            // SAFETY: see the impl.
-            unsafe { libmimalloc_sys::mi_zalloc(layout.size()) as *mut u8 }
-        } else {
-            // SAFETY: see the impl.
-            unsafe { mimalloc::MiMalloc.alloc_zeroed(layout) }
-        }
-    }
-
-    #[inline]
-    unsafe fn dealloc(&self, ptr: *mut u8, _layout: std::alloc::Layout) {
-        // SAFETY: `ptr` came from one of the allocating methods above.
-        unsafe { libmimalloc_sys::mi_free(ptr as *mut std::ffi::c_void) }
-    }
-
-    #[inline]
-    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
-        eval::heap::note_allocation(new_size.saturating_sub(layout.size()));
-        if layout.align() <= MI_MALLOC_ALIGNMENT {
-            // SAFETY: see the impl; `ptr` came from this allocator.
-            unsafe { libmimalloc_sys::mi_realloc(ptr as *mut std::ffi::c_void, new_size) as *mut u8 }
-        } else {
-            // SAFETY: see the impl.
-            unsafe { mimalloc::MiMalloc.realloc(ptr, layout, new_size) }
-        }
-    }
-}
+static ALLOCATOR: alloc::Allocator = alloc::Allocator;
 
 /// Deep Nix recursion becomes deep Rust recursion; evaluation runs on a thread
 /// with a stack large enough that the evaluator's own depth limit, not the
@@ -89,16 +33,8 @@ pub fn stack_limit() -> usize {
     here.saturating_sub(EVAL_STACK_BYTES - STACK_MARGIN_BYTES)
 }
 
-/// mimalloc's `mi_option_purge_delay` (the same number in mimalloc.h of v2
-/// and of v3, which libmimalloc-sys builds by default).
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
 fn main() -> ExitCode {
-    // An evaluation is short and its heap only grows; returning freed pages to
-    // the kernel and faulting them in again cost more than half the run time
-    // on `//`-heavy code, so purging is turned off.
-    // SAFETY: setting an option before any other thread exists.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+    alloc::configure();
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let worker =
         std::thread::Builder::new().name("strata".into()).stack_size(EVAL_STACK_BYTES).spawn(move || run(args));
@@ -142,6 +78,8 @@ extern "C" fn disable_transparent_huge_pages() {
 static DISABLE_TRANSPARENT_HUGE_PAGES: extern "C" fn() = disable_transparent_huge_pages;
 
 fn run(args: Vec<std::ffi::OsString>) -> u8 {
+    // This thread evaluates and lives until the process ends.
+    alloc::reuse_freed_blocks_on_this_thread();
     let mut printer = printer::Printer::stdio();
     match cli::parse(args) {
         Ok(command) => commands::run(command, &mut printer),
