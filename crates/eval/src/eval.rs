@@ -987,7 +987,7 @@ impl Evaluator {
 
     #[inline(never)]
     fn dynamic_lookup_name(&self, expr: &'static Expr, env: &EnvRc, pos: Pos) -> Result<LookupName> {
-        let value = self.eval(expr, env)?;
+        let value = self.operand(expr, env)?;
         let text = self.force_string(&value, pos)?;
         Ok(match self.name_symbol(&text) {
             Some(name) => LookupName::Known(name),
