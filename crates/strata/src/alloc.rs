@@ -48,11 +48,11 @@ fn class_size(class: usize) -> usize {
 }
 
 /// One thread's cached blocks: per class, a list threaded through the
-/// blocks' first words, and its length.
+/// blocks' first words, and how many more blocks it may take (none until
+/// the cache is turned on for the thread).
 struct Reuse {
-    enabled: Cell<bool>,
     heads: [Cell<*mut u8>; REUSE_CLASSES],
-    counts: [Cell<u32>; REUSE_CLASSES],
+    room: [Cell<u32>; REUSE_CLASSES],
 }
 
 impl Reuse {
@@ -73,7 +73,7 @@ impl Reuse {
             std::arch::x86_64::_mm_prefetch(next as *const i8, std::arch::x86_64::_MM_HINT_T0)
         };
         self.heads[class].set(next);
-        self.counts[class].set(self.counts[class].get() - 1);
+        self.room[class].set(self.room[class].get() + 1);
         Some(head)
     }
 
@@ -81,15 +81,15 @@ impl Reuse {
     /// cache is off on this thread.
     #[inline(always)]
     fn push(&self, class: usize, block: *mut u8) -> bool {
-        let count = self.counts[class].get();
-        if !self.enabled.get() || count as usize * class_size(class) >= REUSE_CLASS_BYTES {
+        let room = self.room[class].get();
+        if room == 0 {
             return false;
         }
         // SAFETY: the block is free and at least a word long (classes are
         // multiples of 8 bytes); it stays unused until `pop` hands it out.
         unsafe { *(block as *mut *mut u8) = self.heads[class].get() };
         self.heads[class].set(block);
-        self.counts[class].set(count + 1);
+        self.room[class].set(room - 1);
         true
     }
 }
@@ -97,9 +97,8 @@ impl Reuse {
 thread_local! {
     static REUSE: Reuse = const {
         Reuse {
-            enabled: Cell::new(false),
             heads: [const { Cell::new(std::ptr::null_mut()) }; REUSE_CLASSES],
-            counts: [const { Cell::new(0) }; REUSE_CLASSES],
+            room: [const { Cell::new(0) }; REUSE_CLASSES],
         }
     };
 }
@@ -108,7 +107,13 @@ thread_local! {
 /// Only for a thread that lives until the process ends (the blocks it has
 /// cached when it ends are not given back): the evaluation thread.
 pub fn reuse_freed_blocks_on_this_thread() {
-    REUSE.with(|reuse| reuse.enabled.set(true));
+    REUSE.with(|reuse| {
+        for (class, room) in reuse.room.iter().enumerate() {
+            if reuse.heads[class].get().is_null() {
+                room.set((REUSE_CLASS_BYTES / class_size(class)) as u32);
+            }
+        }
+    });
 }
 
 // SAFETY: every method returns memory from mimalloc that satisfies `layout`:
@@ -237,7 +242,13 @@ mod tests {
                 allocator.dealloc(block, layout);
             }
         }
-        let cached = REUSE.with(|reuse| reuse.counts[class].get()) as usize;
-        assert_eq!(cached, REUSE_CLASS_BYTES / 256);
+        // Full: no room left, however many blocks were freed.
+        assert_eq!(REUSE.with(|reuse| reuse.room[class].get()), 0);
+        // SAFETY: as above.
+        unsafe {
+            let block = allocator.alloc(layout);
+            assert_eq!(REUSE.with(|reuse| reuse.room[class].get()), 1);
+            allocator.dealloc(block, layout);
+        }
     }
 }
