@@ -815,6 +815,26 @@ impl Evaluator {
                 }
             }
         }
+        if let Expr::Apply(head, first, _) = function {
+            if let Expr::Builtin(index, ..) = &**head {
+                if let Some(&Value::PrimOp(builtin)) = self.globals.get(*index as usize) {
+                    // `builtins.seq a b` (strict folds are written this way):
+                    // force `a`, then evaluate `b` here, without a thunk for
+                    // it.
+                    if let Some(deep) = crate::builtins::is_seq(builtin) {
+                        let first = self.delay(first, env)?;
+                        self.guarded(pos, |ev| if deep { ev.deep_seq(&first) } else { ev.force(&first) })?;
+                        return Ok(Applied::Tail(argument, env.clone()));
+                    }
+                    // `builtins.f a b`: called at once, without the partial
+                    // application in between.
+                    if builtin.arity == 2 {
+                        let args = [self.delay(first, env)?, self.delay(argument, env)?];
+                        return Ok(Applied::Value(self.guarded(pos, |ev| (builtin.func)(ev, &args, pos))?));
+                    }
+                }
+            }
+        }
         if !matches!(function, Expr::Apply(..)) {
             // `f x`, the most common call: no spine to collect.
             let callee = self.operand(function, env)?;
