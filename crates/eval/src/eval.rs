@@ -2076,11 +2076,23 @@ fn eager_int(expr: &Expr, env: &EnvRc, budget: u32) -> Option<i64> {
     }
 }
 
-/// [`eager_int`] of an operator inside an operator (`a * (b + 1)`).
+/// [`eager_int`] of an operator inside an operator (`a * (b + 1)`): the
+/// integer arithmetic of [`int_binop`], computed as integers.
 #[inline(never)]
 fn eager_int_nested(expr: &Expr, env: &EnvRc, budget: u32) -> Option<i64> {
-    match eager_int_op(expr, env, budget)? {
-        Value::Int(i) => Some(i),
+    let Expr::BinOp(op, lhs, rhs, _) = expr else {
+        return None;
+    };
+    if budget == 0 {
+        return None;
+    }
+    let a = eager_int(lhs, env, budget - 1)?;
+    let b = eager_int(rhs, env, budget - 1)?;
+    match op {
+        BinOp::Add => a.checked_add(b),
+        BinOp::Sub => a.checked_sub(b),
+        BinOp::Mul => a.checked_mul(b),
+        BinOp::Div if b != 0 => a.checked_div(b),
         _ => None,
     }
 }
