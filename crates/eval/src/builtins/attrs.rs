@@ -127,6 +127,41 @@ fn zip_attrs_with(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     // Names are gathered by symbol (a pointer hash) and sorted once at the
     // end: a map ordered by text compared whole strings at every step.
     let sets = list.iter().map(|item| ev.force_attrs(item, pos)).collect::<Result<Vec<_>>>()?;
+    let zipped = |name: Symbol, values: ZipValues| {
+        let partial = Value::lazy_apply(function.clone(), name_string(name));
+        AttrEntry { name, value: Value::lazy_apply(partial, Value::list(exact_items(values))), pos: Pos::NONE }
+    };
+    if let [first, second] = sets.as_slice() {
+        // Two sets (`recursiveUpdate` zips `[ rhs lhs ]` at every level):
+        // their names are sorted already, so they are merged in order.
+        let (first, second) = (first.entries(), second.entries());
+        let mut entries = Vec::with_capacity(first.len().max(second.len()));
+        let (mut i, mut j) = (0, 0);
+        while i < first.len() || j < second.len() {
+            let order = match (first.get(i), second.get(j)) {
+                (Some(a), Some(b)) => a.name.cmp(&b.name),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                _ => std::cmp::Ordering::Greater,
+            };
+            entries.push(match order {
+                std::cmp::Ordering::Less => {
+                    i += 1;
+                    zipped(first[i - 1].name, smallvec::smallvec![first[i - 1].value.clone()])
+                }
+                std::cmp::Ordering::Greater => {
+                    j += 1;
+                    zipped(second[j - 1].name, smallvec::smallvec![second[j - 1].value.clone()])
+                }
+                std::cmp::Ordering::Equal => {
+                    i += 1;
+                    j += 1;
+                    let values = smallvec::smallvec![first[i - 1].value.clone(), second[j - 1].value.clone()];
+                    zipped(first[i - 1].name, values)
+                }
+            });
+        }
+        return Ok(Value::attrs(Attrs::from_sorted(entries)));
+    }
     let most = sets.iter().map(|attrs| attrs.len()).max().unwrap_or(0);
     let mut collected: Vec<(Symbol, ZipValues)> = Vec::with_capacity(most);
     let mut index: rustc_hash::FxHashMap<Symbol, usize> =
@@ -145,13 +180,7 @@ fn zip_attrs_with(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         }
     }
     collected.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let entries = collected
-        .into_iter()
-        .map(|(name, values)| {
-            let partial = Value::lazy_apply(function.clone(), name_string(name));
-            AttrEntry { name, value: Value::lazy_apply(partial, Value::list(exact_items(values))), pos: Pos::NONE }
-        })
-        .collect();
+    let entries = collected.into_iter().map(|(name, values)| zipped(name, values)).collect();
     Ok(Value::attrs(Attrs::from_sorted(entries)))
 }
 
