@@ -1049,6 +1049,19 @@ impl Evaluator {
         env: &EnvRc,
         pos: Pos,
     ) -> Result<Value> {
+        if let ([AttrKey::Static(name)], None) = (path, default) {
+            // `e.name`, the common selection: no path to walk, no default.
+            let current = self.operand(target, env)?;
+            let Value::Attrs(attrs) = &current else {
+                return Err(self.expected(&current, "a set", pos));
+            };
+            return match attrs.get_entry(*name) {
+                Some(entry) => self
+                    .force(&entry.value)
+                    .map_err(|e| e.with_frame(entry.pos, format!("while evaluating the attribute '{name}'"))),
+                None => Err(self.missing_attr(attrs, *name, pos)),
+            };
+        }
         let mut current = self.operand(target, env)?;
         for key in path.iter() {
             let name = self.lookup_name(key, env, pos)?;
