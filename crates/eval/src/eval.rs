@@ -2044,12 +2044,18 @@ fn eager_int_op(expr: &Expr, env: &EnvRc, budget: u32) -> Option<Value> {
     let Expr::BinOp(op, lhs, rhs, _) = expr else {
         return None;
     };
+    let (a, b) = eager_operands(lhs, rhs, env, budget)?;
+    int_binop(*op, a, b)
+}
+
+/// The two operands of an operator, when both are integers at hand (see
+/// [`eager_int`]) within `budget` levels of nesting.
+#[inline(always)]
+fn eager_operands(lhs: &Expr, rhs: &Expr, env: &EnvRc, budget: u32) -> Option<(i64, i64)> {
     if budget == 0 {
         return None;
     }
-    let a = eager_int(lhs, env, budget - 1)?;
-    let b = eager_int(rhs, env, budget - 1)?;
-    int_binop(*op, a, b)
+    Some((eager_int(lhs, env, budget - 1)?, eager_int(rhs, env, budget - 1)?))
 }
 
 /// `a op b` on two integers, for the operators whose integer case cannot
@@ -2058,10 +2064,7 @@ fn eager_int_op(expr: &Expr, env: &EnvRc, budget: u32) -> Option<Value> {
 #[inline(always)]
 fn int_binop(op: BinOp, a: i64, b: i64) -> Option<Value> {
     Some(match op {
-        BinOp::Add => Value::Int(a.checked_add(b)?),
-        BinOp::Sub => Value::Int(a.checked_sub(b)?),
-        BinOp::Mul => Value::Int(a.checked_mul(b)?),
-        BinOp::Div if b != 0 => Value::Int(a.checked_div(b)?),
+        BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => Value::Int(int_arithmetic(op, a, b)?),
         BinOp::Equal => Value::bool(a == b),
         BinOp::NotEqual => Value::bool(a != b),
         BinOp::Less => Value::bool(a < b),
@@ -2070,6 +2073,18 @@ fn int_binop(op: BinOp, a: i64, b: i64) -> Option<Value> {
         BinOp::MoreOrEq => Value::bool(a >= b),
         _ => return None,
     })
+}
+
+/// `a op b` for the arithmetic operators (see [`int_binop`]).
+#[inline(always)]
+fn int_arithmetic(op: BinOp, a: i64, b: i64) -> Option<i64> {
+    match op {
+        BinOp::Add => a.checked_add(b),
+        BinOp::Sub => a.checked_sub(b),
+        BinOp::Mul => a.checked_mul(b),
+        BinOp::Div if b != 0 => a.checked_div(b),
+        _ => None,
+    }
 }
 
 /// An integer operand of [`eager_int_op`], if available without evaluating.
@@ -2089,25 +2104,15 @@ fn eager_int(expr: &Expr, env: &EnvRc, budget: u32) -> Option<i64> {
     }
 }
 
-/// [`eager_int`] of an operator inside an operator (`a * (b + 1)`): the
-/// integer arithmetic of [`int_binop`], computed as integers.
+/// [`eager_int`] of an operator inside an operator (`a * (b + 1)`),
+/// computed as integers.
 #[inline(never)]
 fn eager_int_nested(expr: &Expr, env: &EnvRc, budget: u32) -> Option<i64> {
     let Expr::BinOp(op, lhs, rhs, _) = expr else {
         return None;
     };
-    if budget == 0 {
-        return None;
-    }
-    let a = eager_int(lhs, env, budget - 1)?;
-    let b = eager_int(rhs, env, budget - 1)?;
-    match op {
-        BinOp::Add => a.checked_add(b),
-        BinOp::Sub => a.checked_sub(b),
-        BinOp::Mul => a.checked_mul(b),
-        BinOp::Div if b != 0 => a.checked_div(b),
-        _ => None,
-    }
+    let (a, b) = eager_operands(lhs, rhs, env, budget)?;
+    int_arithmetic(*op, a, b)
 }
 
 /// A computed attribute name (see [`Evaluator::lookup_name`]).
