@@ -545,7 +545,7 @@ fn object_value(mut entries: Vec<AttrEntry>) -> Value {
 /// take (an error, or a rare form) is parsed again by [`parse_json_exactly`],
 /// which models nlohmann's lexer byte by byte for its messages.
 fn parse_json(input: &str) -> std::result::Result<Value, String> {
-    match (FastJson { text: input, input: input.as_bytes(), at: 0 }).document() {
+    match (FastJson { text: input, input: input.as_bytes(), at: 0, keys: [None; KEY_CACHE] }).document() {
         Some(value) => Ok(value),
         None => parse_json_exactly(input.as_bytes()),
     }
@@ -562,9 +562,14 @@ struct FastJson<'a> {
     /// `text`'s bytes.
     input: &'a [u8],
     at: usize,
+    /// Symbols of recent keys (see [`FastJson::key`]).
+    keys: [Option<Symbol>; KEY_CACHE],
 }
 
-impl FastJson<'_> {
+/// Slots of [`FastJson`]'s cache of key symbols.
+const KEY_CACHE: usize = 64;
+
+impl<'a> FastJson<'a> {
     /// Deeper documents are left to the exact parser (whose stack is explicit).
     const MAX_DEPTH: usize = 512;
 
@@ -616,7 +621,7 @@ impl FastJson<'_> {
                     if self.next()? != b'"' {
                         return None;
                     }
-                    let name = Symbol::intern(&self.string()?);
+                    let name = self.key()?;
                     if self.next()? != b':' {
                         return None;
                     }
@@ -655,6 +660,28 @@ impl FastJson<'_> {
         })
     }
 
+    /// An object's key (its opening quote read) as a symbol. Documents
+    /// repeat their keys (every record of an array has the same ones), so
+    /// the symbols of recent keys are kept by length and end bytes and
+    /// compared before the interner is asked.
+    fn key(&mut self) -> Option<Symbol> {
+        let key = self.string()?;
+        let bytes = key.as_bytes();
+        let slot = match bytes {
+            [] => 0,
+            [first, .., last] => (bytes.len() * 7 + *first as usize * 3 + *last as usize) % KEY_CACHE,
+            [only] => (7 + *only as usize * 4) % KEY_CACHE,
+        };
+        if let Some(symbol) = self.keys[slot] {
+            if symbol.as_str() == key {
+                return Some(symbol);
+            }
+        }
+        let symbol = Symbol::intern(&key);
+        self.keys[slot] = Some(symbol);
+        Some(symbol)
+    }
+
     /// Whether the next non-blank byte is `c` (consumed if so).
     #[inline]
     fn next_is(&mut self, c: u8) -> bool {
@@ -667,7 +694,7 @@ impl FastJson<'_> {
     /// The rest of a string whose opening quote was read: borrowed from the
     /// input when it has no escapes. (Runs between ASCII bytes of the text
     /// are whole characters.)
-    fn string(&mut self) -> Option<std::borrow::Cow<'_, str>> {
+    fn string(&mut self) -> Option<std::borrow::Cow<'a, str>> {
         let start = self.at;
         let rest = &self.input[start..];
         let run = rest.iter().position(|&c| c < 0x20 || c == b'"' || c == b'\\')?;
@@ -885,7 +912,7 @@ mod tests {
     use crate::value::Value;
 
     fn fast(input: &str) -> Option<Value> {
-        FastJson { text: input, input: input.as_bytes(), at: 0 }.document()
+        FastJson { text: input, input: input.as_bytes(), at: 0, keys: [None; super::KEY_CACHE] }.document()
     }
 
     /// The same value, compared structurally (floats by their bits).
