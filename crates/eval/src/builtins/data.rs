@@ -966,6 +966,8 @@ mod tests {
             "{\"a\": 1, \"a\": 2}",
             "{\"x\":1,\"y\":{\"x\":2,\"x\":3}}",
             "[1,2,3]\u{0}trailing",
+            // Keys sharing length and end bytes (one slot of the key cache).
+            "[{\"abc\": 1, \"axc\": 2}, {\"axc\": 3, \"abc\": 4}, {\"a\": 5, \"\": 6, \"a\\u0062c\": 7}]",
         ];
         for document in documents {
             let fast = fast(document).unwrap_or_else(|| panic!("fast parser gave up on {document:?}"));
