@@ -98,8 +98,10 @@ fn filter(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 }
 
 fn foldl(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    // As Nix does: the function first (also for an empty list), then the
+    // list; forced once here, not at every item.
+    let function = &ev.force_function(&args[0], pos)?;
     let list = ev.force_list(&args[2], pos)?;
-    let function = &args[0];
     let mut accumulator = args[1].clone();
     if list.is_empty() {
         return ev.force(&accumulator);
