@@ -118,8 +118,9 @@ fn map_attrs(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 }
 
 fn zip_attrs_with(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    // The function first, as Nix does, also for an empty list.
+    let function = ev.force_function(&args[0], pos)?;
     let list = ev.force_list(&args[1], pos)?;
-    let function = args[0].clone();
     // Most names come from one or two sets: their values stay inline until
     // the list is made, which then holds exactly as many as it needs (a
     // `Vec` grown by pushing keeps room for four; these lists live as long

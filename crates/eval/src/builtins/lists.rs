@@ -79,8 +79,9 @@ fn map(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 }
 
 fn filter(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    let list = ev.force_list(&args[1], pos)?;
+    // The function first, as Nix does (which error wins matters to `tryEval`).
     let function = ev.force_function(&args[0], pos)?;
+    let list = ev.force_list(&args[1], pos)?;
     let mut kept = Vec::new();
     let mut all_kept = true;
     for item in list.iter() {
@@ -149,8 +150,9 @@ fn concat_lists(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 }
 
 fn concat_map(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    let list = ev.force_list(&args[1], pos)?;
+    // The function first, as Nix does (which error wins matters to `tryEval`).
     let function = ev.force_function(&args[0], pos)?;
+    let list = ev.force_list(&args[1], pos)?;
     let mut items = Vec::new();
     for item in list.iter() {
         let result = ev.call(&function, item.clone(), pos)?;
@@ -160,8 +162,9 @@ fn concat_map(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 }
 
 fn all(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    let list = ev.force_list(&args[1], pos)?;
+    // The function first, as Nix does (which error wins matters to `tryEval`).
     let function = ev.force_function(&args[0], pos)?;
+    let list = ev.force_list(&args[1], pos)?;
     for item in list.iter() {
         let result = ev.call(&function, item.clone(), pos)?;
         if !ev.force_bool(&result, pos)? {
@@ -172,8 +175,9 @@ fn all(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 }
 
 fn any(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    let list = ev.force_list(&args[1], pos)?;
+    // The function first, as Nix does (which error wins matters to `tryEval`).
     let function = ev.force_function(&args[0], pos)?;
+    let list = ev.force_list(&args[1], pos)?;
     for item in list.iter() {
         let result = ev.call(&function, item.clone(), pos)?;
         if ev.force_bool(&result, pos)? {
@@ -231,8 +235,9 @@ pub(super) fn merge_sort(items: &mut Vec<Value>, less: &mut dyn FnMut(&Value, &V
 }
 
 fn sort(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    let list = ev.force_list(&args[1], pos)?;
+    // The function first, as Nix does (which error wins matters to `tryEval`).
     let function = ev.force_function(&args[0], pos)?;
+    let list = ev.force_list(&args[1], pos)?;
     let mut items: Vec<Value> = Vec::with_capacity(list.len());
     for item in list.iter() {
         items.push(ev.force(item)?);
@@ -287,8 +292,9 @@ fn comparison_of_parameters(def: &LambdaDef) -> Option<(BinOp, bool, Pos)> {
 }
 
 fn partition(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    let list = ev.force_list(&args[1], pos)?;
+    // The function first, as Nix does (which error wins matters to `tryEval`).
     let function = ev.force_function(&args[0], pos)?;
+    let list = ev.force_list(&args[1], pos)?;
     let (mut right, mut wrong) = (Vec::new(), Vec::new());
     for item in list.iter() {
         let result = ev.call(&function, item.clone(), pos)?;
@@ -302,8 +308,9 @@ fn partition(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 }
 
 fn group_by(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    let list = ev.force_list(&args[1], pos)?;
+    // The function first, as Nix does (which error wins matters to `tryEval`).
     let function = ev.force_function(&args[0], pos)?;
+    let list = ev.force_list(&args[1], pos)?;
     let mut groups: Vec<(Symbol, Vec<Value>)> = Vec::new();
     let mut index: std::collections::HashMap<Symbol, usize> = std::collections::HashMap::new();
     for item in list.iter() {
