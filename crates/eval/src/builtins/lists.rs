@@ -54,8 +54,9 @@ fn tail(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 }
 
 fn elem_at(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    let list = ev.force_list(&args[0], pos)?;
+    // The index first, as Nix does.
     let index = ev.force_int(&args[1], pos)?;
+    let list = ev.force_list(&args[0], pos)?;
     if index < 0 || index as usize >= list.len() {
         return Err(error(ErrorKind::Eval, pos, format!("list index {index} is out of bounds")));
     }
