@@ -54,6 +54,14 @@ fn main() {
             }
         }
     }
+    let order = "differential::builtins-force-arguments-in-nix-order";
+    match &nix {
+        None => trials.push(Trial::test(order, || Ok(())).with_ignored_flag(true)),
+        Some(nix) => {
+            let nix = nix.clone();
+            trials.push(Trial::test(order, move || argument_order(&nix).map_err(Failed::from)));
+        }
+    }
     if nix.is_none() && in_ci {
         trials.push(Trial::test("differential::nix-instantiate-available", || {
             Err(Failed::from(
@@ -105,6 +113,104 @@ fn compare(nix: &Path, case: &common::Case) -> Result<(), String> {
     msg.push_str(&stderr_of("nix-instantiate", &reference));
     msg.push_str(&stderr_of("strata", &ours));
     Err(msg)
+}
+
+/// Builtins that read the environment, the network or the clock, or that
+/// are not functions, or whose laziness is not about argument order.
+const ORDER_SKIPPED: &[&str] = &[
+    "abort",
+    "throw",
+    "trace",
+    "traceVerbose",
+    "break",
+    "exec",
+    "importNative",
+    "getEnv",
+    "currentTime",
+    "currentSystem",
+    "storeDir",
+    "nixPath",
+    "nixVersion",
+    "langVersion",
+    "builtins",
+    "true",
+    "false",
+    "null",
+    "import",
+    "scopedImport",
+    "derivation",
+    "derivationStrict",
+    "placeholder",
+    "storePath",
+    "path",
+    "filterSource",
+    "addErrorContext",
+    "unsafeGetAttrPos",
+];
+
+/// Every builtin applied to two and to three throwing arguments fails with
+/// the same argument's error in both evaluators: which argument a builtin
+/// forces first decides which `throw` wins, and with an `abort` in the other
+/// whether `tryEval` catches the failure at all.
+fn argument_order(nix: &Path) -> Result<(), String> {
+    let dir = std::env::temp_dir();
+    let names = run(nix, &["--eval", "--json", "-E", "builtins.attrNames builtins"].map(OsString::from), &dir)?;
+    let names = String::from_utf8_lossy(&names.stdout).into_owned();
+    let names: Vec<String> = names
+        .trim()
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .split(',')
+        .map(|name| name.trim().trim_matches('"').to_string())
+        .filter(|name| !name.is_empty() && !name.starts_with("fetch") && !ORDER_SKIPPED.contains(&name.as_str()))
+        .collect();
+    if names.len() < 50 {
+        return Err(format!("nix-instantiate listed only {} builtins: {names:?}", names.len()));
+    }
+    let expressions: Vec<String> = names
+        .iter()
+        .flat_map(|name| {
+            [
+                format!("builtins.{name} (throw \"a\") (throw \"b\")"),
+                format!("builtins.{name} (throw \"a\") (throw \"b\") (throw \"c\")"),
+            ]
+        })
+        .collect();
+    let first_line = |out: &Output| out.stderr.lines().next().unwrap_or("").to_string();
+    let dir = dir.as_path();
+    let differences: Vec<String> = std::thread::scope(|scope| {
+        let workers: Vec<_> = expressions
+            .chunks(expressions.len().div_ceil(4))
+            .map(|chunk| {
+                scope.spawn(move || {
+                    let mut differences = Vec::new();
+                    for expression in chunk {
+                        let args =
+                            |first: &str| [first, "--strict", "-E", expression.as_str()].map(OsString::from).to_vec();
+                        let reference = run(nix, &args("--eval"), dir);
+                        let ours = run(&strata_bin(), &args("eval"), dir);
+                        match (reference, ours) {
+                            (Ok(reference), Ok(ours))
+                                if reference.code == ours.code && first_line(&reference) == first_line(&ours) => {}
+                            (Ok(reference), Ok(ours)) => differences.push(format!(
+                                "{expression}: nix-instantiate `{}`, strata `{}`",
+                                first_line(&reference),
+                                first_line(&ours)
+                            )),
+                            (reference, ours) => differences.push(format!("{expression}: {reference:?} / {ours:?}")),
+                        }
+                    }
+                    differences
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|worker| worker.join().unwrap_or_default()).collect()
+    });
+    if differences.is_empty() {
+        Ok(())
+    } else {
+        Err(differences.join("\n"))
+    }
 }
 
 fn stderr_of(who: &str, out: &Output) -> String {
