@@ -616,7 +616,7 @@ impl Evaluator {
     /// namespace was already searched is looked up now, as Nix does: its
     /// value is shared, and a name in none of the searched namespaces is an
     /// error here (see [`Evaluator::with_variable_now`]).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn delay(&self, expr: &'static Expr, env: &EnvRc) -> Result<Value> {
         if let Expr::Var(Var::With { depth, name }, pos) = expr {
             if let Some(value) = self.with_variable_now(*depth, *name, env, *pos)? {
@@ -727,13 +727,7 @@ impl Evaluator {
                 Expr::Attrs(def) => self.build_attrs(def, env),
                 Expr::List(items) if items.is_empty() => Ok(self.empty_list.clone()),
                 Expr::List(items) => {
-                    let mut values = Vec::with_capacity(items.len());
-                    for item in items.iter() {
-                        values.push(match item {
-                            Expr::Var(Var::With { .. }, _) => self.delay(item, env)?,
-                            _ => self.delay_lazily(item, env),
-                        });
-                    }
+                    let values = items.iter().map(|item| self.delay(item, env)).collect::<Result<_>>()?;
                     Ok(Value::list(values))
                 }
                 Expr::If(condition, then, otherwise, pos) => {
@@ -815,24 +809,9 @@ impl Evaluator {
                 }
             }
         }
-        if let Expr::Apply(head, first, _) = function {
-            if let Expr::Builtin(index, ..) = &**head {
-                if let Some(&Value::PrimOp(builtin)) = self.globals.get(*index as usize) {
-                    // `builtins.seq a b` (strict folds are written this way):
-                    // force `a`, then evaluate `b` here, without a thunk for
-                    // it.
-                    if let Some(deep) = crate::builtins::is_seq(builtin) {
-                        let first = self.delay(first, env)?;
-                        self.guarded(pos, |ev| if deep { ev.deep_seq(&first) } else { ev.force(&first) })?;
-                        return Ok(Applied::Tail(argument, env.clone()));
-                    }
-                    // `builtins.f a b`: called at once, without the partial
-                    // application in between.
-                    if builtin.arity == 2 {
-                        let args = [self.delay(first, env)?, self.delay(argument, env)?];
-                        return Ok(Applied::Value(self.guarded(pos, |ev| (builtin.func)(ev, &args, pos))?));
-                    }
-                }
+        if let Expr::Apply(head, first, first_pos) = function {
+            if !matches!(**head, Expr::Apply(..)) {
+                return self.apply_two(head, first, *first_pos, argument, pos, env);
             }
         }
         if !matches!(function, Expr::Apply(..)) {
@@ -859,15 +838,6 @@ impl Evaluator {
         let mut applied = 0;
         let mut result = callee;
         if let Value::PrimOp(builtin) = result {
-            if spine.len() == 2 {
-                // `seq a b`: force `a`, then evaluate `b` here, without a
-                // thunk for it (strict folds are written this way).
-                if let Some(deep) = crate::builtins::is_seq(builtin) {
-                    let first = self.delay(spine[0].0, env)?;
-                    self.guarded(spine[1].1, |ev| if deep { ev.deep_seq(&first) } else { ev.force(&first) })?;
-                    return Ok(Applied::Tail(spine[1].0, env.clone()));
-                }
-            }
             if builtin.arity >= 2 && builtin.arity <= spine.len() {
                 let args: smallvec::SmallVec<[Value; 4]> = spine[..builtin.arity]
                     .iter()
@@ -889,6 +859,67 @@ impl Evaluator {
             result = self.call(&result, argument, pos)?;
         }
         Ok(Applied::Value(result))
+    }
+
+    /// `f a b`, the most common call of two arguments: no spine to collect.
+    /// `builtins.seq a b` (strict folds are written this way) forces `a`
+    /// and leaves `b` to the caller's loop, without a thunk for it; a
+    /// builtin of two arguments is called at once, without the partial
+    /// application in between.
+    #[inline(always)]
+    fn apply_two(
+        &self,
+        head: &'static Expr,
+        first: &'static Expr,
+        first_pos: Pos,
+        second: &'static Expr,
+        pos: Pos,
+        env: &EnvRc,
+    ) -> Result<Applied> {
+        // `builtins.NAME a b`, read in place.
+        if let Expr::Builtin(index, ..) = head {
+            if let Some(&Value::PrimOp(builtin)) = self.globals.get(*index as usize) {
+                if let Some(applied) = self.apply_builtin_two(builtin, first, second, pos, env)? {
+                    return Ok(applied);
+                }
+            }
+        }
+        let callee = self.operand(head, env)?;
+        if let Value::PrimOp(builtin) = callee {
+            if let Some(applied) = self.apply_builtin_two(builtin, first, second, pos, env)? {
+                return Ok(applied);
+            }
+        }
+        let first = self.argument(&callee, first, env)?;
+        let partial = self.call(&callee, first, first_pos)?;
+        let second = self.argument(&partial, second, env)?;
+        if let Value::Lambda(closure) = &partial {
+            return self.tail_call(closure, second, pos);
+        }
+        Ok(Applied::Value(self.call(&partial, second, pos)?))
+    }
+
+    /// [`Evaluator::apply_two`] of a builtin: `seq` and the builtins of two
+    /// arguments; `None` for the others (applied one argument at a time).
+    #[inline(always)]
+    fn apply_builtin_two(
+        &self,
+        builtin: &'static Builtin,
+        first: &'static Expr,
+        second: &'static Expr,
+        pos: Pos,
+        env: &EnvRc,
+    ) -> Result<Option<Applied>> {
+        if let Some(deep) = crate::builtins::is_seq(builtin) {
+            let first = self.delay(first, env)?;
+            self.guarded(pos, |ev| if deep { ev.deep_seq(&first) } else { ev.force(&first) })?;
+            return Ok(Some(Applied::Tail(second, env.clone())));
+        }
+        if builtin.arity == 2 {
+            let args = [self.delay(first, env)?, self.delay(second, env)?];
+            return Ok(Some(Applied::Value(self.guarded(pos, |ev| (builtin.func)(ev, &args, pos))?)));
+        }
+        Ok(None)
     }
 
     /// The argument `expr` for a call of `callee`. When the callee forces
