@@ -261,6 +261,13 @@ fn print_list_items(items: &[Value], out: &mut String, seen: &mut HashSet<usize>
     out.push(']');
 }
 
+/// Whether a JSON string writes this byte as an escape (a control
+/// character, a quote, a backslash): what reading one looks for too.
+#[inline]
+pub(crate) fn json_escaped(byte: u8) -> bool {
+    byte < 0x20 || byte == b'"' || byte == b'\\'
+}
+
 /// Escapes a string for JSON the way Nix does.
 pub fn json_string(text: &str, out: &mut String) {
     out.reserve(text.len() + 2);
@@ -268,7 +275,7 @@ pub fn json_string(text: &str, out: &mut String) {
     // Only ASCII characters are escaped, so the text is copied in runs
     // between them (a run ends at an ASCII byte: a character boundary).
     let mut rest = text;
-    while let Some(index) = rest.bytes().position(|b| b < 0x20 || b == b'"' || b == b'\\') {
+    while let Some(index) = rest.bytes().position(json_escaped) {
         out.push_str(&rest[..index]);
         match rest.as_bytes()[index] {
             b'"' => out.push_str("\\\""),

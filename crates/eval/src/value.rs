@@ -842,26 +842,43 @@ fn merge_each<'a>(left: &'a [AttrEntry], right: &'a [AttrEntry], mut sink: impl 
         sink(rest);
         return;
     }
+    let (left, right) = join_by_name(left, right, |a, b| {
+        if let Some(entry) = b.or(a) {
+            sink(std::slice::from_ref(entry));
+        }
+    });
+    sink(left);
+    sink(right);
+}
+
+/// Walks two sets' entries (sorted by name) together, calling `each` with
+/// the entry of `left`, of `right`, or of both for every name, until one
+/// side ends; returns what is left of the two (one of them empty).
+#[inline(always)]
+pub(crate) fn join_by_name<'a>(
+    left: &'a [AttrEntry],
+    right: &'a [AttrEntry],
+    mut each: impl FnMut(Option<&'a AttrEntry>, Option<&'a AttrEntry>),
+) -> (&'a [AttrEntry], &'a [AttrEntry]) {
     let (mut i, mut j) = (0, 0);
     while i < left.len() && j < right.len() {
         match left[i].name.cmp(&right[j].name) {
             std::cmp::Ordering::Less => {
-                sink(std::slice::from_ref(&left[i]));
+                each(Some(&left[i]), None);
                 i += 1;
             }
             std::cmp::Ordering::Greater => {
-                sink(std::slice::from_ref(&right[j]));
+                each(None, Some(&right[j]));
                 j += 1;
             }
             std::cmp::Ordering::Equal => {
-                sink(std::slice::from_ref(&right[j]));
+                each(Some(&left[i]), Some(&right[j]));
                 i += 1;
                 j += 1;
             }
         }
     }
-    sink(&left[i..]);
-    sink(&right[j..]);
+    (&left[i..], &right[j..])
 }
 
 /// A lambda together with the scope it was created in.

@@ -47,6 +47,13 @@ fn class_size(class: usize) -> usize {
     (class + 1) * REUSE_STEP
 }
 
+/// The bytes to ask mimalloc for a layout: its class's whole size when it
+/// is cached (see [`class_of`]), its own size otherwise.
+#[inline(always)]
+fn block_size(layout: std::alloc::Layout) -> usize {
+    class_of(layout).map_or(layout.size(), class_size)
+}
+
 /// One thread's cached blocks: per class, a list threaded through the
 /// blocks' first words, and how many more blocks it may take (none until
 /// the cache is turned on for the thread).
@@ -132,15 +139,14 @@ unsafe impl std::alloc::GlobalAlloc for Allocator {
             if let Some(block) = REUSE.with(|reuse| reuse.pop(class)) {
                 return block;
             }
-            // SAFETY: see the impl.
-            let block = unsafe { libmimalloc_sys::mi_malloc(class_size(class)) as *mut u8 };
-            prefault::note(block);
-            return block;
         }
         if layout.align() <= MI_MALLOC_ALIGNMENT {
+            let size = block_size(layout);
             // SAFETY: see the impl.
-            let block = unsafe { libmimalloc_sys::mi_malloc(layout.size()) as *mut u8 };
-            if layout.size() <= prefault::REGION_BYTES / 4 {
+            let block = unsafe { libmimalloc_sys::mi_malloc(size) as *mut u8 };
+            // Small blocks come from the small pages that the heap takes in
+            // address order (see `prefault`).
+            if size <= prefault::REGION_BYTES / 4 {
                 prefault::note(block);
             }
             block
@@ -154,9 +160,8 @@ unsafe impl std::alloc::GlobalAlloc for Allocator {
     unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
         eval::heap::note_allocation(layout.size());
         if layout.align() <= MI_MALLOC_ALIGNMENT {
-            let size = class_of(layout).map_or(layout.size(), class_size);
             // SAFETY: see the impl.
-            unsafe { libmimalloc_sys::mi_zalloc(size) as *mut u8 }
+            unsafe { libmimalloc_sys::mi_zalloc(block_size(layout)) as *mut u8 }
         } else {
             // SAFETY: see the impl.
             unsafe { mimalloc::MiMalloc.alloc_zeroed(layout) }
@@ -179,8 +184,7 @@ unsafe impl std::alloc::GlobalAlloc for Allocator {
         eval::heap::note_allocation(new_size.saturating_sub(layout.size()));
         if layout.align() <= MI_MALLOC_ALIGNMENT {
             // A block that ends in a cached class keeps that class's size.
-            let new_layout = std::alloc::Layout::from_size_align(new_size, layout.align());
-            let size = new_layout.ok().and_then(class_of).map_or(new_size, class_size);
+            let size = std::alloc::Layout::from_size_align(new_size, layout.align()).map_or(new_size, block_size);
             // SAFETY: see the impl; `ptr` came from this allocator.
             unsafe { libmimalloc_sys::mi_realloc(ptr as *mut std::ffi::c_void, size) as *mut u8 }
         } else {
@@ -224,6 +228,9 @@ mod prefault {
     pub const REGION_BYTES: usize = 1 << REGION_SHIFT;
     /// Regions faulted in ahead of the one just entered.
     const AHEAD: usize = 2;
+    /// How many regions below the last request a newly entered region must
+    /// be to count as elsewhere in the heap rather than one caught up with.
+    const FAR: usize = 64;
     /// `madvise` advice, Linux 5.14 and later.
     const MADV_POPULATE_WRITE: libc::c_int = 23;
 
@@ -271,10 +278,10 @@ mod prefault {
             return;
         }
         let requested = REQUESTED.load(Relaxed);
-        // Already requested (the evaluation is catching up), or a region
-        // far below the last request (mimalloc went elsewhere): ask for the
-        // regions after this one.
-        if region < requested && region + 64 > requested {
+        // Already requested (the evaluation is catching up), unless far
+        // below the last request (mimalloc went elsewhere): then ask for
+        // the regions after this one.
+        if region < requested && region + FAR > requested {
             return;
         }
         REQUESTED.store(region + AHEAD, Relaxed);

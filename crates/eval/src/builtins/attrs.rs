@@ -119,8 +119,7 @@ fn map_attrs(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 
 fn zip_attrs_with(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     // The function first, as Nix does, also for an empty list.
-    let function = ev.force_function(&args[0], pos)?;
-    let list = ev.force_list(&args[1], pos)?;
+    let (function, list) = super::lists::function_and_list(ev, args, pos)?;
     // Most names come from one or two sets: their values stay inline until
     // the list is made, which then holds exactly as many as it needs (a
     // `Vec` grown by pushing keeps room for four; these lists live as long
@@ -137,29 +136,15 @@ fn zip_attrs_with(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         // their names are sorted already, so they are merged in order.
         let (first, second) = (first.entries(), second.entries());
         let mut entries = Vec::with_capacity(first.len().max(second.len()));
-        let (mut i, mut j) = (0, 0);
-        while i < first.len() || j < second.len() {
-            let order = match (first.get(i), second.get(j)) {
-                (Some(a), Some(b)) => a.name.cmp(&b.name),
-                (Some(_), None) => std::cmp::Ordering::Less,
-                _ => std::cmp::Ordering::Greater,
-            };
-            entries.push(match order {
-                std::cmp::Ordering::Less => {
-                    i += 1;
-                    zipped(first[i - 1].name, smallvec::smallvec![first[i - 1].value.clone()])
-                }
-                std::cmp::Ordering::Greater => {
-                    j += 1;
-                    zipped(second[j - 1].name, smallvec::smallvec![second[j - 1].value.clone()])
-                }
-                std::cmp::Ordering::Equal => {
-                    i += 1;
-                    j += 1;
-                    let values = smallvec::smallvec![first[i - 1].value.clone(), second[j - 1].value.clone()];
-                    zipped(first[i - 1].name, values)
-                }
-            });
+        let (first, second) = join_by_name(first, second, |a, b| match (a, b) {
+            (Some(a), Some(b)) => entries.push(zipped(a.name, smallvec::smallvec![a.value.clone(), b.value.clone()])),
+            (Some(one), None) | (None, Some(one)) => {
+                entries.push(zipped(one.name, smallvec::smallvec![one.value.clone()]))
+            }
+            (None, None) => {}
+        });
+        for rest in first.iter().chain(second) {
+            entries.push(zipped(rest.name, smallvec::smallvec![rest.value.clone()]));
         }
         return Ok(Value::attrs(Attrs::from_sorted(entries)));
     }

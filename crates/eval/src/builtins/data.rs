@@ -12,6 +12,7 @@ use syntax::Symbol;
 use super::strings::force_string_no_context;
 use crate::error::{error, ErrorKind, Result};
 use crate::eval::Evaluator;
+use crate::print::json_escaped;
 use crate::value::*;
 
 pub(super) const BUILTINS: &[Builtin] = &[
@@ -198,7 +199,7 @@ impl Lexer<'_> {
             return;
         }
         let rest = &self.input[self.next_index.min(self.input.len())..];
-        let run = rest.iter().position(|&c| c < 0x20 || c == b'"' || c == b'\\').unwrap_or(rest.len());
+        let run = rest.iter().position(|&c| json_escaped(c)).unwrap_or(rest.len());
         if run == 0 {
             return;
         }
@@ -308,14 +309,6 @@ impl Lexer<'_> {
                 b'"' => return Token::String,
                 b'\\' => {
                     let escaped = match self.get() {
-                        Some(b'"') => b'"',
-                        Some(b'\\') => b'\\',
-                        Some(b'/') => b'/',
-                        Some(b'b') => 0x08,
-                        Some(b'f') => 0x0c,
-                        Some(b'n') => b'\n',
-                        Some(b'r') => b'\r',
-                        Some(b't') => b'\t',
                         Some(b'u') => {
                             let Some(first) = self.hex_codepoint() else {
                                 return self.fail("invalid string: '\\u' must be followed by 4 hex digits");
@@ -345,7 +338,10 @@ impl Lexer<'_> {
                             self.push_codepoint(codepoint);
                             continue;
                         }
-                        _ => return self.fail("invalid string: forbidden character after backslash"),
+                        next => match next.and_then(simple_escape) {
+                            Some(escaped) => escaped,
+                            None => return self.fail("invalid string: forbidden character after backslash"),
+                        },
                     };
                     self.token_buffer.push(escaped);
                 }
@@ -471,26 +467,45 @@ impl Lexer<'_> {
 
     fn number_value(&self, token: Token) -> std::result::Result<Value, String> {
         let text = std::str::from_utf8(&self.token_buffer).unwrap_or("");
-        match token {
-            Token::Integer => {
-                if let Ok(i) = text.parse::<i64>() {
-                    return Ok(Value::Int(i));
-                }
-            }
-            // Nix stores an unsigned number in its signed integer as is.
-            Token::Unsigned => {
-                if let Ok(u) = text.parse::<u64>() {
-                    return Ok(Value::Int(u as i64));
-                }
-            }
-            _ => {}
-        }
-        let float: f64 = text.parse().unwrap_or(f64::NAN);
-        if !float.is_finite() {
-            return Err(format!("[json.exception.out_of_range.406] number overflow parsing '{}'", self.token_string()));
-        }
-        Ok(Value::float(float))
+        number_value(text, token).ok_or_else(|| {
+            format!("[json.exception.out_of_range.406] number overflow parsing '{}'", self.token_string())
+        })
     }
+}
+
+/// The byte a one-character escape (`\n`, `\"`, ...) of a JSON string stands
+/// for.
+fn simple_escape(escape: u8) -> Option<u8> {
+    Some(match escape {
+        b'"' | b'\\' | b'/' => escape,
+        b'b' => 0x08,
+        b'f' => 0x0c,
+        b'n' => b'\n',
+        b'r' => b'\r',
+        b't' => b'\t',
+        _ => return None,
+    })
+}
+
+/// A number token's value as Nix makes it: an integer when it fits (an
+/// unsigned one is stored in the signed integer as is), a float otherwise;
+/// `None` when it is not finite.
+fn number_value(text: &str, token: Token) -> Option<Value> {
+    match token {
+        Token::Integer => {
+            if let Ok(i) = text.parse::<i64>() {
+                return Some(Value::Int(i));
+            }
+        }
+        Token::Unsigned => {
+            if let Ok(u) = text.parse::<u64>() {
+                return Some(Value::Int(u as i64));
+            }
+        }
+        _ => {}
+    }
+    let float: f64 = text.parse().unwrap_or(f64::NAN);
+    float.is_finite().then(|| Value::float(float))
 }
 
 const CONTROL_CHARACTER_ERRORS: [&str; 32] = [
@@ -545,7 +560,7 @@ fn object_value(mut entries: Vec<AttrEntry>) -> Value {
 /// take (an error, or a rare form) is parsed again by [`parse_json_exactly`],
 /// which models nlohmann's lexer byte by byte for its messages.
 fn parse_json(input: &str) -> std::result::Result<Value, String> {
-    match (FastJson { text: input, input: input.as_bytes(), at: 0, keys: [None; KEY_CACHE] }).document() {
+    match FastJson::new(input).document() {
         Some(value) => Ok(value),
         None => parse_json_exactly(input.as_bytes()),
     }
@@ -572,6 +587,10 @@ const KEY_CACHE: usize = 64;
 impl<'a> FastJson<'a> {
     /// Deeper documents are left to the exact parser (whose stack is explicit).
     const MAX_DEPTH: usize = 512;
+
+    fn new(text: &'a str) -> FastJson<'a> {
+        FastJson { text, input: text.as_bytes(), at: 0, keys: [None; KEY_CACHE] }
+    }
 
     fn document(&mut self) -> Option<Value> {
         if self.input.first() == Some(&0xEF) {
@@ -697,7 +716,7 @@ impl<'a> FastJson<'a> {
     fn string(&mut self) -> Option<std::borrow::Cow<'a, str>> {
         let start = self.at;
         let rest = &self.input[start..];
-        let run = rest.iter().position(|&c| c < 0x20 || c == b'"' || c == b'\\')?;
+        let run = rest.iter().position(|&c| json_escaped(c))?;
         if rest[run] == b'"' {
             self.at = start + run + 1;
             return Some(std::borrow::Cow::Borrowed(&self.text[start..start + run]));
@@ -714,29 +733,23 @@ impl<'a> FastJson<'a> {
                     let escaped = *self.input.get(self.at + 1)?;
                     self.at += 2;
                     match escaped {
-                        b'"' | b'\\' | b'/' => bytes.push(escaped),
-                        b'b' => bytes.push(0x08),
-                        b'f' => bytes.push(0x0c),
-                        b'n' => bytes.push(b'\n'),
-                        b'r' => bytes.push(b'\r'),
-                        b't' => bytes.push(b'\t'),
                         b'u' => {
-                            let hex = std::str::from_utf8(self.input.get(self.at..self.at + 4)?).ok()?;
-                            let codepoint = u32::from_str_radix(hex, 16)
-                                .ok()
-                                .filter(|_| hex.bytes().all(|b| b.is_ascii_hexdigit()))?;
+                            let hex = self.input.get(self.at..self.at + 4)?;
+                            let codepoint = hex
+                                .iter()
+                                .try_fold(0, |codepoint, &b| Some(codepoint * 16 + (b as char).to_digit(16)?))?;
                             self.at += 4;
                             // NUL cuts the string in Nix; surrogates pair up.
                             let c = char::from_u32(codepoint).filter(|&c| c != '\0')?;
                             bytes.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
                         }
-                        _ => return None,
+                        other => bytes.push(simple_escape(other)?),
                     }
                 }
                 0x00..=0x1F => return None,
                 _ => {
                     let rest = &self.input[self.at..];
-                    let run = rest.iter().position(|&c| c < 0x20 || c == b'"' || c == b'\\')?;
+                    let run = rest.iter().position(|&c| json_escaped(c))?;
                     bytes.extend_from_slice(&rest[..run]);
                     self.at += run;
                 }
@@ -745,7 +758,7 @@ impl<'a> FastJson<'a> {
     }
 
     /// A number whose first byte was read, with nlohmann's grammar and
-    /// [`Lexer::number_value`]'s conversion.
+    /// the same conversion as the exact parser's ([`number_value`]).
     fn number(&mut self) -> Option<Value> {
         let start = self.at - 1;
         let digits = |parser: &mut Self| {
@@ -787,15 +800,12 @@ impl<'a> FastJson<'a> {
                 return None;
             }
         }
-        let text = &self.text[start..self.at];
-        if !float {
-            let integer = if negative { text.parse::<i64>().ok() } else { text.parse::<u64>().ok().map(|u| u as i64) };
-            if let Some(i) = integer {
-                return Some(Value::Int(i));
-            }
-        }
-        let value: f64 = text.parse().ok()?;
-        value.is_finite().then(|| Value::float(value))
+        let token = match (float, negative) {
+            (true, _) => Token::Float,
+            (false, true) => Token::Integer,
+            (false, false) => Token::Unsigned,
+        };
+        number_value(&self.text[start..self.at], token)
     }
 }
 
@@ -912,7 +922,7 @@ mod tests {
     use crate::value::Value;
 
     fn fast(input: &str) -> Option<Value> {
-        FastJson { text: input, input: input.as_bytes(), at: 0, keys: [None; super::KEY_CACHE] }.document()
+        FastJson::new(input).document()
     }
 
     /// The same value, compared structurally (floats by their bits).

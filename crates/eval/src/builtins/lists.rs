@@ -53,6 +53,13 @@ fn tail(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     Ok(Value::list(items))
 }
 
+/// The function and the list of `builtins.NAME f list`, forced in Nix's
+/// order: the function first (which error wins matters to `tryEval`).
+pub(super) fn function_and_list(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<(Value, Rc<List>)> {
+    let function = ev.force_function(&args[0], pos)?;
+    Ok((function, ev.force_list(&args[1], pos)?))
+}
+
 fn elem_at(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     // The index first, as Nix does.
     let index = ev.force_int(&args[1], pos)?;
@@ -80,9 +87,7 @@ fn map(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 }
 
 fn filter(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    // The function first, as Nix does (which error wins matters to `tryEval`).
-    let function = ev.force_function(&args[0], pos)?;
-    let list = ev.force_list(&args[1], pos)?;
+    let (function, list) = function_and_list(ev, args, pos)?;
     let mut kept = Vec::new();
     let mut all_kept = true;
     for item in list.iter() {
@@ -151,9 +156,7 @@ fn concat_lists(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 }
 
 fn concat_map(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    // The function first, as Nix does (which error wins matters to `tryEval`).
-    let function = ev.force_function(&args[0], pos)?;
-    let list = ev.force_list(&args[1], pos)?;
+    let (function, list) = function_and_list(ev, args, pos)?;
     let mut items = Vec::new();
     for item in list.iter() {
         let result = ev.call(&function, item.clone(), pos)?;
@@ -163,9 +166,7 @@ fn concat_map(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 }
 
 fn all(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    // The function first, as Nix does (which error wins matters to `tryEval`).
-    let function = ev.force_function(&args[0], pos)?;
-    let list = ev.force_list(&args[1], pos)?;
+    let (function, list) = function_and_list(ev, args, pos)?;
     for item in list.iter() {
         let result = ev.call(&function, item.clone(), pos)?;
         if !ev.force_bool(&result, pos)? {
@@ -176,9 +177,7 @@ fn all(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 }
 
 fn any(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    // The function first, as Nix does (which error wins matters to `tryEval`).
-    let function = ev.force_function(&args[0], pos)?;
-    let list = ev.force_list(&args[1], pos)?;
+    let (function, list) = function_and_list(ev, args, pos)?;
     for item in list.iter() {
         let result = ev.call(&function, item.clone(), pos)?;
         if ev.force_bool(&result, pos)? {
@@ -236,9 +235,7 @@ pub(super) fn merge_sort(items: &mut Vec<Value>, less: &mut dyn FnMut(&Value, &V
 }
 
 fn sort(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    // The function first, as Nix does (which error wins matters to `tryEval`).
-    let function = ev.force_function(&args[0], pos)?;
-    let list = ev.force_list(&args[1], pos)?;
+    let (function, list) = function_and_list(ev, args, pos)?;
     let mut items: Vec<Value> = Vec::with_capacity(list.len());
     for item in list.iter() {
         items.push(ev.force(item)?);
@@ -293,9 +290,7 @@ fn comparison_of_parameters(def: &LambdaDef) -> Option<(BinOp, bool, Pos)> {
 }
 
 fn partition(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    // The function first, as Nix does (which error wins matters to `tryEval`).
-    let function = ev.force_function(&args[0], pos)?;
-    let list = ev.force_list(&args[1], pos)?;
+    let (function, list) = function_and_list(ev, args, pos)?;
     let (mut right, mut wrong) = (Vec::new(), Vec::new());
     for item in list.iter() {
         let result = ev.call(&function, item.clone(), pos)?;
@@ -309,9 +304,7 @@ fn partition(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 }
 
 fn group_by(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    // The function first, as Nix does (which error wins matters to `tryEval`).
-    let function = ev.force_function(&args[0], pos)?;
-    let list = ev.force_list(&args[1], pos)?;
+    let (function, list) = function_and_list(ev, args, pos)?;
     let mut groups: Vec<(Symbol, Vec<Value>)> = Vec::new();
     let mut index: std::collections::HashMap<Symbol, usize> = std::collections::HashMap::new();
     for item in list.iter() {
