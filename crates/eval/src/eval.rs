@@ -1036,6 +1036,22 @@ impl Evaluator {
         }
     }
 
+    /// The symbol of an attribute name for `?`, `None` when no set can
+    /// have it: [`Evaluator::lookup_name`] without keeping the text of an
+    /// unknown name (`?` only needs to know it is absent), and with a
+    /// string at hand read in place (`defs ? ${name}`, where `name` is a
+    /// function's argument, is the module system's most frequent test).
+    #[inline(always)]
+    fn key_symbol(&self, key: &'static AttrKey, env: &EnvRc) -> Result<Option<Symbol>> {
+        match key {
+            AttrKey::Static(name) => Ok(Some(*name)),
+            AttrKey::Dynamic(expr) => match self.operand(expr, env)? {
+                Value::String(text) => Ok(self.name_symbol(&text)),
+                other => Ok(self.name_symbol(&self.force_string(&other, Pos::NONE)?)),
+            },
+        }
+    }
+
     #[inline(never)]
     fn dynamic_lookup_name(&self, expr: &'static Expr, env: &EnvRc, pos: Pos) -> Result<LookupName> {
         let value = self.operand(expr, env)?;
@@ -1139,7 +1155,7 @@ impl Evaluator {
             let Value::Attrs(attrs) = current else {
                 return Ok(Value::bool(false));
             };
-            let LookupName::Known(name) = self.lookup_name(key, env, Pos::NONE)? else {
+            let Some(name) = self.key_symbol(key, env)? else {
                 return Ok(Value::bool(false));
             };
             match attrs.get(name) {
