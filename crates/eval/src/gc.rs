@@ -34,7 +34,7 @@
 //! collection, and at least `MIN_THRESHOLD`, or after
 //! `CALLS_BETWEEN_COLLECTIONS` calls, or after a number of bytes was
 //! allocated (counted by the binary's allocator, see `heap`): 64 MiB before
-//! the first collection, then `BYTES_BETWEEN_COLLECTIONS` (8 MiB) after a
+//! the first collection, then `BYTES_BETWEEN_COLLECTIONS` (32 MiB) after a
 //! collection that found much garbage, and twice the previous interval (up
 //! to 64 MiB) after one that did not.
 //!
@@ -66,14 +66,17 @@ pub(crate) const CALLS_BETWEEN_COLLECTIONS: u64 = 1_000_000;
 /// allocator counts them, see [`crate::heap`]): the garbage the collector
 /// looks for is made in proportion to what is allocated.
 /// This is the shortest interval, used while collections find garbage (see
-/// `collect`). On the 50-machine fleet benchmark (about 64 MiB allocated
-/// per machine) the collector's total time hardly depends on it (each
-/// collection visits the garbage made since the last one: 1.6-1.9 s in 41
-/// collections at a fixed 64 MiB, 1.6-1.9 s in 313 at 8 MiB), but the peak
-/// does (114 MiB at a fixed 64, 100 at 16, 81 at 8, 88 at 4) and so does
-/// the rest of the run: garbage freed sooner is reused while it is still in
-/// the cache (user time about 5% lower at 8 than at 64 MiB).
-const BYTES_BETWEEN_COLLECTIONS: usize = 8 << 20;
+/// `collect`). A collection visits the garbage made since the last one and
+/// the young objects still live, so longer intervals visit the live ones
+/// fewer times. On the 50-machine fleet benchmark (about 54 MiB allocated
+/// per machine), measured in the eleventh session: 196 collections visiting
+/// 15.5M objects at 8 MiB, 99 visiting 13.5M at 16, 50 visiting 10.3M at
+/// 32; median wall over 5 alternating runs 2.55 s at 8 MiB, 2.40 at 16,
+/// 2.35 at 32, 2.64 at 64; peaks 64-71, 67, 70 and 98 MiB. (Before the
+/// allocator's cache of freed blocks, 8 MiB was as fast as 64 and had the
+/// lowest peak.) Programs that make little cyclic garbage hardly collect
+/// at all, whatever this is.
+const BYTES_BETWEEN_COLLECTIONS: usize = 32 << 20;
 
 /// The longest interval between collections, reached by doubling after
 /// collections that found little garbage.
@@ -665,8 +668,8 @@ impl Evaluator {
         // an eighth as the bar the peak was 107 MiB instead of 83); programs
         // that build one large live structure and little cyclic garbage
         // (`bench/programs/lib-overlays`) would otherwise pay for
-        // collections every 8 MiB with 24-39% more instructions and no
-        // smaller peak.
+        // collections at the shortest interval (8 MiB when this was
+        // measured) with 24-39% more instructions and no smaller peak.
         let productive = garbage_nodes >= PRODUCTIVE_GARBAGE && garbage_nodes * 32 >= visited;
         tracker.bytes_interval = if productive {
             BYTES_BETWEEN_COLLECTIONS
