@@ -1042,6 +1042,22 @@ let
   # and shared: submodules run an evaluation per attribute, and building
   # these options and their types each time was a tenth of the calls of a
   # fleet of machines.
+  # The internal module's declarations, for a top-level evaluation and for
+  # a nested one (whose `_module.args` is internal), made once and shared.
+  internalDeclarations =
+    let
+      declarations = internal: {
+        _module.args = internalOptions.args // { inherit internal; };
+        _module.check = internalOptions.check;
+        _module.freeformType = internalOptions.freeformType;
+        _module.specialArgs = internalOptions.specialArgs;
+      };
+    in
+    {
+      top = declarations false;
+      nested = declarations true;
+    };
+
   internalOptions = {
     args = mkOption {
       type = lib.types.lazyAttrsOf lib.types.raw;
@@ -1102,17 +1118,12 @@ let
               x
           );
 
-      internalModule = rec {
+      # Not `rec`: a scope of its own would be one more for the cycle
+      # collector per evaluation (every submodule instance runs one).
+      internalModule = {
         _file = "lib/modules.nix";
-        key = _file;
-        options = {
-          _module.args = internalOptions.args // {
-            internal = evalArgs.prefix or [ ] != [ ];
-          };
-          _module.check = internalOptions.check;
-          _module.freeformType = internalOptions.freeformType;
-          _module.specialArgs = internalOptions.specialArgs;
-        };
+        key = "lib/modules.nix";
+        options = if evalArgs.prefix or [ ] != [ ] then internalDeclarations.nested else internalDeclarations.top;
         config._module = {
           args = {
             inherit extendModules;
