@@ -876,14 +876,6 @@ impl Evaluator {
         pos: Pos,
         env: &EnvRc,
     ) -> Result<Applied> {
-        // `builtins.NAME a b`, read in place.
-        if let Expr::Builtin(index, ..) = head {
-            if let Some(&Value::PrimOp(builtin)) = self.globals.get(*index as usize) {
-                if let Some(applied) = self.apply_builtin_two(builtin, first, second, pos, env)? {
-                    return Ok(applied);
-                }
-            }
-        }
         let callee = self.operand(head, env)?;
         if let Value::PrimOp(builtin) = callee {
             if let Some(applied) = self.apply_builtin_two(builtin, first, second, pos, env)? {
@@ -1045,17 +1037,23 @@ impl Evaluator {
     fn key_symbol(&self, key: &'static AttrKey, env: &EnvRc) -> Result<Option<Symbol>> {
         match key {
             AttrKey::Static(name) => Ok(Some(*name)),
-            AttrKey::Dynamic(expr) => match self.operand(expr, env)? {
-                Value::String(text) => Ok(self.name_symbol(&text)),
-                other => Ok(self.name_symbol(&self.force_string(&other, Pos::NONE)?)),
-            },
+            AttrKey::Dynamic(expr) => Ok(self.name_symbol(&self.name_text(expr, env, Pos::NONE)?)),
+        }
+    }
+
+    /// The text of a computed attribute name (`${expr}`), a string at hand
+    /// read in place.
+    #[inline(always)]
+    fn name_text(&self, expr: &'static Expr, env: &EnvRc, pos: Pos) -> Result<Rc<NixString>> {
+        match self.operand(expr, env)? {
+            Value::String(text) => Ok(text),
+            other => self.force_string(&other, pos),
         }
     }
 
     #[inline(never)]
     fn dynamic_lookup_name(&self, expr: &'static Expr, env: &EnvRc, pos: Pos) -> Result<LookupName> {
-        let value = self.operand(expr, env)?;
-        let text = self.force_string(&value, pos)?;
+        let text = self.name_text(expr, env, pos)?;
         Ok(match self.name_symbol(&text) {
             Some(name) => LookupName::Known(name),
             None => LookupName::Unknown(text.text.clone()),
@@ -1103,9 +1101,7 @@ impl Evaluator {
                 return Err(self.expected(&current, "a set", pos));
             };
             return match attrs.get_entry(*name) {
-                Some(entry) => self
-                    .force(&entry.value)
-                    .map_err(|e| e.with_frame(entry.pos, format!("while evaluating the attribute '{name}'"))),
+                Some(entry) => self.attribute_value(entry),
                 None => Err(self.missing_attr(attrs, *name, pos)),
             };
         }
@@ -1122,15 +1118,11 @@ impl Evaluator {
                 }
             };
             let found = match &name {
-                LookupName::Known(name) => attrs.get_entry(*name).map(|entry| (*name, entry)),
+                LookupName::Known(name) => attrs.get_entry(*name),
                 LookupName::Unknown(_) => None,
             };
             match found {
-                Some((name, entry)) => {
-                    current = self
-                        .force(&entry.value)
-                        .map_err(|e| e.with_frame(entry.pos, format!("while evaluating the attribute '{name}'")))?;
-                }
+                Some(entry) => current = self.attribute_value(entry)?,
                 None => {
                     if let Some(default) = default {
                         return self.eval(default, env);
@@ -1140,6 +1132,13 @@ impl Evaluator {
             }
         }
         Ok(current)
+    }
+
+    /// A selected attribute's value, forced; its errors name the attribute.
+    #[inline(always)]
+    fn attribute_value(&self, entry: &AttrEntry) -> Result<Value> {
+        self.force(&entry.value)
+            .map_err(|e| e.with_frame(entry.pos, format!("while evaluating the attribute '{}'", entry.name)))
     }
 
     /// "attribute 'x' missing", with a suggestion when a similar name exists.
@@ -1576,7 +1575,12 @@ impl Evaluator {
             // Comparisons and arithmetic (conditions, nested operators)
             // without a round through the interpreter's dispatch.
             Expr::BinOp(op, lhs, rhs, pos) => self.binop(*op, lhs, rhs, env, *pos),
-            Expr::Builtin(index, _, pos) => self.builtin(*index, *pos),
+            // A builtin function is read in place (`builtins.seq a b`);
+            // one that is a value may still need evaluating.
+            Expr::Builtin(index, _, pos) => match self.globals.get(*index as usize) {
+                Some(&Value::PrimOp(builtin)) => Ok(Value::PrimOp(builtin)),
+                _ => self.builtin(*index, *pos),
+            },
             _ => self.eval(expr, env),
         }
     }

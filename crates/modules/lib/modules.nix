@@ -1038,10 +1038,6 @@ let
           lib.concatStringsSep ", " (lib.init shown) + " or " + lib.last shown
       }?";
 
-  # The declarations of the internal module of every evaluation, made once
-  # and shared: submodules run an evaluation per attribute, and building
-  # these options and their types each time was a tenth of the calls of a
-  # fleet of machines.
   # The internal module's declarations, for a top-level evaluation and for
   # a nested one (whose `_module.args` is internal), made once and shared.
   internalDeclarations =
@@ -1058,6 +1054,10 @@ let
       nested = declarations true;
     };
 
+  # The declarations of the internal module of every evaluation, made once
+  # and shared: submodules run an evaluation per attribute, and building
+  # these options and their types each time was a tenth of the calls of a
+  # fleet of machines.
   internalOptions = {
     args = mkOption {
       type = lib.types.lazyAttrsOf lib.types.raw;
@@ -1123,7 +1123,8 @@ let
       internalModule = {
         _file = "lib/modules.nix";
         key = "lib/modules.nix";
-        options = if evalArgs.prefix or [ ] != [ ] then internalDeclarations.nested else internalDeclarations.top;
+        options =
+          if evalArgs.prefix or [ ] != [ ] then internalDeclarations.nested else internalDeclarations.top;
         config._module = {
           args = {
             inherit extendModules;
