@@ -1514,6 +1514,13 @@ impl Thunk {
         }
     }
 
+    /// Whether the thunk is being forced right now (forcing it again would
+    /// be infinite recursion).
+    pub fn is_blackhole(&self) -> bool {
+        // SAFETY: as in `value`; nothing is cloned.
+        unsafe { matches!(&*self.state.get(), ThunkState::Blackhole) }
+    }
+
     /// Sets a new state and returns the old one, which the caller drops.
     #[inline]
     pub(crate) fn replace(&self, state: ThunkState) -> ThunkState {

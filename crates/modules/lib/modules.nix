@@ -943,14 +943,23 @@ let
   # `collectModulesNix` walked natively in Strata (`strataCollectModules`),
   # without making the nodes; `graph` is made from the lazy nodes of
   # `strataModuleNodes`.
-  collectModules =
+  collectModules = collectModulesFrom null;
+
+  # `collectModules`, module functions' arguments that `args` lacks read
+  # natively from the definitions in `source` (the evaluation's
+  # `levelInputs`) where that gives the value of `config._module.args`,
+  # without evaluating that option (`null`: always through the option).
+  collectModulesFrom =
+    source:
     if builtins ? strataCollectModules then
       class: modulesPath: modules: args:
       let
         # The nodes again, for `graph` only: reading it loads the modules
         # a second time.
         roots = builtins.strataModuleNodes loadModule class args unknownModule "" modules;
-        collected = builtins.strataCollectModules loadModule disabledKey modulesPath class args unknownModule modules;
+        collected =
+          builtins.strataCollectModules loadModule disabledKey modulesPath class args source unknownModule
+            modules;
         inherit (collected) disabledKeys;
         isDisabled = n: elem n.key disabledKeys;
         graphOf = n: {
@@ -1146,7 +1155,7 @@ let
       }
       // specialArgs;
 
-      collected = collectModules class (specialArgs.modulesPath or "") (
+      collected = collectModulesFrom inputs class (specialArgs.modulesPath or "") (
         modules ++ [ internalModule ]
       ) moduleArgs;
 

@@ -37,7 +37,7 @@ pub(crate) const BUILTINS: &[Builtin] = &[
     Builtin { name: "strataEvalOption", arity: 4, func: eval_option },
     Builtin { name: "strataLoadModule", arity: 6, func: load_module },
     Builtin { name: "strataModuleNodes", arity: 6, func: module_nodes },
-    Builtin { name: "strataCollectModules", arity: 7, func: collect_modules },
+    Builtin { name: "strataCollectModules", arity: 8, func: collect_modules },
     Builtin { name: "strataWalkLevel", arity: 4, func: walk_level },
     Builtin { name: "strataLevelInputs", arity: 1, func: level_inputs },
     Builtin { name: "strataInternalDefaults", arity: 1, func: internal_defaults },
@@ -1329,6 +1329,13 @@ const MODULE_STRUCTURE_KEYS: [&str; 9] =
 /// other kind of module, and every error, is left to `fallback` (the Nix
 /// version), whose messages they are.
 fn load_module(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    load_module_from(ev, args, &Value::Null, pos)
+}
+
+/// [`load_module`], module functions' arguments that `args` lacks read
+/// from the definitions in `source` where they can be (see
+/// [`argument_from_definitions`]).
+fn load_module_from(ev: &Evaluator, args: &[Value], source: &Value, pos: Pos) -> Result<Value> {
     let (class, module_args, file, key, module) = (&args[1], &args[2], &args[3], &args[4], &args[5]);
     let fallback = || -> Result<Value> {
         let partial = call3(ev, &args[0], class.clone(), module_args.clone(), file.clone(), pos)?;
@@ -1342,7 +1349,7 @@ fn load_module(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
             unify_module(file, key, &attrs)
         }
         function @ Value::Lambda(_) => {
-            let applied = ev.force(&apply_module_args(ev, key, &function, module_args, pos)?)?;
+            let applied = ev.force(&apply_module_args(ev, key, &function, module_args, source, pos)?)?;
             let Value::Attrs(attrs) = applied else { return fallback() };
             unify_module(file, key, &attrs)
         }
@@ -1351,7 +1358,7 @@ fn load_module(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
             let shown = Value::String(Rc::new(shown));
             let imported = super::control::import(ev, &[path], pos)?;
             let applied = match &imported {
-                Value::Lambda(_) => ev.force(&apply_module_args(ev, &shown, &imported, module_args, pos)?)?,
+                Value::Lambda(_) => ev.force(&apply_module_args(ev, &shown, &imported, module_args, source, pos)?)?,
                 Value::Attrs(attrs) if attrs.get(ev.symbols.functor).is_none() => imported,
                 _ => return fallback(),
             };
@@ -1382,8 +1389,16 @@ fn is_module_kind(ev: &Evaluator, attrs: &Attrs) -> Result<bool> {
 
 /// `applyModuleArgs key f args`: calls the module function `f` with `args`
 /// and, for each argument it names that `args` lacks,
-/// `config._module.args.NAME` (evaluated when used).
-fn apply_module_args(ev: &Evaluator, key: &Value, function: &Value, args: &Value, pos: Pos) -> Result<Value> {
+/// `config._module.args.NAME` (evaluated when used; `source` is what
+/// [`argument_from_definitions`] reads it from, or `null`).
+fn apply_module_args(
+    ev: &Evaluator,
+    key: &Value,
+    function: &Value,
+    args: &Value,
+    source: &Value,
+    pos: Pos,
+) -> Result<Value> {
     let Value::Lambda(closure) = function else {
         return Err(ev.expected(function, "a function", pos));
     };
@@ -1395,7 +1410,7 @@ fn apply_module_args(ev: &Evaluator, key: &Value, function: &Value, args: &Value
                 let value = Value::lazy_apply(
                     partial(
                         &MODULE_ARGUMENT,
-                        [key.clone(), Value::string(formal.name.as_str()), pos_to_value(formal.pos)],
+                        [key.clone(), Value::string(formal.name.as_str()), pos_to_value(formal.pos), source.clone()],
                     ),
                     args.clone(),
                 );
@@ -1411,15 +1426,19 @@ fn apply_module_args(ev: &Evaluator, key: &Value, function: &Value, args: &Value
     ev.call(function, argument, pos)
 }
 
-/// `key name formalAt args`: `args.config._module.args.${name}`, with the
-/// context `applyModuleArgs` adds to its errors; an error without a
-/// position gets the one of the module function's formal argument.
-static MODULE_ARGUMENT: Builtin = Builtin { name: "strataModuleArgument", arity: 4, func: module_argument };
+/// `key name formalAt source args`: `args.config._module.args.${name}`,
+/// with the context `applyModuleArgs` adds to its errors; an error without
+/// a position gets the one of the module function's formal argument.
+static MODULE_ARGUMENT: Builtin = Builtin { name: "strataModuleArgument", arity: 5, func: module_argument };
 
 fn module_argument(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let compute = || -> Result<Value> {
         let name = Symbol::intern(&ev.force_str(&args[1], pos)?);
-        let given = ev.force_attrs(&args[3], pos)?;
+        // Errors are the option's: on one, the option gives it.
+        if let Ok(Some(value)) = argument_from_definitions(ev, &args[3], name, pos) {
+            return Ok(value);
+        }
+        let given = ev.force_attrs(&args[4], pos)?;
         let config = ev.force_attrs(&select(ev, &given, Names::get().config, pos)?, pos)?;
         let module = ev.force_attrs(&select(ev, &config, syntax::sym!("_module"), pos)?, pos)?;
         let module_args = ev.force_attrs(&select(ev, &module, syntax::sym!("args"), pos)?, pos)?;
@@ -1430,6 +1449,85 @@ fn module_argument(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         let key = ev.coerce_to_string(&args[0], pos, Coercion::TO_STRING).map(|key| key.text).unwrap_or_default();
         err.at(pos_of_value(&args[2]))
             .with_frame(pos, format!("while evaluating the module argument `{name}' in \"{key}\":"))
+    })
+}
+
+/// `config._module.args.${name}` read from the definitions of an
+/// evaluation without evaluating the option `_module.args`, where that
+/// gives the same value: `source` is the evaluation's `levelInputs`
+/// (`{ decls; defs; }`); only the internal module declares anything under
+/// `_module` (so `args` is its `lazyAttrsOf raw`), every definition of
+/// `_module` and of `_module.args` is a plain set, and among the
+/// definitions of `args.${name}` (plain values or `mkOverride`s of plain
+/// values) exactly one has the highest priority: its value is the
+/// argument, as `raw`'s merge of that one definition gives it. `None`
+/// otherwise (and while `source` is being computed: the option then fails
+/// as nixpkgs does), for the option to give the value or the error.
+fn argument_from_definitions(ev: &Evaluator, source: &Value, name: Symbol, pos: Pos) -> Result<Option<Value>> {
+    match source {
+        Value::Null => return Ok(None),
+        Value::Thunk(thunk) if thunk.is_blackhole() => return Ok(None),
+        _ => {}
+    }
+    let names = Names::get();
+    let (module_name, args_name) = (syntax::sym!("_module"), syntax::sym!("args"));
+    let inputs = ev.force_attrs(source, pos)?;
+    let mut declaring = 0;
+    for decl in ev.force_list(&select(ev, &inputs, syntax::sym!("decls"), pos)?, pos)?.iter() {
+        let decl = ev.force_attrs(decl, pos)?;
+        let Value::Attrs(options) = select(ev, &decl, names.options, pos)? else { return Ok(None) };
+        declaring += usize::from(options.get(module_name).is_some());
+    }
+    if declaring != 1 {
+        return Ok(None);
+    }
+    // A plain set (no `_type`) under `name` in `set`, if any.
+    let plain = |set: &Attrs, name: Symbol| -> Result<Option<Option<Rc<Attrs>>>> {
+        let Some(value) = set.get(name) else { return Ok(Some(None)) };
+        match ev.force(value)? {
+            Value::Attrs(inner) if inner.get(names.type_).is_none() => Ok(Some(Some(inner))),
+            _ => Ok(None),
+        }
+    };
+    // The highest priority seen (lowest number), its value, and whether
+    // another definition has it too.
+    let mut best: Option<(i64, Value, bool)> = None;
+    for def in ev.force_list(&select(ev, &inputs, syntax::sym!("defs"), pos)?, pos)?.iter() {
+        let def = ev.force_attrs(def, pos)?;
+        let Value::Attrs(value) = select(ev, &def, names.value, pos)? else { return Ok(None) };
+        let Some(module) = plain(&value, module_name)? else { return Ok(None) };
+        let Some(module) = module else { continue };
+        let Some(module_args) = plain(&module, args_name)? else { return Ok(None) };
+        let Some(module_args) = module_args else { continue };
+        let Some(argument) = module_args.get(name) else { continue };
+        let argument = ev.force(argument)?;
+        let (priority, content) = match &argument {
+            Value::Attrs(attrs) => match attrs.get(names.type_) {
+                None => (100, argument.clone()),
+                Some(tag) => {
+                    let Value::String(tag) = ev.force(tag)? else { return Ok(None) };
+                    if tag.as_str() != "override" {
+                        return Ok(None);
+                    }
+                    let priority = ev.force_int(&select(ev, attrs, syntax::sym!("priority"), pos)?, pos)?;
+                    let content = ev.force(&select(ev, attrs, names.content, pos)?)?;
+                    if matches!(&content, Value::Attrs(inner) if inner.get(names.type_).is_some()) {
+                        return Ok(None);
+                    }
+                    (priority, content)
+                }
+            },
+            _ => (100, argument.clone()),
+        };
+        best = match best {
+            Some((kept, value, tied)) if kept < priority => Some((kept, value, tied)),
+            Some((kept, value, _)) if kept == priority => Some((kept, value, true)),
+            _ => Some((priority, content, false)),
+        };
+    }
+    Ok(match best {
+        Some((_, value, false)) => Some(value),
+        _ => None,
     })
 }
 
@@ -1596,6 +1694,9 @@ struct ImportTree<'a> {
     load: &'a Value,
     class: &'a Value,
     args: &'a Value,
+    /// Where module functions' arguments are read from (see
+    /// [`argument_from_definitions`]), or `null`.
+    source: &'a Value,
     occurrences: Vec<Occurrence>,
     pos: Pos,
 }
@@ -1632,7 +1733,7 @@ impl ImportTree<'_> {
                     let mut all = Vec::with_capacity(6);
                     all.push(app.args[0].clone());
                     all.extend(call);
-                    load_module(ev, &all, pos)?
+                    load_module_from(ev, &all, self.source, pos)?
                 }
                 load => apply_each(ev, load, call, pos)?,
             };
@@ -1681,14 +1782,24 @@ impl ImportTree<'_> {
     }
 }
 
-/// `strataCollectModules load disabledKey modulesPath class args parentFile modules`:
+/// `strataCollectModules load disabledKey modulesPath class args source parentFile modules`:
 /// `collectModules`' modules in one walk, `{ modules, disabledKeys }`,
+/// module functions' arguments that `args` lacks read from `source` where
+/// they can be (see [`argument_from_definitions`]; `null` for none),
 /// loading each module when the Nix version's walk over its lazy nodes
 /// would force it, in the same order, but without making those nodes.
 fn collect_modules(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    let mut tree = ImportTree { ev, load: &args[0], class: &args[3], args: &args[4], occurrences: Vec::new(), pos };
-    let modules = ev.force_list(&args[6], pos)?;
-    let roots = tree.add(args[5].clone(), std::rc::Rc::from(""), modules.items());
+    let mut tree = ImportTree {
+        ev,
+        load: &args[0],
+        class: &args[3],
+        args: &args[4],
+        source: &args[5],
+        occurrences: Vec::new(),
+        pos,
+    };
+    let modules = ev.force_list(&args[7], pos)?;
+    let roots = tree.add(args[6].clone(), std::rc::Rc::from(""), modules.items());
     let all = tree.closure(&roots, &Default::default())?;
     let mut keys = Vec::new();
     for &at in all.iter() {
@@ -1871,9 +1982,14 @@ fn walk_entry(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
             (names.options, lazy_select(&decl, names.options, pos)),
         ]));
     }
+    let sub_decls = Value::list(sub_decls);
     let sub_defs = Value::lazy_apply(Value::PrimOp(&PUSH_DEFINITIONS), name_defs);
-    let sub = Value::lazy_apply(partial(&WALK_LEVEL, [nix_value.clone(), sub_loc, Value::list(sub_decls)]), sub_defs);
-    let unmatched = Value::lazy_apply(partial(&PREFIX_UNMATCHED, [Value::string(name_symbol.as_str())]), sub.clone());
+    let sub =
+        Value::lazy_apply(partial(&WALK_LEVEL, [nix_value.clone(), sub_loc, sub_decls.clone()]), sub_defs.clone());
+    let unmatched = Value::lazy_apply(
+        partial(&NESTED_UNMATCHED, [Value::string(name_symbol.as_str()), sub.clone(), sub_decls]),
+        sub_defs,
+    );
     Ok(record([(names.is_leaf, Value::bool(false)), (names.sub, sub), (walk.unmatched, unmatched)]))
 }
 
@@ -1954,8 +2070,54 @@ fn push_definitions(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 }
 
 /// A nested level's unmatched definitions with the level's name put in
+/// front of their prefix: `name sub decls defs`, `sub` being the level
+/// walked from its declarations `decls` and definitions `defs`. When every
+/// name `decls` declare is declared by options only (`_module`'s level in
+/// every evaluation, most levels of option sets), the level's entries are
+/// all options, which match every definition of their name, so the level
+/// has unmatched definitions only where `defs` define a name nothing
+/// declares: with none, the answer is `[ ]` without walking the level.
+/// Anything else (and every error) is left to [`prefix_unmatched`] on
+/// `sub`, which forces the same declarations and definitions first.
+static NESTED_UNMATCHED: Builtin = Builtin { name: "strataNestedUnmatched", arity: 4, func: nested_unmatched };
+
+fn nested_unmatched(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    match all_names_declared(ev, &args[2], &args[3], pos) {
+        Ok(true) => Ok(Value::list(Vec::new())),
+        _ => prefix_unmatched(ev, &args[..2], pos),
+    }
+}
+
+/// Whether every name of `decls` (`{ _file, options }`) is declared by
+/// options only and every definition in `defs` (`{ file, value }`) is a set
+/// of names `decls` declare (see [`nested_unmatched`]).
+fn all_names_declared(ev: &Evaluator, decls: &Value, defs: &Value, pos: Pos) -> Result<bool> {
+    let names = Names::get();
+    let mut declared: Vec<Rc<Attrs>> = Vec::new();
+    for decl in ev.force_list(decls, pos)?.iter() {
+        let decl = ev.force_attrs(decl, pos)?;
+        let Value::Attrs(options) = select(ev, &decl, names.options, pos)? else { return Ok(false) };
+        for entry in options.entries() {
+            let Value::Attrs(option) = ev.force(&entry.value)? else { return Ok(false) };
+            let Some(tag) = option.get(names.type_) else { return Ok(false) };
+            if !matches!(ev.force(tag)?, Value::String(text) if text.as_str() == "option") {
+                return Ok(false);
+            }
+        }
+        declared.push(options);
+    }
+    for def in ev.force_list(defs, pos)?.iter() {
+        let def = ev.force_attrs(def, pos)?;
+        let Value::Attrs(value) = select(ev, &def, names.value, pos)? else { return Ok(false) };
+        if !value.entries().iter().all(|entry| declared.iter().any(|options| options.get(entry.name).is_some())) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// A nested level's unmatched definitions with the level's name put in
 /// front of their prefix: `name: sub`.
-static PREFIX_UNMATCHED: Builtin = Builtin { name: "strataPrefixUnmatched", arity: 2, func: prefix_unmatched };
 
 fn prefix_unmatched(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let walk = WalkNames::get();
