@@ -125,8 +125,8 @@ pub struct Evaluator {
     name_cache: RefCell<Box<[KeptName]>>,
     /// The values of `[ ]` and `{ }`, shared by every such literal: nothing
     /// changes a value others hold, and neither prints as `«repeated»`.
-    empty_list: Value,
-    empty_attrs: Value,
+    pub(crate) empty_list: Value,
+    pub(crate) empty_attrs: Value,
 }
 
 /// An entry of [`Evaluator::name_cache`]: a string and its symbol.

@@ -1346,12 +1346,12 @@ fn load_module_from(ev: &Evaluator, args: &[Value], source: &Value, pos: Pos) ->
             if attrs.get(ev.symbols.functor).is_some() || !is_module_kind(ev, &attrs)? {
                 return fallback();
             }
-            unify_module(file, key, &attrs)
+            unify_module(ev, file, key, &attrs)
         }
         function @ Value::Lambda(_) => {
             let applied = ev.force(&apply_module_args(ev, key, &function, module_args, source, pos)?)?;
             let Value::Attrs(attrs) = applied else { return fallback() };
-            unify_module(file, key, &attrs)
+            unify_module(ev, file, key, &attrs)
         }
         path @ (Value::Path(_) | Value::String(_)) => {
             let shown = ev.coerce_to_string(&path, pos, Coercion::TO_STRING)?;
@@ -1363,7 +1363,7 @@ fn load_module_from(ev: &Evaluator, args: &[Value], source: &Value, pos: Pos) ->
                 _ => return fallback(),
             };
             let Value::Attrs(attrs) = applied else { return fallback() };
-            unify_module(&shown, &shown, &attrs)
+            unify_module(ev, &shown, &shown, &attrs)
         }
         _ => return fallback(),
     };
@@ -1533,7 +1533,7 @@ fn argument_from_definitions(ev: &Evaluator, source: &Value, name: Symbol, pos: 
 
 /// `unifyModuleSyntax file key m` for a set `m`; `None` where the Nix
 /// version throws (a top-level `config` or `options` beside other names).
-fn unify_module(file: &Value, key: &Value, module: &Rc<Attrs>) -> Option<Rc<Attrs>> {
+fn unify_module(ev: &Evaluator, file: &Value, key: &Value, module: &Rc<Attrs>) -> Option<Rc<Attrs>> {
     let names = Names::get();
     let structure = MODULE_STRUCTURE.with(|symbols| *symbols);
     let (class, file_name, key_name) = (syntax::sym!("_class"), syntax::sym!("_file"), syntax::sym!("key"));
@@ -1546,7 +1546,7 @@ fn unify_module(file: &Value, key: &Value, module: &Rc<Attrs>) -> Option<Rc<Attr
         return None;
     }
     let plain = if explicit {
-        module.get(names.config).cloned().unwrap_or_else(|| Value::attrs(Attrs::new()))
+        module.get(names.config).cloned().unwrap_or_else(|| ev.empty_attrs.clone())
     } else if extra.len() == module.len() {
         Value::Attrs(module.clone())
     } else {
@@ -1572,19 +1572,21 @@ fn unify_module(file: &Value, key: &Value, module: &Rc<Attrs>) -> Option<Rc<Attr
         }
     };
     let or_else = |name: Symbol, otherwise: Value| module.get(name).cloned().unwrap_or(otherwise);
-    let options =
-        if explicit { or_else(names.options, Value::attrs(Attrs::new())) } else { Value::attrs(Attrs::new()) };
+    let options = if explicit { or_else(names.options, ev.empty_attrs.clone()) } else { ev.empty_attrs.clone() };
     let entry = |name: Symbol, value: Value| AttrEntry { name, value, pos: Pos::NONE };
     // In name order.
-    Some(Attrs::from_unsorted(vec![
-        entry(class, or_else(class, Value::Null)),
-        entry(file_name, stringified(file_name, file)),
-        entry(names.config, config),
-        entry(disabled_modules, or_else(disabled_modules, Value::list(Vec::new()))),
-        entry(imports, or_else(imports, Value::list(Vec::new()))),
-        entry(key_name, stringified(key_name, key)),
-        entry(names.options, options),
-    ]))
+    Some(Attrs::from_sorted_iter(
+        [
+            entry(class, or_else(class, Value::Null)),
+            entry(file_name, stringified(file_name, file)),
+            entry(names.config, config),
+            entry(disabled_modules, or_else(disabled_modules, ev.empty_list.clone())),
+            entry(imports, or_else(imports, ev.empty_list.clone())),
+            entry(key_name, stringified(key_name, key)),
+            entry(names.options, options),
+        ]
+        .into_iter(),
+    ))
 }
 
 thread_local! {
@@ -1669,10 +1671,46 @@ fn node_children(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 /// What a loaded module's imports are loaded with: its `_file` (not
 /// evaluated), its `key` as a string, and its `imports`.
 fn imports_of(ev: &Evaluator, module: &Rc<Attrs>, pos: Pos) -> Result<(Value, NixString, Rc<List>)> {
+    let (file, key, imports) = import_parts(ev, module, pos)?;
+    Ok((file, (*key).clone(), imports))
+}
+
+/// [`imports_of`] with the key shared when it is a string already.
+fn import_parts(ev: &Evaluator, module: &Rc<Attrs>, pos: Pos) -> Result<(Value, Rc<NixString>, Rc<List>)> {
     let file = lazy_select(module, syntax::sym!("_file"), pos);
-    let key = ev.coerce_to_string(&select(ev, module, syntax::sym!("key"), pos)?, pos, Coercion::INTERPOLATION)?;
+    let key = match ev.force(&select(ev, module, syntax::sym!("key"), pos)?)? {
+        Value::String(key) => key,
+        other => Rc::new(ev.coerce_to_string(&other, pos, Coercion::INTERPOLATION)?),
+    };
     let imports = ev.force_list(&select(ev, module, syntax::sym!("imports"), pos)?, pos)?;
     Ok((file, key, imports))
+}
+
+/// Appends `number` in decimal.
+fn push_decimal(out: &mut String, number: usize) {
+    if number >= 10 {
+        push_decimal(out, number / 10);
+    }
+    out.push(char::from(b'0' + (number % 10) as u8));
+}
+
+/// A module key as the set of keys seen holds it: the string value,
+/// compared by its text.
+#[derive(Clone)]
+struct KeyText(Rc<NixString>);
+
+impl PartialEq for KeyText {
+    fn eq(&self, other: &KeyText) -> bool {
+        self.0.text == other.0.text
+    }
+}
+
+impl Eq for KeyText {}
+
+impl std::hash::Hash for KeyText {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.text.hash(state)
+    }
 }
 
 /// One place a module appears in the import tree: the module as written,
@@ -1680,11 +1718,11 @@ fn imports_of(ev: &Evaluator, module: &Rc<Attrs>, pos: Pos) -> Result<(Value, Ni
 /// and its imports' occurrences.
 struct Occurrence {
     parent_file: Value,
-    parent_key: std::rc::Rc<str>,
+    parent_key: Rc<NixString>,
     index: usize,
     module: Value,
     loaded: Option<Rc<Attrs>>,
-    key: Option<String>,
+    key: Option<KeyText>,
     children: Option<Vec<usize>>,
 }
 
@@ -1702,7 +1740,7 @@ struct ImportTree<'a> {
 }
 
 impl ImportTree<'_> {
-    fn add(&mut self, parent_file: Value, parent_key: std::rc::Rc<str>, modules: &[Value]) -> Vec<usize> {
+    fn add(&mut self, parent_file: Value, parent_key: Rc<NixString>, modules: &[Value]) -> Vec<usize> {
         let first = self.occurrences.len();
         for (index, module) in modules.iter().enumerate() {
             let occurrence = Occurrence {
@@ -1721,29 +1759,42 @@ impl ImportTree<'_> {
 
     /// `load class args parentFile "${parentKey}:anon-${index}" m`, and the
     /// loaded module's `key`: what a node's `key` forces.
-    fn key(&mut self, at: usize) -> Result<&str> {
-        if self.occurrences[at].key.is_none() {
-            let (ev, pos) = (self.ev, self.pos);
-            let occurrence = &self.occurrences[at];
-            let key = Value::string(format!("{}:anon-{}", occurrence.parent_key, occurrence.index));
-            let call =
-                [self.class.clone(), self.args.clone(), occurrence.parent_file.clone(), key, occurrence.module.clone()];
-            let loaded = match self.load {
-                Value::PrimOpApp(app) if app.builtin.name == "strataLoadModule" && app.args.len() == 1 => {
-                    let mut all = Vec::with_capacity(6);
-                    all.push(app.args[0].clone());
-                    all.extend(call);
-                    load_module_from(ev, &all, self.source, pos)?
-                }
-                load => apply_each(ev, load, call, pos)?,
-            };
-            let loaded = ev.force_attrs(&loaded, pos)?;
-            let key = ev.force_str(&select(ev, &loaded, syntax::sym!("key"), pos)?, pos)?;
-            let occurrence = &mut self.occurrences[at];
-            occurrence.loaded = Some(loaded);
-            occurrence.key = Some(key);
+    fn key(&mut self, at: usize) -> Result<KeyText> {
+        if let Some(key) = &self.occurrences[at].key {
+            return Ok(key.clone());
         }
-        Ok(self.occurrences[at].key.as_deref().unwrap_or_default())
+        let (ev, pos) = (self.ev, self.pos);
+        let occurrence = &self.occurrences[at];
+        let mut anonymous = String::with_capacity(occurrence.parent_key.text.len() + 10);
+        anonymous.push_str(&occurrence.parent_key.text);
+        anonymous.push_str(":anon-");
+        push_decimal(&mut anonymous, occurrence.index);
+        let call = [
+            self.class.clone(),
+            self.args.clone(),
+            occurrence.parent_file.clone(),
+            Value::string(anonymous),
+            occurrence.module.clone(),
+        ];
+        let loaded = match self.load {
+            Value::PrimOpApp(app) if app.builtin.name == "strataLoadModule" && app.args.len() == 1 => {
+                let mut all = Vec::with_capacity(6);
+                all.push(app.args[0].clone());
+                all.extend(call);
+                load_module_from(ev, &all, self.source, pos)?
+            }
+            load => apply_each(ev, load, call, pos)?,
+        };
+        let loaded = ev.force_attrs(&loaded, pos)?;
+        let key = match ev.force(&select(ev, &loaded, syntax::sym!("key"), pos)?)? {
+            Value::String(key) => key,
+            // Not a string: `force_str`'s error.
+            other => Rc::new(NixString::new(ev.force_str(&other, pos)?)),
+        };
+        let occurrence = &mut self.occurrences[at];
+        occurrence.loaded = Some(loaded);
+        occurrence.key = Some(KeyText(key.clone()));
+        Ok(KeyText(key))
     }
 
     /// The loaded module of an occurrence whose key was read.
@@ -1757,8 +1808,8 @@ impl ImportTree<'_> {
         if let Some(children) = &self.occurrences[at].children {
             return Ok(children.clone());
         }
-        let (file, key, imports) = imports_of(self.ev, &self.loaded(at)?, self.pos)?;
-        let children = self.add(file, std::rc::Rc::from(key.text.as_str()), imports.items());
+        let (file, key, imports) = import_parts(self.ev, &self.loaded(at)?, self.pos)?;
+        let children = self.add(file, key, imports.items());
         self.occurrences[at].children = Some(children.clone());
         Ok(children)
     }
@@ -1767,12 +1818,12 @@ impl ImportTree<'_> {
     /// version: breadth first from `roots`, the first occurrence of each
     /// key only, disabled keys left out with their imports.
     fn closure(&mut self, roots: &[usize], disabled: &rustc_hash::FxHashSet<String>) -> Result<Vec<usize>> {
-        let mut seen: rustc_hash::FxHashSet<String> = Default::default();
+        let mut seen: rustc_hash::FxHashSet<KeyText> = Default::default();
         let mut queue: std::collections::VecDeque<usize> = roots.iter().copied().collect();
         let mut kept = Vec::new();
         while let Some(at) = queue.pop_front() {
             let key = self.key(at)?;
-            if disabled.contains(key) || !seen.insert(key.to_owned()) {
+            if disabled.contains(key.0.text.as_str()) || !seen.insert(key) {
                 continue;
             }
             queue.extend(self.children(at)?);
@@ -1799,7 +1850,7 @@ fn collect_modules(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         pos,
     };
     let modules = ev.force_list(&args[7], pos)?;
-    let roots = tree.add(args[6].clone(), std::rc::Rc::from(""), modules.items());
+    let roots = tree.add(args[6].clone(), Rc::new(NixString::new(String::new())), modules.items());
     let all = tree.closure(&roots, &Default::default())?;
     let mut keys = Vec::new();
     for &at in all.iter() {
