@@ -175,14 +175,14 @@ type ZipValues = smallvec::SmallVec<[Value; 2]>;
 
 thread_local! {
     /// One shared string value per attribute name, for `attrNames`,
-    /// `mapAttrs` and `zipAttrsWith` (symbols are per thread, and so is
+    /// `mapAttrs`, `zipAttrsWith` and the module system's option tree (symbols are per thread, and so is
     /// this): strings are immutable, so sharing them changes nothing but the
     /// allocations.
     static NAME_STRINGS: std::cell::RefCell<rustc_hash::FxHashMap<Symbol, Value>> = Default::default();
 }
 
 /// The string value of an attribute name.
-fn name_string(name: Symbol) -> Value {
+pub(crate) fn name_string(name: Symbol) -> Value {
     NAME_STRINGS.with(|cache| {
         if let Some(value) = cache.borrow().get(&name) {
             return value.clone();

@@ -413,10 +413,9 @@ enum GroupKind {
 /// [`group_by_name`]'s work.
 fn group(ev: &Evaluator, kind: GroupKind, on_error: &Value, items: &Value, pos: Pos) -> Result<Value> {
     let names = Names::get();
-    let (file_name, inner_name, with_parent) = match kind {
-        GroupKind::Declarations => (syntax::sym!("_file"), names.options, true),
-        GroupKind::Definitions => (names.file, names.value, true),
-        GroupKind::Values => (names.file, names.value, false),
+    let (file_name, inner_name) = match kind {
+        GroupKind::Declarations => (syntax::sym!("_file"), names.options),
+        GroupKind::Definitions | GroupKind::Values => (names.file, names.value),
     };
     let items = ev.force_list(items, pos)?;
     let mut groups: Vec<(Symbol, Pos, Vec<Value>)> = Vec::new();
@@ -432,20 +431,17 @@ fn group(ev: &Evaluator, kind: GroupKind, on_error: &Value, items: &Value, pos: 
         for entry in inner.entries() {
             // In name order: `_file`, `options`, `parent` for declarations,
             // `file`, `parent`, `value` for definitions.
-            let mut fields = Vec::with_capacity(if with_parent { 3 } else { 2 });
-            fields.push(AttrEntry { name: file_name, value: file.clone(), pos: Pos::NONE });
-            let own = AttrEntry { name: inner_name, value: entry.value.clone(), pos: Pos::NONE };
-            if with_parent {
-                let held = AttrEntry { name: names.parent, value: parent.clone(), pos: Pos::NONE };
-                if kind == GroupKind::Declarations {
-                    fields.extend([own, held]);
-                } else {
-                    fields.extend([held, own]);
-                }
-            } else {
-                fields.push(own);
-            }
-            let grouped = Value::attrs(Attrs::from_unsorted(fields));
+            let field = |name: Symbol, value: Value| AttrEntry { name, value, pos: Pos::NONE };
+            let own = field(inner_name, entry.value.clone());
+            let grouped = Value::attrs(match kind {
+                GroupKind::Declarations => Attrs::from_sorted_iter(
+                    [field(file_name, file.clone()), own, field(names.parent, parent.clone())].into_iter(),
+                ),
+                GroupKind::Definitions => Attrs::from_sorted_iter(
+                    [field(file_name, file.clone()), field(names.parent, parent.clone()), own].into_iter(),
+                ),
+                GroupKind::Values => Attrs::from_sorted_iter([field(file_name, file.clone()), own].into_iter()),
+            });
             match index.get(&entry.name) {
                 Some(&at) => groups[at].2.push(grouped),
                 None => {
@@ -802,10 +798,11 @@ fn call3(ev: &Evaluator, function: &Value, a: Value, b: Value, c: Value, pos: Po
 /// which is when the Nix version does it too: every field needs them.
 fn merge_definitions(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let (highest, values) = definitions_core(ev, &Names::get(), &args[3], pos)?;
-    Ok(merge_record(&OptionNames::get(), &args[0], &args[1], &args[2], &args[3], highest, values))
+    Ok(merge_record(ev, &OptionNames::get(), &args[0], &args[1], &args[2], &args[3], highest, values))
 }
 
 fn merge_record(
+    ev: &Evaluator,
     names: &OptionNames,
     fallback: &Value,
     loc: &Value,
@@ -819,7 +816,7 @@ fn merge_record(
         partial(&MERGED_VALUE, [fallback.clone(), loc.clone(), type_.clone(), defs.clone()]),
         values.clone(),
     );
-    let optional = if defined { record([(Names::get().value, merged.clone())]) } else { record([]) };
+    let optional = if defined { record([(Names::get().value, merged.clone())]) } else { ev.empty_attrs.clone() };
     // Names in order (see `record`).
     record([
         (names.defs_final, values.clone()),
@@ -1015,7 +1012,14 @@ fn option_of(ev: &Evaluator, args: &[Value], decls: &List, declared: Pos, pos: P
         added.extend([
             AttrEntry {
                 name: names.declaration_positions,
-                value: Value::list(vec![lazy_select(&decl, names.pos, pos)]),
+                value: Value::list(vec![match (decl.get(names.pos), ev.force_list(loc, pos)?.last()) {
+                    // Without its position (see `leaf_core`): made from the
+                    // declaration as `withPositions` does.
+                    (None, Some(name)) => {
+                        Value::lazy_apply(partial(&DECLARATION_POSITION, [name.clone()]), Value::Attrs(decl.clone()))
+                    }
+                    _ => lazy_select(&decl, names.pos, pos),
+                }]),
                 pos: Pos::NONE,
             },
             AttrEntry { name: names.declarations, value: Value::list(vec![file.clone()]), pos: Pos::NONE },
@@ -1184,7 +1188,7 @@ fn merge_option(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let type_ = select(ev, &opt, names.type_, pos)?;
     let fallback = select(ev, &nix, names.merge_definitions, pos)?;
     let (highest, values) = definitions_core(ev, &Names::get(), all_defs, pos)?;
-    Ok(merge_record(&names, &fallback, loc, &type_, all_defs, highest, values))
+    Ok(merge_record(ev, &names, &fallback, loc, &type_, all_defs, highest, values))
 }
 
 const FIELD_HIGHEST_PRIO: i64 = 0;
@@ -1410,7 +1414,7 @@ fn apply_module_args(
                 let value = Value::lazy_apply(
                     partial(
                         &MODULE_ARGUMENT,
-                        [key.clone(), Value::string(formal.name.as_str()), pos_to_value(formal.pos), source.clone()],
+                        [key.clone(), super::attrs::name_string(formal.name), pos_to_value(formal.pos), source.clone()],
                     ),
                     args.clone(),
                 );
@@ -1901,7 +1905,7 @@ fn walk_level(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         let walked = Value::lazy_apply(
             partial(
                 &WALK_ENTRY,
-                [nix_value.clone(), loc.clone(), defs_by_name.clone(), Value::string(entry.name.as_str())],
+                [nix_value.clone(), loc.clone(), defs_by_name.clone(), super::attrs::name_string(entry.name)],
             ),
             entry.value.clone(),
         );
@@ -2009,7 +2013,7 @@ fn walk_entry(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         return Ok(record([
             (names.is_leaf, Value::bool(true)),
             (core_name(), core),
-            (walk.unmatched, Value::list(Vec::new())),
+            (walk.unmatched, ev.empty_list.clone()),
         ]));
     }
     if option_count > 0 {
@@ -2038,7 +2042,7 @@ fn walk_entry(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let sub =
         Value::lazy_apply(partial(&WALK_LEVEL, [nix_value.clone(), sub_loc, sub_decls.clone()]), sub_defs.clone());
     let unmatched = Value::lazy_apply(
-        partial(&NESTED_UNMATCHED, [Value::string(name_symbol.as_str()), sub.clone(), sub_decls]),
+        partial(&NESTED_UNMATCHED, [super::attrs::name_string(name_symbol), sub.clone(), sub_decls]),
         sub_defs,
     );
     Ok(record([(names.is_leaf, Value::bool(false)), (names.sub, sub), (walk.unmatched, unmatched)]))
@@ -2067,7 +2071,9 @@ fn leaf_core(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let (nix_value, loc, name, name_decls, defs) = (&args[0], &args[1], &args[2], &args[3], &args[4]);
     let sub_loc = sub_loc_of(ev, loc, name, pos)?;
     let decls = ev.force_list(name_decls, pos)?;
-    let with_positions = positions_of(ev, name, &decls, pos)?;
+    // One declaration's position is made from it when it is read (see
+    // `option_of`); several go to the Nix `mergeOptionDecls` with theirs.
+    let with_positions = if decls.len() == 1 { name_decls.clone() } else { positions_of(ev, name, &decls, pos)? };
     Ok(evaluated_option(ev, &[nix_value.clone(), sub_loc, with_positions, defs.clone()], pos)?.into_value())
 }
 
@@ -2096,7 +2102,7 @@ fn select_or_empty(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let attrs = ev.force_attrs(&args[1], pos)?;
     match attrs.get(name) {
         Some(value) => ev.force(value),
-        None => Ok(Value::list(Vec::new())),
+        None => Ok(ev.empty_list.clone()),
     }
 }
 
@@ -2134,7 +2140,7 @@ static NESTED_UNMATCHED: Builtin = Builtin { name: "strataNestedUnmatched", arit
 
 fn nested_unmatched(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     match all_names_declared(ev, &args[2], &args[3], pos) {
-        Ok(true) => Ok(Value::list(Vec::new())),
+        Ok(true) => Ok(ev.empty_list.clone()),
         _ => prefix_unmatched(ev, &args[..2], pos),
     }
 }
@@ -2292,7 +2298,7 @@ fn unmatched(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         if decls_by_name.get(group.name).is_some() {
             continue;
         }
-        let prefix = Value::list(vec![Value::string(group.name.as_str())]);
+        let prefix = Value::list(vec![super::attrs::name_string(group.name)]);
         for def in ev.force_list(&group.value, pos)?.iter() {
             let def = ev.force_attrs(def, pos)?;
             let parent = ev.force_attrs(&select(ev, &def, names.parent, pos)?, pos)?;
