@@ -940,6 +940,23 @@ let
       graph = map graphOf (lib.init roots);
     };
 
+  # The import graph of `collectModules`, from the nodes of
+  # `strataModuleNodes` (reading it loads the modules a second time). A
+  # function of its own, so that an evaluation that never reads its graph
+  # (most, every submodule's) makes none of this.
+  moduleGraph =
+    class: args: modules: disabledKeys:
+    let
+      isDisabled = n: elem n.key disabledKeys;
+      graphOf = n: {
+        key = n.key;
+        file = n.module._file;
+        disabled = isDisabled n;
+        imports = map graphOf n.children;
+      };
+    in
+    map graphOf (lib.init (builtins.strataModuleNodes loadModule class args unknownModule "" modules));
+
   # `collectModulesNix` walked natively in Strata (`strataCollectModules`),
   # without making the nodes; `graph` is made from the lazy nodes of
   # `strataModuleNodes`.
@@ -954,24 +971,13 @@ let
     if builtins ? strataCollectModules then
       class: modulesPath: modules: args:
       let
-        # The nodes again, for `graph` only: reading it loads the modules
-        # a second time.
-        roots = builtins.strataModuleNodes loadModule class args unknownModule "" modules;
         collected =
           builtins.strataCollectModules loadModule disabledKey modulesPath class args source unknownModule
             modules;
-        inherit (collected) disabledKeys;
-        isDisabled = n: elem n.key disabledKeys;
-        graphOf = n: {
-          key = n.key;
-          file = n.module._file;
-          disabled = isDisabled n;
-          imports = map graphOf n.children;
-        };
       in
       {
         inherit (collected) modules;
-        graph = map graphOf (lib.init roots);
+        graph = moduleGraph class args modules collected.disabledKeys;
       }
     else
       collectModulesNix;
@@ -1114,19 +1120,6 @@ let
       class ? null,
     }:
     let
-      withWarnings =
-        x:
-        if !(evalArgs ? args || evalArgs ? check) then
-          x
-        else
-        lib.warnIf (evalArgs ? args)
-          "The args argument to evalModules is deprecated. Please set config._module.args instead."
-          (
-            lib.warnIf (evalArgs ? check)
-              "The check argument to evalModules is deprecated. Please set config._module.check instead."
-              x
-          );
-
       # Not `rec`: a scope of its own would be one more for the cycle
       # collector per evaluation (every submodule instance runs one).
       internalModule = {
@@ -1138,14 +1131,17 @@ let
           args = {
             inherit extendModules;
             moduleType = type;
-          }
-          // args;
+          };
           inherit specialArgs;
-        }
-        # Defined only when given, so that `_module.check` is usually
-        # without definitions (see `internalValue`).
-        // (if evalArgs ? check then { check = mkDefault check; } else { });
+        };
       };
+
+      # The deprecated `args` and `check` arguments, as modules of their own
+      # (after the given ones, as nixpkgs has them, also in `graph`).
+      legacyModules =
+        lib.optional (evalArgs ? args) { config._module.args = args; }
+        ++ lib.optional (evalArgs ? check) { config._module.check = mkDefault check; };
+      regularModules = if evalArgs ? args || evalArgs ? check then modules ++ legacyModules else modules;
 
       moduleArgs = {
         inherit lib options specialArgs;
@@ -1156,7 +1152,7 @@ let
       // specialArgs;
 
       collected = collectModulesFrom inputs class (specialArgs.modulesPath or "") (
-        modules ++ [ internalModule ]
+        regularModules ++ [ internalModule ]
       ) moduleArgs;
 
       reversedModules = lib.reverseList collected.modules;
@@ -1170,9 +1166,8 @@ let
       # nothing defines it, as in most evaluations (every submodule's), read
       # without evaluating the option.
       defaultsApply = internalDefaults inputs;
-      internalValue = name: default: if defaultsApply.${name} then default else declaredConfig._module.${name};
 
-      freeformType = internalValue "freeformType" null;
+      freeformType = if defaultsApply.freeformType then null else declaredConfig._module.freeformType;
 
       config =
         if freeformType == null then
@@ -1186,7 +1181,11 @@ let
           )) declaredConfig;
 
       checkUnmatched =
-        if internalValue "check" true && freeformType == null && walked.unmatched != [ ] then
+        if
+          (if defaultsApply.check then true else declaredConfig._module.check)
+          && freeformType == null
+          && walked.unmatched != [ ]
+        then
           let
             first = head walked.unmatched;
             shownFirst =
@@ -1230,7 +1229,7 @@ let
         evalModules (
           evalArgs
           // {
-            modules = evalArgs.modules ++ modules;
+            modules = regularModules ++ modules;
             specialArgs = evalArgs.specialArgs or { } // specialArgs;
             prefix = extendArgs.prefix or evalArgs.prefix or [ ];
           }
@@ -1240,7 +1239,7 @@ let
         inherit modules specialArgs class;
       };
 
-      result = withWarnings {
+      result = {
         _type = "configuration";
         options = checked options;
         config = checked (removeAttrs config [ "_module" ]);
@@ -1249,7 +1248,16 @@ let
         graph = collected.graph;
       };
     in
-    result;
+    if !(evalArgs ? args || evalArgs ? check) then
+      result
+    else
+      lib.warnIf (evalArgs ? args)
+        "The args argument to evalModules is deprecated. Please set config._module.args instead."
+        (
+          lib.warnIf (evalArgs ? check)
+            "The check argument to evalModules is deprecated. Please set config._module.check instead."
+            result
+        );
 
   # ---------------------------------------------------------------------
   # Renamed, removed and aliased options
