@@ -420,9 +420,10 @@ let
           }
       );
 
+      baseModules = [ { _module.args.name = lib.mkOptionDefault "‹name›"; } ] ++ modules;
       base = lib.modules.evalModules {
         inherit class specialArgs;
-        modules = [ { _module.args.name = lib.mkOptionDefault "‹name›"; } ] ++ modules;
+        modules = baseModules;
       };
 
       freeformType = base._module.freeformType;
@@ -437,8 +438,11 @@ let
       check = checkSubmodule;
       merge = checkedMerge checkSubmodule (
         loc: defs:
-        (base.extendModules {
-          modules = [ { _module.args.name = lib.last loc; } ] ++ asModules defs;
+        # `base.extendModules { modules = ...; prefix = loc; }` without
+        # evaluating `base` and its arguments first: the same evaluation.
+        (lib.modules.evalModules {
+          inherit class specialArgs;
+          modules = baseModules ++ [ { _module.args.name = lib.last loc; } ] ++ asModules defs;
           prefix = loc;
         }).config
       );
