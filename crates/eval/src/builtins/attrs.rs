@@ -57,7 +57,7 @@ fn remove_attrs(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let names = ev.force_list(&args[1], pos)?;
     let mut remove = Vec::with_capacity(names.len());
     for name in names.iter() {
-        remove.push(Symbol::intern(&ev.force_str(name, pos)?));
+        remove.push(ev.force_symbol(name, pos)?);
     }
     if !remove.iter().any(|name| attrs.contains(*name)) {
         return Ok(Value::Attrs(attrs));
@@ -74,7 +74,7 @@ fn list_to_attrs(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     for item in list.iter() {
         let pair = ev.force_attrs(item, pos)?;
         let name = pair.get(name_symbol).ok_or_else(|| error(ErrorKind::Missing, pos, "attribute 'name' missing"))?;
-        let name = Symbol::intern(&ev.force_str(name, pos)?);
+        let name = ev.force_symbol(name, pos)?;
         let entry =
             pair.get_entry(value_symbol).ok_or_else(|| error(ErrorKind::Missing, pos, "attribute 'value' missing"))?;
         entries.push(AttrEntry { name, value: entry.value.clone(), pos: entry.pos });
@@ -91,7 +91,7 @@ fn intersect_attrs(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 }
 
 fn cat_attrs(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    let name = Symbol::intern(&ev.force_str(&args[0], pos)?);
+    let name = ev.force_symbol(&args[0], pos)?;
     let list = ev.force_list(&args[1], pos)?;
     let mut values = Vec::new();
     for item in list.iter() {

@@ -309,7 +309,7 @@ fn group_by(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let mut index: std::collections::HashMap<Symbol, usize> = std::collections::HashMap::new();
     for item in list.iter() {
         let key = ev.call(&function, item.clone(), pos)?;
-        let key = Symbol::intern(&ev.force_str(&key, pos)?);
+        let key = ev.force_symbol(&key, pos)?;
         match index.get(&key) {
             Some(&i) => groups[i].1.push(item.clone()),
             None => {

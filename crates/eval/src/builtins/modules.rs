@@ -581,7 +581,7 @@ static DECLARATION_POSITION: Builtin =
     Builtin { name: "strataDeclarationPosition", arity: 2, func: declaration_position };
 
 fn declaration_position(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    let name = Symbol::intern(&ev.force_str(&args[0], pos)?);
+    let name = ev.force_symbol(&args[0], pos)?;
     let decl = ev.force_attrs(&args[1], pos)?;
     let parent = ev.force_attrs(&lazy_select(&decl, syntax::sym!("parent"), pos), pos)?;
     if let Some(entry) = parent.get_entry(name) {
@@ -1437,7 +1437,7 @@ static MODULE_ARGUMENT: Builtin = Builtin { name: "strataModuleArgument", arity:
 
 fn module_argument(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let compute = || -> Result<Value> {
-        let name = Symbol::intern(&ev.force_str(&args[1], pos)?);
+        let name = ev.force_symbol(&args[1], pos)?;
         // Errors are the option's: on one, the option gives it.
         if let Ok(Some(value)) = argument_from_definitions(ev, &args[3], name, pos) {
             return Ok(value);
@@ -2026,7 +2026,7 @@ fn walk_entry(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         ]);
         return ev.call(&select(ev, &nix, walk.walk_entry, pos)?, argument, pos);
     }
-    let name_symbol = Symbol::intern(&ev.force_str(name, pos)?);
+    let name_symbol = ev.force_symbol(name, pos)?;
     let sub_loc = sub_loc_of(ev, loc, name, pos)?;
     let file_name = syntax::sym!("_file");
     let mut sub_decls = Vec::with_capacity(decls.len());
@@ -2098,7 +2098,7 @@ fn leaf_value(ev: &Evaluator, core: &Value, pos: Pos) -> Result<Value> {
 static SELECT_OR_EMPTY: Builtin = Builtin { name: "strataSelectOrEmpty", arity: 2, func: select_or_empty };
 
 fn select_or_empty(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    let name = Symbol::intern(&ev.force_str(&args[0], pos)?);
+    let name = ev.force_symbol(&args[0], pos)?;
     let attrs = ev.force_attrs(&args[1], pos)?;
     match attrs.get(name) {
         Some(value) => ev.force(value),
