@@ -536,7 +536,7 @@ let
 
   either =
     t1: t2:
-    mkOptionType rec {
+    mkOptionType {
       name = "either";
       description =
         if t1.descriptionClass or null == "nonRestrictiveClause" then
@@ -586,8 +586,8 @@ let
           left = t1.typeMerge (head f'.payload.elemType).functor;
           right = t2.typeMerge (lib.last f'.payload.elemType).functor;
         in
-        if name == f'.name && left != null && right != null then either left right else null;
-      functor = defaultFunctor name // {
+        if "either" == f'.name && left != null && right != null then either left right else null;
+      functor = defaultFunctor "either" // {
         payload.elemType = [
           t1
           t2
@@ -599,14 +599,14 @@ let
 
   separatedString =
     sep:
-    mkOptionType rec {
+    mkOptionType {
       name = "separatedString";
       description =
         "strings concatenated with ${builtins.toJSON sep}";
       descriptionClass = "noun";
       check = isString;
       merge = loc: defs: concatStringsSep sep (getValues defs);
-      functor = defaultFunctor name // {
+      functor = defaultFunctor "separatedString" // {
         payload = { inherit sep; };
         type = payload: types.separatedString payload.sep;
         binOp = a: b: if a.sep == b.sep then a else null;
@@ -835,7 +835,7 @@ let
 
     listOf =
       elemType:
-      mkOptionType rec {
+      mkOptionType {
         name = "listOf";
         description = "list of ${optionDescriptionPhrase (nounOr [ "noun" "composite" ]) elemType}";
         descriptionClass = "composite";
@@ -850,7 +850,7 @@ let
         getSubOptions = prefix: elemType.getSubOptions (prefix ++ [ "*" ]);
         getSubModules = elemType.getSubModules;
         substSubModules = m: types.listOf (elemType.substSubModules m);
-        functor = elemFunctor name types.listOf elemType;
+        functor = elemFunctor "listOf" types.listOf elemType;
         nestedTypes.elemType = elemType;
       };
 
@@ -881,7 +881,7 @@ let
     unique =
       { message }:
       elemType:
-      mkOptionType rec {
+      mkOptionType {
         name = "unique";
         inherit (elemType) description descriptionClass check;
         merge =
@@ -891,13 +891,13 @@ let
         getSubOptions = elemType.getSubOptions;
         getSubModules = elemType.getSubModules;
         substSubModules = m: types.unique { inherit message; } (elemType.substSubModules m);
-        functor = elemFunctor name (types.unique { inherit message; }) elemType;
+        functor = elemFunctor "unique" (types.unique { inherit message; }) elemType;
         nestedTypes.elemType = elemType;
       };
 
     nullOr =
       elemType:
-      mkOptionType rec {
+      mkOptionType {
         name = "nullOr";
         description = "null or ${optionDescriptionPhrase (nounOr [ "noun" "conjunction" ]) elemType}";
         descriptionClass = "conjunction";
@@ -919,7 +919,7 @@ let
         getSubOptions = elemType.getSubOptions;
         getSubModules = elemType.getSubModules;
         substSubModules = m: types.nullOr (elemType.substSubModules m);
-        functor = elemFunctor name types.nullOr elemType;
+        functor = elemFunctor "nullOr" types.nullOr elemType;
         nestedTypes.elemType = elemType;
       };
 
@@ -987,7 +987,7 @@ let
 
     enum =
       values:
-      mkOptionType rec {
+      mkOptionType {
         name = "enum";
         description =
           if values == [ ] then
@@ -999,7 +999,7 @@ let
         descriptionClass = if length values < 2 then "noun" else "conjunction";
         check = x: elem x values;
         merge = mergeEqualOption;
-        functor = defaultFunctor name // {
+        functor = defaultFunctor "enum" // {
           payload = { inherit values; };
           type = payload: types.enum payload.values;
           binOp = a: b: { values = lib.unique (a.values ++ b.values); };
