@@ -704,6 +704,12 @@ impl Attrs {
         self.find(name).is_some()
     }
 
+    /// The set of two sorted runs of entries, `right`'s winning where both
+    /// have a name (`left // right` for entries), written straight into it.
+    pub fn merged(left: &[AttrEntry], right: &[AttrEntry]) -> Rc<Attrs> {
+        merged_set(left, right)
+    }
+
     /// `self // other`: a linear merge of two sorted sets.
     pub fn update(left: &Rc<Attrs>, other: &Attrs) -> Rc<Attrs> {
         if other.is_empty() {

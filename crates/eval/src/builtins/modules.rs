@@ -986,9 +986,9 @@ fn option_of(ev: &Evaluator, args: &[Value], decls: &List, declared: Pos, pos: P
     let names = OptionNames::get();
     let (nix_value, loc, decls_value, defs) = (&args[0], &args[1], &args[2], &args[3]);
     let nix = ev.force_attrs(nix_value, pos)?;
-    // mergeOptionDecls: the option's own entries (in name order) and, for
-    // a single declaration, the ones it adds (`added`, which win).
-    let entries: Vec<AttrEntry>;
+    // mergeOptionDecls: the option's own entries (`base`, in name order)
+    // and the ones added to them (`added`, which win).
+    let base: Rc<Attrs>;
     let mut added: Vec<AttrEntry> = Vec::with_capacity(5);
     let first_file: Value;
     if decls.len() == 1 {
@@ -1007,7 +1007,6 @@ fn option_of(ev: &Evaluator, args: &[Value], decls: &List, declared: Pos, pos: P
                 .collect(),
             None => Vec::new(),
         };
-        let added_names = [names.loc, names.declarations, names.declaration_positions, Names::get().options];
         // In name order.
         added.extend([
             AttrEntry {
@@ -1026,7 +1025,7 @@ fn option_of(ev: &Evaluator, args: &[Value], decls: &List, declared: Pos, pos: P
             AttrEntry { name: names.loc, value: loc.clone(), pos: Pos::NONE },
             AttrEntry { name: Names::get().options, value: Value::list(located), pos: Pos::NONE },
         ]);
-        entries = options.entries().iter().filter(|entry| !added_names.contains(&entry.name)).cloned().collect();
+        base = options;
         first_file = file;
     } else {
         let merged = ev.force_attrs(
@@ -1038,22 +1037,26 @@ fn option_of(ev: &Evaluator, args: &[Value], decls: &List, declared: Pos, pos: P
             Some(file) => file.clone(),
             None => return Err(error(ErrorKind::Eval, pos, "strataEvalOption: an option without declarations")),
         };
-        entries = merged.entries().to_vec();
+        base = merged;
     }
     // fixupOptionType
-    let type_ = match entries.iter().find(|entry| entry.name == names.type_) {
-        Some(entry) => entry.value.clone(),
+    let type_ = match base.get(names.type_) {
+        Some(value) => value.clone(),
         None => select(ev, &nix, names.unspecified, pos)?,
     };
     let final_type = match sub_modules_of(ev, &names, &type_)? {
         Some(_) => {
             let type_attrs = ev.force_attrs(&type_, pos)?;
-            let modules = match added.iter().chain(entries.iter()).find(|entry| entry.name == Names::get().options) {
+            let options_name = Names::get().options;
+            let modules = match added.iter().find(|entry| entry.name == options_name) {
                 Some(entry) => entry.value.clone(),
-                None => {
-                    let all = added.into_iter().chain(entries).collect();
-                    return Err(ev.missing_attr(&Attrs::from_unsorted(all), Names::get().options, pos));
-                }
+                None => match base.get(options_name) {
+                    Some(value) => value.clone(),
+                    None => {
+                        let all = Attrs::merged(base.entries(), &added);
+                        return Err(ev.missing_attr(&all, options_name, pos));
+                    }
+                },
             };
             ev.call(&select(ev, &type_attrs, names.subst_sub_modules, pos)?, modules, pos)?
         }
@@ -1061,7 +1064,7 @@ fn option_of(ev: &Evaluator, args: &[Value], decls: &List, declared: Pos, pos: P
     };
     // `type` sorts after the names `added` has.
     added.push(AttrEntry { name: names.type_, value: final_type.clone(), pos: Pos::NONE });
-    let opt = Attrs::from_sorted(merge_sorted(&entries, &added));
+    let opt = Attrs::merged(base.entries(), &added);
     let opt_value = Value::Attrs(opt.clone());
     // evalOptionValue
     let deprecated = match ev.force(&final_type)? {
@@ -1138,7 +1141,7 @@ fn option_record(ev: &Evaluator, core: &OptionCore, pos: Pos) -> Result<Value> {
         },
         AttrEntry { name: Names::get().value, value: value.clone(), pos: Pos::NONE },
     ];
-    Ok(Value::attrs(Attrs::from_sorted(merge_sorted(opt.entries(), &result))))
+    Ok(Value::attrs(Attrs::merged(opt.entries(), &result)))
 }
 
 /// The merge record of an option: `nix loc opt defs declaredAt firstFile`
