@@ -798,12 +798,11 @@ fn call3(ev: &Evaluator, function: &Value, a: Value, b: Value, c: Value, pos: Po
 /// which is when the Nix version does it too: every field needs them.
 fn merge_definitions(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let (highest, values) = definitions_core(ev, &Names::get(), &args[3], pos)?;
-    Ok(merge_record(ev, &OptionNames::get(), &args[0], &args[1], &args[2], &args[3], highest, values))
+    Ok(merge_record(ev, &args[0], &args[1], &args[2], &args[3], highest, values))
 }
 
 fn merge_record(
     ev: &Evaluator,
-    names: &OptionNames,
     fallback: &Value,
     loc: &Value,
     type_: &Value,
@@ -811,6 +810,7 @@ fn merge_record(
     highest: Value,
     values: Value,
 ) -> Value {
+    let names = OptionNames::get();
     let defined = matches!(&values, Value::List(list) if !list.is_empty());
     let merged = Value::lazy_apply(
         partial(&MERGED_VALUE, [fallback.clone(), loc.clone(), type_.clone(), defs.clone()]),
@@ -1191,7 +1191,7 @@ fn merge_option(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let type_ = select(ev, &opt, names.type_, pos)?;
     let fallback = select(ev, &nix, names.merge_definitions, pos)?;
     let (highest, values) = definitions_core(ev, &Names::get(), all_defs, pos)?;
-    Ok(merge_record(ev, &names, &fallback, loc, &type_, all_defs, highest, values))
+    Ok(merge_record(ev, &fallback, loc, &type_, all_defs, highest, values))
 }
 
 const FIELD_HIGHEST_PRIO: i64 = 0;
@@ -2177,8 +2177,7 @@ fn all_names_declared(ev: &Evaluator, decls: &Value, defs: &Value, pos: Pos) -> 
 }
 
 /// A nested level's unmatched definitions with the level's name put in
-/// front of their prefix: `name: sub`.
-
+/// front of their prefix: `name sub` (see [`nested_unmatched`]).
 fn prefix_unmatched(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let walk = WalkNames::get();
     let sub = ev.force_attrs(&args[1], pos)?;
