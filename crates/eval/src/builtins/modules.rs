@@ -2242,21 +2242,13 @@ fn internal_defaults(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> 
 ///   defs = concatMap (m: map (value: { file = m._file; inherit value; }) (pushDownProperties m.config)) modules; }
 /// ```
 ///
-/// `defs` computed when it is used.
+/// `decls` being the modules themselves (everything that reads a
+/// declaration reads only its `_file` and `options`, which a loaded module
+/// has), `defs` computed when it is used.
 fn level_inputs(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    let names = Names::get();
-    let file_name = syntax::sym!("_file");
-    let modules = ev.force_list(&args[0], pos)?;
-    let mut decls = Vec::with_capacity(modules.len());
-    for module in modules.iter() {
-        let module = ev.force_attrs(module, pos)?;
-        decls.push(record([
-            (file_name, lazy_select(&module, file_name, pos)),
-            (names.options, lazy_select(&module, names.options, pos)),
-        ]));
-    }
+    ev.force_list(&args[0], pos)?;
     Ok(record([
-        (syntax::sym!("decls"), Value::list(decls)),
+        (syntax::sym!("decls"), args[0].clone()),
         (syntax::sym!("defs"), Value::lazy_apply(Value::PrimOp(&MODULE_DEFINITIONS), args[0].clone())),
     ]))
 }
