@@ -1138,10 +1138,13 @@ let
 
       # The deprecated `args` and `check` arguments, as modules of their own
       # (after the given ones, as nixpkgs has them, also in `graph`).
-      legacyModules =
-        lib.optional (evalArgs ? args) { config._module.args = args; }
-        ++ lib.optional (evalArgs ? check) { config._module.check = mkDefault check; };
-      regularModules = if evalArgs ? args || evalArgs ? check then modules ++ legacyModules else modules;
+      regularModules =
+        if evalArgs ? args || evalArgs ? check then
+          modules
+          ++ lib.optional (evalArgs ? args) { config._module.args = args; }
+          ++ lib.optional (evalArgs ? check) { config._module.check = mkDefault check; }
+        else
+          modules;
 
       moduleArgs = {
         inherit lib options specialArgs;
