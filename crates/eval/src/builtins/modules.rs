@@ -1479,13 +1479,7 @@ fn argument_from_definitions(ev: &Evaluator, source: &Value, name: Symbol, pos: 
     let names = Names::get();
     let (module_name, args_name) = (syntax::sym!("_module"), syntax::sym!("args"));
     let inputs = ev.force_attrs(source, pos)?;
-    let mut declaring = 0;
-    for decl in ev.force_list(&select(ev, &inputs, syntax::sym!("decls"), pos)?, pos)?.iter() {
-        let decl = ev.force_attrs(decl, pos)?;
-        let Value::Attrs(options) = select(ev, &decl, names.options, pos)? else { return Ok(None) };
-        declaring += usize::from(options.get(module_name).is_some());
-    }
-    if declaring != 1 {
+    if !only_internal_declares_module(ev, &inputs, pos)? {
         return Ok(None);
     }
     // A plain set (no `_type`) under `name` in `set`, if any.
@@ -1516,7 +1510,7 @@ fn argument_from_definitions(ev: &Evaluator, source: &Value, name: Symbol, pos: 
                     if tag.as_str() != "override" {
                         return Ok(None);
                     }
-                    let priority = ev.force_int(&select(ev, attrs, syntax::sym!("priority"), pos)?, pos)?;
+                    let priority = ev.force_int(&select(ev, attrs, names.priority, pos)?, pos)?;
                     let content = ev.force(&select(ev, attrs, names.content, pos)?)?;
                     if matches!(&content, Value::Attrs(inner) if inner.get(names.type_).is_some()) {
                         return Ok(None);
@@ -2206,14 +2200,8 @@ fn internal_defaults(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> 
     let module_name = syntax::sym!("_module");
     let (check_name, freeform_name) = (syntax::sym!("check"), syntax::sym!("freeformType"));
     let inputs = ev.force_attrs(&args[0], pos)?;
-    let mut declaring = 0;
-    for decl in ev.force_list(&select(ev, &inputs, syntax::sym!("decls"), pos)?, pos)?.iter() {
-        let decl = ev.force_attrs(decl, pos)?;
-        if let Value::Attrs(options) = select(ev, &decl, names.options, pos)? {
-            declaring += usize::from(options.get(module_name).is_some());
-        }
-    }
-    let (mut check, mut freeform) = (declaring == 1, declaring == 1);
+    let internal_only = only_internal_declares_module(ev, &inputs, pos)?;
+    let (mut check, mut freeform) = (internal_only, internal_only);
     if check {
         for def in ev.force_list(&select(ev, &inputs, syntax::sym!("defs"), pos)?, pos)?.iter() {
             let def = ev.force_attrs(def, pos)?;
@@ -2232,6 +2220,23 @@ fn internal_defaults(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> 
         }
     }
     Ok(record([(check_name, Value::bool(check)), (freeform_name, Value::bool(freeform))]))
+}
+
+/// Whether exactly one of the top level's declarations (`inputs`, what
+/// [`level_inputs`] gives) declares anything under `_module`: then it is
+/// the internal module, which always does, and its declarations of
+/// `_module.*` are the ones in force. A declaration whose `options` is not
+/// a set counts for nothing here; walking the level reports it.
+fn only_internal_declares_module(ev: &Evaluator, inputs: &Attrs, pos: Pos) -> Result<bool> {
+    let options_name = Names::get().options;
+    let mut declaring = 0;
+    for decl in ev.force_list(&select(ev, inputs, syntax::sym!("decls"), pos)?, pos)?.iter() {
+        let decl = ev.force_attrs(decl, pos)?;
+        if let Value::Attrs(options) = select(ev, &decl, options_name, pos)? {
+            declaring += usize::from(options.get(syntax::sym!("_module")).is_some());
+        }
+    }
+    Ok(declaring == 1)
 }
 
 /// `strataLevelInputs modules`: the declarations and definitions of the
