@@ -1665,18 +1665,13 @@ fn apply_each(ev: &Evaluator, function: &Value, arguments: impl IntoIterator<Ite
 static NODE_CHILDREN: Builtin = Builtin { name: "strataNodeChildren", arity: 4, func: node_children };
 
 fn node_children(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    let (file, key, imports) = imports_of(ev, &ev.force_attrs(&args[3], pos)?, pos)?;
+    let (file, key, imports) = import_parts(ev, &ev.force_attrs(&args[3], pos)?, pos)?;
     Ok(nodes_of(&args[0], &args[1], &args[2], &file, &key, imports.items()))
 }
 
 /// What a loaded module's imports are loaded with: its `_file` (not
-/// evaluated), its `key` as a string, and its `imports`.
-fn imports_of(ev: &Evaluator, module: &Rc<Attrs>, pos: Pos) -> Result<(Value, NixString, Rc<List>)> {
-    let (file, key, imports) = import_parts(ev, module, pos)?;
-    Ok((file, (*key).clone(), imports))
-}
-
-/// [`imports_of`] with the key shared when it is a string already.
+/// evaluated), its `key` as a string (shared when it is one already), and
+/// its `imports`.
 fn import_parts(ev: &Evaluator, module: &Rc<Attrs>, pos: Pos) -> Result<(Value, Rc<NixString>, Rc<List>)> {
     let file = lazy_select(module, syntax::sym!("_file"), pos);
     let key = match ev.force(&select(ev, module, syntax::sym!("key"), pos)?)? {
@@ -1787,11 +1782,7 @@ impl ImportTree<'_> {
             load => apply_each(ev, load, call, pos)?,
         };
         let loaded = ev.force_attrs(&loaded, pos)?;
-        let key = match ev.force(&select(ev, &loaded, syntax::sym!("key"), pos)?)? {
-            Value::String(key) => key,
-            // Not a string: `force_str`'s error.
-            other => Rc::new(NixString::new(ev.force_str(&other, pos)?)),
-        };
+        let key = ev.force_string(&select(ev, &loaded, syntax::sym!("key"), pos)?, pos)?;
         let occurrence = &mut self.occurrences[at];
         occurrence.loaded = Some(loaded);
         occurrence.key = Some(KeyText(key.clone()));
