@@ -550,12 +550,12 @@ impl Evaluator {
         }
     }
 
-    /// Forces a string and drops its context (for names, keys and patterns).
     /// A string value as an attribute name (its text interned, not copied).
     pub fn force_symbol(&self, value: &Value, pos: Pos) -> Result<Symbol> {
         Ok(Symbol::intern(&self.force_string(value, pos)?.text))
     }
 
+    /// Forces a string and drops its context (for names, keys and patterns).
     pub fn force_str(&self, value: &Value, pos: Pos) -> Result<String> {
         Ok(self.force_string(value, pos)?.text.clone())
     }

@@ -175,9 +175,9 @@ type ZipValues = smallvec::SmallVec<[Value; 2]>;
 
 thread_local! {
     /// One shared string value per attribute name, for `attrNames`,
-    /// `mapAttrs`, `zipAttrsWith` and the module system's option tree (symbols are per thread, and so is
-    /// this): strings are immutable, so sharing them changes nothing but the
-    /// allocations.
+    /// `mapAttrs`, `zipAttrsWith` and the module system's option tree
+    /// (symbols are per thread, and so is this): strings are immutable, so
+    /// sharing them changes nothing but the allocations.
     static NAME_STRINGS: std::cell::RefCell<rustc_hash::FxHashMap<Symbol, Value>> = Default::default();
 }
 
