@@ -15,12 +15,14 @@ use std::path::{Path, PathBuf};
 use common::*;
 use generation::{ActivationOptions, Generation, HealthStatus, PackageManager, ServiceManager, StepOutcome};
 
-/// A target root plus fake programs and their shared call log.
+/// A target root plus fake programs and their shared call log, in a
+/// directory that lives as long as the host.
 struct Host {
     root: PathBuf,
     builds: PathBuf,
     bin: PathBuf,
     log: PathBuf,
+    _work: TempDir,
 }
 
 impl Host {
@@ -30,7 +32,8 @@ impl Host {
         seed_root(&root);
         let bin = work.join("bin");
         fs::create_dir_all(&bin).unwrap();
-        let host = Host { root, builds: work.join("builds"), log: work.join("calls.log"), bin };
+        let (builds, log) = (work.join("builds"), work.join("calls.log"));
+        let host = Host { root, builds, log, bin, _work: work };
         let log = host.log.display().to_string();
         let root = host.root.display().to_string();
         let running = host.bin.join("running").display().to_string();

@@ -22,11 +22,39 @@ fn strata() -> &'static str {
     env!("CARGO_BIN_EXE_strata")
 }
 
-/// A scratch directory for this test binary's input files.
-fn scratch() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("strata-robustness-{}", std::process::id()));
+/// A scratch file for a test's input (`name` in a directory all runs
+/// share, prefixed by this process's id), removed when the test is done
+/// with it and kept when it fails.
+fn scratch(name: &str) -> Scratch {
+    let dir = std::env::temp_dir().join("strata-robustness");
     std::fs::create_dir_all(&dir).expect("creating the scratch directory");
-    dir
+    Scratch(dir.join(format!("{}-{name}", std::process::id())))
+}
+
+/// A file of [`scratch`]: a path that removes the file when dropped,
+/// unless the thread is panicking (a failed assertion).
+struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for Scratch {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
 }
 
 /// Runs `strata ARGS` with `stdin` as standard input, killing it after
@@ -100,7 +128,7 @@ fn tail(text: &str) -> &str {
 /// for exit code 1, an error mentioning every one of `expected`, and a
 /// `FILE:LINE:COLUMN` position in that file.
 fn check_eval_error(name: &str, source: &[u8], expected: &[&str]) {
-    let path = scratch().join(format!("{name}.nix"));
+    let path = scratch(&format!("{name}.nix"));
     std::fs::write(&path, source).expect("writing the input file");
     let output = run(&["eval", path.to_str().expect("UTF-8 temp path")], b"");
     assert_no_crash(name, &output);
@@ -130,7 +158,7 @@ fn assert_positioned(name: &str, stderr: &str, path: &Path) {
 
 /// Evaluates `source` and checks it succeeds with `expected` as the output.
 fn check_eval_ok(name: &str, source: &[u8], expected: impl Fn(&str) -> bool) {
-    let path = scratch().join(format!("{name}.nix"));
+    let path = scratch(&format!("{name}.nix"));
     std::fs::write(&path, source).expect("writing the input file");
     let output = run(&["eval", "--strict", path.to_str().expect("UTF-8 temp path")], b"");
     assert_no_crash(name, &output);
@@ -182,7 +210,7 @@ fn self_reference() {
 fn runaway_function_recursion() {
     // Ends when the evaluation stack is (nearly) full: "stack overflow".
     let path_name = "runaway-call";
-    let path = scratch().join(format!("{path_name}.nix"));
+    let path = scratch(&format!("{path_name}.nix"));
     std::fs::write(&path, b"let f = x: f x; in f 1").expect("writing the input file");
     let output = run(&["eval", path.to_str().expect("UTF-8 temp path")], b"");
     assert_no_crash(path_name, &output);
@@ -201,7 +229,7 @@ fn invalid_utf8() {
     // The CLI's `parse` reports line and column; `eval` (through `import`)
     // reports the byte offset.
     let source = b"{\n  a = \"abc\xff\xfe\";\n}\n";
-    let path = scratch().join("invalid-utf8.nix");
+    let path = scratch("invalid-utf8.nix");
     std::fs::write(&path, source).expect("writing the input file");
     let output = run(&["parse", path.to_str().expect("UTF-8 temp path")], b"");
     assert_no_crash("invalid-utf8 parse", &output);
@@ -269,7 +297,7 @@ fn deep_json() {
     // Either a value or a positioned error; never a crash.
     let json = format!("{}{}", "[".repeat(DEEP), "]".repeat(DEEP));
     let source = format!("builtins.length (builtins.fromJSON \"{json}\")");
-    let path = scratch().join("deep-json.nix");
+    let path = scratch("deep-json.nix");
     std::fs::write(&path, source).expect("writing the input file");
     let output = run(&["eval", path.to_str().expect("UTF-8 temp path")], b"");
     assert_no_crash("deep-json", &output);

@@ -26,14 +26,41 @@ pub fn fixture(name: &str) -> (serde_json::Value, Vec<OptionSnapshot>) {
     (rendered, options)
 }
 
-/// A fresh, empty directory for one test.
-pub fn temp_dir(label: &str) -> PathBuf {
+/// A fresh, empty directory for one test, removed when the test is done
+/// with it (and kept when the test fails, for a look at what it left).
+pub fn temp_dir(label: &str) -> TempDir {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
     let dir = std::env::temp_dir().join(format!("strata-generation-tests/{label}-{}-{n}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).expect("create temp dir");
-    dir
+    TempDir(dir)
+}
+
+/// A directory of [`temp_dir`]: a path that removes its tree when dropped,
+/// unless the thread is panicking (a failed assertion).
+pub struct TempDir(PathBuf);
+
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for TempDir {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
 }
 
 /// Metadata with a fixed time, so builds are reproducible.
