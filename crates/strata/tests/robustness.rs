@@ -22,39 +22,18 @@ fn strata() -> &'static str {
     env!("CARGO_BIN_EXE_strata")
 }
 
-/// A scratch file for a test's input (`name` in a directory all runs
-/// share, prefixed by this process's id), removed when the test is done
-/// with it and kept when it fails.
-fn scratch(name: &str) -> Scratch {
+/// A scratch file for a test's input: `name` in a directory all runs
+/// share, prefixed by this process's id. A test removes it when its checks
+/// pass (see [`done_with`]) and leaves it behind for a look when they fail.
+fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join("strata-robustness");
     std::fs::create_dir_all(&dir).expect("creating the scratch directory");
-    Scratch(dir.join(format!("{}-{name}", std::process::id())))
+    dir.join(format!("{}-{name}", std::process::id()))
 }
 
-/// A file of [`scratch`]: a path that removes the file when dropped,
-/// unless the thread is panicking (a failed assertion).
-struct Scratch(PathBuf);
-
-impl std::ops::Deref for Scratch {
-    type Target = Path;
-
-    fn deref(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl AsRef<Path> for Scratch {
-    fn as_ref(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        if !std::thread::panicking() {
-            let _ = std::fs::remove_file(&self.0);
-        }
-    }
+/// Removes a [`scratch`] file once its test's checks passed.
+fn done_with(path: &Path) {
+    let _ = std::fs::remove_file(path);
 }
 
 /// Runs `strata ARGS` with `stdin` as standard input, killing it after
@@ -139,6 +118,7 @@ fn check_eval_error(name: &str, source: &[u8], expected: &[&str]) {
         assert!(stderr.contains(text), "{name}: error lacks '{text}':\n{}", tail(&stderr));
     }
     assert_positioned(name, &stderr, &path);
+    done_with(&path);
 }
 
 /// Checks that `stderr` names `path:LINE:COLUMN`.
@@ -166,6 +146,7 @@ fn check_eval_ok(name: &str, source: &[u8], expected: impl Fn(&str) -> bool) {
     assert_eq!(output.status.code(), Some(0), "{name}: exit status; stderr:\n{}", tail(&stderr));
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(expected(&stdout), "{name}: unexpected output:\n{}", tail(&stdout));
+    done_with(&path);
 }
 
 fn nested(open: &str, middle: &str, close: &str, depth: usize) -> Vec<u8> {
@@ -222,6 +203,7 @@ fn runaway_function_recursion() {
         tail(&stderr)
     );
     assert_positioned(path_name, &stderr, &path);
+    done_with(&path);
 }
 
 #[test]
@@ -247,6 +229,7 @@ fn invalid_utf8() {
     let output = run(&["parse", "-"], source);
     assert_no_crash("invalid-utf8 stdin", &output);
     assert_eq!(output.status.code(), Some(1));
+    done_with(&path);
 }
 
 #[test]
@@ -306,6 +289,7 @@ fn deep_json() {
         Some(1) => assert_positioned("deep-json", &String::from_utf8_lossy(&output.stderr), &path),
         other => panic!("deep-json: exit status {other:?}"),
     }
+    done_with(&path);
 }
 
 #[test]
