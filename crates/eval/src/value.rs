@@ -781,7 +781,7 @@ impl Attrs {
 /// `left // right` on sorted entries.
 /// The entries of two runs in name order, in name order; `right`'s entry
 /// wins where both have a name.
-pub(crate) fn merge_sorted(left: &[AttrEntry], right: &[AttrEntry]) -> Vec<AttrEntry> {
+fn merge_sorted(left: &[AttrEntry], right: &[AttrEntry]) -> Vec<AttrEntry> {
     let mut entries = Vec::with_capacity(left.len() + right.len());
     merge_each(left, right, |run| entries.extend_from_slice(run));
     entries
@@ -1518,13 +1518,6 @@ impl Thunk {
                 _ => None,
             }
         }
-    }
-
-    /// Whether the thunk is being forced right now (forcing it again would
-    /// be infinite recursion).
-    pub fn is_blackhole(&self) -> bool {
-        // SAFETY: as in `value`; nothing is cloned.
-        unsafe { matches!(&*self.state.get(), ThunkState::Blackhole) }
     }
 
     /// Sets a new state and returns the old one, which the caller drops.

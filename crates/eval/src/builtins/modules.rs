@@ -1468,63 +1468,52 @@ fn module_argument(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 /// definitions of `args.${name}` (plain values or `mkOverride`s of plain
 /// values) exactly one has the highest priority: its value is the
 /// argument, as `raw`'s merge of that one definition gives it. `None`
-/// otherwise (and while `source` is being computed: the option then fails
-/// as nixpkgs does), for the option to give the value or the error.
+/// otherwise, for the option to give the value or the error.
 fn argument_from_definitions(ev: &Evaluator, source: &Value, name: Symbol, pos: Pos) -> Result<Option<Value>> {
-    match source {
-        Value::Null => return Ok(None),
-        Value::Thunk(thunk) if thunk.is_blackhole() => return Ok(None),
-        _ => {}
+    // While `source` is being computed (an argument used in `imports`),
+    // forcing it fails, and the caller goes through the option, which
+    // fails as nixpkgs does.
+    if matches!(source, Value::Null) {
+        return Ok(None);
     }
     let names = Names::get();
-    let (module_name, args_name) = (syntax::sym!("_module"), syntax::sym!("args"));
     let inputs = ev.force_attrs(source, pos)?;
     if !only_internal_declares_module(ev, &inputs, pos)? {
         return Ok(None);
     }
-    // A plain set (no `_type`) under `name` in `set`, if any.
-    let plain = |set: &Attrs, name: Symbol| -> Result<Option<Option<Rc<Attrs>>>> {
-        let Some(value) = set.get(name) else { return Ok(Some(None)) };
-        match ev.force(value)? {
-            Value::Attrs(inner) if inner.get(names.type_).is_none() => Ok(Some(Some(inner))),
-            _ => Ok(None),
-        }
-    };
     // The highest priority seen (lowest number), its value, and whether
-    // another definition has it too.
+    // another definition has it too. A definition the option must see (a
+    // property other than a priority, `args` not a plain set) gives up.
     let mut best: Option<(i64, Value, bool)> = None;
-    for def in ev.force_list(&select(ev, &inputs, syntax::sym!("defs"), pos)?, pos)?.iter() {
-        let def = ev.force_attrs(def, pos)?;
-        let Value::Attrs(value) = select(ev, &def, names.value, pos)? else { return Ok(None) };
-        let Some(module) = plain(&value, module_name)? else { return Ok(None) };
-        let Some(module) = module else { continue };
-        let Some(module_args) = plain(&module, args_name)? else { return Ok(None) };
-        let Some(module_args) = module_args else { continue };
-        let Some(argument) = module_args.get(name) else { continue };
-        let argument = ev.force(argument)?;
-        let (priority, content) = match &argument {
-            Value::Attrs(attrs) => match attrs.get(names.type_) {
-                None => (100, argument.clone()),
-                Some(tag) => {
-                    let Value::String(tag) = ev.force(tag)? else { return Ok(None) };
-                    if tag.as_str() != "override" {
-                        return Ok(None);
-                    }
-                    let priority = ev.force_int(&select(ev, attrs, names.priority, pos)?, pos)?;
-                    let content = ev.force(&select(ev, attrs, names.content, pos)?)?;
-                    if matches!(&content, Value::Attrs(inner) if inner.get(names.type_).is_some()) {
-                        return Ok(None);
-                    }
-                    (priority, content)
-                }
-            },
-            _ => (100, argument.clone()),
+    let simple = each_plain_module_definition(ev, &inputs, pos, |module| {
+        let Some(module_args) = module.get(syntax::sym!("args")) else { return Ok(true) };
+        let module_args = ev.force(module_args)?;
+        let Some(module_args) = as_attrs(&module_args).filter(|set| set.get(names.type_).is_none()) else {
+            return Ok(false);
         };
-        best = match best {
+        let Some(argument) = module_args.get(name) else { return Ok(true) };
+        let argument = ev.force(argument)?;
+        let (priority, content) = match (kind_of(ev, &names, &argument)?, &argument) {
+            (Kind::Other, _) => (DEFAULT_OVERRIDE_PRIORITY, argument.clone()),
+            (Kind::Override, Value::Attrs(attrs)) => {
+                let priority = ev.force_int(&select(ev, attrs, names.priority, pos)?, pos)?;
+                let content = ev.force(&select(ev, attrs, names.content, pos)?)?;
+                if kind_of(ev, &names, &content)? != Kind::Other {
+                    return Ok(false);
+                }
+                (priority, content)
+            }
+            _ => return Ok(false),
+        };
+        best = match best.take() {
             Some((kept, value, tied)) if kept < priority => Some((kept, value, tied)),
             Some((kept, value, _)) if kept == priority => Some((kept, value, true)),
             _ => Some((priority, content, false)),
         };
+        Ok(true)
+    })?;
+    if !simple {
+        return Ok(None);
     }
     Ok(match best {
         Some((_, value, false)) => Some(value),
@@ -2187,27 +2176,18 @@ fn prefix_unmatched(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 /// of `_module` that is not a plain set (`mkIf`, `mkMerge`, ...) counts as
 /// setting both.
 fn internal_defaults(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    let names = Names::get();
-    let module_name = syntax::sym!("_module");
     let (check_name, freeform_name) = (syntax::sym!("check"), syntax::sym!("freeformType"));
     let inputs = ev.force_attrs(&args[0], pos)?;
-    let internal_only = only_internal_declares_module(ev, &inputs, pos)?;
-    let (mut check, mut freeform) = (internal_only, internal_only);
-    if check {
-        for def in ev.force_list(&select(ev, &inputs, syntax::sym!("defs"), pos)?, pos)?.iter() {
-            let def = ev.force_attrs(def, pos)?;
-            let Value::Attrs(value) = select(ev, &def, names.value, pos)? else {
-                (check, freeform) = (false, false);
-                break;
-            };
-            let Some(module) = value.get(module_name) else { continue };
-            match ev.force(module)? {
-                Value::Attrs(module) if module.get(names.type_).is_none() => {
-                    check &= module.get(check_name).is_none();
-                    freeform &= module.get(freeform_name).is_none();
-                }
-                _ => (check, freeform) = (false, false),
-            }
+    let (mut check, mut freeform) = (false, false);
+    if only_internal_declares_module(ev, &inputs, pos)? {
+        (check, freeform) = (true, true);
+        let plain = each_plain_module_definition(ev, &inputs, pos, |module| {
+            check &= module.get(check_name).is_none();
+            freeform &= module.get(freeform_name).is_none();
+            Ok(true)
+        })?;
+        if !plain {
+            (check, freeform) = (false, false);
         }
     }
     Ok(record([(check_name, Value::bool(check)), (freeform_name, Value::bool(freeform))]))
@@ -2228,6 +2208,34 @@ fn only_internal_declares_module(ev: &Evaluator, inputs: &Attrs, pos: Pos) -> Re
         }
     }
     Ok(declaring == 1)
+}
+
+/// Calls `each` with every `_module` set the top level's definitions
+/// (`inputs`, what [`level_inputs`] gives) make, in order. `false` as soon
+/// as `each` gives up (returns `false`), or a definition is not a set or
+/// sets `_module` to something that is not a plain set (`mkIf`, `mkMerge`,
+/// ...), whose meaning only evaluating the `_module` options gives.
+fn each_plain_module_definition(
+    ev: &Evaluator,
+    inputs: &Attrs,
+    pos: Pos,
+    mut each: impl FnMut(&Rc<Attrs>) -> Result<bool>,
+) -> Result<bool> {
+    let names = Names::get();
+    for def in ev.force_list(&select(ev, inputs, syntax::sym!("defs"), pos)?, pos)?.iter() {
+        let def = ev.force_attrs(def, pos)?;
+        let Value::Attrs(value) = select(ev, &def, names.value, pos)? else { return Ok(false) };
+        let Some(module) = value.get(syntax::sym!("_module")) else { continue };
+        match ev.force(module)? {
+            Value::Attrs(module) if module.get(names.type_).is_none() => {
+                if !each(&module)? {
+                    return Ok(false);
+                }
+            }
+            _ => return Ok(false),
+        }
+    }
+    Ok(true)
 }
 
 /// `strataLevelInputs modules`: the declarations and definitions of the
