@@ -155,14 +155,11 @@ const ORDER_SKIPPED: &[&str] = &[
 fn argument_order(nix: &Path) -> Result<(), String> {
     let dir = std::env::temp_dir();
     let names = run(nix, &["--eval", "--json", "-E", "builtins.attrNames builtins"].map(OsString::from), &dir)?;
-    let names = String::from_utf8_lossy(&names.stdout).into_owned();
+    let names: Vec<String> = serde_json::from_str(&String::from_utf8_lossy(&names.stdout))
+        .map_err(|e| format!("nix-instantiate's list of builtins is not a JSON list of names: {e}"))?;
     let names: Vec<String> = names
-        .trim()
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .split(',')
-        .map(|name| name.trim().trim_matches('"').to_string())
-        .filter(|name| !name.is_empty() && !name.starts_with("fetch") && !ORDER_SKIPPED.contains(&name.as_str()))
+        .into_iter()
+        .filter(|name| !name.starts_with("fetch") && !ORDER_SKIPPED.contains(&name.as_str()))
         .collect();
     if names.len() < 50 {
         return Err(format!("nix-instantiate listed only {} builtins: {names:?}", names.len()));
