@@ -925,27 +925,18 @@ let
         operator = w: map wrapNode (filter (n: !isDisabled n) w.node.children);
       };
 
-      graphOf =
-        n:
-        {
-          key = n.key;
-          file = n.module._file;
-          disabled = isDisabled n;
-          imports = map graphOf n.children;
-        };
     in
     {
       modules = map (w: w.node.module) (if disabledKeys == [ ] then allNodes else kept);
-      # The last root is the internal module, which is not the user's.
-      graph = map graphOf (lib.init roots);
+      graph = moduleGraph disabledKeys roots;
     };
 
-  # The import graph of `collectModules`, from the nodes of
-  # `strataModuleNodes` (reading it loads the modules a second time). A
-  # function of its own, so that an evaluation that never reads its graph
-  # (most, every submodule's) makes none of this.
+  # The import graph of `collectModules`, from the import tree's root nodes
+  # (`{ key, module, children }`), the last of which, the internal module,
+  # is not the user's. A function of its own, so that an evaluation that
+  # never reads its graph (most, every submodule's) makes none of this.
   moduleGraph =
-    class: args: modules: disabledKeys:
+    disabledKeys: roots:
     let
       isDisabled = n: elem n.key disabledKeys;
       graphOf = n: {
@@ -955,7 +946,7 @@ let
         imports = map graphOf n.children;
       };
     in
-    map graphOf (lib.init (builtins.strataModuleNodes loadModule class args unknownModule "" modules));
+    map graphOf (lib.init roots);
 
   # `collectModulesNix` walked natively in Strata (`strataCollectModules`),
   # without making the nodes; `graph` is made from the lazy nodes of
@@ -977,7 +968,11 @@ let
       in
       {
         inherit (collected) modules;
-        graph = moduleGraph class args modules collected.disabledKeys;
+        # The nodes again, made when the graph is read (which loads the
+        # modules a second time).
+        graph = moduleGraph collected.disabledKeys (
+          builtins.strataModuleNodes loadModule class args unknownModule "" modules
+        );
       }
     else
       collectModulesNix;
