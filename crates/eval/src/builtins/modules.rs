@@ -418,30 +418,41 @@ fn group(ev: &Evaluator, kind: GroupKind, on_error: &Value, items: &Value, pos: 
         GroupKind::Definitions | GroupKind::Values => (names.file, names.value),
     };
     let items = ev.force_list(items, pos)?;
-    let mut groups: Vec<(Symbol, Pos, Vec<Value>)> = Vec::new();
-    let mut index: rustc_hash::FxHashMap<Symbol, usize> = Default::default();
+    // Each item's file and set of names, in order.
+    let mut sources: smallvec::SmallVec<[(Value, Rc<Attrs>); MERGED_GROUPS]> =
+        smallvec::SmallVec::with_capacity(items.len());
     for item in items.iter() {
         let item = ev.force_attrs(item, pos)?;
         let inner = select(ev, &item, inner_name, pos)?;
         let Value::Attrs(inner) = inner else {
             return ev.call(on_error, Value::Attrs(item), pos);
         };
-        let file = lazy_select(&item, file_name, pos);
-        let parent = Value::Attrs(inner.clone());
+        sources.push((lazy_select(&item, file_name, pos), inner));
+    }
+    let grouped = |file: &Value, parent: &Rc<Attrs>, value: &Value| -> Value {
+        // In name order: `_file`, `options`, `parent` for declarations,
+        // `file`, `parent`, `value` for definitions.
+        let field = |name: Symbol, value: Value| AttrEntry { name, value, pos: Pos::NONE };
+        let own = field(inner_name, value.clone());
+        let parent = || field(names.parent, Value::Attrs(parent.clone()));
+        Value::attrs(match kind {
+            GroupKind::Declarations => {
+                Attrs::from_sorted_iter([field(file_name, file.clone()), own, parent()].into_iter())
+            }
+            GroupKind::Definitions => {
+                Attrs::from_sorted_iter([field(file_name, file.clone()), parent(), own].into_iter())
+            }
+            GroupKind::Values => Attrs::from_sorted_iter([field(file_name, file.clone()), own].into_iter()),
+        })
+    };
+    if sources.len() <= MERGED_GROUPS {
+        return Ok(Value::attrs(merged_groups(&sources, grouped)));
+    }
+    let mut groups: Vec<(Symbol, Pos, Vec<Value>)> = Vec::new();
+    let mut index: rustc_hash::FxHashMap<Symbol, usize> = Default::default();
+    for (file, inner) in sources.iter() {
         for entry in inner.entries() {
-            // In name order: `_file`, `options`, `parent` for declarations,
-            // `file`, `parent`, `value` for definitions.
-            let field = |name: Symbol, value: Value| AttrEntry { name, value, pos: Pos::NONE };
-            let own = field(inner_name, entry.value.clone());
-            let grouped = Value::attrs(match kind {
-                GroupKind::Declarations => Attrs::from_sorted_iter(
-                    [field(file_name, file.clone()), own, field(names.parent, parent.clone())].into_iter(),
-                ),
-                GroupKind::Definitions => Attrs::from_sorted_iter(
-                    [field(file_name, file.clone()), field(names.parent, parent.clone()), own].into_iter(),
-                ),
-                GroupKind::Values => Attrs::from_sorted_iter([field(file_name, file.clone()), own].into_iter()),
-            });
+            let grouped = grouped(file, inner, &entry.value);
             match index.get(&entry.name) {
                 Some(&at) => groups[at].2.push(grouped),
                 None => {
@@ -454,6 +465,43 @@ fn group(ev: &Evaluator, kind: GroupKind, on_error: &Value, items: &Value, pos: 
     Ok(Value::attrs(Attrs::from_unsorted(
         groups.into_iter().map(|(name, pos, list)| AttrEntry { name, value: Value::list(list), pos }).collect(),
     )))
+}
+
+/// Up to this many sets are grouped by merging their sorted names (a
+/// submodule instance's levels, most nested levels) rather than through a
+/// hash map and a sort.
+const MERGED_GROUPS: usize = 4;
+
+/// [`group`] of a few sets: their entries merged in name order, those of
+/// one name in the sets' order, each made into its group's item by
+/// `grouped file set value`; the first entry of a name gives its position.
+fn merged_groups(sources: &[(Value, Rc<Attrs>)], grouped: impl Fn(&Value, &Rc<Attrs>, &Value) -> Value) -> Rc<Attrs> {
+    let mut cursors: smallvec::SmallVec<[usize; MERGED_GROUPS]> = smallvec::smallvec![0; sources.len()];
+    let mut out: Vec<AttrEntry> = Vec::new();
+    let mut members: Vec<Value> = Vec::new();
+    loop {
+        // The smallest name at the sets' cursors.
+        let mut least: Option<Symbol> = None;
+        for ((_, inner), &at) in sources.iter().zip(cursors.iter()) {
+            if let Some(entry) = inner.entries().get(at) {
+                if least.is_none_or(|name| entry.name < name) {
+                    least = Some(entry.name);
+                }
+            }
+        }
+        let Some(name) = least else { break };
+        let mut first_pos = None;
+        for ((file, inner), at) in sources.iter().zip(cursors.iter_mut()) {
+            if let Some(entry) = inner.entries().get(*at).filter(|entry| entry.name == name) {
+                first_pos.get_or_insert(entry.pos);
+                members.push(grouped(file, inner, &entry.value));
+                *at += 1;
+            }
+        }
+        let list = Value::list(std::mem::take(&mut members));
+        out.push(AttrEntry { name, value: list, pos: first_pos.unwrap_or(Pos::NONE) });
+    }
+    Attrs::from_sorted(out)
 }
 
 /// `strataSplitLevel entries`: `walkLevel`'s `options` and `config` from its
@@ -1530,17 +1578,17 @@ fn unify_module(ev: &Evaluator, file: &Value, key: &Value, module: &Rc<Attrs>) -
     let (disabled_modules, imports) = (syntax::sym!("disabledModules"), syntax::sym!("imports"));
     let (meta, freeform_type) = (syntax::sym!("meta"), syntax::sym!("freeformType"));
     let explicit = module.get(names.config).is_some() || module.get(names.options).is_some();
-    let extra: Vec<AttrEntry> =
-        module.entries().iter().filter(|entry| !structure.contains(&entry.name)).cloned().collect();
-    if explicit && !extra.is_empty() {
+    let is_extra = |entry: &&AttrEntry| !structure.contains(&entry.name);
+    let extra = module.entries().iter().filter(is_extra).count();
+    if explicit && extra != 0 {
         return None;
     }
     let plain = if explicit {
         module.get(names.config).cloned().unwrap_or_else(|| ev.empty_attrs.clone())
-    } else if extra.len() == module.len() {
+    } else if extra == module.len() {
         Value::Attrs(module.clone())
     } else {
-        Value::attrs(Attrs::from_sorted(extra))
+        Value::attrs(Attrs::from_sorted(module.entries().iter().filter(is_extra).cloned().collect()))
     };
     let merge =
         |items: Vec<Value>| record([(names.type_, Value::string("merge")), (names.contents, Value::list(items))]);
@@ -1686,7 +1734,7 @@ struct KeyText(Rc<NixString>);
 
 impl PartialEq for KeyText {
     fn eq(&self, other: &KeyText) -> bool {
-        self.0.text == other.0.text
+        Rc::ptr_eq(&self.0, &other.0) || self.0.text == other.0.text
     }
 }
 
@@ -1708,7 +1756,8 @@ struct Occurrence {
     module: Value,
     loaded: Option<Rc<Attrs>>,
     key: Option<KeyText>,
-    children: Option<Vec<usize>>,
+    /// The occurrences of its imports, added together (see [`ImportTree::add`]).
+    children: Option<std::ops::Range<usize>>,
 }
 
 /// The import tree of one `collectModules`, loaded as far as walking it needed.
@@ -1725,8 +1774,10 @@ struct ImportTree<'a> {
 }
 
 impl ImportTree<'_> {
-    fn add(&mut self, parent_file: Value, parent_key: Rc<NixString>, modules: &[Value]) -> Vec<usize> {
+    /// Adds the occurrences of `modules`, next to each other.
+    fn add(&mut self, parent_file: Value, parent_key: Rc<NixString>, modules: &[Value]) -> std::ops::Range<usize> {
         let first = self.occurrences.len();
+        self.occurrences.reserve(modules.len());
         for (index, module) in modules.iter().enumerate() {
             let occurrence = Occurrence {
                 parent_file: parent_file.clone(),
@@ -1739,7 +1790,7 @@ impl ImportTree<'_> {
             };
             self.occurrences.push(occurrence);
         }
-        (first..self.occurrences.len()).collect()
+        first..self.occurrences.len()
     }
 
     /// `load class args parentFile "${parentKey}:anon-${index}" m`, and the
@@ -1785,7 +1836,7 @@ impl ImportTree<'_> {
 
     /// The occurrences of a loaded module's imports: what a node's
     /// `children` forces.
-    fn children(&mut self, at: usize) -> Result<Vec<usize>> {
+    fn children(&mut self, at: usize) -> Result<std::ops::Range<usize>> {
         if let Some(children) = &self.occurrences[at].children {
             return Ok(children.clone());
         }
@@ -1798,9 +1849,13 @@ impl ImportTree<'_> {
     /// The modules to keep, as `genericClosure` walks the nodes in the Nix
     /// version: breadth first from `roots`, the first occurrence of each
     /// key only, disabled keys left out with their imports.
-    fn closure(&mut self, roots: &[usize], disabled: &rustc_hash::FxHashSet<String>) -> Result<Vec<usize>> {
-        let mut seen: rustc_hash::FxHashSet<KeyText> = Default::default();
-        let mut queue: std::collections::VecDeque<usize> = roots.iter().copied().collect();
+    fn closure(
+        &mut self,
+        roots: std::ops::Range<usize>,
+        disabled: &rustc_hash::FxHashSet<String>,
+    ) -> Result<Vec<usize>> {
+        let mut seen = KeySet::default();
+        let mut queue: std::collections::VecDeque<usize> = roots.collect();
         let mut kept = Vec::new();
         while let Some(at) = queue.pop_front() {
             let key = self.key(at)?;
@@ -1811,6 +1866,31 @@ impl ImportTree<'_> {
             kept.push(at);
         }
         Ok(kept)
+    }
+}
+
+/// The keys an import walk has seen: a list while there are few (a
+/// submodule instance's half a dozen modules, compared faster than hashed),
+/// a hash set beyond [`KeySet::LISTED`].
+#[derive(Default)]
+struct KeySet {
+    listed: Vec<KeyText>,
+    hashed: rustc_hash::FxHashSet<KeyText>,
+}
+
+impl KeySet {
+    const LISTED: usize = 16;
+
+    /// Adds `key`; false if it was there.
+    fn insert(&mut self, key: KeyText) -> bool {
+        if self.listed.contains(&key) {
+            return false;
+        }
+        if self.listed.len() < KeySet::LISTED {
+            self.listed.push(key);
+            return true;
+        }
+        self.hashed.insert(key)
     }
 }
 
@@ -1832,7 +1912,7 @@ fn collect_modules(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     };
     let modules = ev.force_list(&args[7], pos)?;
     let roots = tree.add(args[6].clone(), Rc::new(NixString::new(String::new())), modules.items());
-    let all = tree.closure(&roots, &Default::default())?;
+    let all = tree.closure(roots.clone(), &Default::default())?;
     let mut keys = Vec::new();
     for &at in all.iter() {
         let module = tree.loaded(at)?;
@@ -1852,7 +1932,7 @@ fn collect_modules(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         for key in keys.iter() {
             disabled.insert(ev.force_str(key, pos)?);
         }
-        tree.closure(&roots, &disabled)?
+        tree.closure(roots, &disabled)?
     };
     let modules = kept.iter().map(|&at| tree.loaded(at).map(Value::Attrs)).collect::<Result<Vec<_>>>()?;
     Ok(record([(syntax::sym!("modules"), Value::list(modules)), (syntax::sym!("disabledKeys"), Value::list(keys))]))
