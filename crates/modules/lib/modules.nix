@@ -1105,7 +1105,111 @@ let
     };
   };
 
+  # The parts of an evaluation that are functions of its arguments only:
+  # `extendModules` and `type`.
+  evalParts = evalArgs: regularModules: {
+    extendModules =
+      extendArgs@{
+        modules ? [ ],
+        specialArgs ? { },
+        prefix ? [ ],
+      }:
+      evalModules (
+        evalArgs
+        // {
+          modules = regularModules ++ modules;
+          specialArgs = evalArgs.specialArgs or { } // specialArgs;
+          prefix = extendArgs.prefix or evalArgs.prefix or [ ];
+        }
+      );
+    type = lib.types.submoduleWith {
+      inherit (evalArgs) modules;
+      specialArgs = evalArgs.specialArgs or { };
+      class = evalArgs.class or null;
+    };
+  };
+
+  # `config` with the definitions no option matched merged by the
+  # evaluation's `_module.freeformType`.
+  freeformConfig =
+    prefix: freeformType: walked: declaredConfig:
+    lib.recursiveUpdate (freeformType.merge prefix (
+      map (def: {
+        inherit (def) file;
+        value = lib.setAttrByPath def.prefix def.value;
+      }) walked.unmatched
+    )) declaredConfig;
+
+  # The error for definitions no option matched (`walked.unmatched` is
+  # not empty).
+  unmatchedError =
+    prefix: options: walked:
+    let
+      first = head walked.unmatched;
+      shownFirst =
+        if first.pos or null != null && first.pos.file == first.file then
+          first // { file = "${first.file}:${toString first.pos.line}:${toString first.pos.column}"; }
+        else
+          first;
+      base = "The option `${showOption (prefix ++ first.prefix)}' does not exist. Definition values:${showDefs [ shownFirst ]}${suggestionsFor prefix options first.prefix}";
+    in
+    if attrNames options == [ "_module" ] then
+      let
+        optionName = showOption prefix;
+      in
+      if optionName == "" then
+        throw ''
+          ${base}
+
+          It seems as if you're trying to declare an option by placing it into `config' rather than `options'!
+        ''
+      else
+        throw ''
+          ${base}
+
+          However there are no options defined in `${showOption prefix}'. Are you sure you've
+          declared your options properly? This can happen if you e.g. declared your options in `types.submodule'
+          under `config' rather than `options'.
+        ''
+    else
+      throw base;
+
+  # What Strata's native `evalModules` (`strataEvalModules` in
+  # crates/eval/src/builtins/modules.rs) leaves to Nix.
+  evalModulesHelpers = {
+    inherit
+      lib
+      loadModule
+      disabledKey
+      unknownModule
+      moduleGraph
+      internalDeclarations
+      nativeHelpers
+      evalParts
+      freeformConfig
+      unmatchedError
+      ;
+  };
+
+  nativeEvalModules = builtins.strataEvalModules or null;
+
   evalModules =
+    evalArgs@{
+      modules,
+      prefix ? [ ],
+      args ? { },
+      specialArgs ? { },
+      check ? true,
+      class ? null,
+    }:
+    if nativeEvalModules != null && !(evalArgs ? args || evalArgs ? check) then
+      nativeEvalModules evalModulesHelpers evalArgs modules prefix specialArgs class
+    else
+      evalModulesNix evalArgs;
+
+  # `evalModules` in Nix: in Strata for the deprecated `args` and `check`
+  # arguments only.
+  evalModulesNix =
     evalArgs@{
       modules,
       prefix ? [ ],
@@ -1116,16 +1220,15 @@ let
     }:
     let
       # Not `rec`: a scope of its own would be one more for the cycle
-      # collector per evaluation (every submodule instance runs one).
+      # collector per evaluation.
       internalModule = {
         _file = "lib/modules.nix";
         key = "lib/modules.nix";
-        options =
-          if evalArgs.prefix or [ ] != [ ] then internalDeclarations.nested else internalDeclarations.top;
+        options = if prefix != [ ] then internalDeclarations.nested else internalDeclarations.top;
         config._module = {
           args = {
-            inherit extendModules;
-            moduleType = type;
+            inherit (parts) extendModules;
+            moduleType = parts.type;
           };
           inherit specialArgs;
         };
@@ -1134,12 +1237,11 @@ let
       # The deprecated `args` and `check` arguments, as modules of their own
       # (after the given ones, as nixpkgs has them, also in `graph`).
       regularModules =
-        if evalArgs ? args || evalArgs ? check then
-          modules
-          ++ lib.optional (evalArgs ? args) { config._module.args = args; }
-          ++ lib.optional (evalArgs ? check) { config._module.check = mkDefault check; }
-        else
-          modules;
+        modules
+        ++ lib.optional (evalArgs ? args) { config._module.args = args; }
+        ++ lib.optional (evalArgs ? check) { config._module.check = mkDefault check; };
+
+      parts = evalParts evalArgs regularModules;
 
       moduleArgs = {
         inherit lib options specialArgs;
@@ -1167,16 +1269,7 @@ let
 
       freeformType = if defaultsApply.freeformType then null else declaredConfig._module.freeformType;
 
-      config =
-        if freeformType == null then
-          declaredConfig
-        else
-          lib.recursiveUpdate (freeformType.merge prefix (
-            map (def: {
-              inherit (def) file;
-              value = lib.setAttrByPath def.prefix def.value;
-            }) walked.unmatched
-          )) declaredConfig;
+      config = if freeformType == null then declaredConfig else freeformConfig prefix freeformType walked declaredConfig;
 
       checkUnmatched =
         if
@@ -1184,65 +1277,19 @@ let
           && freeformType == null
           && walked.unmatched != [ ]
         then
-          let
-            first = head walked.unmatched;
-            shownFirst =
-              if first.pos or null != null && first.pos.file == first.file then
-                first // { file = "${first.file}:${toString first.pos.line}:${toString first.pos.column}"; }
-              else
-                first;
-            base = "The option `${showOption (prefix ++ first.prefix)}' does not exist. Definition values:${showDefs [ shownFirst ]}${suggestionsFor prefix options first.prefix}";
-          in
-          if attrNames options == [ "_module" ] then
-            let
-              optionName = showOption prefix;
-            in
-            if optionName == "" then
-              throw ''
-                ${base}
-
-                It seems as if you're trying to declare an option by placing it into `config' rather than `options'!
-              ''
-            else
-              throw ''
-                ${base}
-
-                However there are no options defined in `${showOption prefix}'. Are you sure you've
-                declared your options properly? This can happen if you e.g. declared your options in `types.submodule'
-                under `config' rather than `options'.
-              ''
-          else
-            throw base
+          unmatchedError prefix options walked
         else
           null;
 
       checked = builtins.seq checkUnmatched;
-
-      extendModules =
-        extendArgs@{
-          modules ? [ ],
-          specialArgs ? { },
-          prefix ? [ ],
-        }:
-        evalModules (
-          evalArgs
-          // {
-            modules = regularModules ++ modules;
-            specialArgs = evalArgs.specialArgs or { } // specialArgs;
-            prefix = extendArgs.prefix or evalArgs.prefix or [ ];
-          }
-        );
-
-      type = lib.types.submoduleWith {
-        inherit modules specialArgs class;
-      };
 
       result = {
         _type = "configuration";
         options = checked options;
         config = checked (removeAttrs config [ "_module" ]);
         _module = checked config._module;
-        inherit extendModules type class;
+        inherit (parts) extendModules type;
+        inherit class;
         graph = collected.graph;
       };
     in

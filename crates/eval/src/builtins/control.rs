@@ -155,7 +155,7 @@ fn abort(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     ))
 }
 
-fn add_error_context(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+pub(crate) fn add_error_context(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     match ev.force(&args[1]) {
         Ok(value) => Ok(value),
         Err(err) => {

@@ -45,6 +45,7 @@ pub(crate) const BUILTINS: &[Builtin] = &[
     Builtin { name: "strataMergeEqualOption", arity: 3, func: merge_equal_option },
     Builtin { name: "strataInvalidDefinitions", arity: 2, func: invalid_definitions },
     Builtin { name: "strataListMerge", arity: 4, func: list_merge },
+    Builtin { name: "strataEvalModules", arity: 6, func: eval_modules },
 ];
 
 /// `modules.nix`'s `defaultOverridePriority`: a plain definition.
@@ -2463,4 +2464,324 @@ fn list_merge(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         }
     }
     Ok(Value::list(out))
+}
+
+// ---------------------------------------------------------------------------
+// evalModules
+
+/// `strataEvalModules helpers evalArgs modules prefix specialArgs class`:
+/// `modules.nix`'s `evalModules` without the deprecated `args` and `check`
+/// arguments (`evalModulesNix` has them), with the same values, laziness
+/// and errors.
+///
+/// Its bindings are thunks that each hold only what they read. In the Nix
+/// version they are the slots of one `let` scope, and every thunk and
+/// closure made in it holds the whole scope: whatever an evaluation made
+/// (its loaded modules, its option tree) stayed reachable from a cycle
+/// until the collector traced it, in every submodule instance. Here the
+/// cycle through `config` (module arguments → `config` → the option tree →
+/// the collected modules → module arguments) goes away once the modules
+/// are collected, unless module functions keep `config` in what they
+/// return, and reference counting frees the rest.
+///
+/// `helpers` holds what stays in Nix: `lib`, loading a module
+/// (`loadModule`, `disabledKey`, `unknownModule`), the import graph
+/// (`moduleGraph`), the internal module's declarations
+/// (`internalDeclarations`), the option tree's helpers (`nativeHelpers`),
+/// `extendModules` and `type` (`evalParts`), freeform definitions
+/// (`freeformConfig`) and the error for undeclared ones (`unmatchedError`).
+fn eval_modules(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let helpers_value = &args[0];
+    let helpers = ev.force_attrs(helpers_value, pos)?;
+    let (eval_args, modules, prefix, special_args, class) = (&args[1], &args[2], &args[3], &args[4], &args[5]);
+    let helper = |name: Symbol| select(ev, &helpers, name, pos);
+    let attr = |name: Symbol, set: Value| Value::lazy_apply(partial(&ATTR, [super::attrs::name_string(name)]), set);
+    let names = Names::get();
+    let module_name = syntax::sym!("_module");
+
+    let parts = Value::lazy_apply(
+        partial(&CALL_N, [helper(syntax::sym!("evalParts"))?]),
+        Value::list(vec![eval_args.clone(), modules.clone()]),
+    );
+    let extend_modules = attr(syntax::sym!("extendModules"), parts.clone());
+    let type_ = attr(syntax::sym!("type"), parts);
+    let file = Value::string("lib/modules.nix");
+    let internal_module = record([
+        (syntax::sym!("_file"), file.clone()),
+        (
+            names.config,
+            record([(
+                module_name,
+                record([
+                    (
+                        syntax::sym!("args"),
+                        record([
+                            (syntax::sym!("extendModules"), extend_modules.clone()),
+                            (syntax::sym!("moduleType"), type_.clone()),
+                        ]),
+                    ),
+                    (syntax::sym!("specialArgs"), special_args.clone()),
+                ]),
+            )]),
+        ),
+        (syntax::sym!("key"), file),
+        (
+            names.options,
+            Value::lazy_apply(
+                partial(&INTERNAL_OPTIONS, [helper(syntax::sym!("internalDeclarations"))?]),
+                prefix.clone(),
+            ),
+        ),
+    ]);
+    let all_modules = Value::lazy_apply(partial(&APPEND_ONE, [internal_module]), modules.clone());
+
+    // `collected` is set last: what it is computed from needs it.
+    let collected = Rc::new(Thunk::new(ThunkState::Blackhole));
+    let collected_value = Value::Thunk(collected.clone());
+    let inputs = Value::lazy_apply(Value::PrimOp(&EVAL_INPUTS), collected_value.clone());
+    let walked = Value::lazy_apply(
+        partial(&EVAL_WALKED, [helper(syntax::sym!("nativeHelpers"))?, prefix.clone()]),
+        inputs.clone(),
+    );
+    let options = attr(names.options, walked.clone());
+    let defaults = Value::lazy_apply(Value::PrimOp(&INTERNAL_DEFAULTS), inputs.clone());
+    let freeform = Value::lazy_apply(partial(&EVAL_FREEFORM, [defaults.clone()]), walked.clone());
+    let config = Value::lazy_apply(
+        partial(&EVAL_CONFIG, [helpers_value.clone(), prefix.clone(), freeform.clone()]),
+        walked.clone(),
+    );
+    let check =
+        Value::lazy_apply(partial(&EVAL_CHECK, [helpers_value.clone(), prefix.clone(), defaults, freeform]), walked);
+    let config_in_context =
+        Value::lazy_apply(partial(&ADD_ERROR_CONTEXT, [Value::string(CONFIG_CONTEXT)]), config.clone());
+    let module_args = Value::lazy_apply(
+        partial(
+            &EVAL_MODULE_ARGS,
+            [helper(syntax::sym!("lib"))?, options.clone(), class.clone(), prefix.clone(), config_in_context],
+        ),
+        special_args.clone(),
+    );
+    let modules_path = Value::lazy_apply(Value::PrimOp(&MODULES_PATH), special_args.clone());
+    collected.set(ThunkState::Apply(
+        partial(
+            &COLLECT_MODULES,
+            [
+                helper(syntax::sym!("loadModule"))?,
+                helper(syntax::sym!("disabledKey"))?,
+                modules_path,
+                class.clone(),
+                module_args.clone(),
+                inputs,
+                helper(syntax::sym!("unknownModule"))?,
+            ],
+        ),
+        all_modules.clone(),
+    ));
+    let graph = Value::lazy_apply(
+        partial(&EVAL_GRAPH, [helpers_value.clone(), class.clone(), module_args, all_modules]),
+        collected_value,
+    );
+    let checked = |value: Value| Value::lazy_apply(partial(&CHECKED, [check.clone()]), value);
+    Ok(record([
+        (module_name, checked(attr(module_name, config.clone()))),
+        (names.type_, Value::string("configuration")),
+        (syntax::sym!("class"), class.clone()),
+        (names.config, checked(Value::lazy_apply(Value::PrimOp(&WITHOUT_MODULE), config))),
+        (syntax::sym!("extendModules"), extend_modules),
+        (syntax::sym!("graph"), graph),
+        (names.options, checked(options)),
+        (syntax::sym!("type"), type_),
+    ]))
+}
+
+/// The context `config` is evaluated in for module functions (as nixpkgs
+/// words it).
+const CONFIG_CONTEXT: &str = "if you get an infinite recursion here, you probably reference `config` in `imports`. If you are trying to achieve a conditional import behavior dependent on `config`, consider importing unconditionally, and using `mkEnableOption` and `mkIf` to control its effect.";
+
+static ADD_ERROR_CONTEXT: Builtin =
+    Builtin { name: "addErrorContext", arity: 2, func: super::control::add_error_context };
+static COLLECT_MODULES: Builtin = Builtin { name: "strataCollectModules", arity: 8, func: collect_modules };
+static INTERNAL_DEFAULTS: Builtin = Builtin { name: "strataInternalDefaults", arity: 1, func: internal_defaults };
+
+/// `name: set: set.${name}`.
+static ATTR: Builtin = Builtin { name: "strataAttr", arity: 2, func: attr_of };
+
+fn attr_of(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let name = ev.force_symbol(&args[0], pos)?;
+    select(ev, &ev.force_attrs(&args[1], pos)?, name, pos)
+}
+
+/// `item: list: list ++ [ item ]`.
+static APPEND_ONE: Builtin = Builtin { name: "strataAppendOne", arity: 2, func: append_one };
+
+fn append_one(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    Ok(appended(ev.force_list(&args[1], pos)?.items(), args[0].clone()))
+}
+
+/// The internal module's declarations: `internalDeclarations: prefix: if
+/// prefix != [ ] then internalDeclarations.nested else
+/// internalDeclarations.top`.
+static INTERNAL_OPTIONS: Builtin = Builtin { name: "strataInternalOptions", arity: 2, func: internal_options };
+
+fn internal_options(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let top = matches!(ev.force(&args[1])?, Value::List(list) if list.is_empty());
+    let declarations = ev.force_attrs(&args[0], pos)?;
+    select(ev, &declarations, if top { syntax::sym!("top") } else { syntax::sym!("nested") }, pos)
+}
+
+/// `specialArgs: specialArgs.modulesPath or ""`.
+static MODULES_PATH: Builtin = Builtin { name: "strataModulesPath", arity: 1, func: modules_path };
+
+fn modules_path(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    match ev.force_attrs(&args[0], pos)?.get(syntax::sym!("modulesPath")) {
+        Some(value) => ev.force(value),
+        None => Ok(Value::string("")),
+    }
+}
+
+/// The top level's declarations and definitions from the collected
+/// modules: `collected: levelInputs (reverseList collected.modules)`.
+static EVAL_INPUTS: Builtin = Builtin { name: "strataEvalInputs", arity: 1, func: eval_inputs };
+
+fn eval_inputs(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let collected = ev.force_attrs(&args[0], pos)?;
+    let modules = select(ev, &collected, syntax::sym!("modules"), pos)?;
+    let reversed = reverse_list(ev, &[modules], pos)?;
+    level_inputs(ev, &[reversed], pos)
+}
+
+/// The top level of the option tree: `nix: prefix: inputs: walkLevel prefix
+/// inputs.decls inputs.defs`.
+static EVAL_WALKED: Builtin = Builtin { name: "strataEvalWalked", arity: 3, func: eval_walked };
+
+fn eval_walked(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let inputs = ev.force_attrs(&args[2], pos)?;
+    let decls = lazy_select(&inputs, syntax::sym!("decls"), pos);
+    let defs = lazy_select(&inputs, syntax::sym!("defs"), pos);
+    walk_level(ev, &[args[0].clone(), args[1].clone(), decls, defs], pos)
+}
+
+/// The evaluation's `_module.freeformType`: `defaults: walked: if
+/// defaults.freeformType then null else walked.config._module.freeformType`.
+static EVAL_FREEFORM: Builtin = Builtin { name: "strataEvalFreeform", arity: 2, func: eval_freeform };
+
+fn eval_freeform(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    if default_applies(ev, &args[0], syntax::sym!("freeformType"), pos)? {
+        return Ok(Value::Null);
+    }
+    module_setting(ev, &args[1], syntax::sym!("freeformType"), pos)
+}
+
+/// Whether `_module.NAME` keeps its default, from [`internal_defaults`]'
+/// record.
+fn default_applies(ev: &Evaluator, defaults: &Value, name: Symbol, pos: Pos) -> Result<bool> {
+    let defaults = ev.force_attrs(defaults, pos)?;
+    ev.force_bool(&select(ev, &defaults, name, pos)?, pos)
+}
+
+/// `walked.config._module.NAME`.
+fn module_setting(ev: &Evaluator, walked: &Value, name: Symbol, pos: Pos) -> Result<Value> {
+    let config = ev.force_attrs(&select(ev, &ev.force_attrs(walked, pos)?, Names::get().config, pos)?, pos)?;
+    let module = ev.force_attrs(&select(ev, &config, syntax::sym!("_module"), pos)?, pos)?;
+    select(ev, &module, name, pos)
+}
+
+/// The evaluation's `config`: `helpers: prefix: freeformType: walked: if
+/// freeformType == null then walked.config else helpers.freeformConfig
+/// prefix freeformType walked walked.config`.
+static EVAL_CONFIG: Builtin = Builtin { name: "strataEvalConfig", arity: 4, func: eval_config };
+
+fn eval_config(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let (helpers, prefix, freeform, walked) = (&args[0], &args[1], &args[2], &args[3]);
+    let freeform = ev.force(freeform)?;
+    let declared = select(ev, &ev.force_attrs(walked, pos)?, Names::get().config, pos)?;
+    if matches!(freeform, Value::Null) {
+        return ev.force(&declared);
+    }
+    let merge = select(ev, &ev.force_attrs(helpers, pos)?, syntax::sym!("freeformConfig"), pos)?;
+    let partial = call3(ev, &merge, prefix.clone(), freeform, walked.clone(), pos)?;
+    let config = ev.call(&partial, declared, pos)?;
+    ev.force(&config)
+}
+
+/// The check for undeclared definitions, `null` or an error: `helpers:
+/// prefix: defaults: freeformType: walked: if (if defaults.check then true
+/// else walked.config._module.check) && freeformType == null &&
+/// walked.unmatched != [ ] then helpers.unmatchedError prefix
+/// walked.options walked else null`.
+static EVAL_CHECK: Builtin = Builtin { name: "strataEvalCheck", arity: 5, func: eval_check };
+
+fn eval_check(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let (helpers, prefix, defaults, freeform, walked) = (&args[0], &args[1], &args[2], &args[3], &args[4]);
+    let checking = default_applies(ev, defaults, syntax::sym!("check"), pos)?
+        || ev.force_bool(&module_setting(ev, walked, syntax::sym!("check"), pos)?, pos)?;
+    if !checking || !matches!(ev.force(freeform)?, Value::Null) {
+        return Ok(Value::Null);
+    }
+    let walked_attrs = ev.force_attrs(walked, pos)?;
+    if ev.force_list(&select(ev, &walked_attrs, WalkNames::get().unmatched, pos)?, pos)?.is_empty() {
+        return Ok(Value::Null);
+    }
+    let error = select(ev, &ev.force_attrs(helpers, pos)?, syntax::sym!("unmatchedError"), pos)?;
+    let options = lazy_select(&walked_attrs, Names::get().options, pos);
+    call3(ev, &error, prefix.clone(), options, walked.clone(), pos)
+}
+
+/// The arguments of module functions: `lib: options: class: prefix: config:
+/// specialArgs: { inherit lib options config specialArgs; _class = class;
+/// _prefix = prefix; } // specialArgs`.
+static EVAL_MODULE_ARGS: Builtin = Builtin { name: "strataEvalModuleArgs", arity: 6, func: eval_module_args };
+
+fn eval_module_args(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let special = ev.force_attrs(&args[5], pos)?;
+    let own = record([
+        (syntax::sym!("_class"), args[2].clone()),
+        (syntax::sym!("_prefix"), args[3].clone()),
+        (Names::get().config, args[4].clone()),
+        (syntax::sym!("lib"), args[0].clone()),
+        (Names::get().options, args[1].clone()),
+        (syntax::sym!("specialArgs"), args[5].clone()),
+    ]);
+    let Value::Attrs(own) = own else { unreachable!("a record is a set") };
+    Ok(Value::Attrs(Attrs::update(&own, &special)))
+}
+
+/// The import graph: `helpers: class: args: modules: collected:
+/// helpers.moduleGraph collected.disabledKeys (strataModuleNodes
+/// helpers.loadModule class args helpers.unknownModule "" modules)`.
+static EVAL_GRAPH: Builtin = Builtin { name: "strataEvalGraph", arity: 5, func: eval_graph };
+
+fn eval_graph(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let helpers = ev.force_attrs(&args[0], pos)?;
+    let nodes = module_nodes(
+        ev,
+        &[
+            select(ev, &helpers, syntax::sym!("loadModule"), pos)?,
+            args[1].clone(),
+            args[2].clone(),
+            select(ev, &helpers, syntax::sym!("unknownModule"), pos)?,
+            Value::string(""),
+            args[3].clone(),
+        ],
+        pos,
+    )?;
+    let disabled = lazy_select(&ev.force_attrs(&args[4], pos)?, syntax::sym!("disabledKeys"), pos);
+    let graph = ev.call2(&select(ev, &helpers, syntax::sym!("moduleGraph"), pos)?, disabled, nodes, pos)?;
+    ev.force(&graph)
+}
+
+/// `builtins.seq checkUnmatched`.
+static CHECKED: Builtin = Builtin { name: "strataChecked", arity: 2, func: super::control::seq };
+
+/// `config: removeAttrs config [ "_module" ]`.
+static WITHOUT_MODULE: Builtin = Builtin { name: "strataWithoutModule", arity: 1, func: without_module };
+
+fn without_module(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let config = ev.force_attrs(&args[0], pos)?;
+    let module_name = syntax::sym!("_module");
+    if config.get(module_name).is_none() {
+        return Ok(Value::Attrs(config));
+    }
+    let kept = config.entries().iter().filter(|entry| entry.name != module_name).cloned().collect();
+    Ok(Value::attrs(Attrs::from_sorted(kept)))
 }
