@@ -69,8 +69,14 @@ let
     else
       null;
 
+  # The defaults of `typeMerge` and `functor` (nixpkgs: `typeMerge ?
+  # defaultTypeMerge functor`, `functor ? defaultFunctor name`) are read
+  # from `args` in the body: a default that names another argument points
+  # back at the function's scope, which made every type a cycle for the
+  # collector. (`null` only stands in the pattern, which keeps
+  # `functionArgs mkOptionType` as nixpkgs has it.)
   mkOptionType =
-    {
+    args@{
       name,
       description ? null,
       descriptionClass ? null,
@@ -80,11 +86,14 @@ let
       getSubOptions ? _: { },
       getSubModules ? null,
       substSubModules ? _: null,
-      typeMerge ? defaultTypeMerge functor,
-      functor ? defaultFunctor name,
+      typeMerge ? null,
+      functor ? null,
       deprecationMessage ? null,
       nestedTypes ? { },
     }:
+    let
+      functor' = if args ? functor then args.functor else defaultFunctor name;
+    in
     {
       _type = "option-type";
       inherit
@@ -95,12 +104,12 @@ let
         getSubOptions
         getSubModules
         substSubModules
-        typeMerge
-        functor
         deprecationMessage
         nestedTypes
         descriptionClass
         ;
+      functor = functor';
+      typeMerge = if args ? typeMerge then args.typeMerge else defaultTypeMerge functor';
       description = if description == null then name else description;
     };
 
