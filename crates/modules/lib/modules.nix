@@ -1106,28 +1106,40 @@ let
   };
 
   # The parts of an evaluation that are functions of its arguments only:
-  # `extendModules` and `type`.
-  evalParts = evalArgs: regularModules: {
-    extendModules =
-      extendArgs@{
-        modules ? [ ],
-        specialArgs ? { },
-        prefix ? [ ],
-      }:
-      evalModules (
-        evalArgs
-        // {
-          modules = regularModules ++ modules;
-          specialArgs = evalArgs.specialArgs or { } // specialArgs;
-          prefix = extendArgs.prefix or evalArgs.prefix or [ ];
-        }
-      );
-    type = lib.types.submoduleWith {
-      inherit (evalArgs) modules;
-      specialArgs = evalArgs.specialArgs or { };
-      class = evalArgs.class or null;
+  # `extendModules`, `type`, and the internal module's `config`.
+  evalParts =
+    evalArgs: regularModules:
+    let
+      extendModules =
+        extendArgs@{
+          modules ? [ ],
+          specialArgs ? { },
+          prefix ? [ ],
+        }:
+        evalModules (
+          evalArgs
+          // {
+            modules = regularModules ++ modules;
+            specialArgs = evalArgs.specialArgs or { } // specialArgs;
+            prefix = extendArgs.prefix or evalArgs.prefix or [ ];
+          }
+        );
+      type = lib.types.submoduleWith {
+        inherit (evalArgs) modules;
+        specialArgs = evalArgs.specialArgs or { };
+        class = evalArgs.class or null;
+      };
+    in
+    {
+      inherit extendModules type;
+      config._module = {
+        args = {
+          inherit extendModules;
+          moduleType = type;
+        };
+        specialArgs = evalArgs.specialArgs or { };
+      };
     };
-  };
 
   # `config` with the definitions no option matched merged by the
   # evaluation's `_module.freeformType`.
@@ -1225,13 +1237,7 @@ let
         _file = "lib/modules.nix";
         key = "lib/modules.nix";
         options = if prefix != [ ] then internalDeclarations.nested else internalDeclarations.top;
-        config._module = {
-          args = {
-            inherit (parts) extendModules;
-            moduleType = parts.type;
-          };
-          inherit specialArgs;
-        };
+        inherit (parts) config;
       };
 
       # The deprecated `args` and `check` arguments, as modules of their own

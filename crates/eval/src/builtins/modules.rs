@@ -2504,26 +2504,11 @@ fn eval_modules(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         Value::list(vec![eval_args.clone(), modules.clone()]),
     );
     let extend_modules = attr(syntax::sym!("extendModules"), parts.clone());
-    let type_ = attr(syntax::sym!("type"), parts);
+    let type_ = attr(syntax::sym!("type"), parts.clone());
     let file = Value::string("lib/modules.nix");
     let internal_module = record([
         (syntax::sym!("_file"), file.clone()),
-        (
-            names.config,
-            record([(
-                module_name,
-                record([
-                    (
-                        syntax::sym!("args"),
-                        record([
-                            (syntax::sym!("extendModules"), extend_modules.clone()),
-                            (syntax::sym!("moduleType"), type_.clone()),
-                        ]),
-                    ),
-                    (syntax::sym!("specialArgs"), special_args.clone()),
-                ]),
-            )]),
-        ),
+        (names.config, attr(names.config, parts)),
         (syntax::sym!("key"), file),
         (
             names.options,
@@ -2533,7 +2518,9 @@ fn eval_modules(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
             ),
         ),
     ]);
-    let all_modules = Value::lazy_apply(partial(&APPEND_ONE, [internal_module]), modules.clone());
+    // Errors about the arguments' values are positioned at this call.
+    let at = pos_to_value(pos);
+    let all_modules = Value::lazy_apply(partial(&APPEND_ONE, [at.clone(), internal_module]), modules.clone());
 
     // `collected` is set last: what it is computed from needs it.
     let collected = Rc::new(Thunk::new(ThunkState::Blackhole));
@@ -2557,11 +2544,18 @@ fn eval_modules(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let module_args = Value::lazy_apply(
         partial(
             &EVAL_MODULE_ARGS,
-            [helper(syntax::sym!("lib"))?, options.clone(), class.clone(), prefix.clone(), config_in_context],
+            [
+                at.clone(),
+                helper(syntax::sym!("lib"))?,
+                options.clone(),
+                class.clone(),
+                prefix.clone(),
+                config_in_context,
+            ],
         ),
         special_args.clone(),
     );
-    let modules_path = Value::lazy_apply(Value::PrimOp(&MODULES_PATH), special_args.clone());
+    let modules_path = Value::lazy_apply(partial(&MODULES_PATH, [at]), special_args.clone());
     collected.set(ThunkState::Apply(
         partial(
             &COLLECT_MODULES,
@@ -2611,11 +2605,11 @@ fn attr_of(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     select(ev, &ev.force_attrs(&args[1], pos)?, name, pos)
 }
 
-/// `item: list: list ++ [ item ]`.
-static APPEND_ONE: Builtin = Builtin { name: "strataAppendOne", arity: 2, func: append_one };
+/// `pos: item: list: list ++ [ item ]` (`pos` made by [`pos_to_value`]).
+static APPEND_ONE: Builtin = Builtin { name: "strataAppendOne", arity: 3, func: append_one };
 
-fn append_one(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    Ok(appended(ev.force_list(&args[1], pos)?.items(), args[0].clone()))
+fn append_one(ev: &Evaluator, args: &[Value], _: Pos) -> Result<Value> {
+    Ok(appended(ev.force_list(&args[2], pos_of_value(&args[0]))?.items(), args[1].clone()))
 }
 
 /// The internal module's declarations: `internalDeclarations: prefix: if
@@ -2629,11 +2623,11 @@ fn internal_options(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     select(ev, &declarations, if top { syntax::sym!("top") } else { syntax::sym!("nested") }, pos)
 }
 
-/// `specialArgs: specialArgs.modulesPath or ""`.
-static MODULES_PATH: Builtin = Builtin { name: "strataModulesPath", arity: 1, func: modules_path };
+/// `pos: specialArgs: specialArgs.modulesPath or ""`.
+static MODULES_PATH: Builtin = Builtin { name: "strataModulesPath", arity: 2, func: modules_path };
 
-fn modules_path(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    match ev.force_attrs(&args[0], pos)?.get(syntax::sym!("modulesPath")) {
+fn modules_path(ev: &Evaluator, args: &[Value], _: Pos) -> Result<Value> {
+    match ev.force_attrs(&args[1], pos_of_value(&args[0]))?.get(syntax::sym!("modulesPath")) {
         Some(value) => ev.force(value),
         None => Ok(Value::string("")),
     }
@@ -2727,20 +2721,20 @@ fn eval_check(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     call3(ev, &error, prefix.clone(), options, walked.clone(), pos)
 }
 
-/// The arguments of module functions: `lib: options: class: prefix: config:
-/// specialArgs: { inherit lib options config specialArgs; _class = class;
-/// _prefix = prefix; } // specialArgs`.
-static EVAL_MODULE_ARGS: Builtin = Builtin { name: "strataEvalModuleArgs", arity: 6, func: eval_module_args };
+/// The arguments of module functions: `pos: lib: options: class: prefix:
+/// config: specialArgs: { inherit lib options config specialArgs; _class =
+/// class; _prefix = prefix; } // specialArgs`.
+static EVAL_MODULE_ARGS: Builtin = Builtin { name: "strataEvalModuleArgs", arity: 7, func: eval_module_args };
 
-fn eval_module_args(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    let special = ev.force_attrs(&args[5], pos)?;
+fn eval_module_args(ev: &Evaluator, args: &[Value], _: Pos) -> Result<Value> {
+    let special = ev.force_attrs(&args[6], pos_of_value(&args[0]))?;
     let own = record([
-        (syntax::sym!("_class"), args[2].clone()),
-        (syntax::sym!("_prefix"), args[3].clone()),
-        (Names::get().config, args[4].clone()),
-        (syntax::sym!("lib"), args[0].clone()),
-        (Names::get().options, args[1].clone()),
-        (syntax::sym!("specialArgs"), args[5].clone()),
+        (syntax::sym!("_class"), args[3].clone()),
+        (syntax::sym!("_prefix"), args[4].clone()),
+        (Names::get().config, args[5].clone()),
+        (syntax::sym!("lib"), args[1].clone()),
+        (Names::get().options, args[2].clone()),
+        (syntax::sym!("specialArgs"), args[6].clone()),
     ]);
     let Value::Attrs(own) = own else { unreachable!("a record is a set") };
     Ok(Value::Attrs(Attrs::update(&own, &special)))
