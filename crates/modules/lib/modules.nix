@@ -1217,19 +1217,12 @@ let
     if nativeEvalModules != null && !(evalArgs ? args || evalArgs ? check) then
       nativeEvalModules evalModulesHelpers evalArgs modules prefix specialArgs class
     else
-      evalModulesNix evalArgs;
+      evalModulesNix evalArgs modules prefix args specialArgs check class;
 
-  # `evalModules` in Nix: in Strata for the deprecated `args` and `check`
-  # arguments only.
+  # `evalModules` in Nix, given its arguments and each of them with its
+  # default: in Strata for the deprecated `args` and `check` arguments only.
   evalModulesNix =
-    evalArgs@{
-      modules,
-      prefix ? [ ],
-      args ? { },
-      specialArgs ? { },
-      check ? true,
-      class ? null,
-    }:
+    evalArgs: modules: prefix: args: specialArgs: check: class:
     let
       # Not `rec`: a scope of its own would be one more for the cycle
       # collector per evaluation.
