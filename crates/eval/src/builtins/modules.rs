@@ -1213,7 +1213,7 @@ fn merge_option(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     if let Some(default) = opt.get(names.default) {
         let base = Names::get();
         let wrapped = record([
-            (base.type_, Value::string("override")),
+            (base.type_, super::attrs::name_string(syntax::sym!("override"))),
             (base.content, default.clone()),
             (base.priority, Value::Int(1500)),
         ]);
@@ -1591,8 +1591,9 @@ fn unify_module(ev: &Evaluator, file: &Value, key: &Value, module: &Rc<Attrs>) -
     } else {
         Value::attrs(Attrs::from_sorted(module.entries().iter().filter(is_extra).cloned().collect()))
     };
-    let merge =
-        |items: Vec<Value>| record([(names.type_, Value::string("merge")), (names.contents, Value::list(items))]);
+    let merge = |items: Vec<Value>| {
+        record([(names.type_, super::attrs::name_string(syntax::sym!("merge"))), (names.contents, Value::list(items))])
+    };
     let with_meta = match module.get(meta) {
         Some(value) => merge(vec![plain, record([(meta, value.clone())])]),
         None => plain,
@@ -2505,7 +2506,7 @@ fn eval_modules(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     );
     let extend_modules = attr(syntax::sym!("extendModules"), parts.clone());
     let type_ = attr(syntax::sym!("type"), parts.clone());
-    let file = Value::string("lib/modules.nix");
+    let file = super::attrs::name_string(syntax::sym!("lib/modules.nix"));
     let internal_module = record([
         (syntax::sym!("_file"), file.clone()),
         (names.config, attr(names.config, parts)),
@@ -2578,7 +2579,7 @@ fn eval_modules(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let checked = |value: Value| Value::lazy_apply(partial(&CHECKED, [check.clone()]), value);
     Ok(record([
         (module_name, checked(attr(module_name, config.clone()))),
-        (names.type_, Value::string("configuration")),
+        (names.type_, super::attrs::name_string(syntax::sym!("configuration"))),
         (syntax::sym!("class"), class.clone()),
         (names.config, checked(Value::lazy_apply(Value::PrimOp(&WITHOUT_MODULE), config))),
         (syntax::sym!("extendModules"), extend_modules),
@@ -2591,6 +2592,11 @@ fn eval_modules(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 /// The context `config` is evaluated in for module functions (as nixpkgs
 /// words it).
 const CONFIG_CONTEXT: &str = "if you get an infinite recursion here, you probably reference `config` in `imports`. If you are trying to achieve a conditional import behavior dependent on `config`, consider importing unconditionally, and using `mkEnableOption` and `mkIf` to control its effect.";
+
+thread_local! {
+    /// [`CONFIG_CONTEXT`] as one shared string value.
+    static CONFIG_CONTEXT_STRING: Value = Value::string(CONFIG_CONTEXT);
+}
 
 static ADD_ERROR_CONTEXT: Builtin =
     Builtin { name: "addErrorContext", arity: 2, func: super::control::add_error_context };
@@ -2629,7 +2635,7 @@ static MODULES_PATH: Builtin = Builtin { name: "strataModulesPath", arity: 2, fu
 fn modules_path(ev: &Evaluator, args: &[Value], _: Pos) -> Result<Value> {
     match ev.force_attrs(&args[1], pos_of_value(&args[0]))?.get(syntax::sym!("modulesPath")) {
         Some(value) => ev.force(value),
-        None => Ok(Value::string("")),
+        None => Ok(super::attrs::name_string(syntax::sym!(""))),
     }
 }
 
@@ -2754,7 +2760,7 @@ fn eval_graph(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
             args[1].clone(),
             args[2].clone(),
             select(ev, &helpers, syntax::sym!("unknownModule"), pos)?,
-            Value::string(""),
+            super::attrs::name_string(syntax::sym!("")),
             args[3].clone(),
         ],
         pos,
