@@ -2489,7 +2489,8 @@ fn list_merge(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 /// (`loadModule`, `disabledKey`, `unknownModule`), the import graph
 /// (`moduleGraph`), the internal module's declarations
 /// (`internalDeclarations`), the option tree's helpers (`nativeHelpers`),
-/// `extendModules` and `type` (`evalParts`), freeform definitions
+/// `extendModules`, `type` and the internal module's `config` (`evalParts`;
+/// written in Nix, its definitions have positions), freeform definitions
 /// (`freeformConfig`) and the error for undeclared ones (`unmatchedError`).
 fn eval_modules(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let helpers_value = &args[0];
@@ -2540,8 +2541,8 @@ fn eval_modules(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     );
     let check =
         Value::lazy_apply(partial(&EVAL_CHECK, [helpers_value.clone(), prefix.clone(), defaults, freeform]), walked);
-    let config_in_context =
-        Value::lazy_apply(partial(&ADD_ERROR_CONTEXT, [Value::string(CONFIG_CONTEXT)]), config.clone());
+    let context = CONFIG_CONTEXT_STRING.with(|text| text.clone());
+    let config_in_context = Value::lazy_apply(partial(&ADD_ERROR_CONTEXT, [context]), config.clone());
     let module_args = Value::lazy_apply(
         partial(
             &EVAL_MODULE_ARGS,
