@@ -1106,7 +1106,8 @@ let
   };
 
   # The parts of an evaluation that are functions of its arguments only:
-  # `extendModules`, `type`, and the internal module's `config`.
+  # `extendModules`, `type`, and the internal module (written here, in Nix,
+  # its definitions have positions).
   evalParts =
     evalArgs: regularModules:
     let
@@ -1132,14 +1133,23 @@ let
     in
     {
       inherit extendModules type;
-      config._module = {
-        args = {
-          inherit extendModules;
-          moduleType = type;
+      internalModule = {
+        _file = "lib/modules.nix";
+        key = "lib/modules.nix";
+        options =
+          if evalArgs.prefix or [ ] != [ ] then internalDeclarations.nested else internalDeclarations.top;
+        config._module = {
+          args = {
+            inherit extendModules;
+            moduleType = type;
+          };
+          specialArgs = evalArgs.specialArgs or { };
         };
-        specialArgs = evalArgs.specialArgs or { };
       };
     };
+
+  # The context `config` is evaluated in for module functions.
+  configContext = "if you get an infinite recursion here, you probably reference `config` in `imports`. If you are trying to achieve a conditional import behavior dependent on `config`, consider importing unconditionally, and using `mkEnableOption` and `mkIf` to control its effect.";
 
   # `config` with the definitions no option matched merged by the
   # evaluation's `_module.freeformType`.
@@ -1195,9 +1205,9 @@ let
       disabledKey
       unknownModule
       moduleGraph
-      internalDeclarations
       nativeHelpers
       evalParts
+      configContext
       freeformConfig
       unmatchedError
       ;
@@ -1224,15 +1234,6 @@ let
   evalModulesNix =
     evalArgs: modules: prefix: args: specialArgs: check: class:
     let
-      # Not `rec`: a scope of its own would be one more for the cycle
-      # collector per evaluation.
-      internalModule = {
-        _file = "lib/modules.nix";
-        key = "lib/modules.nix";
-        options = if prefix != [ ] then internalDeclarations.nested else internalDeclarations.top;
-        inherit (parts) config;
-      };
-
       # The deprecated `args` and `check` arguments, as modules of their own
       # (after the given ones, as nixpkgs has them, also in `graph`).
       regularModules =
@@ -1246,12 +1247,12 @@ let
         inherit lib options specialArgs;
         _class = class;
         _prefix = prefix;
-        config = builtins.addErrorContext "if you get an infinite recursion here, you probably reference `config` in `imports`. If you are trying to achieve a conditional import behavior dependent on `config`, consider importing unconditionally, and using `mkEnableOption` and `mkIf` to control its effect." config;
+        config = builtins.addErrorContext configContext config;
       }
       // specialArgs;
 
       collected = collectModulesFrom inputs class (specialArgs.modulesPath or "") (
-        regularModules ++ [ internalModule ]
+        regularModules ++ [ parts.internalModule ]
       ) moduleArgs;
 
       reversedModules = lib.reverseList collected.modules;

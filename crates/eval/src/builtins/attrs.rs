@@ -30,7 +30,7 @@ fn attr_values(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     Ok(Value::list(attrs.entries().iter().map(|e| e.value.clone()).collect()))
 }
 
-fn get_attr(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+pub(crate) fn get_attr(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let text = ev.force_string(&args[0], pos)?;
     let attrs = ev.force_attrs(&args[1], pos)?;
     // A name nobody interned is in no set; it is interned only for the error.

@@ -2487,10 +2487,10 @@ fn list_merge(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 ///
 /// `helpers` holds what stays in Nix: `lib`, loading a module
 /// (`loadModule`, `disabledKey`, `unknownModule`), the import graph
-/// (`moduleGraph`), the internal module's declarations
-/// (`internalDeclarations`), the option tree's helpers (`nativeHelpers`),
-/// `extendModules`, `type` and the internal module's `config` (`evalParts`;
-/// written in Nix, its definitions have positions), freeform definitions
+/// (`moduleGraph`), the option tree's helpers (`nativeHelpers`),
+/// `extendModules`, `type` and the internal module (`evalParts`; written in
+/// Nix, its definitions have positions), the error context of `config` in
+/// module arguments (`configContext`), freeform definitions
 /// (`freeformConfig`) and the error for undeclared ones (`unmatchedError`).
 fn eval_modules(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let helpers_value = &args[0];
@@ -2507,19 +2507,7 @@ fn eval_modules(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     );
     let extend_modules = attr(syntax::sym!("extendModules"), parts.clone());
     let type_ = attr(syntax::sym!("type"), parts.clone());
-    let file = super::attrs::name_string(syntax::sym!("lib/modules.nix"));
-    let internal_module = record([
-        (syntax::sym!("_file"), file.clone()),
-        (names.config, attr(names.config, parts)),
-        (syntax::sym!("key"), file),
-        (
-            names.options,
-            Value::lazy_apply(
-                partial(&INTERNAL_OPTIONS, [helper(syntax::sym!("internalDeclarations"))?]),
-                prefix.clone(),
-            ),
-        ),
-    ]);
+    let internal_module = attr(syntax::sym!("internalModule"), parts);
     // Errors about the arguments' values are positioned at this call.
     let at = pos_to_value(pos);
     let all_modules = Value::lazy_apply(partial(&APPEND_ONE, [at.clone(), internal_module]), modules.clone());
@@ -2541,7 +2529,7 @@ fn eval_modules(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     );
     let check =
         Value::lazy_apply(partial(&EVAL_CHECK, [helpers_value.clone(), prefix.clone(), defaults, freeform]), walked);
-    let context = CONFIG_CONTEXT_STRING.with(|text| text.clone());
+    let context = helper(syntax::sym!("configContext"))?;
     let config_in_context = Value::lazy_apply(partial(&ADD_ERROR_CONTEXT, [context]), config.clone());
     let module_args = Value::lazy_apply(
         partial(
@@ -2590,44 +2578,19 @@ fn eval_modules(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     ]))
 }
 
-/// The context `config` is evaluated in for module functions (as nixpkgs
-/// words it).
-const CONFIG_CONTEXT: &str = "if you get an infinite recursion here, you probably reference `config` in `imports`. If you are trying to achieve a conditional import behavior dependent on `config`, consider importing unconditionally, and using `mkEnableOption` and `mkIf` to control its effect.";
-
-thread_local! {
-    /// [`CONFIG_CONTEXT`] as one shared string value.
-    static CONFIG_CONTEXT_STRING: Value = Value::string(CONFIG_CONTEXT);
-}
-
 static ADD_ERROR_CONTEXT: Builtin =
     Builtin { name: "addErrorContext", arity: 2, func: super::control::add_error_context };
 static COLLECT_MODULES: Builtin = Builtin { name: "strataCollectModules", arity: 8, func: collect_modules };
 static INTERNAL_DEFAULTS: Builtin = Builtin { name: "strataInternalDefaults", arity: 1, func: internal_defaults };
 
-/// `name: set: set.${name}`.
-static ATTR: Builtin = Builtin { name: "strataAttr", arity: 2, func: attr_of };
-
-fn attr_of(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    let name = ev.force_symbol(&args[0], pos)?;
-    select(ev, &ev.force_attrs(&args[1], pos)?, name, pos)
-}
+/// `builtins.getAttr`, to apply lazily.
+static ATTR: Builtin = Builtin { name: "getAttr", arity: 2, func: super::attrs::get_attr };
 
 /// `pos: item: list: list ++ [ item ]` (`pos` made by [`pos_to_value`]).
 static APPEND_ONE: Builtin = Builtin { name: "strataAppendOne", arity: 3, func: append_one };
 
 fn append_one(ev: &Evaluator, args: &[Value], _: Pos) -> Result<Value> {
     Ok(appended(ev.force_list(&args[2], pos_of_value(&args[0]))?.items(), args[1].clone()))
-}
-
-/// The internal module's declarations: `internalDeclarations: prefix: if
-/// prefix != [ ] then internalDeclarations.nested else
-/// internalDeclarations.top`.
-static INTERNAL_OPTIONS: Builtin = Builtin { name: "strataInternalOptions", arity: 2, func: internal_options };
-
-fn internal_options(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    let top = matches!(ev.force(&args[1])?, Value::List(list) if list.is_empty());
-    let declarations = ev.force_attrs(&args[0], pos)?;
-    select(ev, &declarations, if top { syntax::sym!("top") } else { syntax::sym!("nested") }, pos)
 }
 
 /// `pos: specialArgs: specialArgs.modulesPath or ""`.
