@@ -135,6 +135,14 @@ type KeptName = Option<(Rc<NixString>, Symbol)>;
 /// Entries of [`Evaluator::name_cache`]: a power of two.
 const NAME_CACHE_SIZE: usize = 512;
 
+/// The most arguments of one application `f a b ...` that
+/// [`Evaluator::eval_apply`] gathers before calling.
+const SPINE: usize = 8;
+
+/// Stands for "no builtin" where [`Evaluator::eval_apply`] looks for one (its
+/// arity of 0 matches no application; it is never called).
+static NOT_A_BUILTIN: Builtin = Builtin { name: "", arity: 0, func: |_, _, pos| Err(internal(pos, "not a builtin")) };
+
 /// How much work an evaluation did, comparable to `NIX_SHOW_STATS`.
 #[derive(Default, Debug)]
 pub struct Stats {
@@ -828,10 +836,10 @@ impl Evaluator {
             }
             return Ok(Applied::Value(self.call(&callee, argument, pos)?));
         }
-        let mut spine: smallvec::SmallVec<[(&'static Expr, Pos); 4]> = smallvec::smallvec![(argument, pos)];
+        let mut spine: smallvec::SmallVec<[(&'static Expr, Pos); SPINE]> = smallvec::smallvec![(argument, pos)];
         let mut head = function;
         while let Expr::Apply(inner, argument, pos) = head {
-            if spine.len() == 4 {
+            if spine.len() == SPINE {
                 break;
             }
             spine.push((argument, *pos));
@@ -842,16 +850,25 @@ impl Evaluator {
         let callee = self.operand(head, env)?;
         let mut applied = 0;
         let mut result = callee;
-        if let Value::PrimOp(builtin) = result {
-            if builtin.arity >= 2 && builtin.arity <= spine.len() {
-                let args: smallvec::SmallVec<[Value; 4]> = spine[..builtin.arity]
-                    .iter()
-                    .map(|(argument, _)| self.delay(argument, env))
-                    .collect::<Result<_>>()?;
-                let pos = spine[builtin.arity - 1].1;
-                result = self.guarded(pos, |ev| (builtin.func)(ev, &args, pos))?;
-                applied = builtin.arity;
+        // A builtin (or a builtin applied to some arguments already) that
+        // the spine gives all its arguments is called once with all of
+        // them, without a partial application for each argument but the
+        // last (the module system's natives take up to seven).
+        let (builtin, given): (&'static Builtin, &[Value]) = match &result {
+            Value::PrimOp(builtin) => (builtin, &[]),
+            Value::PrimOpApp(app) => (app.builtin, &app.args),
+            _ => (&NOT_A_BUILTIN, &[]),
+        };
+        let wanted = builtin.arity.saturating_sub(given.len());
+        if builtin.arity >= 2 && wanted >= 1 && wanted <= spine.len() {
+            let mut args: smallvec::SmallVec<[Value; SPINE]> = smallvec::SmallVec::with_capacity(builtin.arity);
+            args.extend(given.iter().cloned());
+            for (argument, _) in &spine[..wanted] {
+                args.push(self.delay(argument, env)?);
             }
+            let pos = spine[wanted - 1].1;
+            result = self.guarded(pos, |ev| (builtin.func)(ev, &args, pos))?;
+            applied = wanted;
         }
         let last = spine.len() - 1;
         for (index, &(argument, pos)) in spine.iter().enumerate().skip(applied) {
