@@ -1958,7 +1958,6 @@ fn walk_level(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let decls_by_name = ev.force_attrs(&group(ev, GroupKind::Declarations, &on_decl_error, decls, pos)?, pos)?;
     let defs_by_name = Value::lazy_apply(partial(&GROUP_DEFINITIONS, [nix_value.clone(), loc.clone()]), defs.clone());
     let mut entries = Vec::with_capacity(decls_by_name.len());
-    let mut options = Vec::with_capacity(decls_by_name.len());
     let mut config = Vec::with_capacity(decls_by_name.len());
     for entry in decls_by_name.entries() {
         let walked = Value::lazy_apply(
@@ -1968,11 +1967,6 @@ fn walk_level(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
             ),
             entry.value.clone(),
         );
-        options.push(AttrEntry {
-            name: entry.name,
-            value: Value::lazy_apply(Value::PrimOp(&LEVEL_OPTION), walked.clone()),
-            pos: entry.pos,
-        });
         config.push(AttrEntry {
             name: entry.name,
             value: Value::lazy_apply(Value::PrimOp(&LEVEL_CONFIG), walked.clone()),
@@ -1980,20 +1974,32 @@ fn walk_level(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         });
         entries.push(AttrEntry { name: entry.name, value: walked, pos: entry.pos });
     }
+    let entries = Value::attrs(Attrs::from_sorted(entries));
+    // The level's `options` are made when they are read: `config` is what
+    // evaluations read (most levels' options never are).
+    let options = Value::lazy_apply(Value::PrimOp(&LEVEL_OPTIONS), entries.clone());
     let unmatched = Value::lazy_apply(
         partial(&CALL_N, [select(ev, &nix, walk.unmatched, pos)?]),
-        Value::list(vec![
-            loc.clone(),
-            Value::attrs(Attrs::from_sorted(entries)),
-            defs_by_name,
-            Value::Attrs(decls_by_name.clone()),
-        ]),
+        Value::list(vec![loc.clone(), entries, defs_by_name, Value::Attrs(decls_by_name.clone())]),
     );
     Ok(record([
         (names.config, Value::attrs(Attrs::from_sorted(config))),
-        (names.options, Value::attrs(Attrs::from_sorted(options))),
+        (names.options, options),
         (walk.unmatched, unmatched),
     ]))
+}
+
+/// The `options` of a level from its walked entries (see [`walk_level`]):
+/// each entry's option record or nested options, made when it is read.
+static LEVEL_OPTIONS: Builtin = Builtin { name: "strataLevelOptions", arity: 1, func: level_options };
+
+fn level_options(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let entries = ev.force_attrs(&args[0], pos)?;
+    Ok(Value::attrs(Attrs::from_sorted_iter(entries.entries().iter().map(|entry| AttrEntry {
+        name: entry.name,
+        value: Value::lazy_apply(Value::PrimOp(&LEVEL_OPTION), entry.value.clone()),
+        pos: entry.pos,
+    }))))
 }
 
 static WALK_LEVEL: Builtin = Builtin { name: "strataWalkLevel", arity: 4, func: walk_level };
@@ -2497,7 +2503,7 @@ fn eval_modules(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let helpers = ev.force_attrs(helpers_value, pos)?;
     let (eval_args, modules, prefix, special_args, class) = (&args[1], &args[2], &args[3], &args[4], &args[5]);
     let helper = |name: Symbol| select(ev, &helpers, name, pos);
-    let attr = |name: Symbol, set: Value| Value::lazy_apply(partial(&ATTR, [super::attrs::name_string(name)]), set);
+    let attr = |field: &'static Builtin, set: Value| Value::lazy_apply(Value::PrimOp(field), set);
     let names = Names::get();
     let module_name = syntax::sym!("_module");
 
@@ -2505,9 +2511,9 @@ fn eval_modules(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         partial(&CALL_N, [helper(syntax::sym!("evalParts"))?]),
         Value::list(vec![eval_args.clone(), modules.clone()]),
     );
-    let extend_modules = attr(syntax::sym!("extendModules"), parts.clone());
-    let type_ = attr(syntax::sym!("type"), parts.clone());
-    let internal_module = attr(syntax::sym!("internalModule"), parts);
+    let extend_modules = attr(&EXTEND_MODULES_OF, parts.clone());
+    let type_ = attr(&TYPE_OF, parts.clone());
+    let internal_module = attr(&INTERNAL_MODULE_OF, parts);
     // Errors about the arguments' values are positioned at this call.
     let at = pos_to_value(pos);
     let all_modules = Value::lazy_apply(partial(&APPEND_ONE, [at.clone(), internal_module]), modules.clone());
@@ -2520,7 +2526,7 @@ fn eval_modules(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         partial(&EVAL_WALKED, [helper(syntax::sym!("nativeHelpers"))?, prefix.clone()]),
         inputs.clone(),
     );
-    let options = attr(names.options, walked.clone());
+    let options = attr(&OPTIONS_OF, walked.clone());
     let defaults = Value::lazy_apply(Value::PrimOp(&INTERNAL_DEFAULTS), inputs.clone());
     let freeform = Value::lazy_apply(partial(&EVAL_FREEFORM, [defaults.clone()]), walked.clone());
     let config = Value::lazy_apply(
@@ -2565,9 +2571,11 @@ fn eval_modules(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         partial(&EVAL_GRAPH, [helpers_value.clone(), class.clone(), module_args, all_modules]),
         collected_value,
     );
-    let checked = |value: Value| Value::lazy_apply(partial(&CHECKED, [check.clone()]), value);
+    // One partial application for the three checked fields.
+    let checker = partial(&CHECKED, [check]);
+    let checked = |value: Value| Value::lazy_apply(checker.clone(), value);
     Ok(record([
-        (module_name, checked(attr(module_name, config.clone()))),
+        (module_name, checked(attr(&MODULE_OF, config.clone()))),
         (names.type_, super::attrs::name_string(syntax::sym!("configuration"))),
         (syntax::sym!("class"), class.clone()),
         (names.config, checked(Value::lazy_apply(Value::PrimOp(&WITHOUT_MODULE), config))),
@@ -2583,8 +2591,26 @@ static ADD_ERROR_CONTEXT: Builtin =
 static COLLECT_MODULES: Builtin = Builtin { name: "strataCollectModules", arity: 8, func: collect_modules };
 static INTERNAL_DEFAULTS: Builtin = Builtin { name: "strataInternalDefaults", arity: 1, func: internal_defaults };
 
-/// `builtins.getAttr`, to apply lazily.
-static ATTR: Builtin = Builtin { name: "getAttr", arity: 2, func: super::attrs::get_attr };
+/// `builtins.getAttr NAME`, to apply lazily: one builtin per name the
+/// evaluation reads, so that each field is one object (a thunk) rather
+/// than two (a thunk and the partial application holding the name).
+macro_rules! attr_of {
+    ($($builtin:ident, $function:ident, $name:literal;)*) => {$(
+        static $builtin: Builtin = Builtin { name: "getAttr", arity: 1, func: $function };
+
+        fn $function(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+            super::attrs::get_attr(ev, &[super::attrs::name_string(syntax::sym!($name)), args[0].clone()], pos)
+        }
+    )*};
+}
+
+attr_of! {
+    EXTEND_MODULES_OF, extend_modules_of, "extendModules";
+    TYPE_OF, type_of, "type";
+    INTERNAL_MODULE_OF, internal_module_of, "internalModule";
+    OPTIONS_OF, options_of, "options";
+    MODULE_OF, module_of, "_module";
+}
 
 /// `pos: item: list: list ++ [ item ]` (`pos` made by [`pos_to_value`]).
 static APPEND_ONE: Builtin = Builtin { name: "strataAppendOne", arity: 3, func: append_one };
