@@ -2574,17 +2574,242 @@ fn eval_modules(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     // One partial application for the three checked fields.
     let checker = partial(&CHECKED, [check]);
     let checked = |value: Value| Value::lazy_apply(checker.clone(), value);
+    let general_config = checked(Value::lazy_apply(Value::PrimOp(&WITHOUT_MODULE), config.clone()));
+    let flat_config = Value::lazy_apply(
+        partial(
+            &FLAT_CONFIG,
+            [
+                helper(syntax::sym!("nativeHelpers"))?,
+                helper(syntax::sym!("unknownModule"))?,
+                prefix.clone(),
+                class.clone(),
+                general_config,
+            ],
+        ),
+        modules.clone(),
+    );
     Ok(record([
-        (module_name, checked(attr(&MODULE_OF, config.clone()))),
+        (module_name, checked(attr(&MODULE_OF, config))),
         (names.type_, super::attrs::name_string(syntax::sym!("configuration"))),
         (syntax::sym!("class"), class.clone()),
-        (names.config, checked(Value::lazy_apply(Value::PrimOp(&WITHOUT_MODULE), config))),
+        (names.config, flat_config),
         (syntax::sym!("extendModules"), extend_modules),
         (syntax::sym!("graph"), graph),
         (names.options, checked(options)),
         (syntax::sym!("type"), type_),
     ]))
 }
+
+/// The `config` of an evaluation: `nix unknownFile prefix class general
+/// modules`, where `general` is the `config` the walk of the option tree
+/// gives. An evaluation of flat modules (what a submodule instance of a
+/// type made of option declarations usually is) gets the same `config`
+/// without collecting, walking and checking (see [`flat_evaluation`]);
+/// any other, and any error, goes to `general`.
+static FLAT_CONFIG: Builtin = Builtin { name: "strataFlatConfig", arity: 6, func: flat_config };
+
+fn flat_config(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    match flat_evaluation(ev, &args[0], &args[1], &args[2], &args[3], &args[5], pos) {
+        Ok(Some(config)) => Ok(config),
+        // An error is the general evaluation's to give, with its context.
+        Ok(None) | Err(_) => ev.force(&args[4]),
+    }
+}
+
+/// A module's `_file` as loading it makes it (`unifyModuleSyntax`): the
+/// string it is, or its `toString` when used; `otherwise` without one.
+fn module_file(module: &Attrs, otherwise: &Value) -> Value {
+    match module.get(syntax::sym!("_file")) {
+        Some(value @ Value::String(_)) => value.clone(),
+        Some(value) => Value::lazy_apply(Value::PrimOp(&TO_STRING), value.clone()),
+        None => otherwise.clone(),
+    }
+}
+
+/// The `options` of a module that only declares options (`None` if it
+/// declares anything else: a nested level, a non-option, `_module`).
+fn flat_options(ev: &Evaluator, module: &Attrs) -> Result<Option<Rc<Attrs>>> {
+    let names = Names::get();
+    let Some(options) = module.get(names.options) else { return Ok(Some(Attrs::new())) };
+    let Value::Attrs(options) = ev.force(options)? else { return Ok(None) };
+    for entry in options.entries() {
+        if entry.name == syntax::sym!("_module") {
+            return Ok(None);
+        }
+        let Value::Attrs(option) = ev.force(&entry.value)? else { return Ok(None) };
+        let Some(tag) = option.get(names.type_) else { return Ok(None) };
+        if !matches!(ev.force(tag)?, Value::String(text) if text.as_str() == "option") {
+            return Ok(None);
+        }
+        // A deprecated type warns when the option is evaluated: once, by
+        // the general evaluation.
+        if let Some(type_) = option.get(syntax::sym!("type")) {
+            if let Value::Attrs(type_) = ev.force(type_)? {
+                if let Some(message) = type_.get(syntax::sym!("deprecationMessage")) {
+                    if !matches!(ev.force(message)?, Value::Null) {
+                        return Ok(None);
+                    }
+                }
+            }
+        }
+    }
+    Ok(Some(options))
+}
+
+/// The `config` of `evalModules { modules; prefix; class; }` when every
+/// module is one of
+///
+/// - `{ _file?, options? }` declaring options only (no nested levels),
+/// - `{ _file?, imports = [ such modules ]; }` (how an option's type gets
+///   the modules of its `submodule`: see `option_of`'s `located`),
+/// - `{ _file?, config = { ... }; }` defining a plain set of names that
+///   the modules declare (how a submodule's definitions come in),
+/// - `{ _module = { args = ...; }; }` (a submodule's `name`),
+///
+/// `class` is `null`, `prefix` is not empty and no option's type is
+/// deprecated; `None` for anything else. Such an evaluation has
+/// no module functions, no nested levels and no undeclared definitions, so
+/// its `config` is its options' values: each made from the declarations
+/// and definitions of its name, grouped as the general walk groups them
+/// (in the order of the collected modules reversed), by the same
+/// [`leaf_core`] and [`leaf_value`], and computed only when used.
+fn flat_evaluation(
+    ev: &Evaluator,
+    nix: &Value,
+    unknown_file: &Value,
+    prefix: &Value,
+    class: &Value,
+    modules: &Value,
+    pos: Pos,
+) -> Result<Option<Value>> {
+    // Only under a prefix (a submodule's value), whose `options` nobody
+    // reads: an evaluation whose `options` were read too would evaluate
+    // each option twice, once here and once in its option tree.
+    if !matches!(ev.force(class)?, Value::Null) || ev.force_list(prefix, pos)?.is_empty() {
+        return Ok(None);
+    }
+    let names = Names::get();
+    let (file_name, imports_name) = (syntax::sym!("_file"), syntax::sym!("imports"));
+    let (module_name, args_name) = (syntax::sym!("_module"), syntax::sym!("args"));
+    let modules = ev.force_list(modules, pos)?;
+    // Collected modules are the given ones, then their imports: the
+    // declaring and defining sets of each, in that order.
+    let mut root_declarations: Vec<(Value, Rc<Attrs>)> = Vec::new();
+    let mut imported_declarations: Vec<(Value, Rc<Attrs>)> = Vec::new();
+    let mut definitions: Vec<(Value, Rc<Attrs>)> = Vec::new();
+    for module in modules.iter() {
+        let Value::Attrs(module) = ev.force(module)? else { return Ok(None) };
+        let has = |name: Symbol| module.get(name).is_some();
+        let only = |allowed: &[Symbol]| module.entries().iter().all(|entry| allowed.contains(&entry.name));
+        if has(imports_name) {
+            if !only(&[file_name, imports_name]) {
+                return Ok(None);
+            }
+            let file = module_file(&module, unknown_file);
+            let Value::List(imports) = ev.force(&module.get(imports_name).cloned().unwrap_or(Value::Null))? else {
+                return Ok(None);
+            };
+            for imported in imports.iter() {
+                let Value::Attrs(imported) = ev.force(imported)? else { return Ok(None) };
+                if !imported.entries().iter().all(|entry| entry.name == file_name || entry.name == names.options) {
+                    return Ok(None);
+                }
+                let Some(options) = flat_options(ev, &imported)? else { return Ok(None) };
+                imported_declarations.push((module_file(&imported, &file), options));
+            }
+        } else if has(names.config) {
+            if !only(&[file_name, names.config]) {
+                return Ok(None);
+            }
+            let config = ev.force(&module.get(names.config).cloned().unwrap_or(Value::Null))?;
+            let Value::Attrs(config) = config else { return Ok(None) };
+            if config.get(names.type_).is_some() {
+                return Ok(None);
+            }
+            definitions.push((module_file(&module, unknown_file), config));
+        } else if has(module_name) {
+            if module.len() != 1 {
+                return Ok(None);
+            }
+            // Only `_module.args`, which no option of `config` reads here.
+            let Value::Attrs(settings) = ev.force(&module.get(module_name).cloned().unwrap_or(Value::Null))? else {
+                return Ok(None);
+            };
+            if settings.get(names.type_).is_some() || !settings.entries().iter().all(|entry| entry.name == args_name) {
+                return Ok(None);
+            }
+        } else {
+            if !only(&[file_name, names.options]) {
+                return Ok(None);
+            }
+            let Some(options) = flat_options(ev, &module)? else { return Ok(None) };
+            root_declarations.push((module_file(&module, unknown_file), options));
+        }
+    }
+    // By name, in the order of the collected modules reversed: what the
+    // general walk groups (`_file`, `options`, `parent` and `file`,
+    // `parent`, `value`), the first item's position the name's.
+    let mut declared: Vec<(Symbol, Pos, Value)> = Vec::new();
+    for (file, options) in imported_declarations.iter().rev().chain(root_declarations.iter().rev()) {
+        for entry in options.entries() {
+            let item = record([
+                (file_name, file.clone()),
+                (names.options, entry.value.clone()),
+                (names.parent, Value::Attrs(options.clone())),
+            ]);
+            declared.push((entry.name, entry.pos, item));
+        }
+    }
+    let mut defined: Vec<(Symbol, Value)> = Vec::new();
+    for (file, config) in definitions.iter().rev() {
+        for entry in config.entries() {
+            let item = record([
+                (names.file, file.clone()),
+                (names.parent, Value::Attrs(config.clone())),
+                (names.value, entry.value.clone()),
+            ]);
+            defined.push((entry.name, item));
+        }
+    }
+    // Stable: items of one name keep their order.
+    declared.sort_by(|a, b| a.0.cmp(&b.0));
+    defined.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut config = Vec::new();
+    let mut defined = defined.into_iter().peekable();
+    let mut declared = declared.into_iter().peekable();
+    while let Some((name, name_pos, first)) = declared.next() {
+        let mut name_decls = vec![first];
+        while let Some((_, _, item)) = declared.next_if(|next| next.0 == name) {
+            name_decls.push(item);
+        }
+        // A definition of a name no module declares: the general walk's
+        // error.
+        if defined.peek().is_some_and(|next| next.0 < name) {
+            return Ok(None);
+        }
+        let mut name_defs = Vec::new();
+        while let Some((_, item)) = defined.next_if(|next| next.0 == name) {
+            name_defs.push(item);
+        }
+        let name_defs = if name_defs.is_empty() { ev.empty_list.clone() } else { Value::list(name_defs) };
+        let core = Value::lazy_apply(
+            partial(
+                &LEAF_CORE,
+                [nix.clone(), prefix.clone(), super::attrs::name_string(name), Value::list(name_decls)],
+            ),
+            name_defs,
+        );
+        config.push(AttrEntry { name, value: Value::lazy_apply(Value::PrimOp(&LEAF_VALUE), core), pos: name_pos });
+    }
+    if defined.peek().is_some() {
+        return Ok(None);
+    }
+    Ok(Some(Value::attrs(Attrs::from_sorted(config))))
+}
+
+/// A leaf's value from its core (see [`leaf_value`]).
+static LEAF_VALUE: Builtin =
+    Builtin { name: "strataLeafValue", arity: 1, func: |ev, args, pos| leaf_value(ev, &args[0], pos) };
 
 static ADD_ERROR_CONTEXT: Builtin =
     Builtin { name: "addErrorContext", arity: 2, func: super::control::add_error_context };
