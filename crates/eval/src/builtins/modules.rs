@@ -2581,6 +2581,7 @@ fn eval_modules(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
             [
                 helper(syntax::sym!("nativeHelpers"))?,
                 helper(syntax::sym!("unknownModule"))?,
+                helper(syntax::sym!("lib"))?,
                 prefix.clone(),
                 class.clone(),
                 general_config,
@@ -2600,20 +2601,97 @@ fn eval_modules(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     ]))
 }
 
-/// The `config` of an evaluation: `nix unknownFile prefix class general
+/// The `config` of an evaluation: `nix unknownFile lib prefix class general
 /// modules`, where `general` is the `config` the walk of the option tree
 /// gives. An evaluation of flat modules (what a submodule instance of a
 /// type made of option declarations usually is) gets the same `config`
 /// without collecting, walking and checking (see [`flat_evaluation`]);
 /// any other, and any error, goes to `general`.
-static FLAT_CONFIG: Builtin = Builtin { name: "strataFlatConfig", arity: 6, func: flat_config };
+static FLAT_CONFIG: Builtin = Builtin { name: "strataFlatConfig", arity: 7, func: flat_config };
 
 fn flat_config(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    match flat_evaluation(ev, &args[0], &args[1], &args[2], &args[3], &args[5], pos) {
+    let flat = Flat { nix: &args[0], unknown_file: &args[1], lib: &args[2], prefix: &args[3], class: &args[4] };
+    match flat_evaluation(ev, &flat, &args[6], pos) {
         Ok(Some(config)) => Ok(config),
         // An error is the general evaluation's to give, with its context.
-        Ok(None) | Err(_) => ev.force(&args[4]),
+        Ok(None) | Err(_) => ev.force(&args[5]),
     }
+}
+
+/// What [`flat_evaluation`] is given besides the modules.
+struct Flat<'a> {
+    /// `modules.nix`'s `nativeHelpers`.
+    nix: &'a Value,
+    /// The file of a module given without one.
+    unknown_file: &'a Value,
+    /// The `lib` module functions get.
+    lib: &'a Value,
+    prefix: &'a Value,
+    class: &'a Value,
+}
+
+/// A module function that [`flat_evaluation`] can call itself: one whose
+/// pattern names only `name` and `lib` and has `...` and no `@` (it sees
+/// nothing else of its arguments), and whose body is a set, possibly
+/// inside `let` and `with` (calling it evaluates nothing, so calling it
+/// again when the general evaluation takes over shows nothing twice),
+/// with whether it names each.
+fn flat_function(function: &Value) -> Option<(bool, bool)> {
+    use syntax::ast::Expr;
+    fn builds_a_set(body: &Expr) -> bool {
+        match body {
+            Expr::Attrs(_) => true,
+            Expr::Let(_, body) | Expr::With(_, body, _) => builds_a_set(body),
+            _ => false,
+        }
+    }
+    let Value::Lambda(closure) = function else { return None };
+    if !builds_a_set(&closure.def.body) {
+        return None;
+    }
+    let syntax::ast::Param::Pattern { formals, ellipsis: true, at: None } = &closure.def.param else { return None };
+    let (mut name, mut lib) = (false, false);
+    for formal in formals.iter() {
+        match formal.name.as_str() {
+            "name" => name = true,
+            "lib" => lib = true,
+            _ => return None,
+        }
+    }
+    Some((name, lib))
+}
+
+/// `config._module.args.name` from the `_module.args` sets of an
+/// evaluation's definitions, as [`argument_from_definitions`] reads it: the
+/// one definition of the highest priority.
+fn flat_name_argument(ev: &Evaluator, settings: &[Rc<Attrs>], pos: Pos) -> Result<Option<Value>> {
+    let names = Names::get();
+    let mut best: Option<(i64, Value, bool)> = None;
+    for module_args in settings {
+        let Some(argument) = module_args.get(syntax::sym!("name")) else { continue };
+        let argument = ev.force(argument)?;
+        let (priority, content) = match (kind_of(ev, &names, &argument)?, &argument) {
+            (Kind::Other, _) => (DEFAULT_OVERRIDE_PRIORITY, argument.clone()),
+            (Kind::Override, Value::Attrs(attrs)) => {
+                let priority = ev.force_int(&select(ev, attrs, names.priority, pos)?, pos)?;
+                let content = ev.force(&select(ev, attrs, names.content, pos)?)?;
+                if kind_of(ev, &names, &content)? != Kind::Other {
+                    return Ok(None);
+                }
+                (priority, content)
+            }
+            _ => return Ok(None),
+        };
+        best = match best.take() {
+            Some((kept, value, tied)) if kept < priority => Some((kept, value, tied)),
+            Some((kept, value, _)) if kept == priority => Some((kept, value, true)),
+            _ => Some((priority, content, false)),
+        };
+    }
+    Ok(match best {
+        Some((_, value, false)) => Some(value),
+        _ => None,
+    })
 }
 
 /// A module's `_file` as loading it makes it (`unifyModuleSyntax`): the
@@ -2624,6 +2702,34 @@ fn module_file(module: &Attrs, otherwise: &Value) -> Value {
         Some(value) => Value::lazy_apply(Value::PrimOp(&TO_STRING), value.clone()),
         None => otherwise.clone(),
     }
+}
+
+/// A module of a flat evaluation: its file, the options it declares and
+/// the plain set it defines.
+struct FlatModule {
+    file: Value,
+    options: Rc<Attrs>,
+    config: Option<Rc<Attrs>>,
+}
+
+/// A module `{ _file?, options?, config? }` whose options are all options
+/// (see [`flat_options`]) and whose `config` is a plain set (no `mkIf`,
+/// `mkMerge`, ... around it); `None` for any other.
+fn flat_module(ev: &Evaluator, module: &Attrs, file: &Value) -> Result<Option<FlatModule>> {
+    let names = Names::get();
+    let allowed = [syntax::sym!("_file"), names.options, names.config];
+    if !module.entries().iter().all(|entry| allowed.contains(&entry.name)) {
+        return Ok(None);
+    }
+    let Some(options) = flat_options(ev, module)? else { return Ok(None) };
+    let config = match module.get(names.config) {
+        None => None,
+        Some(config) => match ev.force(config)? {
+            Value::Attrs(config) if config.get(names.type_).is_none() => Some(config),
+            _ => return Ok(None),
+        },
+    };
+    Ok(Some(FlatModule { file: module_file(module, file), options, config }))
 }
 
 /// The `options` of a module that only declares options (`None` if it
@@ -2659,29 +2765,28 @@ fn flat_options(ev: &Evaluator, module: &Attrs) -> Result<Option<Rc<Attrs>>> {
 /// The `config` of `evalModules { modules; prefix; class; }` when every
 /// module is one of
 ///
-/// - `{ _file?, options? }` declaring options only (no nested levels),
-/// - `{ _file?, imports = [ such modules ]; }` (how an option's type gets
-///   the modules of its `submodule`: see `option_of`'s `located`),
-/// - `{ _file?, config = { ... }; }` defining a plain set of names that
-///   the modules declare (how a submodule's definitions come in),
+/// - `{ _file?, options?, config? }` declaring options only (no nested
+///   levels) and defining a plain set (no `mkIf`, `mkMerge`, ... around
+///   it; how a submodule's definitions come in, as `{ _file; config; }`),
+/// - `{ _file?, imports = [ ... ]; }` importing such modules, or module
+///   functions of `name` and `lib` that build such a module (how an
+///   option's type gets the modules of its `submodule`: see `option_of`'s
+///   `located`; see [`flat_function`]),
 /// - `{ _module = { args = ...; }; }` (a submodule's `name`),
 ///
 /// `class` is `null`, `prefix` is not empty and no option's type is
-/// deprecated; `None` for anything else. Such an evaluation has
-/// no module functions, no nested levels and no undeclared definitions, so
+/// deprecated; `None` for anything else. Such an evaluation has no nested
+/// levels, no undeclared definitions and no module reading `config`, so
 /// its `config` is its options' values: each made from the declarations
 /// and definitions of its name, grouped as the general walk groups them
 /// (in the order of the collected modules reversed), by the same
-/// [`leaf_core`] and [`leaf_value`], and computed only when used.
-fn flat_evaluation(
-    ev: &Evaluator,
-    nix: &Value,
-    unknown_file: &Value,
-    prefix: &Value,
-    class: &Value,
-    modules: &Value,
-    pos: Pos,
-) -> Result<Option<Value>> {
+/// [`leaf_core`] and [`leaf_value`], and computed only when used. `name`
+/// is the one definition of `_module.args.name` with the highest priority,
+/// as [`argument_from_definitions`] reads it, and like there, using it
+/// while the modules' declared and defined names are being made is an
+/// infinite recursion.
+fn flat_evaluation(ev: &Evaluator, flat: &Flat, modules: &Value, pos: Pos) -> Result<Option<Value>> {
+    let Flat { nix, unknown_file, lib, prefix, class } = *flat;
     // Only under a prefix (a submodule's value), whose `options` nobody
     // reads: an evaluation whose `options` were read too would evaluate
     // each option twice, once here and once in its option tree.
@@ -2692,65 +2797,116 @@ fn flat_evaluation(
     let (file_name, imports_name) = (syntax::sym!("_file"), syntax::sym!("imports"));
     let (module_name, args_name) = (syntax::sym!("_module"), syntax::sym!("args"));
     let modules = ev.force_list(modules, pos)?;
-    // Collected modules are the given ones, then their imports: the
-    // declaring and defining sets of each, in that order.
-    let mut root_declarations: Vec<(Value, Rc<Attrs>)> = Vec::new();
-    let mut imported_declarations: Vec<(Value, Rc<Attrs>)> = Vec::new();
-    let mut definitions: Vec<(Value, Rc<Attrs>)> = Vec::new();
+    // Collected modules are the given ones, then their imports (modules
+    // given to `imports` import nothing here): each as its file, the
+    // options it declares and the plain set it defines.
+    let mut roots: Vec<FlatModule> = Vec::new();
+    // Imported modules, or a module function and the file it is imported
+    // from, called once every module's `_module.args` is known.
+    let mut imported_modules: Vec<std::result::Result<FlatModule, (Value, Value)>> = Vec::new();
+    let mut all_settings: Vec<Rc<Attrs>> = Vec::new();
     for module in modules.iter() {
         let Value::Attrs(module) = ev.force(module)? else { return Ok(None) };
-        let has = |name: Symbol| module.get(name).is_some();
-        let only = |allowed: &[Symbol]| module.entries().iter().all(|entry| allowed.contains(&entry.name));
-        if has(imports_name) {
-            if !only(&[file_name, imports_name]) {
+        if let Some(imports) = module.get(imports_name) {
+            if !module.entries().iter().all(|entry| entry.name == file_name || entry.name == imports_name) {
                 return Ok(None);
             }
             let file = module_file(&module, unknown_file);
-            let Value::List(imports) = ev.force(&module.get(imports_name).cloned().unwrap_or(Value::Null))? else {
-                return Ok(None);
-            };
+            let Value::List(imports) = ev.force(imports)? else { return Ok(None) };
             for imported in imports.iter() {
-                let Value::Attrs(imported) = ev.force(imported)? else { return Ok(None) };
-                if !imported.entries().iter().all(|entry| entry.name == file_name || entry.name == names.options) {
-                    return Ok(None);
+                let imported = ev.force(imported)?;
+                if flat_function(&imported).is_some() {
+                    imported_modules.push(Err((file.clone(), imported)));
+                    continue;
                 }
-                let Some(options) = flat_options(ev, &imported)? else { return Ok(None) };
-                imported_declarations.push((module_file(&imported, &file), options));
+                let Value::Attrs(imported) = imported else { return Ok(None) };
+                let Some(flat) = flat_module(ev, &imported, &file)? else { return Ok(None) };
+                imported_modules.push(Ok(flat));
             }
-        } else if has(names.config) {
-            if !only(&[file_name, names.config]) {
-                return Ok(None);
-            }
-            let config = ev.force(&module.get(names.config).cloned().unwrap_or(Value::Null))?;
-            let Value::Attrs(config) = config else { return Ok(None) };
-            if config.get(names.type_).is_some() {
-                return Ok(None);
-            }
-            definitions.push((module_file(&module, unknown_file), config));
-        } else if has(module_name) {
+        } else if let Some(settings) = module.get(module_name) {
             if module.len() != 1 {
                 return Ok(None);
             }
             // Only `_module.args`, which no option of `config` reads here.
-            let Value::Attrs(settings) = ev.force(&module.get(module_name).cloned().unwrap_or(Value::Null))? else {
-                return Ok(None);
-            };
+            let Value::Attrs(settings) = ev.force(settings)? else { return Ok(None) };
             if settings.get(names.type_).is_some() || !settings.entries().iter().all(|entry| entry.name == args_name) {
                 return Ok(None);
             }
-        } else {
-            if !only(&[file_name, names.options]) {
-                return Ok(None);
+            if let Some(module_args) = settings.get(args_name) {
+                let Value::Attrs(module_args) = ev.force(module_args)? else { return Ok(None) };
+                if module_args.get(names.type_).is_some() {
+                    return Ok(None);
+                }
+                all_settings.push(module_args);
             }
-            let Some(options) = flat_options(ev, &module)? else { return Ok(None) };
-            root_declarations.push((module_file(&module, unknown_file), options));
+        } else {
+            let Some(flat) = flat_module(ev, &module, unknown_file)? else { return Ok(None) };
+            roots.push(flat);
         }
     }
+    // The module functions, called as loading them calls them: they see
+    // only `name` and `lib`.
+    let mut name_argument = None;
+    let mut pending_names = Vec::new();
+    let mut imported = Vec::with_capacity(imported_modules.len());
+    for module in imported_modules {
+        let (file, function) = match module {
+            Ok(flat) => {
+                imported.push(flat);
+                continue;
+            }
+            Err(function) => function,
+        };
+        let Some((wants_name, wants_lib)) = flat_function(&function) else { return Ok(None) };
+        let mut arguments = Vec::with_capacity(2);
+        if wants_lib {
+            arguments.push(AttrEntry { name: syntax::sym!("lib"), value: lib.clone(), pos: Pos::NONE });
+        }
+        if wants_name {
+            if name_argument.is_none() {
+                name_argument = flat_name_argument(ev, &all_settings, pos)?;
+            }
+            let Some(name) = &name_argument else { return Ok(None) };
+            // Used while the function makes its module, `name` is an
+            // infinite recursion, as in the general evaluation, where it
+            // comes from `config`, which needs every module.
+            let pending = Rc::new(Thunk::new(ThunkState::Blackhole));
+            arguments.push(AttrEntry {
+                name: syntax::sym!("name"),
+                value: Value::Thunk(pending.clone()),
+                pos: Pos::NONE,
+            });
+            pending_names.push((pending, name.clone()));
+        }
+        // The general evaluation needs the names every module declares
+        // and defines before it has `name`: those are made while it is
+        // still pending.
+        let module = ev.call(&function, Value::attrs(Attrs::from_sorted(arguments)), pos).and_then(|module| {
+            let module = ev.force(&module)?;
+            if let Value::Attrs(set) = &module {
+                for part in [names.options, names.config] {
+                    if let Some(part) = set.get(part) {
+                        ev.force(part)?;
+                    }
+                }
+            }
+            Ok(module)
+        });
+        for (pending, name) in pending_names.drain(..) {
+            pending.set(ThunkState::Done(name));
+        }
+        let Value::Attrs(module) = module? else {
+            return Ok(None);
+        };
+        let Some(flat) = flat_module(ev, &module, &file)? else { return Ok(None) };
+        imported.push(flat);
+    }
+    let reversed = || imported.iter().rev().chain(roots.iter().rev());
     // By name, in the order of the collected modules reversed: what the
     // general walk groups (`_file`, `options`, `parent` and `file`,
     // `parent`, `value`), the first item's position the name's.
     let mut declared: Vec<(Symbol, Pos, Value)> = Vec::new();
-    for (file, options) in imported_declarations.iter().rev().chain(root_declarations.iter().rev()) {
+    for FlatModule { file, options, .. } in reversed() {
         for entry in options.entries() {
             let item = record([
                 (file_name, file.clone()),
@@ -2761,7 +2917,8 @@ fn flat_evaluation(
         }
     }
     let mut defined: Vec<(Symbol, Value)> = Vec::new();
-    for (file, config) in definitions.iter().rev() {
+    for FlatModule { file, config, .. } in reversed() {
+        let Some(config) = config else { continue };
         for entry in config.entries() {
             let item = record([
                 (names.file, file.clone()),
@@ -2772,8 +2929,8 @@ fn flat_evaluation(
         }
     }
     // Stable: items of one name keep their order.
-    declared.sort_by(|a, b| a.0.cmp(&b.0));
-    defined.sort_by(|a, b| a.0.cmp(&b.0));
+    declared.sort_by_key(|item| item.0);
+    defined.sort_by_key(|item| item.0);
     let mut config = Vec::new();
     let mut defined = defined.into_iter().peekable();
     let mut declared = declared.into_iter().peekable();
