@@ -2491,6 +2491,11 @@ fn list_merge(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 /// are collected, unless module functions keep `config` in what they
 /// return, and reference counting frees the rest.
 ///
+/// The record's fields other than `config` come from that machinery
+/// ([`eval_machinery`]), made the first time one of them is used;
+/// `config` is the flat one where [`flat_evaluation`] applies and the
+/// machinery's otherwise.
+///
 /// `helpers` holds what stays in Nix: `lib`, loading a module
 /// (`loadModule`, `disabledKey`, `unknownModule`), the import graph
 /// (`moduleGraph`), the option tree's helpers (`nativeHelpers`),
@@ -2499,6 +2504,48 @@ fn list_merge(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 /// module arguments (`configContext`), freeform definitions
 /// (`freeformConfig`) and the error for undeclared ones (`unmatchedError`).
 fn eval_modules(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let helpers = ev.force_attrs(&args[0], pos)?;
+    let helper = |name: Symbol| select(ev, &helpers, name, pos);
+    let (modules, prefix, class) = (&args[2], &args[3], &args[5]);
+    let machinery = Value::lazy_apply(
+        partial(&EVAL_MACHINERY, [args[0].clone(), args[1].clone(), args[2].clone(), args[3].clone(), args[4].clone()]),
+        args[5].clone(),
+    );
+    let field = |builtin: &'static Builtin| Value::lazy_apply(Value::PrimOp(builtin), machinery.clone());
+    let config = Value::lazy_apply(
+        partial(
+            &FLAT_CONFIG,
+            [
+                helper(syntax::sym!("nativeHelpers"))?,
+                helper(syntax::sym!("unknownModule"))?,
+                helper(syntax::sym!("lib"))?,
+                prefix.clone(),
+                class.clone(),
+                field(&CONFIG_OF),
+            ],
+        ),
+        modules.clone(),
+    );
+    Ok(record([
+        (syntax::sym!("_module"), field(&MODULE_OF)),
+        (Names::get().type_, super::attrs::name_string(syntax::sym!("configuration"))),
+        (syntax::sym!("class"), class.clone()),
+        (Names::get().config, config),
+        (syntax::sym!("extendModules"), field(&EXTEND_MODULES_OF)),
+        (syntax::sym!("graph"), field(&GRAPH_OF)),
+        (Names::get().options, field(&OPTIONS_OF)),
+        (syntax::sym!("type"), field(&TYPE_OF)),
+    ]))
+}
+
+/// The evaluation [`eval_modules`] makes when more than a flat `config` is
+/// used (see [`flat_evaluation`]): the same arguments, the same record
+/// (its `config` the one of the option tree). Made only then, the cycle
+/// through `config` it ties is never made for the values of most
+/// submodules, and they are freed by reference counting.
+static EVAL_MACHINERY: Builtin = Builtin { name: "strataEvalModules", arity: 6, func: eval_machinery };
+
+fn eval_machinery(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let helpers_value = &args[0];
     let helpers = ev.force_attrs(helpers_value, pos)?;
     let (eval_args, modules, prefix, special_args, class) = (&args[1], &args[2], &args[3], &args[4], &args[5]);
@@ -2574,26 +2621,11 @@ fn eval_modules(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     // One partial application for the three checked fields.
     let checker = partial(&CHECKED, [check]);
     let checked = |value: Value| Value::lazy_apply(checker.clone(), value);
-    let general_config = checked(Value::lazy_apply(Value::PrimOp(&WITHOUT_MODULE), config.clone()));
-    let flat_config = Value::lazy_apply(
-        partial(
-            &FLAT_CONFIG,
-            [
-                helper(syntax::sym!("nativeHelpers"))?,
-                helper(syntax::sym!("unknownModule"))?,
-                helper(syntax::sym!("lib"))?,
-                prefix.clone(),
-                class.clone(),
-                general_config,
-            ],
-        ),
-        modules.clone(),
-    );
     Ok(record([
-        (module_name, checked(attr(&MODULE_OF, config))),
+        (module_name, checked(attr(&MODULE_OF, config.clone()))),
         (names.type_, super::attrs::name_string(syntax::sym!("configuration"))),
         (syntax::sym!("class"), class.clone()),
-        (names.config, flat_config),
+        (names.config, checked(Value::lazy_apply(Value::PrimOp(&WITHOUT_MODULE), config))),
         (syntax::sym!("extendModules"), extend_modules),
         (syntax::sym!("graph"), graph),
         (names.options, checked(options)),
@@ -2992,6 +3024,8 @@ attr_of! {
     INTERNAL_MODULE_OF, internal_module_of, "internalModule";
     OPTIONS_OF, options_of, "options";
     MODULE_OF, module_of, "_module";
+    CONFIG_OF, config_of, "config";
+    GRAPH_OF, graph_of, "graph";
 }
 
 /// `pos: item: list: list ++ [ item ]` (`pos` made by [`pos_to_value`]).
