@@ -1545,6 +1545,19 @@ impl Thunk {
         }
     }
 
+    /// The expression and scope of a thunk nobody forced yet.
+    #[inline]
+    pub(crate) fn pending_expression(&self) -> Option<(&'static Expr, EnvRc)> {
+        // SAFETY: the reference ends within this block and only a clone is
+        // made (see `Env`).
+        unsafe {
+            match &*self.state.get() {
+                ThunkState::Pending(expr, env) => Some((*expr, env.clone())),
+                _ => None,
+            }
+        }
+    }
+
     /// The state, for the collector's walk.
     ///
     /// # Safety

@@ -2693,6 +2693,131 @@ fn flat_function(function: &Value) -> Option<(bool, bool)> {
     Some((name, lib))
 }
 
+thread_local! {
+    /// Option declarations that module functions of flat evaluations make
+    /// without using their arguments, by expression and the function's
+    /// scope (kept alive here, so that its address names it), shared by
+    /// every call of the function (see [`shared_declarations`]).
+    static SHARED_DECLARATIONS: std::cell::RefCell<rustc_hash::FxHashMap<(usize, usize), (EnvRc, Value)>> =
+        Default::default();
+}
+
+/// At most this many declarations are kept in [`SHARED_DECLARATIONS`]
+/// (beyond, it starts again empty).
+const SHARED_DECLARATIONS_KEPT: usize = 4096;
+
+/// `module`, as the flat module function `function` made it, with each of
+/// its options that its function's arguments cannot reach replaced by the
+/// value an earlier call made for it: an option written `x = mkOption {
+/// ... };` directly in the function's body set, whose expression names no
+/// argument of the function, is the same value in every call (the same
+/// expression in the same scope), so the types and declarations of a
+/// submodule type made of a function of `name` are made once rather than
+/// for every value. (Sharing is visible only to `==` on sets or lists
+/// holding functions of two such options, which nothing compares, and in
+/// side effects: a `builtins.trace` (or `lib.warn`) inside such a
+/// declaration shows once, where Nix shows it once per value.)
+fn shared_declarations(ev: &Evaluator, function: &Value, module: Rc<Attrs>) -> Result<Rc<Attrs>> {
+    let Value::Lambda(closure) = function else { return Ok(module) };
+    let syntax::ast::Param::Pattern { formals, .. } = &closure.def.param else { return Ok(module) };
+    let arguments: smallvec::SmallVec<[Symbol; 2]> = formals.iter().map(|formal| formal.name).collect();
+    let options_name = Names::get().options;
+    let Some(options) = module.get(options_name) else { return Ok(module) };
+    let Value::Attrs(options) = ev.force(options)? else { return Ok(module) };
+    let scope = EnvRc::as_ptr(&closure.env) as usize;
+    let mut changed = false;
+    let entries: Vec<AttrEntry> = SHARED_DECLARATIONS.with(|shared| {
+        let mut shared = shared.borrow_mut();
+        options
+            .entries()
+            .iter()
+            .map(|entry| {
+                let Value::Thunk(thunk) = &entry.value else { return entry.clone() };
+                let Some((expr, env)) = thunk.pending_expression() else { return entry.clone() };
+                // Made in the function's own scope (directly in its body's
+                // set), from an expression naming none of its arguments.
+                let in_body = env.parent.as_ref().is_some_and(|parent| EnvRc::ptr_eq(parent, &closure.env));
+                if !in_body || mentions(expr, &arguments) {
+                    return entry.clone();
+                }
+                let key = (expr as *const syntax::ast::Expr as usize, scope);
+                if let Some((_, value)) = shared.get(&key) {
+                    changed = true;
+                    return AttrEntry { name: entry.name, value: value.clone(), pos: entry.pos };
+                }
+                if shared.len() >= SHARED_DECLARATIONS_KEPT {
+                    shared.clear();
+                }
+                shared.insert(key, (closure.env.clone(), entry.value.clone()));
+                entry.clone()
+            })
+            .collect()
+    });
+    if !changed {
+        return Ok(module);
+    }
+    let options = Value::attrs(Attrs::from_sorted(entries));
+    Ok(Attrs::from_sorted_iter(module.entries().iter().map(|entry| {
+        if entry.name == options_name {
+            AttrEntry { name: entry.name, value: options.clone(), pos: entry.pos }
+        } else {
+            entry.clone()
+        }
+    })))
+}
+
+/// Whether `expr` may read a variable named one of `names`: any variable
+/// of such a name, whatever binds it (an inner binding of the same name
+/// counts too: the answer errs on the side of "yes").
+fn mentions(expr: &syntax::ast::Expr, names: &[Symbol]) -> bool {
+    use syntax::ast::{AttrKey, AttrsDef, Expr, Param, StrPart, Var};
+    let any = |exprs: &[&Expr]| exprs.iter().any(|expr| mentions(expr, names));
+    let key = |key: &AttrKey| matches!(key, AttrKey::Dynamic(expr) if mentions(expr, names));
+    let parts =
+        |parts: &[StrPart]| parts.iter().any(|part| matches!(part, StrPart::Expr(expr, _) if mentions(expr, names)));
+    let set = |def: &AttrsDef| {
+        def.entries.iter().any(|entry| mentions(&entry.value, names))
+            || def.dynamics.iter().any(|entry| mentions(&entry.key, names) || mentions(&entry.value, names))
+    };
+    match expr {
+        Expr::Null
+        | Expr::Bool(_)
+        | Expr::Int(_)
+        | Expr::Float(_)
+        | Expr::Str(_)
+        | Expr::Path(_)
+        | Expr::HomePath(..)
+        | Expr::SearchPath(..)
+        | Expr::CurPos(_)
+        | Expr::Builtin(..) => false,
+        Expr::Var(Var::Local { name, .. }, _) => names.contains(name),
+        // Not lexically bound: never a function's argument.
+        Expr::Var(Var::With { .. } | Var::Global { .. } | Var::Scoped { .. }, _) => false,
+        Expr::Interp(items, _) | Expr::InterpPath(items, _) => parts(items),
+        Expr::Select(target, path, default, _) => {
+            mentions(target, names) || path.iter().any(key) || default.as_ref().is_some_and(|d| mentions(d, names))
+        }
+        Expr::HasAttr(target, path, _) => mentions(target, names) || path.iter().any(key),
+        Expr::Apply(function, argument, _) => any(&[function, argument]),
+        Expr::Lambda(def) => {
+            mentions(&def.body, names)
+                || match &def.param {
+                    Param::Ident(_) => false,
+                    Param::Pattern { formals, .. } => {
+                        formals.iter().any(|formal| formal.default.as_ref().is_some_and(|d| mentions(d, names)))
+                    }
+                }
+        }
+        Expr::Let(def, body) => set(def) || mentions(body, names),
+        Expr::Attrs(def) => set(def),
+        Expr::List(items) => items.iter().any(|item| mentions(item, names)),
+        Expr::If(condition, then, otherwise, _) => any(&[condition, then, otherwise]),
+        Expr::Assert(condition, body, _) | Expr::With(condition, body, _) => any(&[condition, body]),
+        Expr::BinOp(_, left, right, _) => any(&[left, right]),
+        Expr::Not(operand, _) | Expr::Negate(operand, _) => mentions(operand, names),
+    }
+}
+
 /// `config._module.args.name` from the `_module.args` sets of an
 /// evaluation's definitions, as [`argument_from_definitions`] reads it: the
 /// one definition of the highest priority.
@@ -2930,6 +3055,7 @@ fn flat_evaluation(ev: &Evaluator, flat: &Flat, modules: &Value, pos: Pos) -> Re
         let Value::Attrs(module) = module? else {
             return Ok(None);
         };
+        let module = shared_declarations(ev, &function, module)?;
         let Some(flat) = flat_module(ev, &module, &file)? else { return Ok(None) };
         imported.push(flat);
     }
