@@ -1407,6 +1407,7 @@ fn load_module_from(ev: &Evaluator, args: &[Value], source: &Value, pos: Pos) ->
         function @ Value::Lambda(_) => {
             let applied = ev.force(&apply_module_args(ev, key, &function, module_args, source, pos)?)?;
             let Value::Attrs(attrs) = applied else { return fallback() };
+            let attrs = shared_module_options(ev, &function, attrs, module_args)?;
             unify_module(ev, file, key, &attrs)
         }
         path @ (Value::Path(_) | Value::String(_)) => {
@@ -1415,10 +1416,11 @@ fn load_module_from(ev: &Evaluator, args: &[Value], source: &Value, pos: Pos) ->
             let imported = super::control::import(ev, &[path], pos)?;
             let applied = match &imported {
                 Value::Lambda(_) => ev.force(&apply_module_args(ev, &shown, &imported, module_args, source, pos)?)?,
-                Value::Attrs(attrs) if attrs.get(ev.symbols.functor).is_none() => imported,
+                Value::Attrs(attrs) if attrs.get(ev.symbols.functor).is_none() => imported.clone(),
                 _ => return fallback(),
             };
             let Value::Attrs(attrs) = applied else { return fallback() };
+            let attrs = shared_module_options(ev, &imported, attrs, module_args)?;
             unify_module(ev, &shown, &shown, &attrs)
         }
         _ => return fallback(),
@@ -2764,6 +2766,167 @@ fn shared_declarations(ev: &Evaluator, function: &Value, module: Rc<Attrs>) -> R
             entry.clone()
         }
     })))
+}
+
+thread_local! {
+    /// The `options` of module functions that depend on their arguments
+    /// only through `lib`, by expression, the function's scope and `lib`
+    /// (both kept alive here, so that their addresses name them; see
+    /// [`shared_module_options`]).
+    static SHARED_MODULE_OPTIONS: std::cell::RefCell<rustc_hash::FxHashMap<(usize, usize, usize), (EnvRc, Value, Value)>> =
+        Default::default();
+}
+
+/// The module a module function returned (`module`, given `args`), its
+/// `options` replaced by the value an earlier call with the same `lib`
+/// made, when they cannot depend on anything else of the call: the
+/// function's body is its set or a `let` around it, and the expression of
+/// `options` names no variable bound by the function's pattern but `lib`
+/// and none bound by that `let` but `inherit (lib) ...;` ones. Such are
+/// most modules' options (`let inherit (lib) mkOption types; cfg =
+/// config.x; in { options.x = ...; config = ...; }`): a fleet's machines
+/// then share their modules' declarations and types instead of making
+/// them again for every machine. (Visible as [`shared_declarations`] is.)
+fn shared_module_options(ev: &Evaluator, function: &Value, module: Rc<Attrs>, args: &Value) -> Result<Rc<Attrs>> {
+    use syntax::ast::{EntryKind, Expr, Param, Var};
+    let Value::Lambda(closure) = function else { return Ok(module) };
+    let options_name = Names::get().options;
+    let Some(Value::Thunk(thunk)) = module.get(options_name) else { return Ok(module) };
+    let Some((expr, env)) = thunk.pending_expression() else { return Ok(module) };
+    let Param::Pattern { formals, at, .. } = &closure.def.param else { return Ok(module) };
+    let lib_name = syntax::sym!("lib");
+    let bound_by_pattern = |name: Symbol| formals.iter().any(|formal| formal.name == name) || *at == Some(name);
+    // The scope `options` was made in: the call's own, or the `let`'s
+    // directly inside it.
+    let at_call = |scope: &EnvRc| scope.parent.as_ref().is_some_and(|parent| EnvRc::ptr_eq(parent, &closure.env));
+    let bindings = match &closure.def.body {
+        Expr::Attrs(_) if at_call(&env) => None,
+        Expr::Let(def, body) if matches!(**body, Expr::Attrs(_)) && env.parent.as_ref().is_some_and(at_call) => {
+            Some(def)
+        }
+        _ => return Ok(module),
+    };
+    // `inherit (lib) name;`: the pattern's `lib`, projected.
+    let from_lib = |value: &Expr| {
+        matches!(value, Expr::Select(target, path, None, _)
+            if path.len() == 1 && matches!(&**target, Expr::Var(Var::Local { name, .. }, _) if *name == lib_name))
+    };
+    let mut names = Vec::new();
+    local_names(expr, &mut names);
+    for name in names {
+        if let Some(entry) = bindings.and_then(|def| def.entries.iter().find(|entry| entry.name == name)) {
+            if entry.kind == EntryKind::Plain || !from_lib(&entry.value) {
+                return Ok(module);
+            }
+        } else if bindings.is_some_and(|def| !def.dynamics.is_empty()) || (bound_by_pattern(name) && name != lib_name) {
+            return Ok(module);
+        }
+    }
+    let Some(lib) = ev.force_attrs(args, Pos::NONE)?.get(lib_name).cloned() else { return Ok(module) };
+    let lib = ev.force(&lib)?;
+    let Value::Attrs(lib_set) = &lib else { return Ok(module) };
+    let key =
+        (expr as *const Expr as usize, EnvRc::as_ptr(&closure.env) as usize, Rc::as_ptr(lib_set) as *const u8 as usize);
+    let shared = SHARED_MODULE_OPTIONS.with(|shared| {
+        let mut shared = shared.borrow_mut();
+        if let Some((_, _, options)) = shared.get(&key) {
+            return Some(options.clone());
+        }
+        if shared.len() >= SHARED_DECLARATIONS_KEPT {
+            shared.clear();
+        }
+        shared.insert(key, (closure.env.clone(), lib.clone(), Value::Thunk(thunk.clone())));
+        None
+    });
+    let Some(options) = shared else { return Ok(module) };
+    Ok(Attrs::from_sorted_iter(module.entries().iter().map(|entry| {
+        if entry.name == options_name {
+            AttrEntry { name: entry.name, value: options.clone(), pos: entry.pos }
+        } else {
+            entry.clone()
+        }
+    })))
+}
+
+/// The names of the lexically bound variables `expr` reads (whatever binds
+/// them, inner bindings included).
+fn local_names(expr: &syntax::ast::Expr, out: &mut Vec<Symbol>) {
+    use syntax::ast::{AttrKey, AttrsDef, Expr, Param, StrPart, Var};
+    let key = |key: &AttrKey, out: &mut Vec<Symbol>| {
+        if let AttrKey::Dynamic(expr) = key {
+            local_names(expr, out)
+        }
+    };
+    let parts = |parts: &[StrPart], out: &mut Vec<Symbol>| {
+        for part in parts {
+            if let StrPart::Expr(expr, _) = part {
+                local_names(expr, out)
+            }
+        }
+    };
+    let set = |def: &AttrsDef, out: &mut Vec<Symbol>| {
+        for entry in def.entries.iter() {
+            local_names(&entry.value, out);
+        }
+        for entry in def.dynamics.iter() {
+            local_names(&entry.key, out);
+            local_names(&entry.value, out);
+        }
+    };
+    match expr {
+        Expr::Null
+        | Expr::Bool(_)
+        | Expr::Int(_)
+        | Expr::Float(_)
+        | Expr::Str(_)
+        | Expr::Path(_)
+        | Expr::HomePath(..)
+        | Expr::SearchPath(..)
+        | Expr::CurPos(_)
+        | Expr::Builtin(..) => {}
+        Expr::Var(Var::Local { name, .. }, _) => {
+            if !out.contains(name) {
+                out.push(*name)
+            }
+        }
+        Expr::Var(Var::With { .. } | Var::Global { .. } | Var::Scoped { .. }, _) => {}
+        Expr::Interp(items, _) | Expr::InterpPath(items, _) => parts(items, out),
+        Expr::Select(target, path, default, _) => {
+            local_names(target, out);
+            path.iter().for_each(|k| key(k, out));
+            if let Some(default) = default {
+                local_names(default, out);
+            }
+        }
+        Expr::HasAttr(target, path, _) => {
+            local_names(target, out);
+            path.iter().for_each(|k| key(k, out));
+        }
+        Expr::Apply(a, b, _) | Expr::Assert(a, b, _) | Expr::With(a, b, _) | Expr::BinOp(_, a, b, _) => {
+            local_names(a, out);
+            local_names(b, out);
+        }
+        Expr::Lambda(def) => {
+            local_names(&def.body, out);
+            if let Param::Pattern { formals, .. } = &def.param {
+                for default in formals.iter().filter_map(|formal| formal.default.as_ref()) {
+                    local_names(default, out);
+                }
+            }
+        }
+        Expr::Let(def, body) => {
+            set(def, out);
+            local_names(body, out);
+        }
+        Expr::Attrs(def) => set(def, out),
+        Expr::List(items) => items.iter().for_each(|item| local_names(item, out)),
+        Expr::If(a, b, c, _) => {
+            local_names(a, out);
+            local_names(b, out);
+            local_names(c, out);
+        }
+        Expr::Not(a, _) | Expr::Negate(a, _) => local_names(a, out),
+    }
 }
 
 /// Whether `expr` may read a variable named one of `names`: any variable
