@@ -1532,17 +1532,38 @@ fn argument_from_definitions(ev: &Evaluator, source: &Value, name: Symbol, pos: 
     if !only_internal_declares_module(ev, &inputs, pos)? {
         return Ok(None);
     }
-    // The highest priority seen (lowest number), its value, and whether
-    // another definition has it too. A definition the option must see (a
-    // property other than a priority, `args` not a plain set) gives up.
-    let mut best: Option<(i64, Value, bool)> = None;
+    // A definition the option must see (`args` not a plain set, a
+    // property other than a priority) gives up.
+    let mut highest = HighestDefinition::default();
     let simple = each_plain_module_definition(ev, &inputs, pos, |module| {
         let Some(module_args) = module.get(syntax::sym!("args")) else { return Ok(true) };
         let module_args = ev.force(module_args)?;
         let Some(module_args) = as_attrs(&module_args).filter(|set| set.get(names.type_).is_none()) else {
             return Ok(false);
         };
-        let Some(argument) = module_args.get(name) else { return Ok(true) };
+        match module_args.get(name) {
+            Some(argument) => highest.offer(ev, argument, pos),
+            None => Ok(true),
+        }
+    })?;
+    Ok(if simple { highest.value() } else { None })
+}
+
+/// The one definition of the highest priority among those offered (plain
+/// values and `mkOverride`s of plain values), its value as `raw`'s merge of
+/// that one definition gives it; none when two have it.
+#[derive(Default)]
+struct HighestDefinition {
+    /// The highest priority seen (lowest number), its value, and whether
+    /// another definition has it too.
+    best: Option<(i64, Value, bool)>,
+}
+
+impl HighestDefinition {
+    /// Offers a definition; false for one only the option can merge (a
+    /// property other than a priority).
+    fn offer(&mut self, ev: &Evaluator, argument: &Value, pos: Pos) -> Result<bool> {
+        let names = Names::get();
         let argument = ev.force(argument)?;
         let (priority, content) = match (kind_of(ev, &names, &argument)?, &argument) {
             (Kind::Other, _) => (DEFAULT_OVERRIDE_PRIORITY, argument.clone()),
@@ -1556,20 +1577,20 @@ fn argument_from_definitions(ev: &Evaluator, source: &Value, name: Symbol, pos: 
             }
             _ => return Ok(false),
         };
-        best = match best.take() {
+        self.best = match self.best.take() {
             Some((kept, value, tied)) if kept < priority => Some((kept, value, tied)),
             Some((kept, value, _)) if kept == priority => Some((kept, value, true)),
             _ => Some((priority, content, false)),
         };
         Ok(true)
-    })?;
-    if !simple {
-        return Ok(None);
     }
-    Ok(match best {
-        Some((_, value, false)) => Some(value),
-        _ => None,
-    })
+
+    fn value(self) -> Option<Value> {
+        match self.best {
+            Some((_, value, false)) => Some(value),
+            _ => None,
+        }
+    }
 }
 
 /// `unifyModuleSyntax file key m` for a set `m`; `None` where the Nix
@@ -2739,7 +2760,7 @@ fn shared_declarations(ev: &Evaluator, function: &Value, module: Rc<Attrs>) -> R
                 // Made in the function's own scope (directly in its body's
                 // set), from an expression naming none of its arguments.
                 let in_body = env.parent.as_ref().is_some_and(|parent| EnvRc::ptr_eq(parent, &closure.env));
-                if !in_body || mentions(expr, &arguments) {
+                if !in_body || reads_any(expr, &arguments) {
                     return entry.clone();
                 }
                 let key = (expr as *const syntax::ast::Expr as usize, scope);
@@ -2848,6 +2869,15 @@ fn shared_module_options(ev: &Evaluator, function: &Value, module: Rc<Attrs>, ar
     })))
 }
 
+/// Whether `expr` may read a variable named one of `names`: any variable of
+/// such a name, whatever binds it (an inner binding of the same name counts
+/// too: the answer errs on the side of "yes").
+fn reads_any(expr: &syntax::ast::Expr, names: &[Symbol]) -> bool {
+    let mut read = Vec::new();
+    local_names(expr, &mut read);
+    read.iter().any(|name| names.contains(name))
+}
+
 /// The names of the lexically bound variables `expr` reads (whatever binds
 /// them, inner bindings included).
 fn local_names(expr: &syntax::ast::Expr, out: &mut Vec<Symbol>) {
@@ -2929,89 +2959,19 @@ fn local_names(expr: &syntax::ast::Expr, out: &mut Vec<Symbol>) {
     }
 }
 
-/// Whether `expr` may read a variable named one of `names`: any variable
-/// of such a name, whatever binds it (an inner binding of the same name
-/// counts too: the answer errs on the side of "yes").
-fn mentions(expr: &syntax::ast::Expr, names: &[Symbol]) -> bool {
-    use syntax::ast::{AttrKey, AttrsDef, Expr, Param, StrPart, Var};
-    let any = |exprs: &[&Expr]| exprs.iter().any(|expr| mentions(expr, names));
-    let key = |key: &AttrKey| matches!(key, AttrKey::Dynamic(expr) if mentions(expr, names));
-    let parts =
-        |parts: &[StrPart]| parts.iter().any(|part| matches!(part, StrPart::Expr(expr, _) if mentions(expr, names)));
-    let set = |def: &AttrsDef| {
-        def.entries.iter().any(|entry| mentions(&entry.value, names))
-            || def.dynamics.iter().any(|entry| mentions(&entry.key, names) || mentions(&entry.value, names))
-    };
-    match expr {
-        Expr::Null
-        | Expr::Bool(_)
-        | Expr::Int(_)
-        | Expr::Float(_)
-        | Expr::Str(_)
-        | Expr::Path(_)
-        | Expr::HomePath(..)
-        | Expr::SearchPath(..)
-        | Expr::CurPos(_)
-        | Expr::Builtin(..) => false,
-        Expr::Var(Var::Local { name, .. }, _) => names.contains(name),
-        // Not lexically bound: never a function's argument.
-        Expr::Var(Var::With { .. } | Var::Global { .. } | Var::Scoped { .. }, _) => false,
-        Expr::Interp(items, _) | Expr::InterpPath(items, _) => parts(items),
-        Expr::Select(target, path, default, _) => {
-            mentions(target, names) || path.iter().any(key) || default.as_ref().is_some_and(|d| mentions(d, names))
-        }
-        Expr::HasAttr(target, path, _) => mentions(target, names) || path.iter().any(key),
-        Expr::Apply(function, argument, _) => any(&[function, argument]),
-        Expr::Lambda(def) => {
-            mentions(&def.body, names)
-                || match &def.param {
-                    Param::Ident(_) => false,
-                    Param::Pattern { formals, .. } => {
-                        formals.iter().any(|formal| formal.default.as_ref().is_some_and(|d| mentions(d, names)))
-                    }
-                }
-        }
-        Expr::Let(def, body) => set(def) || mentions(body, names),
-        Expr::Attrs(def) => set(def),
-        Expr::List(items) => items.iter().any(|item| mentions(item, names)),
-        Expr::If(condition, then, otherwise, _) => any(&[condition, then, otherwise]),
-        Expr::Assert(condition, body, _) | Expr::With(condition, body, _) => any(&[condition, body]),
-        Expr::BinOp(_, left, right, _) => any(&[left, right]),
-        Expr::Not(operand, _) | Expr::Negate(operand, _) => mentions(operand, names),
-    }
-}
-
 /// `config._module.args.name` from the `_module.args` sets of an
 /// evaluation's definitions, as [`argument_from_definitions`] reads it: the
 /// one definition of the highest priority.
 fn flat_name_argument(ev: &Evaluator, settings: &[Rc<Attrs>], pos: Pos) -> Result<Option<Value>> {
-    let names = Names::get();
-    let mut best: Option<(i64, Value, bool)> = None;
+    let mut highest = HighestDefinition::default();
     for module_args in settings {
-        let Some(argument) = module_args.get(syntax::sym!("name")) else { continue };
-        let argument = ev.force(argument)?;
-        let (priority, content) = match (kind_of(ev, &names, &argument)?, &argument) {
-            (Kind::Other, _) => (DEFAULT_OVERRIDE_PRIORITY, argument.clone()),
-            (Kind::Override, Value::Attrs(attrs)) => {
-                let priority = ev.force_int(&select(ev, attrs, names.priority, pos)?, pos)?;
-                let content = ev.force(&select(ev, attrs, names.content, pos)?)?;
-                if kind_of(ev, &names, &content)? != Kind::Other {
-                    return Ok(None);
-                }
-                (priority, content)
+        if let Some(argument) = module_args.get(syntax::sym!("name")) {
+            if !highest.offer(ev, argument, pos)? {
+                return Ok(None);
             }
-            _ => return Ok(None),
-        };
-        best = match best.take() {
-            Some((kept, value, tied)) if kept < priority => Some((kept, value, tied)),
-            Some((kept, value, _)) if kept == priority => Some((kept, value, true)),
-            _ => Some((priority, content, false)),
-        };
+        }
     }
-    Ok(match best {
-        Some((_, value, false)) => Some(value),
-        _ => None,
-    })
+    Ok(highest.value())
 }
 
 /// A module's `_file` as loading it makes it (`unifyModuleSyntax`): the
