@@ -79,3 +79,22 @@ fn a_value_of_the_wrong_type_points_at_the_option() {
     // The message lists the definitions with their files.
     assert_eq!(position, at(3, 3));
 }
+
+/// An error about `evalModules`' own arguments, raised when a field of its
+/// result is used (the native machinery is made then), still points at the
+/// call in the lib, as Nix's does, whichever field is used.
+#[test]
+fn a_bad_argument_of_eval_modules_points_at_the_call() {
+    for field in ["config", "options", "_module"] {
+        let source = format!("((import <strata/lib>).evalModules {{ modules = 1; prefix = [ \"x\" ]; }}).{field}");
+        let (message, position) =
+            with_lib(source, std::env::temp_dir().to_string_lossy().into_owned(), |ev, result| {
+                let err = result.and_then(|v| ev.force_deep(&v)).expect_err("the evaluation succeeded");
+                let at = ev.line_col(err.pos()).map(|(file, line, _)| (file, line));
+                (err.message().to_string(), at)
+            });
+        assert_eq!(message, "value is an integer while a list was expected", "{field}");
+        let (file, _) = position.unwrap_or_else(|| panic!("no position for `{field}'"));
+        assert!(file.ends_with("lib/modules.nix"), "{field}: {file}");
+    }
+}

@@ -2530,8 +2530,12 @@ fn eval_modules(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let helpers = ev.force_attrs(&args[0], pos)?;
     let helper = |name: Symbol| select(ev, &helpers, name, pos);
     let (modules, prefix, class) = (&args[2], &args[3], &args[5]);
+    // The machinery's errors are positioned at this call.
     let machinery = Value::lazy_apply(
-        partial(&EVAL_MACHINERY, [args[0].clone(), args[1].clone(), args[2].clone(), args[3].clone(), args[4].clone()]),
+        partial(
+            &EVAL_MACHINERY,
+            [pos_to_value(pos), args[0].clone(), args[1].clone(), args[2].clone(), args[3].clone(), args[4].clone()],
+        ),
         args[5].clone(),
     );
     let field = |builtin: &'static Builtin| Value::lazy_apply(Value::PrimOp(builtin), machinery.clone());
@@ -2566,9 +2570,13 @@ fn eval_modules(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 /// (its `config` the one of the option tree). Made only then, the cycle
 /// through `config` it ties is never made for the values of most
 /// submodules, and they are freed by reference counting.
-static EVAL_MACHINERY: Builtin = Builtin { name: "strataEvalModules", arity: 6, func: eval_machinery };
+static EVAL_MACHINERY: Builtin = Builtin { name: "strataEvalModules", arity: 7, func: eval_machinery };
 
-fn eval_machinery(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+/// `at helpers evalArgs modules prefix specialArgs class`, `at` where
+/// `evalModules` was called (see [`pos_to_value`]).
+fn eval_machinery(ev: &Evaluator, args: &[Value], _: Pos) -> Result<Value> {
+    let pos = pos_of_value(&args[0]);
+    let args = &args[1..];
     let helpers_value = &args[0];
     let helpers = ev.force_attrs(helpers_value, pos)?;
     let (eval_args, modules, prefix, special_args, class) = (&args[1], &args[2], &args[3], &args[4], &args[5]);
