@@ -139,10 +139,6 @@ const NAME_CACHE_SIZE: usize = 512;
 /// [`Evaluator::eval_apply`] gathers before calling.
 const SPINE: usize = 8;
 
-/// Stands for "no builtin" where [`Evaluator::eval_apply`] looks for one (its
-/// arity of 0 matches no application; it is never called).
-static NOT_A_BUILTIN: Builtin = Builtin { name: "", arity: 0, func: |_, _, pos| Err(internal(pos, "not a builtin")) };
-
 /// How much work an evaluation did, comparable to `NIX_SHOW_STATS`.
 #[derive(Default, Debug)]
 pub struct Stats {
@@ -854,13 +850,13 @@ impl Evaluator {
         // the spine gives all its arguments is called once with all of
         // them, without a partial application for each argument but the
         // last (the module system's natives take up to seven).
-        let (builtin, given): (&'static Builtin, &[Value]) = match &result {
-            Value::PrimOp(builtin) => (builtin, &[]),
-            Value::PrimOpApp(app) => (app.builtin, &app.args),
-            _ => (&NOT_A_BUILTIN, &[]),
+        let (builtin, given): (Option<&'static Builtin>, &[Value]) = match &result {
+            Value::PrimOp(builtin) => (Some(builtin), &[]),
+            Value::PrimOpApp(app) => (Some(app.builtin), &app.args),
+            _ => (None, &[]),
         };
-        let wanted = builtin.arity.saturating_sub(given.len());
-        if builtin.arity >= 2 && wanted >= 1 && wanted <= spine.len() {
+        let wanted = builtin.map_or(0, |builtin| builtin.arity.saturating_sub(given.len()));
+        if let Some(builtin) = builtin.filter(|builtin| builtin.arity >= 2 && wanted >= 1 && wanted <= spine.len()) {
             let mut args: smallvec::SmallVec<[Value; SPINE]> = smallvec::SmallVec::with_capacity(builtin.arity);
             args.extend(given.iter().cloned());
             for (argument, _) in &spine[..wanted] {

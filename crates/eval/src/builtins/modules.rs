@@ -430,6 +430,18 @@ fn group(ev: &Evaluator, kind: GroupKind, on_error: &Value, items: &Value, pos: 
         };
         sources.push((lazy_select(&item, file_name, pos), inner));
     }
+    Ok(Value::Attrs(group_sources(kind, &sources)))
+}
+
+/// [`group`] of sets given as `(file, set)`, in order: each name mapped to
+/// the list of its items (see [`group_by_name`]), the first set that has
+/// the name giving its position.
+fn group_sources(kind: GroupKind, sources: &[(Value, Rc<Attrs>)]) -> Rc<Attrs> {
+    let names = Names::get();
+    let (file_name, inner_name) = match kind {
+        GroupKind::Declarations => (syntax::sym!("_file"), names.options),
+        GroupKind::Definitions | GroupKind::Values => (names.file, names.value),
+    };
     let grouped = |file: &Value, parent: &Rc<Attrs>, value: &Value| -> Value {
         // In name order: `_file`, `options`, `parent` for declarations,
         // `file`, `parent`, `value` for definitions.
@@ -447,7 +459,7 @@ fn group(ev: &Evaluator, kind: GroupKind, on_error: &Value, items: &Value, pos: 
         })
     };
     if sources.len() <= MERGED_GROUPS {
-        return Ok(Value::attrs(merged_groups(&sources, grouped)));
+        return merged_groups(sources, grouped);
     }
     let mut groups: Vec<(Symbol, Pos, Vec<Value>)> = Vec::new();
     let mut index: rustc_hash::FxHashMap<Symbol, usize> = Default::default();
@@ -463,9 +475,9 @@ fn group(ev: &Evaluator, kind: GroupKind, on_error: &Value, items: &Value, pos: 
             }
         }
     }
-    Ok(Value::attrs(Attrs::from_unsorted(
+    Attrs::from_unsorted(
         groups.into_iter().map(|(name, pos, list)| AttrEntry { name, value: Value::list(list), pos }).collect(),
-    )))
+    )
 }
 
 /// Up to this many sets are grouped by merging their sorted names (a
@@ -1627,13 +1639,6 @@ fn unify_module(ev: &Evaluator, file: &Value, key: &Value, module: &Rc<Attrs>) -
         }
         None => with_meta,
     };
-    let stringified = |name: Symbol, otherwise: &Value| -> Value {
-        match module.get(name) {
-            Some(value @ Value::String(_)) => value.clone(),
-            Some(value) => Value::lazy_apply(Value::PrimOp(&TO_STRING), value.clone()),
-            None => otherwise.clone(),
-        }
-    };
     let or_else = |name: Symbol, otherwise: Value| module.get(name).cloned().unwrap_or(otherwise);
     let options = if explicit { or_else(names.options, ev.empty_attrs.clone()) } else { ev.empty_attrs.clone() };
     let entry = |name: Symbol, value: Value| AttrEntry { name, value, pos: Pos::NONE };
@@ -1641,11 +1646,11 @@ fn unify_module(ev: &Evaluator, file: &Value, key: &Value, module: &Rc<Attrs>) -
     Some(Attrs::from_sorted_iter(
         [
             entry(class, or_else(class, Value::Null)),
-            entry(file_name, stringified(file_name, file)),
+            entry(file_name, stringified(module, file_name, file)),
             entry(names.config, config),
             entry(disabled_modules, or_else(disabled_modules, ev.empty_list.clone())),
             entry(imports, or_else(imports, ev.empty_list.clone())),
-            entry(key_name, stringified(key_name, key)),
+            entry(key_name, stringified(module, key_name, key)),
             entry(names.options, options),
         ]
         .into_iter(),
@@ -2575,7 +2580,7 @@ static EVAL_MACHINERY: Builtin = Builtin { name: "strataEvalModules", arity: 7, 
 /// `at helpers evalArgs modules prefix specialArgs class`, `at` where
 /// `evalModules` was called (see [`pos_to_value`]).
 fn eval_machinery(ev: &Evaluator, args: &[Value], _: Pos) -> Result<Value> {
-    let pos = pos_of_value(&args[0]);
+    let (at_value, pos) = (&args[0], pos_of_value(&args[0]));
     let args = &args[1..];
     let helpers_value = &args[0];
     let helpers = ev.force_attrs(helpers_value, pos)?;
@@ -2593,7 +2598,7 @@ fn eval_machinery(ev: &Evaluator, args: &[Value], _: Pos) -> Result<Value> {
     let type_ = attr(&TYPE_OF, parts.clone());
     let internal_module = attr(&INTERNAL_MODULE_OF, parts);
     // Errors about the arguments' values are positioned at this call.
-    let at = pos_to_value(pos);
+    let at = at_value.clone();
     let all_modules = Value::lazy_apply(partial(&APPEND_ONE, [at.clone(), internal_module]), modules.clone());
 
     // `collected` is set last: what it is computed from needs it.
@@ -2725,17 +2730,52 @@ fn flat_function(function: &Value) -> Option<(bool, bool)> {
 }
 
 thread_local! {
-    /// Option declarations that module functions of flat evaluations make
-    /// without using their arguments, by expression and the function's
-    /// scope (kept alive here, so that its address names it), shared by
-    /// every call of the function (see [`shared_declarations`]).
-    static SHARED_DECLARATIONS: std::cell::RefCell<rustc_hash::FxHashMap<(usize, usize), (EnvRc, Value)>> =
+    /// Option declarations that calls of one module function share (see
+    /// [`shared_declarations`] and [`shared_module_options`]), by
+    /// expression, the function's scope and the `lib` it is given (0 where
+    /// the declaration cannot read `lib`): the first call's value, with the
+    /// scope and `lib` kept alive so that their addresses name them.
+    static SHARED_OPTIONS: std::cell::RefCell<rustc_hash::FxHashMap<(usize, usize, usize), (EnvRc, Value, Value)>> =
         Default::default();
 }
 
-/// At most this many declarations are kept in [`SHARED_DECLARATIONS`]
-/// (beyond, it starts again empty).
-const SHARED_DECLARATIONS_KEPT: usize = 4096;
+/// At most this many declarations are kept in [`SHARED_OPTIONS`] (beyond,
+/// it starts again empty).
+const SHARED_OPTIONS_KEPT: usize = 4096;
+
+/// The value an earlier call kept for `expr` in `closure`'s scope with
+/// `lib` (`Value::Null` for none), or keeps `value` for later calls and
+/// gives `None`.
+fn shared_option(closure: &Closure, expr: &'static syntax::ast::Expr, lib: &Value, value: &Value) -> Option<Value> {
+    let lib_address = match lib {
+        Value::Attrs(set) => Rc::as_ptr(set) as *const u8 as usize,
+        _ => 0,
+    };
+    let key = (expr as *const syntax::ast::Expr as usize, EnvRc::as_ptr(&closure.env) as usize, lib_address);
+    SHARED_OPTIONS.with(|shared| {
+        let mut shared = shared.borrow_mut();
+        if let Some((_, _, kept)) = shared.get(&key) {
+            return Some(kept.clone());
+        }
+        if shared.len() >= SHARED_OPTIONS_KEPT {
+            shared.clear();
+        }
+        shared.insert(key, (closure.env.clone(), lib.clone(), value.clone()));
+        None
+    })
+}
+
+/// `module` with `options` in place of its own.
+fn with_options(module: &Attrs, options: Value) -> Rc<Attrs> {
+    let options_name = Names::get().options;
+    Attrs::from_sorted_iter(module.entries().iter().map(|entry| {
+        if entry.name == options_name {
+            AttrEntry { name: entry.name, value: options.clone(), pos: entry.pos }
+        } else {
+            entry.clone()
+        }
+    }))
+}
 
 /// `module`, as the flat module function `function` made it, with each of
 /// its options that its function's arguments cannot reach replaced by the
@@ -2755,55 +2795,32 @@ fn shared_declarations(ev: &Evaluator, function: &Value, module: Rc<Attrs>) -> R
     let options_name = Names::get().options;
     let Some(options) = module.get(options_name) else { return Ok(module) };
     let Value::Attrs(options) = ev.force(options)? else { return Ok(module) };
-    let scope = EnvRc::as_ptr(&closure.env) as usize;
     let mut changed = false;
-    let entries: Vec<AttrEntry> = SHARED_DECLARATIONS.with(|shared| {
-        let mut shared = shared.borrow_mut();
-        options
-            .entries()
-            .iter()
-            .map(|entry| {
-                let Value::Thunk(thunk) = &entry.value else { return entry.clone() };
-                let Some((expr, env)) = thunk.pending_expression() else { return entry.clone() };
-                // Made in the function's own scope (directly in its body's
-                // set), from an expression naming none of its arguments.
-                let in_body = env.parent.as_ref().is_some_and(|parent| EnvRc::ptr_eq(parent, &closure.env));
-                if !in_body || reads_any(expr, &arguments) {
-                    return entry.clone();
-                }
-                let key = (expr as *const syntax::ast::Expr as usize, scope);
-                if let Some((_, value)) = shared.get(&key) {
+    let entries: Vec<AttrEntry> = options
+        .entries()
+        .iter()
+        .map(|entry| {
+            let Value::Thunk(thunk) = &entry.value else { return entry.clone() };
+            let Some((expr, env)) = thunk.pending_expression() else { return entry.clone() };
+            // Made in the function's own scope (directly in its body's set),
+            // from an expression naming none of its arguments.
+            let in_body = env.parent.as_ref().is_some_and(|parent| EnvRc::ptr_eq(parent, &closure.env));
+            if !in_body || reads_any(expr, &arguments) {
+                return entry.clone();
+            }
+            match shared_option(closure, expr, &Value::Null, &entry.value) {
+                Some(value) => {
                     changed = true;
-                    return AttrEntry { name: entry.name, value: value.clone(), pos: entry.pos };
+                    AttrEntry { name: entry.name, value, pos: entry.pos }
                 }
-                if shared.len() >= SHARED_DECLARATIONS_KEPT {
-                    shared.clear();
-                }
-                shared.insert(key, (closure.env.clone(), entry.value.clone()));
-                entry.clone()
-            })
-            .collect()
-    });
+                None => entry.clone(),
+            }
+        })
+        .collect();
     if !changed {
         return Ok(module);
     }
-    let options = Value::attrs(Attrs::from_sorted(entries));
-    Ok(Attrs::from_sorted_iter(module.entries().iter().map(|entry| {
-        if entry.name == options_name {
-            AttrEntry { name: entry.name, value: options.clone(), pos: entry.pos }
-        } else {
-            entry.clone()
-        }
-    })))
-}
-
-thread_local! {
-    /// The `options` of module functions that depend on their arguments
-    /// only through `lib`, by expression, the function's scope and `lib`
-    /// (both kept alive here, so that their addresses name them; see
-    /// [`shared_module_options`]).
-    static SHARED_MODULE_OPTIONS: std::cell::RefCell<rustc_hash::FxHashMap<(usize, usize, usize), (EnvRc, Value, Value)>> =
-        Default::default();
+    Ok(with_options(&module, Value::attrs(Attrs::from_sorted(entries))))
 }
 
 /// The module a module function returned (`module`, given `args`), its
@@ -2819,8 +2836,7 @@ thread_local! {
 fn shared_module_options(ev: &Evaluator, function: &Value, module: Rc<Attrs>, args: &Value) -> Result<Rc<Attrs>> {
     use syntax::ast::{EntryKind, Expr, Param, Var};
     let Value::Lambda(closure) = function else { return Ok(module) };
-    let options_name = Names::get().options;
-    let Some(Value::Thunk(thunk)) = module.get(options_name) else { return Ok(module) };
+    let Some(Value::Thunk(thunk)) = module.get(Names::get().options) else { return Ok(module) };
     let Some((expr, env)) = thunk.pending_expression() else { return Ok(module) };
     let Param::Pattern { formals, at, .. } = &closure.def.param else { return Ok(module) };
     let lib_name = syntax::sym!("lib");
@@ -2853,28 +2869,13 @@ fn shared_module_options(ev: &Evaluator, function: &Value, module: Rc<Attrs>, ar
     }
     let Some(lib) = ev.force_attrs(args, Pos::NONE)?.get(lib_name).cloned() else { return Ok(module) };
     let lib = ev.force(&lib)?;
-    let Value::Attrs(lib_set) = &lib else { return Ok(module) };
-    let key =
-        (expr as *const Expr as usize, EnvRc::as_ptr(&closure.env) as usize, Rc::as_ptr(lib_set) as *const u8 as usize);
-    let shared = SHARED_MODULE_OPTIONS.with(|shared| {
-        let mut shared = shared.borrow_mut();
-        if let Some((_, _, options)) = shared.get(&key) {
-            return Some(options.clone());
-        }
-        if shared.len() >= SHARED_DECLARATIONS_KEPT {
-            shared.clear();
-        }
-        shared.insert(key, (closure.env.clone(), lib.clone(), Value::Thunk(thunk.clone())));
-        None
-    });
-    let Some(options) = shared else { return Ok(module) };
-    Ok(Attrs::from_sorted_iter(module.entries().iter().map(|entry| {
-        if entry.name == options_name {
-            AttrEntry { name: entry.name, value: options.clone(), pos: entry.pos }
-        } else {
-            entry.clone()
-        }
-    })))
+    if !matches!(lib, Value::Attrs(_)) {
+        return Ok(module);
+    }
+    Ok(match shared_option(closure, expr, &lib, &Value::Thunk(thunk.clone())) {
+        Some(options) => with_options(&module, options),
+        None => module,
+    })
 }
 
 /// Whether `expr` may read a variable named one of `names`: any variable of
@@ -2982,14 +2983,20 @@ fn flat_name_argument(ev: &Evaluator, settings: &[Rc<Attrs>], pos: Pos) -> Resul
     Ok(highest.value())
 }
 
-/// A module's `_file` as loading it makes it (`unifyModuleSyntax`): the
-/// string it is, or its `toString` when used; `otherwise` without one.
-fn module_file(module: &Attrs, otherwise: &Value) -> Value {
-    match module.get(syntax::sym!("_file")) {
+/// A module's `_file` or `key` (`name`) as loading it makes it
+/// (`unifyModuleSyntax`): the string it is, or its `toString` when used;
+/// `otherwise` without one.
+fn stringified(module: &Attrs, name: Symbol, otherwise: &Value) -> Value {
+    match module.get(name) {
         Some(value @ Value::String(_)) => value.clone(),
         Some(value) => Value::lazy_apply(Value::PrimOp(&TO_STRING), value.clone()),
         None => otherwise.clone(),
     }
+}
+
+/// A module's `_file` as loading it makes it (see [`stringified`]).
+fn module_file(module: &Attrs, otherwise: &Value) -> Value {
+    stringified(module, syntax::sym!("_file"), otherwise)
 }
 
 /// A module of a flat evaluation: its file, the options it declares and
@@ -3135,7 +3142,6 @@ fn flat_evaluation(ev: &Evaluator, flat: &Flat, modules: &Value, pos: Pos) -> Re
     // The module functions, called as loading them calls them: they see
     // only `name` and `lib`.
     let mut name_argument = None;
-    let mut pending_names = Vec::new();
     let mut imported = Vec::with_capacity(imported_modules.len());
     for module in imported_modules {
         let (file, function) = match module {
@@ -3147,6 +3153,7 @@ fn flat_evaluation(ev: &Evaluator, flat: &Flat, modules: &Value, pos: Pos) -> Re
         };
         let Some((wants_name, wants_lib)) = flat_function(&function) else { return Ok(None) };
         let mut arguments = Vec::with_capacity(2);
+        let mut pending_name = None;
         if wants_lib {
             arguments.push(AttrEntry { name: syntax::sym!("lib"), value: lib.clone(), pos: Pos::NONE });
         }
@@ -3164,7 +3171,7 @@ fn flat_evaluation(ev: &Evaluator, flat: &Flat, modules: &Value, pos: Pos) -> Re
                 value: Value::Thunk(pending.clone()),
                 pos: Pos::NONE,
             });
-            pending_names.push((pending, name.clone()));
+            pending_name = Some((pending, name.clone()));
         }
         // The general evaluation needs the names every module declares
         // and defines before it has `name`: those are made while it is
@@ -3180,7 +3187,7 @@ fn flat_evaluation(ev: &Evaluator, flat: &Flat, modules: &Value, pos: Pos) -> Re
             }
             Ok(module)
         });
-        for (pending, name) in pending_names.drain(..) {
+        if let Some((pending, name)) = pending_name {
             pending.set(ThunkState::Done(name));
         }
         let Value::Attrs(module) = module? else {
@@ -3190,67 +3197,31 @@ fn flat_evaluation(ev: &Evaluator, flat: &Flat, modules: &Value, pos: Pos) -> Re
         let Some(flat) = flat_module(ev, &module, &file)? else { return Ok(None) };
         imported.push(flat);
     }
+    // The declarations and definitions by name, in the order of the
+    // collected modules reversed, as the general walk groups them.
     let reversed = || imported.iter().rev().chain(roots.iter().rev());
-    // By name, in the order of the collected modules reversed: what the
-    // general walk groups (`_file`, `options`, `parent` and `file`,
-    // `parent`, `value`), the first item's position the name's.
-    let mut declared: Vec<(Symbol, Pos, Value)> = Vec::new();
-    for FlatModule { file, options, .. } in reversed() {
-        for entry in options.entries() {
-            let item = record([
-                (file_name, file.clone()),
-                (names.options, entry.value.clone()),
-                (names.parent, Value::Attrs(options.clone())),
-            ]);
-            declared.push((entry.name, entry.pos, item));
-        }
+    let declared: Vec<(Value, Rc<Attrs>)> =
+        reversed().map(|module| (module.file.clone(), module.options.clone())).collect();
+    let defined: Vec<(Value, Rc<Attrs>)> =
+        reversed().filter_map(|module| Some((module.file.clone(), module.config.clone()?))).collect();
+    let declared = group_sources(GroupKind::Declarations, &declared);
+    let defined = group_sources(GroupKind::Definitions, &defined);
+    // A definition of a name no module declares: the general walk's error.
+    if defined.entries().iter().any(|entry| declared.get(entry.name).is_none()) {
+        return Ok(None);
     }
-    let mut defined: Vec<(Symbol, Value)> = Vec::new();
-    for FlatModule { file, config, .. } in reversed() {
-        let Some(config) = config else { continue };
-        for entry in config.entries() {
-            let item = record([
-                (names.file, file.clone()),
-                (names.parent, Value::Attrs(config.clone())),
-                (names.value, entry.value.clone()),
-            ]);
-            defined.push((entry.name, item));
-        }
-    }
-    // Stable: items of one name keep their order.
-    declared.sort_by_key(|item| item.0);
-    defined.sort_by_key(|item| item.0);
-    let mut config = Vec::new();
-    let mut defined = defined.into_iter().peekable();
-    let mut declared = declared.into_iter().peekable();
-    while let Some((name, name_pos, first)) = declared.next() {
-        let mut name_decls = vec![first];
-        while let Some((_, _, item)) = declared.next_if(|next| next.0 == name) {
-            name_decls.push(item);
-        }
-        // A definition of a name no module declares: the general walk's
-        // error.
-        if defined.peek().is_some_and(|next| next.0 < name) {
-            return Ok(None);
-        }
-        let mut name_defs = Vec::new();
-        while let Some((_, item)) = defined.next_if(|next| next.0 == name) {
-            name_defs.push(item);
-        }
-        let name_defs = if name_defs.is_empty() { ev.empty_list.clone() } else { Value::list(name_defs) };
+    let config = declared.entries().iter().map(|entry| {
+        let name_defs = defined.get(entry.name).cloned().unwrap_or_else(|| ev.empty_list.clone());
         let core = Value::lazy_apply(
             partial(
                 &LEAF_CORE,
-                [nix.clone(), prefix.clone(), super::attrs::name_string(name), Value::list(name_decls)],
+                [nix.clone(), prefix.clone(), super::attrs::name_string(entry.name), entry.value.clone()],
             ),
             name_defs,
         );
-        config.push(AttrEntry { name, value: Value::lazy_apply(Value::PrimOp(&LEAF_VALUE), core), pos: name_pos });
-    }
-    if defined.peek().is_some() {
-        return Ok(None);
-    }
-    Ok(Some(Value::attrs(Attrs::from_sorted(config))))
+        AttrEntry { name: entry.name, value: Value::lazy_apply(Value::PrimOp(&LEAF_VALUE), core), pos: entry.pos }
+    });
+    Ok(Some(Value::attrs(Attrs::from_sorted_iter(config))))
 }
 
 /// A leaf's value from its core (see [`leaf_value`]).
