@@ -896,37 +896,111 @@ static MERGED_VALUE: Builtin = Builtin { name: "strataMergedValue", arity: 5, fu
 /// `v2` error) is left to the Nix version, whose message it is.
 fn merged_value(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let names = OptionNames::get();
-    let value_name = Names::get().value;
     let (fallback, loc, type_, defs, defs_final) = (&args[0], &args[1], &args[2], &args[3], &args[4]);
-    let delegate = || -> Result<Value> {
-        let record = ev.force_attrs(&call3(ev, fallback, loc.clone(), type_.clone(), defs.clone(), pos)?, pos)?;
-        select(ev, &record, names.merged_value, pos)
-    };
     let final_list = ev.force_list(defs_final, pos)?;
-    if final_list.is_empty() {
-        return delegate();
+    if !final_list.is_empty() {
+        if let Some(value) = merge_by_type(ev, &ev.force_attrs(type_, pos)?, loc, defs_final, &final_list, pos)? {
+            return Ok(value);
+        }
     }
-    let type_attrs = ev.force_attrs(type_, pos)?;
-    let merge = select(ev, &type_attrs, names.merge, pos)?;
+    let record = ev.force_attrs(&call3(ev, fallback, loc.clone(), type_.clone(), defs.clone(), pos)?, pos)?;
+    select(ev, &record, names.merged_value, pos)
+}
+
+/// The definitions `defs_final` (`final_list`, not empty) merged by the
+/// type `type_attrs`: its `merge.v2` or, after every definition passed the
+/// type's `check`, its `merge`. `None` for a failed check or a `v2`
+/// error, whose message the Nix `mergeDefinitions` gives.
+fn merge_by_type(
+    ev: &Evaluator,
+    type_attrs: &Attrs,
+    loc: &Value,
+    defs_final: &Value,
+    final_list: &List,
+    pos: Pos,
+) -> Result<Option<Value>> {
+    let names = OptionNames::get();
+    let value_name = Names::get().value;
+    let merge = select(ev, type_attrs, names.merge, pos)?;
     if let Value::Attrs(merge_attrs) = &merge {
         if let Some(v2) = merge_attrs.get(names.v2) {
             let argument = record([(names.defs, defs_final.clone()), (names.loc, loc.clone())]);
             let result = ev.force_attrs(&ev.call(v2, argument, pos)?, pos)?;
             if !matches!(select(ev, &result, names.head_error, pos)?, Value::Null) {
-                return delegate();
+                return Ok(None);
             }
-            return select(ev, &result, value_name, pos);
+            return select(ev, &result, value_name, pos).map(Some);
         }
     }
-    let check = select(ev, &type_attrs, names.check, pos)?;
+    let check = select(ev, type_attrs, names.check, pos)?;
     for def in final_list.iter() {
         let def = ev.force_attrs(def, pos)?;
         let verdict = ev.call(&check, lazy_select(&def, value_name, pos), pos)?;
         if !ev.force_bool(&verdict, pos)? {
-            return delegate();
+            return Ok(None);
         }
     }
-    ev.call2(&merge, loc.clone(), defs_final.clone(), pos)
+    ev.call2(&merge, loc.clone(), defs_final.clone(), pos).map(Some)
+}
+
+/// An option's value computed straight from its declaration `opt` (its
+/// type final), `loc`, its definitions `defs` and the file of its first
+/// declaration, without the records the general path keeps for the
+/// option's other fields: the default (at `mkOptionDefault`'s priority)
+/// and the definitions discharged and filtered as `mergeDefinitions` does,
+/// merged by the type ([`merge_by_type`]), then `apply`. `None` for what
+/// the general path must answer, with its message where it is an error: a
+/// read-only option, a deprecated type, no definition, a definition the
+/// type rejects.
+fn direct_value(
+    ev: &Evaluator,
+    opt: &Attrs,
+    loc: &Value,
+    defs: &List,
+    first_file: &Value,
+    pos: Pos,
+) -> Result<Option<Value>> {
+    let names = OptionNames::get();
+    let base = Names::get();
+    if let Some(read_only) = opt.get(names.read_only) {
+        if ev.force_bool(read_only, pos)? {
+            return Ok(None);
+        }
+    }
+    let Some(type_) = opt.get(names.type_) else { return Ok(None) };
+    let Value::Attrs(type_attrs) = ev.force(type_)? else { return Ok(None) };
+    if let Some(message) = type_attrs.get(names.deprecation_message) {
+        if !matches!(ev.force(message)?, Value::Null) {
+            return Ok(None);
+        }
+    }
+    let mut all_defs = Vec::with_capacity(defs.len() + 1);
+    if let Some(default) = opt.get(names.default) {
+        all_defs.push(default_definition(first_file, default));
+    }
+    all_defs.extend(defs.iter().cloned());
+    let (_, values) = definitions_core(ev, &base, &Value::list(all_defs), pos)?;
+    let final_list = ev.force_list(&values, pos)?;
+    if final_list.is_empty() {
+        return Ok(None);
+    }
+    let Some(merged) = merge_by_type(ev, &type_attrs, loc, &values, &final_list, pos)? else { return Ok(None) };
+    match opt.get(names.apply) {
+        Some(apply) => ev.force(&ev.call(apply, merged, pos)?).map(Some),
+        None => Ok(Some(merged)),
+    }
+}
+
+/// An option's default as its first definition: `{ file; value =
+/// mkOptionDefault default; }`.
+fn default_definition(file: &Value, default: &Value) -> Value {
+    let base = Names::get();
+    let wrapped = record([
+        (base.type_, super::attrs::name_string(syntax::sym!("override"))),
+        (base.content, default.clone()),
+        (base.priority, Value::Int(1500)),
+    ]);
+    record([(base.file, file.clone()), (base.value, wrapped)])
 }
 
 /// `type.getSubModules or null` for a type value (not a set: `null`).
@@ -1147,7 +1221,7 @@ fn option_of(ev: &Evaluator, args: &[Value], decls: &List, declared: Pos, pos: P
             &OPTION_MERGED,
             [nix_value.clone(), loc.clone(), opt_value.clone(), defs.clone(), pos_to_value(declared)],
         ),
-        first_file,
+        first_file.clone(),
     );
     let apply = match opt.get(names.apply) {
         Some(apply) => Value::list(vec![apply.clone()]),
@@ -1155,8 +1229,11 @@ fn option_of(ev: &Evaluator, args: &[Value], decls: &List, declared: Pos, pos: P
     };
     let show_option = select(ev, &nix, names.show_option, pos)?;
     let value = Value::lazy_apply(
-        partial(&OPTION_VALUE, [show_option, loc.clone(), apply, pos_to_value(declared)]),
-        merged.clone(),
+        partial(
+            &DIRECT_OPTION_VALUE,
+            [show_option, loc.clone(), apply, pos_to_value(declared), merged.clone(), opt_value, defs.clone()],
+        ),
+        first_file,
     );
     Ok(Evaluated::Core(OptionCore {
         nix: nix_value.clone(),
@@ -1223,13 +1300,7 @@ fn merge_option(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let defs_list = ev.force_list(defs, pos)?;
     let mut all_defs = Vec::with_capacity(defs_list.len() + 1);
     if let Some(default) = opt.get(names.default) {
-        let base = Names::get();
-        let wrapped = record([
-            (base.type_, super::attrs::name_string(syntax::sym!("override"))),
-            (base.content, default.clone()),
-            (base.priority, Value::Int(1500)),
-        ]);
-        all_defs.push(record([(base.file, first_file.clone()), (base.value, wrapped)]));
+        all_defs.push(default_definition(first_file, default));
     }
     all_defs.extend(defs_list.iter().cloned());
     let all_defs = &Value::list(all_defs);
@@ -1338,10 +1409,10 @@ fn merged_field(ev: &Evaluator, kind: i64, merged: &Value, pos: Pos) -> Result<V
     }
 }
 
-/// An option's `value`: `showOption loc apply declaredAt record`, `apply`
-/// being `[ f ]` or `null`; errors get the frame the Nix version adds with
-/// `addErrorContext` (and the declaration's position if they have none).
-static OPTION_VALUE: Builtin = Builtin { name: "strataOptionValue", arity: 5, func: option_value };
+/// An option's `value` from its merge record: `showOption loc apply
+/// declaredAt record`, `apply` being `[ f ]` or `null`; errors get the
+/// frame the Nix version adds with `addErrorContext` (and the
+/// declaration's position if they have none).
 
 fn option_value(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let names = OptionNames::get();
@@ -1366,6 +1437,25 @@ fn option_value(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
             .unwrap_or_default();
         err.at(declared).with_frame(pos, format!("while evaluating the option `{shown}':"))
     })
+}
+
+/// An option's `value` as [`direct_value`] computes it, without the merge
+/// record: `showOption loc apply declaredAt record opt defs firstFile`
+/// ([`option_value`]'s arguments and what `record` is made from);
+/// anything else and every error are [`option_value`]'s, from the record.
+static DIRECT_OPTION_VALUE: Builtin = Builtin { name: "strataDirectOptionValue", arity: 8, func: direct_option_value };
+
+fn direct_option_value(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let (loc, opt, defs, first_file) = (&args[1], &args[5], &args[6], &args[7]);
+    let direct = || -> Result<Option<Value>> {
+        let opt = ev.force_attrs(opt, pos)?;
+        let defs = ev.force_list(defs, pos)?;
+        direct_value(ev, &opt, loc, &defs, first_file, pos)
+    };
+    match direct() {
+        Ok(Some(value)) => Ok(value),
+        Ok(None) | Err(_) => option_value(ev, &args[..5], pos),
+    }
 }
 
 /// `f a b`, as a value to apply lazily.
@@ -3212,21 +3302,47 @@ fn flat_evaluation(ev: &Evaluator, flat: &Flat, modules: &Value, pos: Pos) -> Re
     }
     let config = declared.entries().iter().map(|entry| {
         let name_defs = defined.get(entry.name).cloned().unwrap_or_else(|| ev.empty_list.clone());
-        let core = Value::lazy_apply(
+        let value = Value::lazy_apply(
             partial(
-                &LEAF_CORE,
+                &FLAT_LEAF,
                 [nix.clone(), prefix.clone(), super::attrs::name_string(entry.name), entry.value.clone()],
             ),
             name_defs,
         );
-        AttrEntry { name: entry.name, value: Value::lazy_apply(Value::PrimOp(&LEAF_VALUE), core), pos: entry.pos }
+        AttrEntry { name: entry.name, value, pos: entry.pos }
     });
     Ok(Some(Value::attrs(Attrs::from_sorted_iter(config))))
 }
 
-/// A leaf's value from its core (see [`leaf_value`]).
-static LEAF_VALUE: Builtin =
-    Builtin { name: "strataLeafValue", arity: 1, func: |ev, args, pos| leaf_value(ev, &args[0], pos) };
+/// The value of a leaf of a flat evaluation: `nix loc name nameDecls
+/// defs`, [`LEAF_CORE`]'s arguments. An option declared once, whose type
+/// has no submodules (which would need the declaration's file), gets its
+/// value straight from its declaration ([`direct_value`]); anything else,
+/// and every error, is the general leaf's (its value, from its core).
+static FLAT_LEAF: Builtin = Builtin { name: "strataFlatLeaf", arity: 5, func: flat_leaf };
+
+fn flat_leaf(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    match flat_leaf_value(ev, args, pos) {
+        Ok(Some(value)) => Ok(value),
+        Ok(None) | Err(_) => leaf_value(ev, &leaf_core(ev, args, pos)?, pos),
+    }
+}
+
+fn flat_leaf_value(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Option<Value>> {
+    let names = OptionNames::get();
+    let (loc, name, name_decls, defs) = (&args[1], &args[2], &args[3], &args[4]);
+    let decls = ev.force_list(name_decls, pos)?;
+    let [decl] = decls.items() else { return Ok(None) };
+    let decl = ev.force_attrs(decl, pos)?;
+    let Value::Attrs(opt) = select(ev, &decl, Names::get().options, pos)? else { return Ok(None) };
+    match opt.get(names.type_) {
+        Some(type_) if sub_modules_of(ev, &names, type_)?.is_none() => {}
+        _ => return Ok(None),
+    }
+    let sub_loc = sub_loc_of(ev, loc, name, pos)?;
+    let defs = ev.force_list(defs, pos)?;
+    direct_value(ev, &opt, &sub_loc, &defs, &lazy_select(&decl, names.file, pos), pos)
+}
 
 static ADD_ERROR_CONTEXT: Builtin =
     Builtin { name: "addErrorContext", arity: 2, func: super::control::add_error_context };
