@@ -237,6 +237,7 @@ fn print_into(value: &Value, out: &mut String, seen: &mut HashSet<usize>) {
         }
         Value::Lambda(_) => out.push_str("<LAMBDA>"),
         Value::PrimOp(_) => out.push_str("<PRIMOP>"),
+        Value::PrimOpApp(app) if crate::builtins::modules::shown_as_lambda(app.builtin) => out.push_str("<LAMBDA>"),
         Value::PrimOpApp(_) => out.push_str("<PRIMOP-APP>"),
         Value::Thunk(thunk) => match thunk.value() {
             Some(Value::List(items)) if !items.is_empty() && items.len() <= 2 => {

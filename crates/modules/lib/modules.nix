@@ -263,9 +263,8 @@ let
   # Strata merges natively (`strataMergeDefinitions` in
   # crates/eval/src/builtins/modules.rs), calling the Nix version above for
   # every error, whose messages it gives.
-  # (A lambda in front, so that it prints as Nix's does.)
-  nativeMergeDefinitions = (builtins.strataMergeDefinitions or (_: mergeDefinitionsNix)) mergeDefinitionsNix;
-  mergeDefinitions = loc: nativeMergeDefinitions loc;
+  # (It prints as the lambda it stands for.)
+  mergeDefinitions = (builtins.strataMergeDefinitions or (_: mergeDefinitionsNix)) mergeDefinitionsNix;
 
   # An option declaration with its value, given its merged declaration
   # `opt` and its definitions.

@@ -80,9 +80,8 @@ let
 
   # Natively in Strata (`strataMergeEqualOption`) for what it accepts; the
   # Nix version below gives every error.
-  # (A lambda in front, so that types print as Nix's do.)
-  nativeMergeEqualOption = (builtins.strataMergeEqualOption or (_: mergeEqualOptionNix)) mergeEqualOptionNix;
-  mergeEqualOption = loc: nativeMergeEqualOption loc;
+  # (It prints as the lambda it stands for.)
+  mergeEqualOption = (builtins.strataMergeEqualOption or (_: mergeEqualOptionNix)) mergeEqualOptionNix;
 
   mergeEqualOptionNix =
     loc: defs:

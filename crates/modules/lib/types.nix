@@ -169,7 +169,15 @@ let
   # `headError` is null or `{ message }`.
   checkedMerge = check: merge: {
     __functor = _: merge;
-    v2 =
+    v2 = nativeCheckedMergeV2 check merge (checkedMergeV2 check merge);
+  };
+
+  # `checkedMerge`'s `v2` natively in Strata (`strataCheckedMergeV2`) when
+  # every definition passes the check; the Nix version below gives every
+  # error. (It prints as the lambda it stands for.)
+  nativeCheckedMergeV2 = builtins.strataCheckedMergeV2 or (_: _: v2: v2);
+  checkedMergeV2 =
+    check: merge:
       { loc, defs }:
       let
         invalid = invalidDefinitions check defs;
@@ -184,7 +192,6 @@ let
           headError = null;
           value = merge loc defs;
         };
-  };
 
   # `elemType` restricted by `check`.
   addCheck =
@@ -362,13 +369,18 @@ let
             merged.optionalValue.value or elemType.emptyValue.value or merged.mergedValue
           ) (byName defs)
         else
-          loc: defs:
-          let
-            merged = mapAttrs (name: nameDefs: (mergeDefinitions (loc ++ [ name ]) elemType nameDefs).optionalValue) (
-              byName defs
-            );
-          in
-          presentValues merged
+          # Natively in Strata (`strataAttrsMerge`, which prints as a
+          # lambda), the Nix version giving the error for a value that is
+          # not a set.
+          (builtins.strataAttrsMerge or (nix: _: _: nix)) (
+            loc: defs:
+            let
+              merged = mapAttrs (name: nameDefs: (mergeDefinitions (loc ++ [ name ]) elemType nameDefs).optionalValue) (
+                byName defs
+              );
+            in
+            presentValues merged
+          ) mergeDefinitions elemType
       );
       emptyValue = {
         value = { };
@@ -437,7 +449,10 @@ let
 
       freeformType = base._module.freeformType;
 
-      checkSubmodule = x: isAttrs x || lib.isFunction x || types.path.check x;
+      # Natively in Strata for sets (`strataSubmoduleCheck`, which prints
+      # as a lambda).
+      checkSubmodule =
+        (builtins.strataSubmoduleCheck or (nix: x: isAttrs x || nix x)) (x: lib.isFunction x || types.path.check x);
 
       name = "submodule";
     in
@@ -445,15 +460,25 @@ let
       inherit name;
       description = if description != null then description else freeformType.description or name;
       check = checkSubmodule;
+      # Natively in Strata (`strataSubmoduleMerge`, which prints as a
+      # lambda), the Nix version giving the errors of its own.
       merge = checkedMerge checkSubmodule (
-        loc: defs:
-        # `base.extendModules { modules = ...; prefix = loc; }` without
-        # evaluating `base` and its arguments first: the same evaluation.
-        (lib.modules.evalModules {
-          inherit class specialArgs;
-          modules = baseModules ++ [ { _module.args.name = lib.last loc; } ] ++ asModules defs;
-          prefix = loc;
-        }).config
+        (builtins.strataSubmoduleMerge or (nix: _: _: _: _: _: nix))
+          (
+            loc: defs:
+            # `base.extendModules { modules = ...; prefix = loc; }` without
+            # evaluating `base` and its arguments first: the same evaluation.
+            (lib.modules.evalModules {
+              inherit class specialArgs;
+              modules = baseModules ++ [ { _module.args.name = lib.last loc; } ] ++ asModules defs;
+              prefix = loc;
+            }).config
+          )
+          lib.modules.evalModules
+          class
+          specialArgs
+          shorthandOnlyDefinesConfig
+          baseModules
       );
       emptyValue = {
         value = { };
@@ -555,7 +580,9 @@ let
             optionDescriptionPhrase (nounOr [ "noun" "conjunction" "composite" ]) t2
           }";
       descriptionClass = "conjunction";
-      check = x: t1.check x || t2.check x;
+      # Natively in Strata (`strataEitherCheck`, `strataEitherMergeV2`,
+      # the Nix version giving every error); they print as lambdas.
+      check = (builtins.strataEitherCheck or (t1: t2: x: t1.check x || t2.check x)) t1 t2;
       merge = {
         __functor =
           _: loc: defs:
@@ -568,7 +595,7 @@ let
             t2.merge loc defs
           else
             mergeOneOption loc defs;
-        v2 =
+        v2 = (builtins.strataEitherMergeV2 or (_: _: v2: v2)) t1 t2 (
           { loc, defs }:
           let
             values = getValues defs;
@@ -587,7 +614,8 @@ let
             {
               headError.message = "The option `${showOption loc}` is neither a value of type `${t1.description}` nor `${t2.description}`, Definition values:${lib.options.showDefs defs}";
               value = null;
-            };
+            }
+        );
       };
       typeMerge =
         f':

@@ -18,7 +18,7 @@ mod data;
 mod derivations;
 mod fs;
 mod lists;
-mod modules;
+pub(crate) mod modules;
 mod strings;
 
 pub(crate) use control::is_seq;

@@ -46,7 +46,30 @@ pub(crate) const BUILTINS: &[Builtin] = &[
     Builtin { name: "strataInvalidDefinitions", arity: 2, func: invalid_definitions },
     Builtin { name: "strataListMerge", arity: 4, func: list_merge },
     Builtin { name: "strataEvalModules", arity: 6, func: eval_modules },
+    Builtin { name: "strataCheckedMergeV2", arity: 4, func: checked_merge_v2 },
+    Builtin { name: "strataEitherCheck", arity: 3, func: either_check },
+    Builtin { name: "strataEitherMergeV2", arity: 4, func: either_merge_v2 },
+    Builtin { name: "strataAttrsMerge", arity: 5, func: attrs_merge },
+    Builtin { name: "strataSubmoduleCheck", arity: 2, func: submodule_check },
+    Builtin { name: "strataSubmoduleMerge", arity: 8, func: submodule_merge },
 ];
+
+/// Whether a function made of `builtin` stands where the Nix version of
+/// the lib has a lambda, and prints as one (`<LAMBDA>`): a type's `check`
+/// and `merge.v2` made natively.
+pub(crate) fn shown_as_lambda(builtin: &Builtin) -> bool {
+    matches!(
+        builtin.name,
+        "strataCheckedMergeV2"
+            | "strataEitherCheck"
+            | "strataEitherMergeV2"
+            | "strataAttrsMerge"
+            | "strataSubmoduleCheck"
+            | "strataSubmoduleMerge"
+            | "strataMergeDefinitions"
+            | "strataMergeEqualOption"
+    )
+}
 
 /// `modules.nix`'s `defaultOverridePriority`: a plain definition.
 const DEFAULT_OVERRIDE_PRIORITY: i64 = 100;
@@ -924,6 +947,23 @@ fn merge_by_type(
     let merge = select(ev, type_attrs, names.merge, pos)?;
     if let Value::Attrs(merge_attrs) = &merge {
         if let Some(v2) = merge_attrs.get(names.v2) {
+            if let Value::PrimOpApp(app) = ev.force(v2)? {
+                match (app.builtin.name, &app.args) {
+                    ("strataCheckedMergeV2", [check, merge, _]) => {
+                        if !all_pass(ev, check, final_list, pos)? {
+                            return Ok(None);
+                        }
+                        return ev.call2(merge, loc.clone(), defs_final.clone(), pos).map(Some);
+                    }
+                    ("strataEitherMergeV2", [left, right, _]) => {
+                        return match either_side(ev, left, right, final_list, pos)? {
+                            Some(side) => call_merge(ev, &side, loc, defs_final, pos).map(Some),
+                            None => Ok(None),
+                        };
+                    }
+                    _ => {}
+                }
+            }
             let argument = record([(names.defs, defs_final.clone()), (names.loc, loc.clone())]);
             let result = ev.force_attrs(&ev.call(v2, argument, pos)?, pos)?;
             if !matches!(select(ev, &result, names.head_error, pos)?, Value::Null) {
@@ -941,6 +981,217 @@ fn merge_by_type(
         }
     }
     ev.call2(&merge, loc.clone(), defs_final.clone(), pos).map(Some)
+}
+
+/// Whether `check` accepts the value of every definition (`{ file,
+/// value }`) of `defs`.
+fn all_pass(ev: &Evaluator, check: &Value, defs: &List, pos: Pos) -> Result<bool> {
+    let value_name = Names::get().value;
+    for def in defs.iter() {
+        let def = ev.force_attrs(def, pos)?;
+        if !ev.force_bool(&ev.call(check, lazy_select(&def, value_name, pos), pos)?, pos)? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// `either left right`'s choice of the type that merges `defs`: `left`
+/// when its check accepts every value, else `right` when its check does;
+/// `None` when neither does.
+fn either_side(ev: &Evaluator, left: &Value, right: &Value, defs: &List, pos: Pos) -> Result<Option<Rc<Attrs>>> {
+    let check_name = OptionNames::get().check;
+    for side in [left, right] {
+        let side = ev.force_attrs(side, pos)?;
+        if all_pass(ev, &select(ev, &side, check_name, pos)?, defs, pos)? {
+            return Ok(Some(side));
+        }
+    }
+    Ok(None)
+}
+
+/// `type.merge loc defs`, the plain merge (a `v2` merge's `__functor`).
+/// For a merge `checkedMerge` made (`{ __functor; v2; }`), its inner
+/// merge, which its `__functor` gives.
+fn call_merge(ev: &Evaluator, type_attrs: &Attrs, loc: &Value, defs: &Value, pos: Pos) -> Result<Value> {
+    let names = OptionNames::get();
+    let merge = select(ev, type_attrs, names.merge, pos)?;
+    if let Value::Attrs(merge_attrs) = &merge {
+        if let (2, Some(v2)) = (merge_attrs.len(), merge_attrs.get(names.v2)) {
+            if let Value::PrimOpApp(app) = ev.force(v2)? {
+                match (app.builtin.name, &app.args) {
+                    ("strataCheckedMergeV2", [_, inner, _]) => {
+                        return ev.call2(inner, loc.clone(), defs.clone(), pos);
+                    }
+                    // `either`'s `__functor`: the first side whose check
+                    // accepts every value merges; neither is its Nix
+                    // version's case (`mergeOneOption`).
+                    ("strataEitherMergeV2", [left, right, _]) => {
+                        if let Some(side) = either_side(ev, left, right, &*ev.force_list(defs, pos)?, pos)? {
+                            return call_merge(ev, &side, loc, defs, pos);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    ev.call2(&merge, loc.clone(), defs.clone(), pos)
+}
+
+/// What `(mergeDefinitions loc type defs).optionalValue` holds: the
+/// merged value (computed when it is used) when any definition is left
+/// after `mkIf`s and priorities. `merge_definitions` is the lib's
+/// `mergeDefinitions`; Strata's own (`strataMergeDefinitions`) is done
+/// here without its record, any other is called.
+fn merged_optional(
+    ev: &Evaluator,
+    merge_definitions: &Value,
+    loc: Value,
+    type_: &Value,
+    defs: Value,
+    pos: Pos,
+) -> Result<Option<Value>> {
+    if let Value::PrimOpApp(app) = merge_definitions {
+        if let ("strataMergeDefinitions", [fallback]) = (app.builtin.name, &app.args) {
+            let (_, values) = definitions_core(ev, &Names::get(), &defs, pos)?;
+            if ev.force_list(&values, pos)?.is_empty() {
+                return Ok(None);
+            }
+            let partial = partial(&MERGED_VALUE, [fallback.clone(), loc, type_.clone(), defs]);
+            return Ok(Some(Value::lazy_apply(partial, values)));
+        }
+    }
+    let merged = call3(ev, merge_definitions, loc, type_.clone(), defs, pos)?;
+    let optional = select(ev, &ev.force_attrs(&merged, pos)?, OptionNames::get().optional_value, pos)?;
+    Ok(ev.force_attrs(&optional, pos)?.get(Names::get().value).cloned())
+}
+
+/// `strataSubmoduleCheck nix x`: a submodule's check, `isAttrs x ||
+/// nix x` (`nix` the rest of the Nix version).
+fn submodule_check(ev: &Evaluator, args: &[Value], _: Pos) -> Result<Value> {
+    match ev.force(&args[1])? {
+        Value::Attrs(_) => Ok(Value::bool(true)),
+        other => ev.call(&args[0], other, Pos::NONE),
+    }
+}
+
+/// `strataSubmoduleMerge nix evalModules class specialArgs shorthand
+/// baseModules loc defs`: the merge of `submoduleWith`, `(evalModules {
+/// inherit class specialArgs; prefix = loc; modules = baseModules ++ [ {
+/// _module.args.name = last loc; } ] ++ asModules defs; }).config`,
+/// `asModules` making each definition `{ _file; config; }` (a set in
+/// shorthand mode) or `{ _file; imports = [ value ]; }`. An empty `loc` or
+/// a definition that fails is `nix`'s (the Nix version).
+fn submodule_merge(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let names = Names::get();
+    let (nix, eval_modules, class, special_args, shorthand) = (&args[0], &args[1], &args[2], &args[3], &args[4]);
+    let (base_modules, loc, defs) = (&args[5], &args[6], &args[7]);
+    let fallback = || ev.call2(nix, loc.clone(), defs.clone(), pos);
+    let Some(last) = ev.force_list(loc, pos)?.last().cloned() else { return fallback() };
+    let shorthand = matches!(ev.force(shorthand)?, Value::Bool(Flag::TRUE));
+    let base = ev.force_list(base_modules, pos)?;
+    let defs_list = ev.force_list(defs, pos)?;
+    let mut modules = Vec::with_capacity(base.len() + 1 + defs_list.len());
+    modules.extend(base.iter().cloned());
+    let args_name = syntax::sym!("args");
+    let name = record([(syntax::sym!("name"), last)]);
+    modules.push(record([(syntax::sym!("_module"), record([(args_name, name)]))]));
+    for def in defs_list.iter() {
+        let Ok(def) = ev.force_attrs(def, pos) else { return fallback() };
+        let file = lazy_select(&def, names.file, pos);
+        let value = lazy_select(&def, names.value, pos);
+        let config = shorthand && matches!(ev.force(&value), Ok(Value::Attrs(_)));
+        modules.push(if config {
+            record([(syntax::sym!("_file"), file), (names.config, value)])
+        } else {
+            record([(syntax::sym!("_file"), file), (syntax::sym!("imports"), Value::list(vec![value]))])
+        });
+    }
+    let eval_args = record([
+        (syntax::sym!("class"), class.clone()),
+        (syntax::sym!("modules"), Value::list(modules)),
+        (syntax::sym!("prefix"), loc.clone()),
+        (syntax::sym!("specialArgs"), special_args.clone()),
+    ]);
+    let evaluation = ev.call(eval_modules, eval_args, pos)?;
+    select(ev, &ev.force_attrs(&evaluation, pos)?, names.config, pos)
+}
+
+/// `strataAttrsMerge nix mergeDefinitions elemType loc defs`: the merge of
+/// `attrsOf elemType`, `presentValues (mapAttrs (name: nameDefs:
+/// (mergeDefinitions (loc ++ [ name ]) elemType nameDefs).optionalValue)
+/// (byName defs))`: each name's definitions merged, the names left without
+/// one dropped. A definition that is not a set is `nix`'s (the Nix
+/// version), whose error it gives.
+fn attrs_merge(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let names = Names::get();
+    let (nix, merge_definitions, elem_type, loc, defs) = (&args[0], &args[1], &args[2], &args[3], &args[4]);
+    let defs_list = ev.force_list(defs, pos)?;
+    let mut sources: smallvec::SmallVec<[(Value, Rc<Attrs>); MERGED_GROUPS]> =
+        smallvec::SmallVec::with_capacity(defs_list.len());
+    for def in defs_list.iter() {
+        let def = ev.force_attrs(def, pos)?;
+        let Value::Attrs(value) = select(ev, &def, names.value, pos)? else {
+            return ev.call2(nix, loc.clone(), defs.clone(), pos);
+        };
+        sources.push((lazy_select(&def, names.file, pos), value));
+    }
+    let by_name = group_sources(GroupKind::Values, &sources);
+    let prefix = ev.force_list(loc, pos)?;
+    let mut kept = Vec::with_capacity(by_name.len());
+    for entry in by_name.entries() {
+        let sub_loc = appended(prefix.items(), super::attrs::name_string(entry.name));
+        if let Some(value) = merged_optional(ev, merge_definitions, sub_loc, elem_type, entry.value.clone(), pos)? {
+            kept.push(AttrEntry { name: entry.name, value, pos: entry.pos });
+        }
+    }
+    Ok(Value::attrs(Attrs::from_sorted(kept)))
+}
+
+/// `strataCheckedMergeV2 check merge nix { loc, defs }`: `checkedMerge`'s
+/// `v2` (`types.nix`), `{ headError = null; value = merge loc defs; }`
+/// when `check` accepts every definition; anything else is `nix`'s (the
+/// Nix version), whose message it gives.
+fn checked_merge_v2(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let names = OptionNames::get();
+    let (check, merge, nix, argument) = (&args[0], &args[1], &args[2], &args[3]);
+    let attrs = ev.force_attrs(argument, pos)?;
+    let (loc, defs) = (lazy_select(&attrs, names.loc, pos), lazy_select(&attrs, names.defs, pos));
+    if !all_pass(ev, check, &*ev.force_list(&defs, pos)?, pos)? {
+        return ev.call(nix, argument.clone(), pos);
+    }
+    let value = Value::lazy_apply(partial(&CALL2, [merge.clone(), loc]), defs);
+    Ok(record([(names.head_error, Value::Null), (Names::get().value, value)]))
+}
+
+/// `strataEitherCheck left right x`: `either`'s check, `left.check x ||
+/// right.check x`.
+fn either_check(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let check_name = OptionNames::get().check;
+    for side in &args[..2] {
+        let check = select(ev, &ev.force_attrs(side, pos)?, check_name, pos)?;
+        if ev.force_bool(&ev.call(&check, args[2].clone(), pos)?, pos)? {
+            return Ok(Value::bool(true));
+        }
+    }
+    Ok(Value::bool(false))
+}
+
+/// `strataEitherMergeV2 left right nix { loc, defs }`: `either`'s `v2`
+/// merge, `{ headError = null; value = t.merge loc defs; }` for the first
+/// type `t` whose check accepts every value; anything else is `nix`'s.
+fn either_merge_v2(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let names = OptionNames::get();
+    let (left, right, nix, argument) = (&args[0], &args[1], &args[2], &args[3]);
+    let attrs = ev.force_attrs(argument, pos)?;
+    let (loc, defs) = (lazy_select(&attrs, names.loc, pos), lazy_select(&attrs, names.defs, pos));
+    let Some(side) = either_side(ev, left, right, &*ev.force_list(&defs, pos)?, pos)? else {
+        return ev.call(nix, argument.clone(), pos);
+    };
+    let merge = select(ev, &side, names.merge, pos)?;
+    let value = Value::lazy_apply(partial(&CALL2, [merge, loc]), defs);
+    Ok(record([(names.head_error, Value::Null), (Names::get().value, value)]))
 }
 
 /// An option's value computed straight from its declaration `opt` (its
@@ -2570,7 +2821,6 @@ fn invalid_definitions(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value
 /// items whose merge gives no value left out, the values unevaluated.
 fn list_merge(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let names = Names::get();
-    let optional_name = OptionNames::get().optional_value;
     let (merge, elem_type, loc) = (&args[0], &args[1], &args[2]);
     let prefix = ev.force_list(loc, pos)?;
     let mut out = Vec::new();
@@ -2581,10 +2831,8 @@ fn list_merge(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         for (m, item) in items.iter().enumerate() {
             let item_loc = appended(prefix.items(), Value::string(format!("[definition {}-entry {}]", n + 1, m + 1)));
             let single = Value::list(vec![record([(names.file, file.clone()), (names.value, item.clone())])]);
-            let merged = call3(ev, merge, item_loc, elem_type.clone(), single, pos)?;
-            let optional = ev.force_attrs(&select(ev, &ev.force_attrs(&merged, pos)?, optional_name, pos)?, pos)?;
-            if let Some(value) = optional.get(names.value) {
-                out.push(value.clone());
+            if let Some(value) = merged_optional(ev, merge, item_loc, elem_type, single, pos)? {
+                out.push(value);
             }
         }
     }
@@ -2829,6 +3077,41 @@ thread_local! {
         Default::default();
 }
 
+/// What [`about_code`] is asked.
+#[derive(Clone, Copy)]
+enum CodeQuestion {
+    /// Whether a module's `options` read nothing of its function's call
+    /// but `lib` ([`shared_module_options`]).
+    ModuleOptionsReadOnlyLib,
+    /// Whether an option's expression in a module function's body names
+    /// none of the function's arguments ([`shared_declarations`]).
+    DeclarationNamesNoArgument,
+}
+
+thread_local! {
+    /// Answers of [`about_code`], by question and the addresses of the
+    /// expression and function (code lives as long as the process).
+    static CODE_ANSWERS: std::cell::RefCell<rustc_hash::FxHashMap<(usize, usize, u8), bool>> = Default::default();
+}
+
+/// The answer `answer` gives to `question` about `expr` in `function`,
+/// computed once: it depends on the code alone.
+fn about_code(
+    question: CodeQuestion,
+    expr: &'static syntax::ast::Expr,
+    function: &'static syntax::ast::LambdaDef,
+    answer: impl FnOnce() -> bool,
+) -> bool {
+    let key =
+        (expr as *const syntax::ast::Expr as usize, function as *const syntax::ast::LambdaDef as usize, question as u8);
+    if let Some(known) = CODE_ANSWERS.with(|answers| answers.borrow().get(&key).copied()) {
+        return known;
+    }
+    let known = answer();
+    CODE_ANSWERS.with(|answers| answers.borrow_mut().insert(key, known));
+    known
+}
+
 /// At most this many declarations are kept in [`SHARED_OPTIONS`] (beyond,
 /// it starts again empty).
 const SHARED_OPTIONS_KEPT: usize = 4096;
@@ -2895,7 +3178,11 @@ fn shared_declarations(ev: &Evaluator, function: &Value, module: Rc<Attrs>) -> R
             // Made in the function's own scope (directly in its body's set),
             // from an expression naming none of its arguments.
             let in_body = env.parent.as_ref().is_some_and(|parent| EnvRc::ptr_eq(parent, &closure.env));
-            if !in_body || reads_any(expr, &arguments) {
+            if !in_body
+                || !about_code(CodeQuestion::DeclarationNamesNoArgument, expr, closure.def, || {
+                    !reads_any(expr, &arguments)
+                })
+            {
                 return entry.clone();
             }
             match shared_option(closure, expr, &Value::Null, &entry.value) {
@@ -2946,16 +3233,21 @@ fn shared_module_options(ev: &Evaluator, function: &Value, module: Rc<Attrs>, ar
         matches!(value, Expr::Select(target, path, None, _)
             if path.len() == 1 && matches!(&**target, Expr::Var(Var::Local { name, .. }, _) if *name == lib_name))
     };
-    let mut names = Vec::new();
-    local_names(expr, &mut names);
-    for name in names {
-        if let Some(entry) = bindings.and_then(|def| def.entries.iter().find(|entry| entry.name == name)) {
-            if entry.kind == EntryKind::Plain || !from_lib(&entry.value) {
-                return Ok(module);
+    // Whether the expression reads nothing but `lib` and such bindings: a
+    // question about the code alone, answered once per expression.
+    let reads_only_lib = || {
+        let mut names = Vec::new();
+        local_names(expr, &mut names);
+        names.into_iter().all(|name| {
+            if let Some(entry) = bindings.and_then(|def| def.entries.iter().find(|entry| entry.name == name)) {
+                entry.kind != EntryKind::Plain && from_lib(&entry.value)
+            } else {
+                !(bindings.is_some_and(|def| !def.dynamics.is_empty()) || (bound_by_pattern(name) && name != lib_name))
             }
-        } else if bindings.is_some_and(|def| !def.dynamics.is_empty()) || (bound_by_pattern(name) && name != lib_name) {
-            return Ok(module);
-        }
+        })
+    };
+    if !about_code(CodeQuestion::ModuleOptionsReadOnlyLib, expr, closure.def, reads_only_lib) {
+        return Ok(module);
     }
     let Some(lib) = ev.force_attrs(args, Pos::NONE)?.get(lib_name).cloned() else { return Ok(module) };
     let lib = ev.force(&lib)?;
