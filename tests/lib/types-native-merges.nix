@@ -35,6 +35,9 @@ in
       options.l = mkOption { type = types.listOf sub; default = [ ]; };
       options.a = mkOption { type = types.attrsOf (types.attrsOf types.int); };
       options.u = mkOption { type = types.attrsOf types.str; };
+      options.z = mkOption { type = types.attrsOf (types.nullOr types.port); };
+      options.t = mkOption { type = types.lines; };
+      options.c = mkOption { type = types.commas; default = "d"; };
     }
     {
       m = {
@@ -54,6 +57,9 @@ in
       a.x.y = 1;
       a.z = mkIf true { w = 2; };
       u.k = "one";
+      z = { a = null; b = 8080; c = null; };
+      t = "first";
+      c = mkIf true "e";
     }
     {
       m.d = [ "y" ];
@@ -63,7 +69,10 @@ in
       l = [ ({ name, ... }: { tags = [ "second" ]; }) ];
       a.x.v = 3;
       u.k = "one";
+      z.c = null;
+      t = mkDefault "dropped";
     }
+    { t = "second"; c = "f"; }
   ];
   # Each type's functions print as Nix prints its lambdas. (Not the checks
   # of `either` and `submodule`: newer nixpkgs makes them sets.)
@@ -72,6 +81,9 @@ in
     attrsV2 = (types.attrsOf types.int).merge.v2;
     listV2 = (types.listOf types.int).merge.v2;
     strMerge = types.str.merge;
+    linesMerge = types.lines.merge;
+    portCheck = types.port.check;
+    nullOrMerge = (types.nullOr types.int).merge;
     mergeDefinitions = lib.modules.mergeDefinitions;
   };
   # `v2` called directly, as a type of a user's may call it (only the

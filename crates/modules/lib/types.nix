@@ -197,7 +197,8 @@ let
   addCheck =
     elemType: check:
     let
-      combined = x: elemType.check x && check x;
+      # Natively in Strata (`strataBothChecks`, which prints as a lambda).
+      combined = (builtins.strataBothChecks or (first: second: x: first x && second x)) elemType.check check;
     in
     elemType
     // {
@@ -642,7 +643,8 @@ let
         "strings concatenated with ${builtins.toJSON sep}";
       descriptionClass = "noun";
       check = isString;
-      merge = loc: defs: concatStringsSep sep (getValues defs);
+      # Natively in Strata (`strataJoinValues`, which prints as a lambda).
+      merge = (builtins.strataJoinValues or (nix: _: nix)) (loc: defs: concatStringsSep sep (getValues defs)) sep;
       functor = defaultFunctor "separatedString" // {
         payload = { inherit sep; };
         type = payload: types.separatedString payload.sep;
@@ -938,8 +940,10 @@ let
         name = "nullOr";
         description = "null or ${optionDescriptionPhrase (nounOr [ "noun" "conjunction" ]) elemType}";
         descriptionClass = "conjunction";
-        check = x: x == null || elemType.check x;
-        merge =
+        # Natively in Strata (`strataNullOrCheck`, `strataNullOrMerge`, which
+        # print as lambdas), the Nix version giving the error.
+        check = (builtins.strataNullOrCheck or (elemType: x: x == null || elemType.check x)) elemType;
+        merge = (builtins.strataNullOrMerge or (nix: _: nix)) (
           loc: defs:
           let
             nulls = length (filter (def: def.value == null) defs);
@@ -949,7 +953,8 @@ let
           else if nulls != 0 then
             throw "The option `${showOption loc}` is defined both null and not null, in ${showFiles (getFiles defs)}."
           else
-            elemType.merge loc defs;
+            elemType.merge loc defs
+        ) elemType;
         emptyValue = {
           value = null;
         };

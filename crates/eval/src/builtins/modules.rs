@@ -52,6 +52,10 @@ pub(crate) const BUILTINS: &[Builtin] = &[
     Builtin { name: "strataAttrsMerge", arity: 5, func: attrs_merge },
     Builtin { name: "strataSubmoduleCheck", arity: 2, func: submodule_check },
     Builtin { name: "strataSubmoduleMerge", arity: 8, func: submodule_merge },
+    Builtin { name: "strataJoinValues", arity: 4, func: join_values },
+    Builtin { name: "strataNullOrCheck", arity: 2, func: null_or_check },
+    Builtin { name: "strataNullOrMerge", arity: 4, func: null_or_merge },
+    Builtin { name: "strataBothChecks", arity: 3, func: both_checks },
 ];
 
 /// Whether a function made of `builtin` stands where the Nix version of
@@ -66,6 +70,10 @@ pub(crate) fn shown_as_lambda(builtin: &Builtin) -> bool {
             | "strataAttrsMerge"
             | "strataSubmoduleCheck"
             | "strataSubmoduleMerge"
+            | "strataJoinValues"
+            | "strataNullOrCheck"
+            | "strataNullOrMerge"
+            | "strataBothChecks"
             | "strataMergeDefinitions"
             | "strataMergeEqualOption"
     )
@@ -1052,7 +1060,7 @@ fn merged_optional(
     defs: Value,
     pos: Pos,
 ) -> Result<Option<Value>> {
-    if let Value::PrimOpApp(app) = merge_definitions {
+    if let Value::PrimOpApp(app) = ev.force(merge_definitions)? {
         if let ("strataMergeDefinitions", [fallback]) = (app.builtin.name, &app.args) {
             let (_, values) = definitions_core(ev, &Names::get(), &defs, pos)?;
             if ev.force_list(&values, pos)?.is_empty() {
@@ -1116,6 +1124,62 @@ fn submodule_merge(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     ]);
     let evaluation = ev.call(eval_modules, eval_args, pos)?;
     select(ev, &ev.force_attrs(&evaluation, pos)?, names.config, pos)
+}
+
+/// `strataJoinValues nix sep loc defs`: `separatedString`'s merge,
+/// `concatStringsSep sep (getValues defs)`; definitions that are not
+/// evaluated sets are `nix`'s (the Nix version).
+fn join_values(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let value_name = Names::get().value;
+    let defs = ev.force_list(&args[3], pos)?;
+    let mut values = Vec::with_capacity(defs.len());
+    for def in defs.iter() {
+        let Value::Attrs(def) = def else { return ev.call2(&args[0], args[2].clone(), args[3].clone(), pos) };
+        values.push(lazy_select(def, value_name, pos));
+    }
+    super::strings::concat_strings_sep(ev, &[args[1].clone(), Value::list(values)], pos)
+}
+
+/// `strataNullOrCheck elemType x`: `nullOr`'s check, `x == null ||
+/// elemType.check x`.
+fn null_or_check(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    if matches!(ev.force(&args[1])?, Value::Null) {
+        return Ok(Value::bool(true));
+    }
+    let check = select(ev, &ev.force_attrs(&args[0], pos)?, OptionNames::get().check, pos)?;
+    Ok(Value::bool(ev.force_bool(&ev.call(&check, args[1].clone(), pos)?, pos)?))
+}
+
+/// `strataNullOrMerge nix elemType loc defs`: `nullOr`'s merge, `null`
+/// when every value is, `elemType`'s merge when none is; both is `nix`'s
+/// error (the Nix version).
+fn null_or_merge(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    let value_name = Names::get().value;
+    let (nix, elem_type, loc, defs) = (&args[0], &args[1], &args[2], &args[3]);
+    let list = ev.force_list(defs, pos)?;
+    let mut nulls = 0;
+    for def in list.iter() {
+        let def = ev.force_attrs(def, pos)?;
+        nulls += usize::from(matches!(select(ev, &def, value_name, pos)?, Value::Null));
+    }
+    if nulls == list.len() {
+        Ok(Value::Null)
+    } else if nulls != 0 {
+        ev.call2(nix, loc.clone(), defs.clone(), pos)
+    } else {
+        call_merge(ev, &ev.force_attrs(elem_type, pos)?, loc, defs, pos)
+    }
+}
+
+/// `strataBothChecks first second x`: `addCheck`'s check, `first x &&
+/// second x`.
+fn both_checks(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    for check in &args[..2] {
+        if !ev.force_bool(&ev.call(check, args[2].clone(), pos)?, pos)? {
+            return Ok(Value::bool(false));
+        }
+    }
+    Ok(Value::bool(true))
 }
 
 /// `strataAttrsMerge nix mergeDefinitions elemType loc defs`: the merge of
@@ -1444,7 +1508,27 @@ fn option_of(ev: &Evaluator, args: &[Value], decls: &List, declared: Pos, pos: P
                     }
                 },
             };
-            ev.call(&select(ev, &type_attrs, names.subst_sub_modules, pos)?, modules, pos)?
+            let key = substituted_key(ev, &type_attrs, &modules)?;
+            match key
+                .as_ref()
+                .and_then(|key| SUBSTITUTED.with(|known| known.borrow().get(key).map(|kept| kept.1.clone())))
+            {
+                Some(known) => known,
+                None => {
+                    let substituted =
+                        ev.call(&select(ev, &type_attrs, names.subst_sub_modules, pos)?, modules.clone(), pos)?;
+                    if let Some(key) = key {
+                        SUBSTITUTED.with(|known| {
+                            let mut known = known.borrow_mut();
+                            if known.len() >= SHARED_OPTIONS_KEPT {
+                                known.clear();
+                            }
+                            known.insert(key, ((type_.clone(), modules), substituted.clone()));
+                        });
+                    }
+                    substituted
+                }
+            }
         }
         None => type_,
     };
@@ -1495,6 +1579,45 @@ fn option_of(ev: &Evaluator, args: &[Value], decls: &List, declared: Pos, pos: P
         value,
         declared,
     }))
+}
+
+thread_local! {
+    /// Types with their submodules replaced (`type.substSubModules
+    /// modules` in `fixupOptionType`), by the type and the file and
+    /// identity of each module (see [`substituted_key`]), with what keeps
+    /// those alive: the machines of a fleet that share a declaration
+    /// share its final type, rather than making it (and its submodules'
+    /// base evaluation) again each. Visible as [`shared_declarations`] is:
+    /// a `builtins.trace` inside a type's `substSubModules` shows once.
+    static SUBSTITUTED: std::cell::RefCell<rustc_hash::FxHashMap<SubstitutedKey, ((Value, Value), Value)>> =
+        Default::default();
+}
+
+/// The type's address, then each module's file and address.
+type SubstitutedKey = (usize, Vec<(String, usize)>);
+
+/// The key of [`SUBSTITUTED`] for `type_attrs` given `modules` (`{ _file;
+/// imports = [ module ]; }` each, as a single declaration makes them), or
+/// `None` for modules of another shape.
+fn substituted_key(ev: &Evaluator, type_attrs: &Rc<Attrs>, modules: &Value) -> Result<Option<SubstitutedKey>> {
+    let names = OptionNames::get();
+    let Value::List(modules) = modules else { return Ok(None) };
+    let mut parts = Vec::with_capacity(modules.len());
+    for module in modules.iter() {
+        let Value::Attrs(module) = module else { return Ok(None) };
+        let (Some(file), Some(Value::List(imports))) = (module.get(names.file), module.get(names.imports)) else {
+            return Ok(None);
+        };
+        let Value::String(file) = ev.force(file)? else { return Ok(None) };
+        let address = match imports.items() {
+            [Value::Attrs(set)] => Rc::as_ptr(set) as *const u8 as usize,
+            [Value::Lambda(closure)] => Rc::as_ptr(closure) as *const u8 as usize,
+            [Value::Thunk(thunk)] => Rc::as_ptr(thunk) as *const u8 as usize,
+            _ => return Ok(None),
+        };
+        parts.push((file.as_str().to_owned(), address));
+    }
+    Ok(Some((Rc::as_ptr(type_attrs) as *const u8 as usize, parts)))
 }
 
 /// The record of an option (`evalOptionValue`'s result): its merged

@@ -87,7 +87,7 @@ fn substring(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 
 /// `builtins.concatStringsSep sep list`: the coerced elements joined by
 /// `sep`, with the context of the separator and of every element.
-fn concat_strings_sep(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+pub(crate) fn concat_strings_sep(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let separator = ev.force_string(&args[0], pos)?;
     let list = ev.force_list(&args[1], pos)?;
     let mut result = NixString { text: String::new(), context: separator.context.clone() };
