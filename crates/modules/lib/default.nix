@@ -28,7 +28,11 @@ let
     self;
 
   files = lib:
-    let load = file: import file { inherit lib; }; in {
+    let
+      load = file: import file { inherit lib; };
+      # modules.nix also gives types.nix some of its internals.
+      modules = load ./modules.nix;
+    in {
       trivial = load ./trivial.nix;
       attrsets = load ./attrsets.nix;
       lists = load ./lists.nix;
@@ -42,8 +46,8 @@ let
       customisation = load ./customisation.nix;
       filesystem = load ./filesystem.nix;
       options = load ./options.nix;
-      types = load ./types.nix;
-      modules = load ./modules.nix;
+      types = import ./types.nix { inherit lib; inherit (modules) internal; };
+      modules = builtins.removeAttrs modules [ "internal" ];
     };
 
   # The areas plus the names nixpkgs' lib re-exports at its top level.

@@ -1577,4 +1577,12 @@ in
   collectModules =
     class: modulesPath: modules: args:
     (collectModules class modulesPath modules args).modules;
+  # What types.nix uses of this file's internals (default.nix passes it
+  # there and leaves it out of `lib.modules`): `evalModules` as exported,
+  # and Strata's native evaluation given its helpers, which the submodule
+  # merge calls directly while `lib.modules.evalModules` is this one.
+  internal = {
+    inherit evalModules;
+    direct = if nativeEvalModules != null then nativeEvalModules evalModulesHelpers else null;
+  };
 }

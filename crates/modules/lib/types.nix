@@ -3,7 +3,11 @@
 # how declarations of one option with related types combine (`typeMerge`).
 #
 # Behaviour follows nixpkgs' `lib.types`; the code is Strata's own.
-{ lib }:
+{
+  lib,
+  # Internals of modules.nix (see its `internal`).
+  internal ? { },
+}:
 let
   inherit (builtins)
     all
@@ -464,7 +468,7 @@ let
       # Natively in Strata (`strataSubmoduleMerge`, which prints as a
       # lambda), the Nix version giving the errors of its own.
       merge = checkedMerge checkSubmodule (
-        (builtins.strataSubmoduleMerge or (nix: _: _: _: _: _: nix))
+        (builtins.strataSubmoduleMerge or (nix: _: _: _: _: _: _: _: nix))
           (
             loc: defs:
             # `base.extendModules { modules = ...; prefix = loc; }` without
@@ -476,6 +480,8 @@ let
             }).config
           )
           lib.modules.evalModules
+          (internal.evalModules or null)
+          (internal.direct or null)
           class
           specialArgs
           shorthandOnlyDefinesConfig

@@ -51,7 +51,7 @@ pub(crate) const BUILTINS: &[Builtin] = &[
     Builtin { name: "strataEitherMergeV2", arity: 4, func: either_merge_v2 },
     Builtin { name: "strataAttrsMerge", arity: 5, func: attrs_merge },
     Builtin { name: "strataSubmoduleCheck", arity: 2, func: submodule_check },
-    Builtin { name: "strataSubmoduleMerge", arity: 8, func: submodule_merge },
+    Builtin { name: "strataSubmoduleMerge", arity: 10, func: submodule_merge },
     Builtin { name: "strataJoinValues", arity: 4, func: join_values },
     Builtin { name: "strataNullOrCheck", arity: 2, func: null_or_check },
     Builtin { name: "strataNullOrMerge", arity: 4, func: null_or_merge },
@@ -83,6 +83,8 @@ pub(crate) fn shown_as_lambda(builtin: &Builtin) -> bool {
 const DEFAULT_OVERRIDE_PRIORITY: i64 = 100;
 /// `modules.nix`'s `defaultOrderPriority`: a definition without `mkOrder`.
 const DEFAULT_ORDER_PRIORITY: i64 = 1000;
+/// `modules.nix`'s priority of `mkOptionDefault`: an option's default.
+const OPTION_DEFAULT_PRIORITY: i64 = 1500;
 /// Where `filterOverrides'` starts looking for the highest priority.
 const NO_PRIORITY: i64 = 9999;
 
@@ -315,10 +317,25 @@ fn merge_definitions_core(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Va
 /// [`merge_definitions_core`]'s work: the highest priority and the list of
 /// the kept definitions (`{ file, value }`), in order.
 fn definitions_core(ev: &Evaluator, names: &Names, defs: &Value, pos: Pos) -> Result<(Value, Value)> {
+    definitions_with_default(ev, names, None, &*ev.force_list(defs, pos)?, pos)
+}
+
+/// [`definitions_core`] of an option's definitions `defs` after its
+/// default, `(file, default)`, as `mkOptionDefault` makes it a definition
+/// (at priority 1500, not discharged).
+fn definitions_with_default(
+    ev: &Evaluator,
+    names: &Names,
+    default: Option<(Value, Value)>,
+    defs: &List,
+    pos: Pos,
+) -> Result<(Value, Value)> {
     let names = *names;
-    let defs = ev.force_list(defs, pos)?;
-    // Discharged: (file, value).
-    let mut discharged: Vec<(Value, Value)> = Vec::with_capacity(defs.len());
+    // Discharged: (file, value, the default's priority for the default).
+    let mut discharged: Vec<(Value, Value)> = Vec::with_capacity(defs.len() + 1);
+    let default_priority = Value::Int(OPTION_DEFAULT_PRIORITY);
+    let has_default = default.is_some();
+    discharged.extend(default);
     let mut values = Vec::new();
     for def in defs.iter() {
         let def = ev.force_attrs(def, pos)?;
@@ -348,17 +365,27 @@ fn definitions_core(ev: &Evaluator, names: &Names, defs: &Value, pos: Pos) -> Re
         }
     };
     let mut highest = Value::Int(NO_PRIORITY);
-    for (_, value) in discharged.iter_mut() {
-        // Values from `mkDefinition` are evaluated only now, after every
-        // definition was discharged.
-        *value = ev.force(value)?;
-        let priority = priority_of(value)?;
+    for (index, (_, value)) in discharged.iter_mut().enumerate() {
+        let priority = if index == 0 && has_default {
+            default_priority.clone()
+        } else {
+            // Values from `mkDefinition` are evaluated only now, after
+            // every definition was discharged.
+            *value = ev.force(value)?;
+            priority_of(value)?
+        };
         if ev.less_than(&priority, &highest, pos)? {
             highest = priority;
         }
     }
     let mut kept = Vec::with_capacity(discharged.len());
-    for (file, value) in discharged {
+    for (index, (file, value)) in discharged.into_iter().enumerate() {
+        if index == 0 && has_default {
+            if ev.equal(&default_priority, &highest, false)? {
+                kept.push((file, value));
+            }
+            continue;
+        }
         let priority = priority_of(&value)?;
         if !ev.equal(&priority, &highest, false)? {
             continue;
@@ -1084,17 +1111,22 @@ fn submodule_check(ev: &Evaluator, args: &[Value], _: Pos) -> Result<Value> {
     }
 }
 
-/// `strataSubmoduleMerge nix evalModules class specialArgs shorthand
-/// baseModules loc defs`: the merge of `submoduleWith`, `(evalModules {
-/// inherit class specialArgs; prefix = loc; modules = baseModules ++ [ {
-/// _module.args.name = last loc; } ] ++ asModules defs; }).config`,
-/// `asModules` making each definition `{ _file; config; }` (a set in
-/// shorthand mode) or `{ _file; imports = [ value ]; }`. An empty `loc` or
-/// a definition that fails is `nix`'s (the Nix version).
+/// `strataSubmoduleMerge nix evalModules ownEvalModules direct class
+/// specialArgs shorthand baseModules loc defs`: the merge of
+/// `submoduleWith`, `(evalModules { inherit class specialArgs; prefix =
+/// loc; modules = baseModules ++ [ { _module.args.name = last loc; } ] ++
+/// asModules defs; }).config`, `asModules` making each definition `{
+/// _file; config; }` (a set in shorthand mode) or `{ _file; imports = [
+/// value ]; }`. While `evalModules` (`lib.modules.evalModules`) is the
+/// lib's own (`ownEvalModules`), the evaluation is `direct` (Strata's
+/// native one, given its helpers) without going through its arguments'
+/// pattern. An empty `loc` or a definition that fails is `nix`'s (the Nix
+/// version).
 fn submodule_merge(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let names = Names::get();
-    let (nix, eval_modules, class, special_args, shorthand) = (&args[0], &args[1], &args[2], &args[3], &args[4]);
-    let (base_modules, loc, defs) = (&args[5], &args[6], &args[7]);
+    let (nix, eval_modules, own_eval_modules, direct) = (&args[0], &args[1], &args[2], &args[3]);
+    let (class, special_args, shorthand) = (&args[4], &args[5], &args[6]);
+    let (base_modules, loc, defs) = (&args[7], &args[8], &args[9]);
     let fallback = || ev.call2(nix, loc.clone(), defs.clone(), pos);
     let Some(last) = ev.force_list(loc, pos)?.last().cloned() else { return fallback() };
     let shorthand = matches!(ev.force(shorthand)?, Value::Bool(Flag::TRUE));
@@ -1116,13 +1148,26 @@ fn submodule_merge(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
             record([(syntax::sym!("_file"), file), (syntax::sym!("imports"), Value::list(vec![value]))])
         });
     }
+    let modules = Value::list(modules);
     let eval_args = record([
         (syntax::sym!("class"), class.clone()),
-        (syntax::sym!("modules"), Value::list(modules)),
+        (syntax::sym!("modules"), modules.clone()),
         (syntax::sym!("prefix"), loc.clone()),
         (syntax::sym!("specialArgs"), special_args.clone()),
     ]);
-    let evaluation = ev.call(eval_modules, eval_args, pos)?;
+    let evaluation = match (ev.force(eval_modules)?, ev.force(own_eval_modules)?, ev.force(direct)?) {
+        (Value::Lambda(given), Value::Lambda(own), Value::PrimOpApp(direct))
+            if Rc::ptr_eq(&given, &own) && direct.builtin.name == "strataEvalModules" && direct.args.len() == 1 =>
+        {
+            let helpers = direct.args[0].clone();
+            self::eval_modules(
+                ev,
+                &[helpers, eval_args, modules, loc.clone(), special_args.clone(), class.clone()],
+                pos,
+            )?
+        }
+        (given, _, _) => ev.call(&given, eval_args, pos)?,
+    };
     select(ev, &ev.force_attrs(&evaluation, pos)?, names.config, pos)
 }
 
@@ -1289,12 +1334,8 @@ fn direct_value(
             return Ok(None);
         }
     }
-    let mut all_defs = Vec::with_capacity(defs.len() + 1);
-    if let Some(default) = opt.get(names.default) {
-        all_defs.push(default_definition(first_file, default));
-    }
-    all_defs.extend(defs.iter().cloned());
-    let (_, values) = definitions_core(ev, &base, &Value::list(all_defs), pos)?;
+    let default = opt.get(names.default).map(|default| (first_file.clone(), default.clone()));
+    let (_, values) = definitions_with_default(ev, &base, default, defs, pos)?;
     let final_list = ev.force_list(&values, pos)?;
     if final_list.is_empty() {
         return Ok(None);
@@ -1313,7 +1354,7 @@ fn default_definition(file: &Value, default: &Value) -> Value {
     let wrapped = record([
         (base.type_, super::attrs::name_string(syntax::sym!("override"))),
         (base.content, default.clone()),
-        (base.priority, Value::Int(1500)),
+        (base.priority, Value::Int(OPTION_DEFAULT_PRIORITY)),
     ]);
     record([(base.file, file.clone()), (base.value, wrapped)])
 }
@@ -1778,7 +1819,7 @@ fn merged_field(ev: &Evaluator, kind: i64, merged: &Value, pos: Pos) -> Result<V
         FIELD_FILES => each(ev, base.file),
         FIELD_DEFS_FINAL => select(ev, &record, names.defs_final, pos),
         FIELD_IS_DEFINED => select(ev, &record, names.is_defined, pos),
-        FIELD_USED_DEFAULT => Ok(Value::bool(ev.equal(&highest(ev)?, &Value::Int(1500), false)?)),
+        FIELD_USED_DEFAULT => Ok(Value::bool(ev.equal(&highest(ev)?, &Value::Int(OPTION_DEFAULT_PRIORITY), false)?)),
         other => Err(error(ErrorKind::Eval, pos, format!("strataMergedField: unknown field {other}"))),
     }
 }
