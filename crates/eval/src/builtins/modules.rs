@@ -1159,12 +1159,20 @@ fn submodule_merge(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         (Value::Lambda(given), Value::Lambda(own), Value::PrimOpApp(direct))
             if Rc::ptr_eq(&given, &own) && direct.builtin.name == "strataEvalModules" && direct.args.len() == 1 =>
         {
-            let helpers = direct.args[0].clone();
-            self::eval_modules(
-                ev,
-                &[helpers, eval_args, modules, loc.clone(), special_args.clone(), class.clone()],
-                pos,
-            )?
+            // The flat `config` at once, without the evaluation's record;
+            // anything else (and every error) is the general machinery's.
+            let helpers_value = direct.args[0].clone();
+            let helpers = ev.force_attrs(&helpers_value, pos)?;
+            let helper = |name: Symbol| select(ev, &helpers, name, pos);
+            let nix = helper(syntax::sym!("nativeHelpers"))?;
+            let unknown_file = helper(syntax::sym!("unknownModule"))?;
+            let lib = helper(syntax::sym!("lib"))?;
+            let flat = Flat { nix: &nix, unknown_file: &unknown_file, lib: &lib, prefix: loc, class };
+            if let Ok(Some(config)) = flat_evaluation(ev, &flat, &modules, pos) {
+                return Ok(config);
+            }
+            let args = [helpers_value, eval_args, modules, loc.clone(), special_args.clone(), class.clone()];
+            evaluation_record(ev, &args, false, pos)?
         }
         (given, _, _) => ev.call(&given, eval_args, pos)?,
     };
@@ -3034,6 +3042,12 @@ fn list_merge(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 /// module arguments (`configContext`), freeform definitions
 /// (`freeformConfig`) and the error for undeclared ones (`unmatchedError`).
 fn eval_modules(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
+    evaluation_record(ev, args, true, pos)
+}
+
+/// [`eval_modules`]' record, its `config` tried flat first (see
+/// [`flat_evaluation`]) when `flat` is set, else the general machinery's.
+fn evaluation_record(ev: &Evaluator, args: &[Value], flat: bool, pos: Pos) -> Result<Value> {
     let helpers = ev.force_attrs(&args[0], pos)?;
     let helper = |name: Symbol| select(ev, &helpers, name, pos);
     let (modules, prefix, class) = (&args[2], &args[3], &args[5]);
@@ -3046,20 +3060,24 @@ fn eval_modules(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         args[5].clone(),
     );
     let field = |builtin: &'static Builtin| Value::lazy_apply(Value::PrimOp(builtin), machinery.clone());
-    let config = Value::lazy_apply(
-        partial(
-            &FLAT_CONFIG,
-            [
-                helper(syntax::sym!("nativeHelpers"))?,
-                helper(syntax::sym!("unknownModule"))?,
-                helper(syntax::sym!("lib"))?,
-                prefix.clone(),
-                class.clone(),
-                field(&CONFIG_OF),
-            ],
-        ),
-        modules.clone(),
-    );
+    let config = if flat {
+        Value::lazy_apply(
+            partial(
+                &FLAT_CONFIG,
+                [
+                    helper(syntax::sym!("nativeHelpers"))?,
+                    helper(syntax::sym!("unknownModule"))?,
+                    helper(syntax::sym!("lib"))?,
+                    prefix.clone(),
+                    class.clone(),
+                    field(&CONFIG_OF),
+                ],
+            ),
+            modules.clone(),
+        )
+    } else {
+        field(&CONFIG_OF)
+    };
     Ok(record([
         (syntax::sym!("_module"), field(&MODULE_OF)),
         (Names::get().type_, super::attrs::name_string(syntax::sym!("configuration"))),
