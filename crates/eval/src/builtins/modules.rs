@@ -1638,12 +1638,15 @@ thread_local! {
     /// share its final type, rather than making it (and its submodules'
     /// base evaluation) again each. Visible as [`shared_declarations`] is:
     /// a `builtins.trace` inside a type's `substSubModules` shows once.
-    static SUBSTITUTED: std::cell::RefCell<rustc_hash::FxHashMap<SubstitutedKey, ((Value, Value), Value)>> =
-        Default::default();
+    static SUBSTITUTED: std::cell::RefCell<rustc_hash::FxHashMap<SubstitutedKey, Substituted>> = Default::default();
 }
 
 /// The type's address, then each module's file and address.
 type SubstitutedKey = (usize, Vec<(String, usize)>);
+
+/// What [`SUBSTITUTED`] keeps: the type and the modules (alive, so that
+/// their addresses name them), then the substituted type.
+type Substituted = ((Value, Value), Value);
 
 /// The key of [`SUBSTITUTED`] for `type_attrs` given `modules` (`{ _file;
 /// imports = [ module ]; }` each, as a single declaration makes them), or
@@ -1659,14 +1662,14 @@ fn substituted_key(ev: &Evaluator, type_attrs: &Rc<Attrs>, modules: &Value) -> R
         };
         let Value::String(file) = ev.force(file)? else { return Ok(None) };
         let address = match imports.items() {
-            [Value::Attrs(set)] => Rc::as_ptr(set) as *const u8 as usize,
-            [Value::Lambda(closure)] => Rc::as_ptr(closure) as *const u8 as usize,
-            [Value::Thunk(thunk)] => Rc::as_ptr(thunk) as *const u8 as usize,
+            [Value::Attrs(set)] => Rc::as_ptr(set) as usize,
+            [Value::Lambda(closure)] => Rc::as_ptr(closure) as usize,
+            [Value::Thunk(thunk)] => Rc::as_ptr(thunk) as usize,
             _ => return Ok(None),
         };
         parts.push((file.as_str().to_owned(), address));
     }
-    Ok(Some((Rc::as_ptr(type_attrs) as *const u8 as usize, parts)))
+    Ok(Some((Rc::as_ptr(type_attrs) as usize, parts)))
 }
 
 /// The record of an option (`evalOptionValue`'s result): its merged
@@ -1836,7 +1839,6 @@ fn merged_field(ev: &Evaluator, kind: i64, merged: &Value, pos: Pos) -> Result<V
 /// declaredAt record`, `apply` being `[ f ]` or `null`; errors get the
 /// frame the Nix version adds with `addErrorContext` (and the
 /// declaration's position if they have none).
-
 fn option_value(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let names = OptionNames::get();
     let (show_option, loc, apply, merged) = (&args[0], &args[1], &args[2], &args[4]);
@@ -3255,9 +3257,13 @@ thread_local! {
     /// expression, the function's scope and the `lib` it is given (0 where
     /// the declaration cannot read `lib`): the first call's value, with the
     /// scope and `lib` kept alive so that their addresses name them.
-    static SHARED_OPTIONS: std::cell::RefCell<rustc_hash::FxHashMap<(usize, usize, usize), (EnvRc, Value, Value)>> =
+    static SHARED_OPTIONS: std::cell::RefCell<rustc_hash::FxHashMap<(usize, usize, usize), SharedOption>> =
         Default::default();
 }
+
+/// What [`SHARED_OPTIONS`] keeps: the scope and `lib` (alive, so that
+/// their addresses name them) and the shared value.
+type SharedOption = (EnvRc, Value, Value);
 
 /// What [`about_code`] is asked.
 #[derive(Clone, Copy)]
@@ -3303,7 +3309,7 @@ const SHARED_OPTIONS_KEPT: usize = 4096;
 /// gives `None`.
 fn shared_option(closure: &Closure, expr: &'static syntax::ast::Expr, lib: &Value, value: &Value) -> Option<Value> {
     let lib_address = match lib {
-        Value::Attrs(set) => Rc::as_ptr(set) as *const u8 as usize,
+        Value::Attrs(set) => Rc::as_ptr(set) as usize,
         _ => 0,
     };
     let key = (expr as *const syntax::ast::Expr as usize, EnvRc::as_ptr(&closure.env) as usize, lib_address);
