@@ -1316,10 +1316,11 @@ fn either_merge_v2(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 /// declaration, without the records the general path keeps for the
 /// option's other fields: the default (at `mkOptionDefault`'s priority)
 /// and the definitions discharged and filtered as `mergeDefinitions` does,
-/// merged by the type ([`merge_by_type`]), then `apply`. `None` for what
-/// the general path must answer, with its message where it is an error: a
-/// read-only option, a deprecated type, no definition, a definition the
-/// type rejects.
+/// merged by the type ([`merge_by_type`]). `None` for what the general
+/// path must answer, with its message where it is an error: a read-only
+/// option, a deprecated type, no definition, a definition the type
+/// rejects; and an option with `apply`, which gets the merged value
+/// unevaluated there (a function that ignores it never merges).
 fn direct_value(
     ev: &Evaluator,
     opt: &Attrs,
@@ -1330,6 +1331,9 @@ fn direct_value(
 ) -> Result<Option<Value>> {
     let names = OptionNames::get();
     let base = Names::get();
+    if opt.get(names.apply).is_some() {
+        return Ok(None);
+    }
     if let Some(read_only) = opt.get(names.read_only) {
         if ev.force_bool(read_only, pos)? {
             return Ok(None);
@@ -1348,11 +1352,7 @@ fn direct_value(
     if final_list.is_empty() {
         return Ok(None);
     }
-    let Some(merged) = merge_by_type(ev, &type_attrs, loc, &values, &final_list, pos)? else { return Ok(None) };
-    match opt.get(names.apply) {
-        Some(apply) => ev.force(&ev.call(apply, merged, pos)?).map(Some),
-        None => Ok(Some(merged)),
-    }
+    merge_by_type(ev, &type_attrs, loc, &values, &final_list, pos)
 }
 
 /// An option's default as its first definition: `{ file; value =
@@ -1844,15 +1844,17 @@ fn option_value(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let (show_option, loc, apply, merged) = (&args[0], &args[1], &args[2], &args[4]);
     let declared = pos_of_value(&args[3]);
     let compute = || -> Result<Value> {
-        let record = ev.force_attrs(merged, pos)?;
-        let value = lazy_select(&record, names.merged_value, pos);
-        match apply {
-            Value::List(apply) => match apply.first() {
-                Some(function) => ev.force(&ev.call(function, value, pos)?),
-                None => ev.force(&value),
-            },
-            _ => ev.force(&value),
+        // `apply` gets the merged value unevaluated, as in Nix: a function
+        // that ignores it evaluates no definition.
+        if let Some(function) = match apply {
+            Value::List(apply) => apply.first(),
+            _ => None,
+        } {
+            let value = Value::lazy_apply(Value::PrimOp(&MERGED_VALUE_OF), merged.clone());
+            return ev.force(&ev.call(function, value, pos)?);
         }
+        let record = ev.force_attrs(merged, pos)?;
+        select(ev, &record, names.merged_value, pos)
     };
     compute().map_err(|err| {
         let shown = ev
@@ -3850,6 +3852,7 @@ attr_of! {
     MODULE_OF, module_of, "_module";
     CONFIG_OF, config_of, "config";
     GRAPH_OF, graph_of, "graph";
+    MERGED_VALUE_OF, merged_value_of, "mergedValue";
 }
 
 /// `pos: item: list: list ++ [ item ]` (`pos` made by [`pos_to_value`]).
