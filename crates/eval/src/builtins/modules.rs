@@ -488,7 +488,54 @@ fn group(ev: &Evaluator, kind: GroupKind, on_error: &Value, items: &Value, pos: 
         };
         sources.push((lazy_select(&item, file_name, pos), inner));
     }
+    if kind == GroupKind::Declarations {
+        return Ok(Value::Attrs(declarations_by_name(&sources)));
+    }
     Ok(Value::Attrs(group_sources(kind, &sources)))
+}
+
+thread_local! {
+    /// Declarations grouped by name (see [`declarations_by_name`]), by the
+    /// addresses of the option sets, with their files.
+    static DECLARATION_GROUPS: std::cell::RefCell<rustc_hash::FxHashMap<Vec<usize>, DeclarationGroups>> =
+        Default::default();
+}
+
+/// What [`DECLARATION_GROUPS`] keeps: each set's file and the set (alive,
+/// so that its address keeps naming it), then the grouping.
+type DeclarationGroups = (Vec<(Rc<NixString>, Rc<Attrs>)>, Rc<Attrs>);
+
+/// [`group_sources`] of declarations, shared by the levels that group the
+/// same option sets from the same files: each machine of a fleet walks the
+/// same shared modules' declarations (see [`shared_module_options`]), and
+/// groups them the same way. Only for files that are evaluated strings
+/// (what loaded modules have); the grouping is a function of the sets and
+/// the files' text and context alone.
+fn declarations_by_name(sources: &[(Value, Rc<Attrs>)]) -> Rc<Attrs> {
+    let mut files = Vec::with_capacity(sources.len());
+    for (file, set) in sources {
+        let Value::String(file) = file else { return group_sources(GroupKind::Declarations, sources) };
+        files.push((file.clone(), set.clone()));
+    }
+    let key: Vec<usize> = sources.iter().map(|(_, set)| Rc::as_ptr(set) as usize).collect();
+    let same_files = |kept: &[(Rc<NixString>, Rc<Attrs>)]| {
+        kept.iter().zip(&files).all(|((a, _), (b, _))| Rc::ptr_eq(a, b) || (a.text == b.text && a.context == b.context))
+    };
+    let known = DECLARATION_GROUPS.with(|groups| {
+        groups.borrow().get(&key).filter(|(kept, _)| same_files(kept)).map(|(_, grouped)| grouped.clone())
+    });
+    if let Some(grouped) = known {
+        return grouped;
+    }
+    let grouped = group_sources(GroupKind::Declarations, sources);
+    DECLARATION_GROUPS.with(|groups| {
+        let mut groups = groups.borrow_mut();
+        if groups.len() >= SHARED_OPTIONS_KEPT {
+            groups.clear();
+        }
+        groups.insert(key, (files, grouped.clone()));
+    });
+    grouped
 }
 
 /// [`group`] of sets given as `(file, set)`, in order: each name mapped to
