@@ -331,11 +331,8 @@ fn definitions_with_default(
     pos: Pos,
 ) -> Result<(Value, Value)> {
     let names = *names;
-    // Discharged: (file, value, the default's priority for the default).
-    let mut discharged: Vec<(Value, Value)> = Vec::with_capacity(defs.len() + 1);
-    let default_priority = Value::Int(OPTION_DEFAULT_PRIORITY);
-    let has_default = default.is_some();
-    discharged.extend(default);
+    // Discharged: (file, value).
+    let mut discharged: Vec<(Value, Value)> = Vec::with_capacity(defs.len());
     let mut values = Vec::new();
     for def in defs.iter() {
         let def = ev.force_attrs(def, pos)?;
@@ -357,44 +354,35 @@ fn definitions_with_default(
             }
         }
     }
-    // filterOverrides': the lowest priority number wins.
-    let priority_of = |value: &Value| -> Result<Value> {
-        match (kind_of(ev, &names, value)?, value) {
-            (Kind::Override, Value::Attrs(attrs)) => select(ev, attrs, names.priority, pos),
-            _ => Ok(Value::Int(DEFAULT_OVERRIDE_PRIORITY)),
-        }
-    };
+    // filterOverrides': the lowest priority number wins. Each definition
+    // as (file, what it contributes, its priority): an `mkOverride`'s
+    // content, and the default as it is.
+    let mut prioritized: Vec<(Value, Value, Value)> = Vec::with_capacity(discharged.len() + 1);
     let mut highest = Value::Int(NO_PRIORITY);
-    for (index, (_, value)) in discharged.iter_mut().enumerate() {
-        let priority = if index == 0 && has_default {
-            default_priority.clone()
-        } else {
-            // Values from `mkDefinition` are evaluated only now, after
-            // every definition was discharged.
-            *value = ev.force(value)?;
-            priority_of(value)?
+    if let Some((file, value)) = default {
+        highest = Value::Int(OPTION_DEFAULT_PRIORITY);
+        prioritized.push((file, value, highest.clone()));
+    }
+    for (file, value) in discharged {
+        // Values from `mkDefinition` are evaluated only now, after every
+        // definition was discharged.
+        let value = ev.force(&value)?;
+        let (value, priority) = match (kind_of(ev, &names, &value)?, &value) {
+            (Kind::Override, Value::Attrs(attrs)) => {
+                (lazy_select(attrs, names.content, pos), select(ev, attrs, names.priority, pos)?)
+            }
+            _ => (value, Value::Int(DEFAULT_OVERRIDE_PRIORITY)),
         };
         if ev.less_than(&priority, &highest, pos)? {
-            highest = priority;
+            highest = priority.clone();
         }
+        prioritized.push((file, value, priority));
     }
-    let mut kept = Vec::with_capacity(discharged.len());
-    for (index, (file, value)) in discharged.into_iter().enumerate() {
-        if index == 0 && has_default {
-            if ev.equal(&default_priority, &highest, false)? {
-                kept.push((file, value));
-            }
-            continue;
+    let mut kept = Vec::with_capacity(prioritized.len());
+    for (file, value, priority) in prioritized {
+        if ev.equal(&priority, &highest, false)? {
+            kept.push((file, value));
         }
-        let priority = priority_of(&value)?;
-        if !ev.equal(&priority, &highest, false)? {
-            continue;
-        }
-        let value = match (kind_of(ev, &names, &value)?, &value) {
-            (Kind::Override, Value::Attrs(attrs)) => lazy_select(attrs, names.content, pos),
-            _ => value,
-        };
-        kept.push((file, value));
     }
     // sortProperties: a stable sort by `mkOrder` priority when any
     // definition has one. Every value is evaluated either way (to look for
@@ -512,14 +500,15 @@ type DeclarationGroups = (Vec<(Rc<NixString>, Rc<Attrs>)>, Rc<Attrs>);
 /// (what loaded modules have); the grouping is a function of the sets and
 /// the files' text and context alone.
 fn declarations_by_name(sources: &[(Value, Rc<Attrs>)]) -> Rc<Attrs> {
-    let mut files = Vec::with_capacity(sources.len());
-    for (file, set) in sources {
-        let Value::String(file) = file else { return group_sources(GroupKind::Declarations, sources) };
-        files.push((file.clone(), set.clone()));
+    if !sources.iter().all(|(file, _)| matches!(file, Value::String(_))) {
+        return group_sources(GroupKind::Declarations, sources);
     }
     let key: Vec<usize> = sources.iter().map(|(_, set)| Rc::as_ptr(set) as usize).collect();
     let same_files = |kept: &[(Rc<NixString>, Rc<Attrs>)]| {
-        kept.iter().zip(&files).all(|((a, _), (b, _))| Rc::ptr_eq(a, b) || (a.text == b.text && a.context == b.context))
+        kept.iter().zip(sources).all(|((a, _), (b, _))| match b {
+            Value::String(b) => Rc::ptr_eq(a, b) || (a.text == b.text && a.context == b.context),
+            _ => false,
+        })
     };
     let known = DECLARATION_GROUPS.with(|groups| {
         groups.borrow().get(&key).filter(|(kept, _)| same_files(kept)).map(|(_, grouped)| grouped.clone())
@@ -528,13 +517,14 @@ fn declarations_by_name(sources: &[(Value, Rc<Attrs>)]) -> Rc<Attrs> {
         return grouped;
     }
     let grouped = group_sources(GroupKind::Declarations, sources);
-    DECLARATION_GROUPS.with(|groups| {
-        let mut groups = groups.borrow_mut();
-        if groups.len() >= SHARED_OPTIONS_KEPT {
-            groups.clear();
-        }
-        groups.insert(key, (files, grouped.clone()));
-    });
+    let files = sources
+        .iter()
+        .filter_map(|(file, set)| match file {
+            Value::String(file) => Some((file.clone(), set.clone())),
+            _ => None,
+        })
+        .collect();
+    DECLARATION_GROUPS.with(|groups| keep_bounded(&mut groups.borrow_mut(), key, (files, grouped.clone())));
     grouped
 }
 
@@ -1025,44 +1015,60 @@ fn merge_by_type(
     pos: Pos,
 ) -> Result<Option<Value>> {
     let names = OptionNames::get();
-    let value_name = Names::get().value;
     let merge = select(ev, type_attrs, names.merge, pos)?;
     if let Value::Attrs(merge_attrs) = &merge {
-        if let Some(v2) = merge_attrs.get(names.v2) {
-            if let Value::PrimOpApp(app) = ev.force(v2)? {
-                match (app.builtin.name, &app.args) {
-                    ("strataCheckedMergeV2", [check, merge, _]) => {
-                        if !all_pass(ev, check, final_list, pos)? {
-                            return Ok(None);
-                        }
-                        return ev.call2(merge, loc.clone(), defs_final.clone(), pos).map(Some);
-                    }
-                    ("strataEitherMergeV2", [left, right, _]) => {
-                        return match either_side(ev, left, right, final_list, pos)? {
-                            Some(side) => call_merge(ev, &side, loc, defs_final, pos).map(Some),
-                            None => Ok(None),
-                        };
-                    }
-                    _ => {}
+        match native_merge(ev, merge_attrs)? {
+            Some(NativeMerge::Checked { check, inner }) => {
+                if !all_pass(ev, &check, final_list, pos)? {
+                    return Ok(None);
                 }
+                return ev.call2(&inner, loc.clone(), defs_final.clone(), pos).map(Some);
             }
+            Some(NativeMerge::Either { left, right }) => {
+                return match either_side(ev, &left, &right, final_list, pos)? {
+                    Some(side) => call_merge(ev, &side, loc, defs_final, pos).map(Some),
+                    None => Ok(None),
+                };
+            }
+            None => {}
+        }
+        if let Some(v2) = merge_attrs.get(names.v2) {
             let argument = record([(names.defs, defs_final.clone()), (names.loc, loc.clone())]);
             let result = ev.force_attrs(&ev.call(v2, argument, pos)?, pos)?;
             if !matches!(select(ev, &result, names.head_error, pos)?, Value::Null) {
                 return Ok(None);
             }
-            return select(ev, &result, value_name, pos).map(Some);
+            return select(ev, &result, Names::get().value, pos).map(Some);
         }
     }
-    let check = select(ev, type_attrs, names.check, pos)?;
-    for def in final_list.iter() {
-        let def = ev.force_attrs(def, pos)?;
-        let verdict = ev.call(&check, lazy_select(&def, value_name, pos), pos)?;
-        if !ev.force_bool(&verdict, pos)? {
-            return Ok(None);
-        }
+    if !all_pass(ev, &select(ev, type_attrs, names.check, pos)?, final_list, pos)? {
+        return Ok(None);
     }
     ev.call2(&merge, loc.clone(), defs_final.clone(), pos).map(Some)
+}
+
+/// A type's `merge` that Strata makes natively (its `v2` is one of these
+/// builtins), whose work [`merge_by_type`] and [`call_merge`] do directly.
+enum NativeMerge {
+    /// `checkedMerge check inner`.
+    Checked { check: Value, inner: Value },
+    /// `either left right`'s merge.
+    Either { left: Value, right: Value },
+}
+
+/// The native merge behind a type's `merge` set, if its `v2` is one.
+fn native_merge(ev: &Evaluator, merge_attrs: &Attrs) -> Result<Option<NativeMerge>> {
+    let Some(v2) = merge_attrs.get(OptionNames::get().v2) else { return Ok(None) };
+    let Value::PrimOpApp(app) = ev.force(v2)? else { return Ok(None) };
+    Ok(match (app.builtin.name, &app.args) {
+        ("strataCheckedMergeV2", [check, inner, _]) => {
+            Some(NativeMerge::Checked { check: check.clone(), inner: inner.clone() })
+        }
+        ("strataEitherMergeV2", [left, right, _]) => {
+            Some(NativeMerge::Either { left: left.clone(), right: right.clone() })
+        }
+        _ => None,
+    })
 }
 
 /// Whether `check` accepts the value of every definition (`{ file,
@@ -1096,25 +1102,21 @@ fn either_side(ev: &Evaluator, left: &Value, right: &Value, defs: &List, pos: Po
 /// For a merge `checkedMerge` made (`{ __functor; v2; }`), its inner
 /// merge, which its `__functor` gives.
 fn call_merge(ev: &Evaluator, type_attrs: &Attrs, loc: &Value, defs: &Value, pos: Pos) -> Result<Value> {
-    let names = OptionNames::get();
-    let merge = select(ev, type_attrs, names.merge, pos)?;
+    let merge = select(ev, type_attrs, OptionNames::get().merge, pos)?;
+    // Only a set of `__functor` and `v2` is the one the lib made.
     if let Value::Attrs(merge_attrs) = &merge {
-        if let (2, Some(v2)) = (merge_attrs.len(), merge_attrs.get(names.v2)) {
-            if let Value::PrimOpApp(app) = ev.force(v2)? {
-                match (app.builtin.name, &app.args) {
-                    ("strataCheckedMergeV2", [_, inner, _]) => {
-                        return ev.call2(inner, loc.clone(), defs.clone(), pos);
+        if merge_attrs.len() == 2 {
+            match native_merge(ev, merge_attrs)? {
+                Some(NativeMerge::Checked { inner, .. }) => return ev.call2(&inner, loc.clone(), defs.clone(), pos),
+                // `either`'s `__functor`: the first side whose check
+                // accepts every value merges; neither is its Nix
+                // version's case (`mergeOneOption`).
+                Some(NativeMerge::Either { left, right }) => {
+                    if let Some(side) = either_side(ev, &left, &right, &*ev.force_list(defs, pos)?, pos)? {
+                        return call_merge(ev, &side, loc, defs, pos);
                     }
-                    // `either`'s `__functor`: the first side whose check
-                    // accepts every value merges; neither is its Nix
-                    // version's case (`mergeOneOption`).
-                    ("strataEitherMergeV2", [left, right, _]) => {
-                        if let Some(side) = either_side(ev, left, right, &*ev.force_list(defs, pos)?, pos)? {
-                            return call_merge(ev, &side, loc, defs, pos);
-                        }
-                    }
-                    _ => {}
                 }
+                None => {}
             }
         }
     }
@@ -1209,11 +1211,7 @@ fn submodule_merge(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
             // The flat `config` at once, without the evaluation's record;
             // anything else (and every error) is the general machinery's.
             let helpers_value = direct.args[0].clone();
-            let helpers = ev.force_attrs(&helpers_value, pos)?;
-            let helper = |name: Symbol| select(ev, &helpers, name, pos);
-            let nix = helper(syntax::sym!("nativeHelpers"))?;
-            let unknown_file = helper(syntax::sym!("unknownModule"))?;
-            let lib = helper(syntax::sym!("lib"))?;
+            let [nix, unknown_file, lib] = flat_helpers(ev, &ev.force_attrs(&helpers_value, pos)?, pos)?;
             let flat = Flat { nix: &nix, unknown_file: &unknown_file, lib: &lib, prefix: loc, class };
             if let Ok(Some(config)) = flat_evaluation(ev, &flat, &modules, pos) {
                 return Ok(config);
@@ -1325,8 +1323,14 @@ fn checked_merge_v2(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     if !all_pass(ev, check, &*ev.force_list(&defs, pos)?, pos)? {
         return ev.call(nix, argument.clone(), pos);
     }
-    let value = Value::lazy_apply(partial(&CALL2, [merge.clone(), loc]), defs);
-    Ok(record([(names.head_error, Value::Null), (Names::get().value, value)]))
+    Ok(merged_v2(merge.clone(), loc, defs))
+}
+
+/// A `v2` merge's result without error: `{ headError = null; value =
+/// merge loc defs; }`, the value computed when it is used.
+fn merged_v2(merge: Value, loc: Value, defs: Value) -> Value {
+    let value = Value::lazy_apply(partial(&CALL2, [merge, loc]), defs);
+    record([(OptionNames::get().head_error, Value::Null), (Names::get().value, value)])
 }
 
 /// `strataEitherCheck left right x`: `either`'s check, `left.check x ||
@@ -1353,9 +1357,7 @@ fn either_merge_v2(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let Some(side) = either_side(ev, left, right, &*ev.force_list(&defs, pos)?, pos)? else {
         return ev.call(nix, argument.clone(), pos);
     };
-    let merge = select(ev, &side, names.merge, pos)?;
-    let value = Value::lazy_apply(partial(&CALL2, [merge, loc]), defs);
-    Ok(record([(names.head_error, Value::Null), (Names::get().value, value)]))
+    Ok(merged_v2(select(ev, &side, names.merge, pos)?, loc, defs))
 }
 
 /// An option's value computed straight from its declaration `opt` (its
@@ -1604,27 +1606,7 @@ fn option_of(ev: &Evaluator, args: &[Value], decls: &List, declared: Pos, pos: P
                     }
                 },
             };
-            let key = substituted_key(ev, &type_attrs, &modules)?;
-            match key
-                .as_ref()
-                .and_then(|key| SUBSTITUTED.with(|known| known.borrow().get(key).map(|kept| kept.1.clone())))
-            {
-                Some(known) => known,
-                None => {
-                    let substituted =
-                        ev.call(&select(ev, &type_attrs, names.subst_sub_modules, pos)?, modules.clone(), pos)?;
-                    if let Some(key) = key {
-                        SUBSTITUTED.with(|known| {
-                            let mut known = known.borrow_mut();
-                            if known.len() >= SHARED_OPTIONS_KEPT {
-                                known.clear();
-                            }
-                            known.insert(key, ((type_.clone(), modules), substituted.clone()));
-                        });
-                    }
-                    substituted
-                }
-            }
+            substituted_type(ev, &type_, &type_attrs, modules, pos)?
         }
         None => type_,
     };
@@ -1686,6 +1668,25 @@ thread_local! {
     /// base evaluation) again each. Visible as [`shared_declarations`] is:
     /// a `builtins.trace` inside a type's `substSubModules` shows once.
     static SUBSTITUTED: std::cell::RefCell<rustc_hash::FxHashMap<SubstitutedKey, Substituted>> = Default::default();
+}
+
+/// `type.substSubModules modules` (`type_` is `type_attrs` as a value),
+/// the one an earlier option made from the same type and modules (see
+/// [`SUBSTITUTED`]).
+fn substituted_type(ev: &Evaluator, type_: &Value, type_attrs: &Rc<Attrs>, modules: Value, pos: Pos) -> Result<Value> {
+    let key = substituted_key(ev, type_attrs, &modules)?;
+    if let Some(known) =
+        key.as_ref().and_then(|key| SUBSTITUTED.with(|known| known.borrow().get(key).map(|kept| kept.1.clone())))
+    {
+        return Ok(known);
+    }
+    let substitute = select(ev, type_attrs, OptionNames::get().subst_sub_modules, pos)?;
+    let substituted = ev.call(&substitute, modules.clone(), pos)?;
+    if let Some(key) = key {
+        let kept = ((type_.clone(), modules), substituted.clone());
+        SUBSTITUTED.with(|known| keep_bounded(&mut known.borrow_mut(), key, kept));
+    }
+    Ok(substituted)
 }
 
 /// The type's address, then each module's file and address.
@@ -3100,7 +3101,6 @@ fn eval_modules(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 /// [`flat_evaluation`]) when `flat` is set, else the general machinery's.
 fn evaluation_record(ev: &Evaluator, args: &[Value], flat: bool, pos: Pos) -> Result<Value> {
     let helpers = ev.force_attrs(&args[0], pos)?;
-    let helper = |name: Symbol| select(ev, &helpers, name, pos);
     let (modules, prefix, class) = (&args[2], &args[3], &args[5]);
     // The machinery's errors are positioned at this call.
     let machinery = Value::lazy_apply(
@@ -3112,18 +3112,9 @@ fn evaluation_record(ev: &Evaluator, args: &[Value], flat: bool, pos: Pos) -> Re
     );
     let field = |builtin: &'static Builtin| Value::lazy_apply(Value::PrimOp(builtin), machinery.clone());
     let config = if flat {
+        let [nix, unknown_file, lib] = flat_helpers(ev, &helpers, pos)?;
         Value::lazy_apply(
-            partial(
-                &FLAT_CONFIG,
-                [
-                    helper(syntax::sym!("nativeHelpers"))?,
-                    helper(syntax::sym!("unknownModule"))?,
-                    helper(syntax::sym!("lib"))?,
-                    prefix.clone(),
-                    class.clone(),
-                    field(&CONFIG_OF),
-                ],
-            ),
+            partial(&FLAT_CONFIG, [nix, unknown_file, lib, prefix.clone(), class.clone(), field(&CONFIG_OF)]),
             modules.clone(),
         )
     } else {
@@ -3257,6 +3248,13 @@ fn flat_config(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     }
 }
 
+/// From `evalModules`' helpers, what a flat evaluation needs of them (see
+/// [`Flat`]): `nativeHelpers`, `unknownModule` and `lib`.
+fn flat_helpers(ev: &Evaluator, helpers: &Attrs, pos: Pos) -> Result<[Value; 3]> {
+    let helper = |name: Symbol| select(ev, helpers, name, pos);
+    Ok([helper(syntax::sym!("nativeHelpers"))?, helper(syntax::sym!("unknownModule"))?, helper(syntax::sym!("lib"))?])
+}
+
 /// What [`flat_evaluation`] is given besides the modules.
 struct Flat<'a> {
     /// `modules.nix`'s `nativeHelpers`.
@@ -3349,9 +3347,18 @@ fn about_code(
     known
 }
 
-/// At most this many declarations are kept in [`SHARED_OPTIONS`] (beyond,
-/// it starts again empty).
+/// At most this many entries are kept in each of the caches shared
+/// across evaluations ([`SHARED_OPTIONS`], [`SUBSTITUTED`],
+/// [`DECLARATION_GROUPS`]); beyond, a cache starts again empty.
 const SHARED_OPTIONS_KEPT: usize = 4096;
+
+/// Inserts into one of those caches, emptying it first when full.
+fn keep_bounded<K: std::hash::Hash + Eq, V>(cache: &mut rustc_hash::FxHashMap<K, V>, key: K, value: V) {
+    if cache.len() >= SHARED_OPTIONS_KEPT {
+        cache.clear();
+    }
+    cache.insert(key, value);
+}
 
 /// The value an earlier call kept for `expr` in `closure`'s scope with
 /// `lib` (`Value::Null` for none), or keeps `value` for later calls and
@@ -3367,10 +3374,7 @@ fn shared_option(closure: &Closure, expr: &'static syntax::ast::Expr, lib: &Valu
         if let Some((_, _, kept)) = shared.get(&key) {
             return Some(kept.clone());
         }
-        if shared.len() >= SHARED_OPTIONS_KEPT {
-            shared.clear();
-        }
-        shared.insert(key, (closure.env.clone(), lib.clone(), value.clone()));
+        keep_bounded(&mut shared, key, (closure.env.clone(), lib.clone(), value.clone()));
         None
     })
 }
@@ -3693,8 +3697,9 @@ fn flat_options(ev: &Evaluator, module: &Attrs) -> Result<Option<Rc<Attrs>>> {
 /// levels, no undeclared definitions and no module reading `config`, so
 /// its `config` is its options' values: each made from the declarations
 /// and definitions of its name, grouped as the general walk groups them
-/// (in the order of the collected modules reversed), by the same
-/// [`leaf_core`] and [`leaf_value`], and computed only when used. `name`
+/// (in the order of the collected modules reversed), and computed only
+/// when used ([`flat_leaf`]: straight from its declaration, or the
+/// general walk's leaf). `name`
 /// is the one definition of `_module.args.name` with the highest priority,
 /// as [`argument_from_definitions`] reads it, and like there, using it
 /// while the modules' declared and defined names are being made is an
