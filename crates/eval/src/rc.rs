@@ -236,6 +236,21 @@ impl<T: ?Sized + Thin> Rc<T> {
         std::mem::forget(Rc::clone(&handle));
     }
 
+    /// A new reference to the value at `value`.
+    ///
+    /// # Safety
+    /// As for [`Rc::box_of`].
+    #[inline(always)]
+    pub unsafe fn clone_at(value: *const u8) -> Rc<T> {
+        // SAFETY: per the caller; the handle owns no reference, and its
+        // clone owns the one it adds.
+        let handle = std::mem::ManuallyDrop::new(Rc::<T> {
+            pointer: unsafe { Self::box_of(value) },
+            _owns: std::marker::PhantomData,
+        });
+        Rc::clone(&handle)
+    }
+
     /// Drops a reference to the value at `value`.
     ///
     /// # Safety

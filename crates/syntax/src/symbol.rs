@@ -21,6 +21,11 @@ struct SymbolData {
     /// prefixes differ, so most comparisons need not read the texts.
     prefix: u64,
     index: u32,
+    /// A word the evaluator keeps with the name (the address of the
+    /// name's string value, see `eval`'s `name_string`), zero until set.
+    /// A `Cell`: symbols belong to the thread that interned them, and this
+    /// makes `Symbol` neither `Send` nor `Sync`, so none can leave it.
+    kept: std::cell::Cell<usize>,
 }
 
 fn prefix_of(text: &str) -> u64 {
@@ -101,7 +106,8 @@ impl Symbol {
             }
             let kept = interner.keep_text(text);
             let index = interner.map.len() as u32;
-            let data = interner.keep_data(SymbolData { text: kept, prefix: prefix_of(kept), index });
+            let data =
+                interner.keep_data(SymbolData { text: kept, prefix: prefix_of(kept), index, kept: Default::default() });
             let symbol = Symbol(data);
             interner.map.insert(kept, symbol);
             symbol
@@ -120,6 +126,19 @@ impl Symbol {
     #[inline]
     pub fn as_str(self) -> &'static str {
         self.0.text
+    }
+
+    /// The word kept with the symbol ([`Symbol::keep`]), zero if none.
+    #[inline(always)]
+    pub fn kept(self) -> usize {
+        self.0.kept.get()
+    }
+
+    /// Keeps a word with the symbol for as long as the process lives (one
+    /// user: the evaluator, which keeps the address of the name's shared
+    /// string value there).
+    pub fn keep(self, word: usize) {
+        self.0.kept.set(word)
     }
 
     /// The symbol's number, in order of first use.

@@ -173,22 +173,22 @@ fn zip_attrs_with(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 /// The values `zipAttrsWith` gathers for one name.
 type ZipValues = smallvec::SmallVec<[Value; 2]>;
 
-thread_local! {
-    /// One shared string value per attribute name, for `attrNames`,
-    /// `mapAttrs`, `zipAttrsWith` and the module system's option tree
-    /// (symbols are per thread, and so is this): strings are immutable, so
-    /// sharing them changes nothing but the allocations.
-    static NAME_STRINGS: std::cell::RefCell<rustc_hash::FxHashMap<Symbol, Value>> = Default::default();
-}
-
-/// The string value of an attribute name.
+/// The string value of an attribute name: one shared value per name, for
+/// `attrNames`, `mapAttrs`, `zipAttrsWith` and the module system's option
+/// tree (strings are immutable, so sharing them changes nothing but the
+/// allocations). The symbol keeps the value's address ([`Symbol::keep`])
+/// and the value one reference of its own, so it lives as long as the
+/// symbol: for the rest of the process.
 pub(crate) fn name_string(name: Symbol) -> Value {
-    NAME_STRINGS.with(|cache| {
-        if let Some(value) = cache.borrow().get(&name) {
-            return value.clone();
-        }
-        let value = Value::string(name.as_str());
-        cache.borrow_mut().insert(name, value.clone());
-        value
-    })
+    let kept = name.kept();
+    if kept != 0 {
+        // SAFETY: the address of a string value that keeps a reference of
+        // its own and is never freed (below).
+        return Value::String(unsafe { crate::rc::Rc::clone_at(kept as *const u8) });
+    }
+    let string = crate::rc::Rc::new(crate::value::NixString::new(name.as_str().to_owned()));
+    name.keep(crate::rc::Rc::as_ptr(&string) as usize);
+    // The reference the symbol keeps.
+    std::mem::forget(string.clone());
+    Value::String(string)
 }
