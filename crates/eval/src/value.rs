@@ -85,35 +85,73 @@ impl Clone for Value {
     /// counted variants. (The derived version goes through a jump table and
     /// builds each variant anew, storing its tag and payload separately;
     /// copying all 16 bytes at once lets a caller that reads the value
-    /// whole get it from the store, which split stores defeat.)
+    /// whole get it from the store, which split stores defeat. The counted
+    /// variants come last and every one's payload is an `Rc`, whose word is
+    /// the address of its count, so the increment is one comparison of the
+    /// tag and one add, without a jump through a table.)
     #[inline(always)]
     fn clone(&self) -> Value {
-        match self {
-            Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::PrimOp(_) => {}
-            // The increments: each arm is the same instruction on the
-            // count in front of the pointed-to value, which the compiler
-            // merges into one.
-            Value::String(rc) => std::mem::forget(Rc::clone(rc)),
-            Value::Path(rc) => std::mem::forget(Rc::clone(rc)),
-            Value::Attrs(rc) => std::mem::forget(Rc::clone(rc)),
-            Value::List(rc) => std::mem::forget(Rc::clone(rc)),
-            Value::Lambda(rc) => std::mem::forget(Rc::clone(rc)),
-            Value::PrimOpApp(rc) => std::mem::forget(Rc::clone(rc)),
-            Value::Thunk(rc) => std::mem::forget(Rc::clone(rc)),
-        }
-        // SAFETY: for the plain variants the payload is `Copy` data (a
-        // bool, an integer, a float, a `&'static` reference), so a bitwise
-        // copy is a valid, independent clone; for the counted ones the copy
-        // owns the increment made (and forgotten) just above, exactly as a
-        // new `Rc` from `Rc::clone` would. The copy goes through
+        // SAFETY: `Value` is `#[repr(u64)]`: the tag is the first word and
+        // the payload the second (asserted above). The variants from
+        // `String` on hold an `Rc` (transparent over its box's address),
+        // so for them the second word is a live `Rc`'s word, and the copy
+        // below owns the reference added, exactly as a new `Rc` from
+        // `Rc::clone` would. For the plain variants the payload is `Copy`
+        // data (a bool, an integer, a float, a `&'static` reference), so a
+        // bitwise copy is a valid, independent clone. The copy goes through
         // `MaybeUninit` words (padding may be uninitialized), which have the
-        // size and alignment of `Value` (asserted above).
+        // size and alignment of `Value`.
         unsafe {
+            let words = self as *const Value as *const u64;
+            if *words >= FIRST_COUNTED_TAG {
+                crate::rc::increment_count_at(*words.add(1) as usize);
+            }
             let bits = std::ptr::read(self as *const Value as *const std::mem::MaybeUninit<[u64; 2]>);
             std::mem::transmute::<std::mem::MaybeUninit<[u64; 2]>, Value>(bits)
         }
     }
 }
+
+/// The tag of the first counted variant: every variant from it on holds an
+/// `Rc`, every one before it plain data.
+const FIRST_COUNTED_TAG: u64 = 5;
+
+/// Drops the value at `value` as `drop_in_place` does, with the common
+/// cases first: a plain value needs nothing and a shared one only loses a
+/// count, both without the jump over the variants that the generic drop
+/// takes (which only the last reference, which frees, still goes through).
+///
+/// # Safety
+/// As for `std::ptr::drop_in_place`: `value` is a valid value that is
+/// dropped exactly once, here.
+#[inline(always)]
+pub(crate) unsafe fn release_in_place(value: *mut Value) {
+    // SAFETY: per the caller, and as in `Value::clone`: the tag is the first
+    // word, and a counted variant's second word is a live `Rc`'s word, the
+    // address of its count. A count above one is decremented in place (the
+    // reference dropped); the last one is left to the variant's own drop.
+    unsafe {
+        let words = value as *const u64;
+        if *words < FIRST_COUNTED_TAG {
+            return;
+        }
+        let count = &*(*words.add(1) as *const std::cell::Cell<usize>);
+        let left = count.get() - 1;
+        if left != 0 {
+            count.set(left);
+            return;
+        }
+        std::ptr::drop_in_place(value);
+    }
+}
+
+const _: () = {
+    // The tags `Value::clone` relies on.
+    let string = Value::String(unsafe { std::mem::transmute::<usize, Rc<NixString>>(8) });
+    let tag = unsafe { *(&string as *const Value as *const u64) };
+    std::mem::forget(string);
+    assert!(tag == FIRST_COUNTED_TAG);
+};
 
 /// The kinds of values, as `builtins.typeOf` and error messages name them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -453,10 +491,7 @@ impl Drop for List {
         unsafe {
             self.items.set_len(0);
             for index in 0..len {
-                let item = base.add(index);
-                if (*item).is_counted() {
-                    std::ptr::drop_in_place(item);
-                }
+                release_in_place(base.add(index));
             }
         }
     }
@@ -1426,7 +1461,7 @@ impl EnvRc {
         unsafe {
             let slots = self.slot_pointer();
             for index in 0..len {
-                std::ptr::drop_in_place(slots.add(index));
+                release_in_place(slots.add(index));
             }
             let parent = std::ptr::addr_of_mut!((*self.0.as_ptr()).env.parent).read();
             drop(parent);
