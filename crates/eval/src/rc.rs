@@ -283,10 +283,11 @@ impl<T: ?Sized + Thin> Rc<T> {
 /// (`Value::clone` uses it instead of a jump over the variants).
 ///
 /// # Safety
-/// `word` must be the word of a live `Rc<T>` for some `T`, and the caller
-/// must make the reference added owned by a new `Rc` (or drop it).
+/// `word` must be the word of a live `Rc<T>` for some `T` (read as a
+/// pointer, with its provenance), and the caller must make the reference
+/// added owned by a new `Rc` (or drop it).
 #[inline(always)]
-pub(crate) unsafe fn increment_count_at(word: usize) {
+pub(crate) unsafe fn increment_count_at(word: *const u8) {
     // SAFETY: per the caller, `word` is the address of a live box, which
     // starts with its count (`RcBox` is `#[repr(C)]`).
     let strong = unsafe { &*(word as *const Cell<usize>) };

@@ -104,7 +104,8 @@ impl Clone for Value {
         unsafe {
             let words = self as *const Value as *const u64;
             if *words >= FIRST_COUNTED_TAG {
-                crate::rc::increment_count_at(*words.add(1) as usize);
+                // Read as a pointer, which keeps its provenance.
+                crate::rc::increment_count_at(*(words.add(1) as *const *const u8));
             }
             let bits = std::ptr::read(self as *const Value as *const std::mem::MaybeUninit<[u64; 2]>);
             std::mem::transmute::<std::mem::MaybeUninit<[u64; 2]>, Value>(bits)
@@ -135,7 +136,8 @@ pub(crate) unsafe fn release_in_place(value: *mut Value) {
         if *words < FIRST_COUNTED_TAG {
             return;
         }
-        let count = &*(*words.add(1) as *const std::cell::Cell<usize>);
+        // Read as a pointer, which keeps its provenance.
+        let count = &**(words.add(1) as *const *const std::cell::Cell<usize>);
         let left = count.get() - 1;
         if left != 0 {
             count.set(left);
