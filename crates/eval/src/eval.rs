@@ -1112,6 +1112,20 @@ impl Evaluator {
         env: &EnvRc,
         pos: Pos,
     ) -> Result<Value> {
+        if let [key] = path {
+            // `e.name`, `e.${n}` and `e.name or d` on a set and a name at
+            // hand: read in place (no count changes), the value forced after.
+            // SAFETY: nothing is evaluated while the borrows live.
+            if let Some(found) = unsafe { self.entry_at_hand(target, key, env) } {
+                return match found {
+                    Ok(entry) => self.force(&entry.value).map_err(|e| {
+                        e.with_frame(entry.pos, format!("while evaluating the attribute '{}'", entry.name))
+                    }),
+                    Err(_) if default.is_some() => self.eval(default.expect("checked"), env),
+                    Err((attrs, name)) => Err(self.missing_attr(&attrs, name, pos)),
+                };
+            }
+        }
         if let ([AttrKey::Static(name)], None) = (path, default) {
             // `e.name`, the common selection: no path to walk, no default.
             let current = self.operand(target, env)?;
@@ -1165,8 +1179,60 @@ impl Evaluator {
         error(ErrorKind::Missing, pos, format!("attribute '{name}' missing")).with_suggestions(suggestions)
     }
 
+    /// The entry `key` names in the set `target`, when both are at hand:
+    /// `target` a local variable holding a set (or a forced thunk of one)
+    /// and `key` a literal name or a local variable holding a string. A
+    /// clone of the entry, or the set and the name when it is missing (for
+    /// the error); `None` when something would need evaluating, for the
+    /// general path, which keeps Nix's order (the set before the name).
+    ///
+    /// # Safety
+    /// Evaluates nothing while it borrows from the scopes, so nothing can
+    /// change them meanwhile (see [`EnvRc::ready_ref`]).
+    #[inline(always)]
+    unsafe fn entry_at_hand(
+        &self,
+        target: &'static Expr,
+        key: &'static AttrKey,
+        env: &EnvRc,
+    ) -> Option<std::result::Result<AttrEntry, (Rc<Attrs>, Symbol)>> {
+        let Expr::Var(Var::Local { depth, slot, .. }, _) = target else {
+            return None;
+        };
+        // SAFETY: per this function's contract.
+        let Value::Attrs(attrs) = (unsafe { env.up(*depth)?.ready_ref(*slot)? }) else {
+            return None;
+        };
+        let name = match key {
+            AttrKey::Static(name) => *name,
+            AttrKey::Dynamic(Expr::Var(Var::Local { depth, slot, .. }, _)) => {
+                // SAFETY: as above.
+                let Value::String(text) = (unsafe { env.up(*depth)?.ready_ref(*slot)? }) else {
+                    return None;
+                };
+                match self.name_symbol(text) {
+                    Some(name) => name,
+                    // A name nobody interned: no set has it.
+                    None => return Some(Err((attrs.clone(), Symbol::intern(&text.text)))),
+                }
+            }
+            AttrKey::Dynamic(_) => return None,
+        };
+        Some(match attrs.get_entry(name) {
+            Some(entry) => Ok(entry.clone()),
+            None => Err((attrs.clone(), name)),
+        })
+    }
+
     #[inline(never)]
     fn has_attr(&self, target: &'static Expr, path: &'static [AttrKey], env: &EnvRc) -> Result<Value> {
+        if let [key] = path {
+            // `e ? name` and `e ? ${n}` on a set and a name at hand.
+            // SAFETY: nothing is evaluated while the borrows live.
+            if let Some(found) = unsafe { self.has_at_hand(target, key, env) } {
+                return Ok(Value::bool(found));
+            }
+        }
         let mut current = self.operand(target, env)?;
         for (index, key) in path.iter().enumerate() {
             let Value::Attrs(attrs) = current else {
@@ -1186,6 +1252,34 @@ impl Evaluator {
             }
         }
         Ok(Value::bool(true))
+    }
+
+    /// Whether the set `target` has the name `key`, when both are at hand
+    /// (as in [`Evaluator::entry_at_hand`], whose contract this has).
+    #[inline(always)]
+    unsafe fn has_at_hand(&self, target: &'static Expr, key: &'static AttrKey, env: &EnvRc) -> Option<bool> {
+        let Expr::Var(Var::Local { depth, slot, .. }, _) = target else {
+            return None;
+        };
+        // SAFETY: per this function's contract.
+        let Value::Attrs(attrs) = (unsafe { env.up(*depth)?.ready_ref(*slot)? }) else {
+            return None;
+        };
+        let name = match key {
+            AttrKey::Static(name) => *name,
+            AttrKey::Dynamic(Expr::Var(Var::Local { depth, slot, .. }, _)) => {
+                // SAFETY: as above.
+                let Value::String(text) = (unsafe { env.up(*depth)?.ready_ref(*slot)? }) else {
+                    return None;
+                };
+                match self.name_symbol(text) {
+                    Some(name) => name,
+                    None => return Some(false),
+                }
+            }
+            AttrKey::Dynamic(_) => return None,
+        };
+        Some(attrs.contains(name))
     }
 
     /// Creates the scope of a `let` or `rec` set and fills its slots.

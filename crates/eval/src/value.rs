@@ -1318,6 +1318,28 @@ impl EnvRc {
         }
     }
 
+    /// A slot's value if it is known without forcing anything, borrowed: the
+    /// value, or the value of the forced thunk it holds.
+    ///
+    /// # Safety
+    /// Nothing may replace or drop this scope's slots or change the state of
+    /// a thunk in them while the reference lives: the caller must not
+    /// evaluate anything meanwhile.
+    #[inline(always)]
+    pub(crate) unsafe fn ready_ref(&self, slot: u32) -> Option<&Value> {
+        if slot as usize >= self.len() {
+            return None;
+        }
+        // SAFETY: the slot is filled; per the caller neither it nor a thunk
+        // in it changes while the reference lives, so the value stays alive.
+        unsafe {
+            match &*self.slot_pointer().add(slot as usize) {
+                Value::Thunk(thunk) => thunk.value_ref(),
+                value => Some(value),
+            }
+        }
+    }
+
     /// The closure in `slot`, borrowed, if the slot holds a function value
     /// (not a thunk): for calling it without a count round trip.
     ///
@@ -1557,6 +1579,24 @@ impl Thunk {
         }
     }
 
+    /// The value if the thunk was forced already, borrowed.
+    ///
+    /// # Safety
+    /// The thunk's state must not change while the reference lives (the
+    /// caller evaluates nothing meanwhile). A forced thunk's state changes
+    /// only when the collector empties it as garbage.
+    #[inline(always)]
+    pub(crate) unsafe fn value_ref(&self) -> Option<&Value> {
+        // SAFETY: per the caller, the state stays as it is while the
+        // reference lives.
+        unsafe {
+            match &*self.state.get() {
+                ThunkState::Done(value) => Some(value),
+                _ => None,
+            }
+        }
+    }
+
     /// Sets a new state and returns the old one, which the caller drops.
     #[inline]
     pub(crate) fn replace(&self, state: ThunkState) -> ThunkState {
@@ -1628,6 +1668,18 @@ mod scope_and_update_tests {
         assert!(matches!(scope.ready(1), Some(Value::Int(2))));
         assert!(scope.ready(2).is_none());
         assert_eq!(scope.len(), 3);
+        // Borrowed: the same values, without a count changed.
+        let string = Value::string("kept");
+        scope.push(string.clone());
+        // SAFETY: nothing changes the scope while the references live.
+        unsafe {
+            assert!(matches!(scope.ready_ref(1), Some(Value::Int(2))));
+            assert!(scope.ready_ref(2).is_none());
+            assert!(scope.ready_ref(4).is_none());
+            let Some(Value::String(kept)) = scope.ready_ref(3) else { panic!("the string") };
+            assert_eq!(kept.as_str(), "kept");
+            assert_eq!(Rc::strong_count(kept), 2);
+        }
     }
 
     #[test]
