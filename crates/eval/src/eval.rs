@@ -1426,6 +1426,36 @@ impl Evaluator {
         result
     }
 
+    /// Runs the builtin of an application on the arguments it holds and
+    /// its last one, all side by side on the stack. The held arguments are
+    /// bitwise copies that own no count (the application owns them, and the
+    /// caller's reference keeps it alive for the call; a builtin only reads
+    /// its arguments, cloning what it keeps), so none is counted up for the
+    /// call and down after it; only the last argument is owned here.
+    fn call_applied(&self, app: &PrimOpApp, argument: Value, pos: Pos) -> Result<Value> {
+        const ROOM: usize = 8;
+        let held = app.args.len();
+        if held >= ROOM {
+            let mut args = app.args.to_vec();
+            args.push(argument);
+            return (app.builtin.func)(self, &args, pos);
+        }
+        let mut buffer: [std::mem::MaybeUninit<Value>; ROOM] = [const { std::mem::MaybeUninit::uninit() }; ROOM];
+        let start = buffer.as_mut_ptr() as *mut Value;
+        // SAFETY: the buffer has room for `held + 1` values. The first
+        // `held` are copies of the application's arguments, which stay alive
+        // and unchanged for the call (`app` is borrowed for it) and are only
+        // read through the shared slice, never dropped from the buffer; the
+        // last is `argument`, moved in and dropped here once.
+        unsafe {
+            std::ptr::copy_nonoverlapping(app.args.as_ptr(), start, held);
+            start.add(held).write(argument);
+            let result = (app.builtin.func)(self, std::slice::from_raw_parts(start, held + 1), pos);
+            std::ptr::drop_in_place(start.add(held));
+            result
+        }
+    }
+
     /// Applies a function to two arguments.
     pub fn call2(&self, function: &Value, first: Value, second: Value, pos: Pos) -> Result<Value> {
         // `a: b: body` (the usual shape): bind `a`, then `b` directly in a
@@ -1460,8 +1490,17 @@ impl Evaluator {
         if let Value::Lambda(closure) = function {
             return self.call_lambda(closure, argument, pos);
         }
-        let function = self.force(function)?;
-        match &function {
+        // A thunk is forced; any other callee is used as it is (no count
+        // round trip either).
+        let forced;
+        let function = match function {
+            Value::Thunk(thunk) => {
+                forced = self.force_thunk(thunk)?;
+                &forced
+            }
+            other => other,
+        };
+        match function {
             Value::Lambda(closure) => self.call_lambda(closure, argument, pos),
             Value::PrimOp(builtin) => {
                 if builtin.arity <= 1 {
@@ -1472,13 +1511,7 @@ impl Evaluator {
             }
             Value::PrimOpApp(app) => {
                 if app.args.len() + 1 >= app.builtin.arity {
-                    // The last argument: the builtin runs on a copy of the
-                    // arguments on the stack.
-                    let mut args: smallvec::SmallVec<[Value; 8]> =
-                        smallvec::SmallVec::with_capacity(app.args.len() + 1);
-                    args.extend(app.args.iter().cloned());
-                    args.push(argument);
-                    (app.builtin.func)(self, &args, pos)
+                    self.call_applied(app, argument, pos)
                 } else {
                     Ok(Value::PrimOpApp(PrimOpApp::applied(app, argument)))
                 }

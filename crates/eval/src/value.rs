@@ -417,8 +417,24 @@ pub struct Attrs {
     /// The length of `entries` (what the set's thin `Rc` reads to find it).
     count: usize,
     /// All entries, or the top layer's entries in a layered set: in the
-    /// set's own allocation, after the fields above.
-    entries: [AttrEntry],
+    /// set's own allocation, after the fields above. Read as `own()`;
+    /// `ManuallyDrop` because the set's drop releases the values itself
+    /// (see its `Drop`).
+    entries: [std::mem::ManuallyDrop<AttrEntry>],
+}
+
+impl Drop for Attrs {
+    /// Releases each entry's value with the common cases first (see
+    /// [`release_in_place`]): names and positions need no drop, and the
+    /// generic drop would call through a jump over the variants for every
+    /// value. The layer is dropped after this, as a field.
+    fn drop(&mut self) {
+        for entry in self.entries.iter_mut() {
+            // SAFETY: each value is dropped once, here: the entries are
+            // `ManuallyDrop`, so nothing drops them again.
+            unsafe { release_in_place(&mut entry.value) };
+        }
+    }
 }
 
 /// The fields of [`Attrs`] before its entries, for its layout.
@@ -622,10 +638,17 @@ impl Attrs {
         }
     }
 
+    /// This set's own entries (the top layer's in a layered set).
+    #[inline(always)]
+    fn own(&self) -> &[AttrEntry] {
+        // SAFETY: `ManuallyDrop<T>` is `#[repr(transparent)]` over `T`.
+        unsafe { &*(&self.entries as *const [std::mem::ManuallyDrop<AttrEntry>] as *const [AttrEntry]) }
+    }
+
     pub fn len(&self) -> usize {
         match &self.layer {
             Some(layer) => layer.len,
-            None => self.entries.len(),
+            None => self.own().len(),
         }
     }
 
@@ -638,8 +661,8 @@ impl Attrs {
     #[inline]
     pub fn entries(&self) -> &[AttrEntry] {
         match &self.layer {
-            None => &self.entries,
-            Some(layer) => &layer.merged.get_or_init(|| self.merged_set(&[])).entries,
+            None => self.own(),
+            Some(layer) => layer.merged.get_or_init(|| self.merged_set(&[])).own(),
         }
     }
 
@@ -650,12 +673,12 @@ impl Attrs {
         let mut current = self;
         loop {
             match &current.layer {
-                None => return (tops, &current.entries),
+                None => return (tops, current.own()),
                 Some(layer) => {
                     if let Some(merged) = layer.merged.get() {
-                        return (tops, &merged.entries);
+                        return (tops, merged.own());
                     }
-                    tops.push(&current.entries[..]);
+                    tops.push(current.own());
                     current = &layer.below;
                 }
             }
@@ -703,10 +726,11 @@ impl Attrs {
     /// The entry for `name` among one layer's own entries.
     #[inline]
     fn find_own(&self, name: Symbol) -> Option<&AttrEntry> {
-        if self.entries.len() <= 8 {
-            return self.entries.iter().find(|entry| entry.name == name);
+        let own = self.own();
+        if own.len() <= 8 {
+            return own.iter().find(|entry| entry.name == name);
         }
-        Attrs::index_of(&self.entries, name).ok().map(|index| &self.entries[index])
+        Attrs::index_of(own, name).ok().map(|index| &own[index])
     }
 
     /// The entry for `name`, searching the layers top-down.
@@ -762,9 +786,9 @@ impl Attrs {
     /// (for a `//` that copies them anyway).
     fn sorted_entries(&self) -> std::borrow::Cow<'_, [AttrEntry]> {
         match &self.layer {
-            None => std::borrow::Cow::Borrowed(&self.entries),
+            None => std::borrow::Cow::Borrowed(self.own()),
             Some(layer) => match layer.merged.get() {
-                Some(merged) => std::borrow::Cow::Borrowed(&merged.entries),
+                Some(merged) => std::borrow::Cow::Borrowed(merged.own()),
                 None => std::borrow::Cow::Owned(self.merged_with(&[])),
             },
         }
@@ -800,7 +824,7 @@ impl Attrs {
     /// the sets a layer holds (the one below it and its merged copy): what
     /// the cycle collector counts.
     pub(crate) fn for_each_held(&self, mut visit: impl FnMut(&Value)) -> [Option<&Rc<Attrs>>; 2] {
-        for entry in self.entries.iter() {
+        for entry in self.own().iter() {
             visit(&entry.value);
         }
         match &self.layer {
