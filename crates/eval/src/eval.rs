@@ -349,10 +349,19 @@ impl Evaluator {
         }
     }
 
+    /// A thunk's value: a forced one's at once (inlined into callers, as
+    /// most thunks met are forced already), any other computed.
+    #[inline(always)]
     pub fn force_thunk(&self, thunk: &Rc<Thunk>) -> Result<Value> {
         if let Some(value) = thunk.value() {
             return Ok(value);
         }
+        self.force_pending(thunk)
+    }
+
+    /// Computes a thunk that is not forced yet, one nesting level deeper.
+    #[inline(never)]
+    fn force_pending(&self, thunk: &Rc<Thunk>) -> Result<Value> {
         self.enter(Pos::NONE)?;
         let result = self.force_thunk_slow(thunk);
         self.leave();

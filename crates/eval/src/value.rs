@@ -1640,10 +1640,17 @@ impl Thunk {
     /// destructor).
     #[inline]
     pub(crate) fn finish(&self, value: Value) {
-        match self.replace(ThunkState::Done(value)) {
-            ThunkState::Blackhole => {}
-            other => drop(other),
+        // SAFETY: no other reference into the cell exists (see `Env`); a
+        // `Blackhole` holds nothing, so writing over it without dropping it
+        // loses nothing (and calls no destructor).
+        unsafe {
+            let state = &mut *self.state.get();
+            if matches!(state, ThunkState::Blackhole) {
+                std::ptr::write(state, ThunkState::Done(value));
+                return;
+            }
         }
+        drop(self.replace(ThunkState::Done(value)));
     }
 
     /// The expression and scope of a thunk nobody forced yet.
