@@ -753,10 +753,10 @@ impl Evaluator {
                     // without making a value.
                     let truth = match eager_int_op(condition, env, EAGER_DEPTH) {
                         Some(Value::Bool(truth)) => truth.get(),
-                        _ => {
-                            let condition = self.operand(condition, env)?;
-                            self.force_bool(&condition, *pos)?
-                        }
+                        _ => match self.operand(condition, env)? {
+                            Value::Bool(truth) => truth.get(),
+                            condition => self.force_bool(&condition, *pos)?,
+                        },
                     };
                     expr = if truth { then } else { otherwise };
                     continue;
@@ -1729,6 +1729,8 @@ impl Evaluator {
             // Comparisons and arithmetic (conditions, nested operators)
             // without a round through the interpreter's dispatch.
             Expr::BinOp(op, lhs, rhs, pos) => self.binop(*op, lhs, rhs, env, *pos),
+            // `e ? name` (conditions) likewise.
+            Expr::HasAttr(target, path, _) => self.has_attr(target, path, env),
             // A builtin function is read in place (`builtins.seq a b`);
             // one that is a value may still need evaluating.
             Expr::Builtin(index, _, pos) => match self.globals.get(*index as usize) {
