@@ -113,6 +113,11 @@ impl Clone for Value {
     }
 }
 
+/// Sets of up to this many entries are searched by comparing each entry's
+/// symbol (one pointer comparison each) instead of by halves (where each
+/// step compares names by their text's prefix, two loads away).
+const LINEAR_LOOKUP: usize = 16;
+
 /// The tag of the first counted variant: every variant from it on holds an
 /// `Rc`, every one before it plain data.
 const FIRST_COUNTED_TAG: u64 = 5;
@@ -727,7 +732,7 @@ impl Attrs {
     #[inline]
     fn find_own(&self, name: Symbol) -> Option<&AttrEntry> {
         let own = self.own();
-        if own.len() <= 8 {
+        if own.len() <= LINEAR_LOOKUP {
             return own.iter().find(|entry| entry.name == name);
         }
         Attrs::index_of(own, name).ok().map(|index| &own[index])
