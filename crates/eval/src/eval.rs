@@ -861,7 +861,7 @@ impl Evaluator {
         // last (the module system's natives take up to seven).
         let (builtin, given): (Option<&'static Builtin>, &[Value]) = match &result {
             Value::PrimOp(builtin) => (Some(builtin), &[]),
-            Value::PrimOpApp(app) => (Some(app.builtin), &app.args),
+            Value::PrimOpApp(app) => (Some(app.builtin), app.args()),
             _ => (None, &[]),
         };
         let wanted = builtin.map_or(0, |builtin| builtin.arity.saturating_sub(given.len()));
@@ -1443,9 +1443,9 @@ impl Evaluator {
     /// call and down after it; only the last argument is owned here.
     fn call_applied(&self, app: &PrimOpApp, argument: Value, pos: Pos) -> Result<Value> {
         const ROOM: usize = 8;
-        let held = app.args.len();
+        let held = app.args().len();
         if held >= ROOM {
-            let mut args = app.args.to_vec();
+            let mut args = app.args().to_vec();
             args.push(argument);
             return (app.builtin.func)(self, &args, pos);
         }
@@ -1457,7 +1457,7 @@ impl Evaluator {
         // read through the shared slice, never dropped from the buffer; the
         // last is `argument`, moved in and dropped here once.
         unsafe {
-            std::ptr::copy_nonoverlapping(app.args.as_ptr(), start, held);
+            std::ptr::copy_nonoverlapping(app.args().as_ptr(), start, held);
             start.add(held).write(argument);
             let result = (app.builtin.func)(self, std::slice::from_raw_parts(start, held + 1), pos);
             std::ptr::drop_in_place(start.add(held));
@@ -1519,7 +1519,7 @@ impl Evaluator {
                 }
             }
             Value::PrimOpApp(app) => {
-                if app.args.len() + 1 >= app.builtin.arity {
+                if app.args().len() + 1 >= app.builtin.arity {
                     self.call_applied(app, argument, pos)
                 } else {
                     Ok(Value::PrimOpApp(PrimOpApp::applied(app, argument)))

@@ -461,7 +461,7 @@ unsafe fn for_each_child(node: Node, mut visit: impl FnMut(Node)) {
         }
         CLOSURE => visit(env_node(&(*node.pointer::<Closure>()).env)),
         _ => {
-            for arg in Rc::<PrimOpApp>::value_at(node.pointer::<u8>()).args.iter() {
+            for arg in Rc::<PrimOpApp>::value_at(node.pointer::<u8>()).args().iter() {
                 if let Some(child) = value_node(arg) {
                     visit(child);
                 }

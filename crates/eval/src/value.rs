@@ -981,8 +981,22 @@ pub struct PrimOpApp {
     pub builtin: &'static Builtin,
     /// The length of `args` (what the thin `Rc` reads to find it).
     count: usize,
-    /// The arguments so far, in the application's own allocation.
-    pub args: [Value],
+    /// The arguments so far, in the application's own allocation. Read
+    /// as `args()`; `ManuallyDrop` because the application releases them
+    /// itself (see its `Drop`).
+    held: [std::mem::ManuallyDrop<Value>],
+}
+
+impl Drop for PrimOpApp {
+    /// Releases the arguments with the common cases first (see
+    /// [`release_in_place`]).
+    fn drop(&mut self) {
+        for arg in self.held.iter_mut() {
+            // SAFETY: each argument is dropped once, here: they are
+            // `ManuallyDrop`, so nothing drops them again.
+            unsafe { release_in_place(&mut **arg) };
+        }
+    }
 }
 
 /// The fields of [`PrimOpApp`] before its arguments, for its layout.
@@ -996,6 +1010,13 @@ struct PrimOpAppHead {
 crate::rc::thin_by_count!(PrimOpApp, PrimOpAppHead, Value);
 
 impl PrimOpApp {
+    /// The arguments so far.
+    #[inline(always)]
+    pub fn args(&self) -> &[Value] {
+        // SAFETY: `ManuallyDrop<T>` is `#[repr(transparent)]` over `T`.
+        unsafe { &*(&self.held as *const [std::mem::ManuallyDrop<Value>] as *const [Value]) }
+    }
+
     /// `builtin` applied to `args` (fewer than its arity), moved into the
     /// application.
     pub fn new<const N: usize>(builtin: &'static Builtin, args: [Value; N]) -> Rc<PrimOpApp> {
@@ -1007,12 +1028,12 @@ impl PrimOpApp {
 
     /// `app` applied to one more argument.
     pub fn applied(app: &PrimOpApp, argument: Value) -> Rc<PrimOpApp> {
-        let count = app.args.len() + 1;
+        let count = app.args().len() + 1;
         // SAFETY: the earlier arguments (cloned) and the new one are
         // written, `count` in all.
         unsafe {
             PrimOpApp::allocate(app.builtin, count, |first| {
-                for (index, arg) in app.args.iter().enumerate() {
+                for (index, arg) in app.args().iter().enumerate() {
                     first.add(index).write(arg.clone());
                 }
                 first.add(count - 1).write(argument);
@@ -1952,12 +1973,12 @@ mod tests {
         let shared = Rc::new(NixString::new("argument".to_string()));
         let first = PrimOpApp::new(&THREE, [Value::String(shared.clone())]);
         let second = PrimOpApp::applied(&first, Value::String(shared.clone()));
-        assert_eq!(second.args.len(), 2);
+        assert_eq!(second.args().len(), 2);
         assert!(std::ptr::eq(second.builtin, &THREE));
-        assert!(matches!(&second.args[1], Value::String(s) if s.as_str() == "argument"));
+        assert!(matches!(&second.args()[1], Value::String(s) if s.as_str() == "argument"));
         assert_eq!(Rc::strong_count(&shared), 4);
         let empty = PrimOpApp::new(&THREE, []);
-        assert!(empty.args.is_empty());
+        assert!(empty.args().is_empty());
         drop((first, second, empty));
         assert_eq!(Rc::strong_count(&shared), 1);
     }

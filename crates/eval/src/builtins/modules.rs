@@ -1060,7 +1060,7 @@ enum NativeMerge {
 fn native_merge(ev: &Evaluator, merge_attrs: &Attrs) -> Result<Option<NativeMerge>> {
     let Some(v2) = merge_attrs.get(OptionNames::get().v2) else { return Ok(None) };
     let Value::PrimOpApp(app) = ev.force(v2)? else { return Ok(None) };
-    Ok(match (app.builtin.name, &app.args) {
+    Ok(match (app.builtin.name, app.args()) {
         ("strataCheckedMergeV2", [check, inner, _]) => {
             Some(NativeMerge::Checked { check: check.clone(), inner: inner.clone() })
         }
@@ -1137,7 +1137,7 @@ fn merged_optional(
     pos: Pos,
 ) -> Result<Option<Value>> {
     if let Value::PrimOpApp(app) = ev.force(merge_definitions)? {
-        if let ("strataMergeDefinitions", [fallback]) = (app.builtin.name, &app.args) {
+        if let ("strataMergeDefinitions", [fallback]) = (app.builtin.name, app.args()) {
             let (_, values) = definitions_core(ev, &Names::get(), &defs, pos)?;
             if ev.force_list(&values, pos)?.is_empty() {
                 return Ok(None);
@@ -1206,11 +1206,11 @@ fn submodule_merge(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     ]);
     let evaluation = match (ev.force(eval_modules)?, ev.force(own_eval_modules)?, ev.force(direct)?) {
         (Value::Lambda(given), Value::Lambda(own), Value::PrimOpApp(direct))
-            if Rc::ptr_eq(&given, &own) && direct.builtin.name == "strataEvalModules" && direct.args.len() == 1 =>
+            if Rc::ptr_eq(&given, &own) && direct.builtin.name == "strataEvalModules" && direct.args().len() == 1 =>
         {
             // The flat `config` at once, without the evaluation's record;
             // anything else (and every error) is the general machinery's.
-            let helpers_value = direct.args[0].clone();
+            let helpers_value = direct.args()[0].clone();
             let [nix, unknown_file, lib] = flat_helpers(ev, &ev.force_attrs(&helpers_value, pos)?, pos)?;
             let flat = Flat { nix: &nix, unknown_file: &unknown_file, lib: &lib, prefix: loc, class };
             if let Ok(Some(config)) = flat_evaluation(ev, &flat, &modules, pos) {
@@ -2408,9 +2408,9 @@ impl ImportTree<'_> {
             occurrence.module.clone(),
         ];
         let loaded = match self.load {
-            Value::PrimOpApp(app) if app.builtin.name == "strataLoadModule" && app.args.len() == 1 => {
+            Value::PrimOpApp(app) if app.builtin.name == "strataLoadModule" && app.args().len() == 1 => {
                 let mut all = Vec::with_capacity(6);
-                all.push(app.args[0].clone());
+                all.push(app.args()[0].clone());
                 all.extend(call);
                 load_module_from(ev, &all, self.source, pos)?
             }
