@@ -1594,8 +1594,26 @@ impl Drop for EnvWeak {
 #[repr(C)]
 pub struct Thunk {
     pub(crate) gc: GcHeader,
-    /// See [`Env`] for how this cell is used soundly.
-    state: std::cell::UnsafeCell<ThunkState>,
+    /// See [`Env`] for how this cell is used soundly. `ManuallyDrop`: the
+    /// thunk drops its state itself (see its `Drop`).
+    state: std::cell::UnsafeCell<std::mem::ManuallyDrop<ThunkState>>,
+}
+
+impl Drop for Thunk {
+    /// A forced thunk (most of those freed) releases its value with the
+    /// common cases first (see [`release_in_place`]); any other state is
+    /// dropped as it is.
+    fn drop(&mut self) {
+        let state: &mut ThunkState = self.state.get_mut();
+        // SAFETY: the state is dropped once, here (it is `ManuallyDrop`);
+        // for `Done` the value is its only part that needs a drop.
+        unsafe {
+            match state {
+                ThunkState::Done(value) => release_in_place(value),
+                other => std::ptr::drop_in_place(other),
+            }
+        }
+    }
 }
 
 pub enum ThunkState {
@@ -1609,7 +1627,7 @@ pub enum ThunkState {
 
 impl Thunk {
     pub fn new(state: ThunkState) -> Thunk {
-        Thunk { state: std::cell::UnsafeCell::new(state), gc: GcHeader::default() }
+        Thunk { state: std::cell::UnsafeCell::new(std::mem::ManuallyDrop::new(state)), gc: GcHeader::default() }
     }
 
     pub fn pending(expr: &'static Expr, env: EnvRc) -> Value {
@@ -1622,7 +1640,7 @@ impl Thunk {
         // SAFETY: the reference ends within this block and only a clone is
         // made (see `Env`).
         unsafe {
-            match &*self.state.get() {
+            match &**self.state.get() {
                 ThunkState::Done(value) => Some(value.clone()),
                 _ => None,
             }
@@ -1640,7 +1658,7 @@ impl Thunk {
         // SAFETY: per the caller, the state stays as it is while the
         // reference lives.
         unsafe {
-            match &*self.state.get() {
+            match &**self.state.get() {
                 ThunkState::Done(value) => Some(value),
                 _ => None,
             }
@@ -1652,7 +1670,7 @@ impl Thunk {
     pub(crate) fn replace(&self, state: ThunkState) -> ThunkState {
         // SAFETY: no other reference into the cell exists (see `Env`); the
         // old state is moved out, not dropped here.
-        unsafe { std::mem::replace(&mut *self.state.get(), state) }
+        unsafe { std::mem::replace(&mut **self.state.get(), state) }
     }
 
     /// Sets a new state, dropping the old one after the cell is updated.
@@ -1670,7 +1688,7 @@ impl Thunk {
         // `Blackhole` holds nothing, so writing over it without dropping it
         // loses nothing (and calls no destructor).
         unsafe {
-            let state = &mut *self.state.get();
+            let state: &mut ThunkState = &mut *self.state.get();
             if matches!(state, ThunkState::Blackhole) {
                 std::ptr::write(state, ThunkState::Done(value));
                 return;
@@ -1685,7 +1703,7 @@ impl Thunk {
         // SAFETY: the reference ends within this block and only a clone is
         // made (see `Env`).
         unsafe {
-            match &*self.state.get() {
+            match &**self.state.get() {
                 ThunkState::Pending(expr, env) => Some((*expr, env.clone())),
                 _ => None,
             }
