@@ -1096,7 +1096,7 @@ impl Evaluator {
     /// definitions), so the symbols of recent strings are kept, with the
     /// strings: a kept string cannot be freed, so a string at its address
     /// is that string, and a hit needs no comparison of the text.
-    #[inline]
+    #[inline(always)]
     pub fn name_symbol(&self, string: &Rc<NixString>) -> Option<Symbol> {
         let index = (Rc::as_ptr(string) as usize >> 4) & (NAME_CACHE_SIZE - 1);
         if let Some((kept, symbol)) = &self.name_cache.borrow()[index] {
@@ -1104,6 +1104,12 @@ impl Evaluator {
                 return Some(*symbol);
             }
         }
+        self.name_symbol_missed(string, index)
+    }
+
+    /// [`Evaluator::name_symbol`] for a string not in the cache at `index`.
+    #[inline(never)]
+    fn name_symbol_missed(&self, string: &Rc<NixString>, index: usize) -> Option<Symbol> {
         let symbol = Symbol::lookup(&string.text)?;
         // The string replaced is dropped after the borrow ends (dropping a
         // string frees only its text).
