@@ -1194,23 +1194,23 @@ impl Evaluator {
         error(ErrorKind::Missing, pos, format!("attribute '{name}' missing")).with_suggestions(suggestions)
     }
 
-    /// The entry `key` names in the set `target`, when both are at hand:
-    /// `target` a local variable holding a set (or a forced thunk of one)
-    /// and `key` a literal name or a local variable holding a string. A
-    /// clone of the entry, or the set and the name when it is missing (for
-    /// the error); `None` when something would need evaluating, for the
-    /// general path, which keeps Nix's order (the set before the name).
+    /// The set `target` and the name `key` when both are at hand: `target`
+    /// a local variable holding a set (or a forced thunk of one) and `key` a
+    /// literal name or a local variable holding a string; the name as a
+    /// symbol, or its text when no symbol has it (then no set has it).
+    /// `None` when something would need evaluating, for the general path,
+    /// which keeps Nix's order (the set before the name).
     ///
     /// # Safety
-    /// Evaluates nothing while it borrows from the scopes, so nothing can
-    /// change them meanwhile (see [`EnvRc::ready_ref`]).
+    /// The caller evaluates nothing while the borrows live, so nothing can
+    /// change the scopes they point into (see [`EnvRc::ready_ref`]).
     #[inline(always)]
-    unsafe fn entry_at_hand(
+    unsafe fn set_and_name_at_hand<'a>(
         &self,
         target: &'static Expr,
         key: &'static AttrKey,
-        env: &EnvRc,
-    ) -> Option<std::result::Result<AttrEntry, (Rc<Attrs>, Symbol)>> {
+        env: &'a EnvRc,
+    ) -> Option<(&'a Rc<Attrs>, std::result::Result<Symbol, &'a str>)> {
         let Expr::Var(Var::Local { depth, slot, .. }, _) = target else {
             return None;
         };
@@ -1219,23 +1219,38 @@ impl Evaluator {
             return None;
         };
         let name = match key {
-            AttrKey::Static(name) => *name,
+            AttrKey::Static(name) => Ok(*name),
             AttrKey::Dynamic(Expr::Var(Var::Local { depth, slot, .. }, _)) => {
                 // SAFETY: as above.
                 let Value::String(text) = (unsafe { env.up(*depth)?.ready_ref(*slot)? }) else {
                     return None;
                 };
-                match self.name_symbol(text) {
-                    Some(name) => name,
-                    // A name nobody interned: no set has it.
-                    None => return Some(Err((attrs.clone(), Symbol::intern(&text.text)))),
-                }
+                self.name_symbol(text).ok_or(text.as_str())
             }
             AttrKey::Dynamic(_) => return None,
         };
-        Some(match attrs.get_entry(name) {
-            Some(entry) => Ok(entry.clone()),
-            None => Err((attrs.clone(), name)),
+        Some((attrs, name))
+    }
+
+    /// The entry `key` names in the set `target` when both are at hand (see
+    /// [`Evaluator::set_and_name_at_hand`], whose contract this has): a
+    /// clone of the entry, or the set and the name when it is missing (for
+    /// the error).
+    #[inline(always)]
+    unsafe fn entry_at_hand(
+        &self,
+        target: &'static Expr,
+        key: &'static AttrKey,
+        env: &EnvRc,
+    ) -> Option<std::result::Result<AttrEntry, (Rc<Attrs>, Symbol)>> {
+        // SAFETY: per this function's contract.
+        let (attrs, name) = unsafe { self.set_and_name_at_hand(target, key, env)? };
+        Some(match name {
+            Ok(name) => match attrs.get_entry(name) {
+                Some(entry) => Ok(entry.clone()),
+                None => Err((attrs.clone(), name)),
+            },
+            Err(text) => Err((attrs.clone(), Symbol::intern(text))),
         })
     }
 
@@ -1269,32 +1284,13 @@ impl Evaluator {
         Ok(Value::bool(true))
     }
 
-    /// Whether the set `target` has the name `key`, when both are at hand
-    /// (as in [`Evaluator::entry_at_hand`], whose contract this has).
+    /// Whether the set `target` has the name `key` when both are at hand
+    /// (see [`Evaluator::set_and_name_at_hand`], whose contract this has).
     #[inline(always)]
     unsafe fn has_at_hand(&self, target: &'static Expr, key: &'static AttrKey, env: &EnvRc) -> Option<bool> {
-        let Expr::Var(Var::Local { depth, slot, .. }, _) = target else {
-            return None;
-        };
         // SAFETY: per this function's contract.
-        let Value::Attrs(attrs) = (unsafe { env.up(*depth)?.ready_ref(*slot)? }) else {
-            return None;
-        };
-        let name = match key {
-            AttrKey::Static(name) => *name,
-            AttrKey::Dynamic(Expr::Var(Var::Local { depth, slot, .. }, _)) => {
-                // SAFETY: as above.
-                let Value::String(text) = (unsafe { env.up(*depth)?.ready_ref(*slot)? }) else {
-                    return None;
-                };
-                match self.name_symbol(text) {
-                    Some(name) => name,
-                    None => return Some(false),
-                }
-            }
-            AttrKey::Dynamic(_) => return None,
-        };
-        Some(attrs.contains(name))
+        let (attrs, name) = unsafe { self.set_and_name_at_hand(target, key, env)? };
+        Some(name.is_ok_and(|name| attrs.contains(name)))
     }
 
     /// Creates the scope of a `let` or `rec` set and fills its slots.
@@ -1471,19 +1467,23 @@ impl Evaluator {
         }
     }
 
+    /// `value` itself, or the value of the thunk it is, kept in `slot`:
+    /// forced without a count round trip on a value that is no thunk.
+    #[inline(always)]
+    fn forced_ref<'a>(&self, value: &'a Value, slot: &'a mut Option<Value>) -> Result<&'a Value> {
+        match value {
+            Value::Thunk(thunk) => Ok(slot.insert(self.force_thunk(thunk)?)),
+            other => Ok(other),
+        }
+    }
+
     /// Applies a function to two arguments.
     pub fn call2(&self, function: &Value, first: Value, second: Value, pos: Pos) -> Result<Value> {
         // `a: b: body` (the usual shape): bind `a`, then `b` directly in a
         // scope below it, without making the closure of the inner lambda.
         // (The first call would force the function anyway.)
-        let forced;
-        let function = match function {
-            Value::Thunk(thunk) => {
-                forced = self.force_thunk(thunk)?;
-                &forced
-            }
-            other => other,
-        };
+        let mut forced = None;
+        let function = self.forced_ref(function, &mut forced)?;
         if let Value::Lambda(closure) = function {
             if let Expr::Lambda(inner) = &closure.def.body {
                 let outer = self.guarded_scope(closure.def, &closure.env, first, pos)?;
@@ -1507,14 +1507,8 @@ impl Evaluator {
         }
         // A thunk is forced; any other callee is used as it is (no count
         // round trip either).
-        let forced;
-        let function = match function {
-            Value::Thunk(thunk) => {
-                forced = self.force_thunk(thunk)?;
-                &forced
-            }
-            other => other,
-        };
+        let mut forced = None;
+        let function = self.forced_ref(function, &mut forced)?;
         match function {
             Value::Lambda(closure) => self.call_lambda(closure, argument, pos),
             Value::PrimOp(builtin) => {
