@@ -1132,12 +1132,10 @@ impl Evaluator {
             // hand: read in place (no count changes), the value forced after.
             // SAFETY: nothing is evaluated while the borrows live.
             if let Some(found) = unsafe { self.entry_at_hand(target, key, env) } {
-                return match found {
-                    Ok(entry) => self.force(&entry.value).map_err(|e| {
-                        e.with_frame(entry.pos, format!("while evaluating the attribute '{}'", entry.name))
-                    }),
-                    Err(_) if default.is_some() => self.eval(default.expect("checked"), env),
-                    Err((attrs, name)) => Err(self.missing_attr(&attrs, name, pos)),
+                return match (found, default) {
+                    (Ok(entry), _) => self.attribute_value(&entry),
+                    (Err(_), Some(default)) => self.eval(default, env),
+                    (Err((attrs, name)), None) => Err(self.missing_attr(&attrs, name, pos)),
                 };
             }
         }

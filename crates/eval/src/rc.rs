@@ -230,13 +230,8 @@ impl<T: ?Sized + Thin> Rc<T> {
     /// # Safety
     /// As for [`Rc::box_of`].
     pub unsafe fn increment_strong_count(value: *const u8) {
-        // SAFETY: per the caller; the handle owns no reference, and the
-        // reference its clone makes is forgotten.
-        let handle = std::mem::ManuallyDrop::new(Rc::<T> {
-            pointer: unsafe { Self::box_of(value) },
-            _owns: std::marker::PhantomData,
-        });
-        std::mem::forget(Rc::clone(&handle));
+        // SAFETY: per the caller.
+        std::mem::forget(unsafe { Self::clone_at(value) });
     }
 
     /// A new reference to the value at `value`.
@@ -245,13 +240,13 @@ impl<T: ?Sized + Thin> Rc<T> {
     /// As for [`Rc::box_of`].
     #[inline(always)]
     pub unsafe fn clone_at(value: *const u8) -> Rc<T> {
-        // SAFETY: per the caller; the handle owns no reference, and its
-        // clone owns the one it adds.
-        let handle = std::mem::ManuallyDrop::new(Rc::<T> {
-            pointer: unsafe { Self::box_of(value) },
-            _owns: std::marker::PhantomData,
-        });
-        Rc::clone(&handle)
+        // SAFETY: per the caller, the box is live; the new `Rc` owns the
+        // reference added.
+        unsafe {
+            let pointer = Self::box_of(value);
+            increment_count_at(pointer.as_ptr());
+            Rc { pointer, _owns: std::marker::PhantomData }
+        }
     }
 
     /// Drops a reference to the value at `value`.
@@ -280,7 +275,7 @@ impl<T: ?Sized + Thin> Rc<T> {
 
 /// Adds a reference through the word of an `Rc` of any `T`: the address of
 /// its box, whose first word is the count. One code path for every type
-/// (`Value::clone` uses it instead of a jump over the variants).
+/// (`Rc::clone`, and `Value::clone` instead of a jump over the variants).
 ///
 /// # Safety
 /// `word` must be the word of a live `Rc<T>` for some `T` (read as a
@@ -291,16 +286,35 @@ pub(crate) unsafe fn increment_count_at(word: *const u8) {
     // SAFETY: per the caller, `word` is the address of a live box, which
     // starts with its count (`RcBox` is `#[repr(C)]`).
     let strong = unsafe { &*(word as *const Cell<usize>) };
+    // A count cannot reach the maximum without as many references in
+    // memory; abort rather than wrap, as `std::rc::Rc` does.
     strong.set(strong.get().checked_add(1).unwrap_or_else(|| std::process::abort()));
+}
+
+/// Drops a reference through the word of an `Rc` of any `T` unless it is
+/// the last one: true when it was dropped, false (the count unchanged)
+/// when it is the last, which only the `Rc<T>` itself can drop (it frees).
+///
+/// # Safety
+/// As for [`increment_count_at`], and the caller must own the reference
+/// (and, when true comes back, no longer use it).
+#[inline(always)]
+pub(crate) unsafe fn release_unless_last(word: *const u8) -> bool {
+    // SAFETY: as in `increment_count_at`.
+    let strong = unsafe { &*(word as *const Cell<usize>) };
+    let left = strong.get() - 1;
+    if left == 0 {
+        return false;
+    }
+    strong.set(left);
+    true
 }
 
 impl<T: ?Sized + Thin> Clone for Rc<T> {
     #[inline(always)]
     fn clone(&self) -> Rc<T> {
-        let strong = self.count();
-        // A count cannot reach the maximum without as many references in
-        // memory; abort rather than wrap, as `std::rc::Rc` does.
-        strong.set(strong.get().checked_add(1).unwrap_or_else(|| std::process::abort()));
+        // SAFETY: this `Rc` is live; the new one owns the reference added.
+        unsafe { increment_count_at(self.pointer.as_ptr()) };
         Rc { pointer: self.pointer, _owns: std::marker::PhantomData }
     }
 }

@@ -118,6 +118,13 @@ impl Clone for Value {
 /// step compares names by their text's prefix, two loads away).
 const LINEAR_LOOKUP: usize = 16;
 
+/// Items an object releases itself (`ManuallyDrop`), read as they are.
+#[inline(always)]
+fn unwrapped<T>(items: &[std::mem::ManuallyDrop<T>]) -> &[T] {
+    // SAFETY: `ManuallyDrop<T>` is `#[repr(transparent)]` over `T`.
+    unsafe { &*(items as *const [std::mem::ManuallyDrop<T>] as *const [T]) }
+}
+
 /// The tag of the first counted variant: every variant from it on holds an
 /// `Rc`, every one before it plain data.
 const FIRST_COUNTED_TAG: u64 = 5;
@@ -133,19 +140,13 @@ const FIRST_COUNTED_TAG: u64 = 5;
 #[inline(always)]
 pub(crate) unsafe fn release_in_place(value: *mut Value) {
     // SAFETY: per the caller, and as in `Value::clone`: the tag is the first
-    // word, and a counted variant's second word is a live `Rc`'s word, the
-    // address of its count. A count above one is decremented in place (the
-    // reference dropped); the last one is left to the variant's own drop.
+    // word, and a counted variant's second word is a live `Rc`'s word (read
+    // as a pointer, which keeps its provenance). A reference that is not
+    // the last is dropped through it; the last is left to the variant's
+    // own drop.
     unsafe {
         let words = value as *const u64;
-        if *words < FIRST_COUNTED_TAG {
-            return;
-        }
-        // Read as a pointer, which keeps its provenance.
-        let count = &**(words.add(1) as *const *const std::cell::Cell<usize>);
-        let left = count.get() - 1;
-        if left != 0 {
-            count.set(left);
+        if *words < FIRST_COUNTED_TAG || crate::rc::release_unless_last(*(words.add(1) as *const *const u8)) {
             return;
         }
         std::ptr::drop_in_place(value);
@@ -536,9 +537,7 @@ pub(crate) fn exact_items(items: impl IntoIterator<Item = Value, IntoIter: Exact
 pub fn extend_cloned(items: &mut Vec<Value>, from: &[Value]) {
     items.reserve(from.len());
     for value in from {
-        if value.is_counted() {
-            std::mem::forget(value.clone());
-        }
+        std::mem::forget(value.clone());
     }
     // SAFETY: `reserve` made room for `from.len()` more items after the
     // current length, and the two buffers cannot overlap (`items` is
@@ -646,8 +645,7 @@ impl Attrs {
     /// This set's own entries (the top layer's in a layered set).
     #[inline(always)]
     fn own(&self) -> &[AttrEntry] {
-        // SAFETY: `ManuallyDrop<T>` is `#[repr(transparent)]` over `T`.
-        unsafe { &*(&self.entries as *const [std::mem::ManuallyDrop<AttrEntry>] as *const [AttrEntry]) }
+        unwrapped(&self.entries)
     }
 
     pub fn len(&self) -> usize {
@@ -1013,8 +1011,7 @@ impl PrimOpApp {
     /// The arguments so far.
     #[inline(always)]
     pub fn args(&self) -> &[Value] {
-        // SAFETY: `ManuallyDrop<T>` is `#[repr(transparent)]` over `T`.
-        unsafe { &*(&self.held as *const [std::mem::ManuallyDrop<Value>] as *const [Value]) }
+        unwrapped(&self.held)
     }
 
     /// `builtin` applied to `args` (fewer than its arity), moved into the

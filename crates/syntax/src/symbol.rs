@@ -21,11 +21,11 @@ struct SymbolData {
     /// prefixes differ, so most comparisons need not read the texts.
     prefix: u64,
     index: u32,
-    /// A word the evaluator keeps with the name (the address of the
-    /// name's string value, see `eval`'s `name_string`), zero until set.
+    /// An address the evaluator keeps with the name (the name's string
+    /// value, see `eval`'s `name_string`), null until set.
     /// A `Cell`: symbols belong to the thread that interned them, and this
     /// makes `Symbol` neither `Send` nor `Sync`, so none can leave it.
-    kept: std::cell::Cell<usize>,
+    kept: std::cell::Cell<*const ()>,
 }
 
 fn prefix_of(text: &str) -> u64 {
@@ -106,8 +106,12 @@ impl Symbol {
             }
             let kept = interner.keep_text(text);
             let index = interner.map.len() as u32;
-            let data =
-                interner.keep_data(SymbolData { text: kept, prefix: prefix_of(kept), index, kept: Default::default() });
+            let data = interner.keep_data(SymbolData {
+                text: kept,
+                prefix: prefix_of(kept),
+                index,
+                kept: std::cell::Cell::new(std::ptr::null()),
+            });
             let symbol = Symbol(data);
             interner.map.insert(kept, symbol);
             symbol
@@ -128,17 +132,18 @@ impl Symbol {
         self.0.text
     }
 
-    /// The word kept with the symbol ([`Symbol::keep`]), zero if none.
+    /// The address kept with the symbol ([`Symbol::keep`]), null if none.
     #[inline(always)]
-    pub fn kept(self) -> usize {
+    pub fn kept(self) -> *const () {
         self.0.kept.get()
     }
 
-    /// Keeps a word with the symbol for as long as the process lives (one
-    /// user: the evaluator, which keeps the address of the name's shared
-    /// string value there).
-    pub fn keep(self, word: usize) {
-        self.0.kept.set(word)
+    /// Keeps an address with the symbol for as long as the process lives
+    /// (one user: the evaluator, which keeps its shared string value of the
+    /// name there). A pointer, not an integer, so that it keeps its
+    /// provenance.
+    pub fn keep(self, address: *const ()) {
+        self.0.kept.set(address)
     }
 
     /// The symbol's number, in order of first use.

@@ -181,13 +181,13 @@ type ZipValues = smallvec::SmallVec<[Value; 2]>;
 /// symbol: for the rest of the process.
 pub(crate) fn name_string(name: Symbol) -> Value {
     let kept = name.kept();
-    if kept != 0 {
+    if !kept.is_null() {
         // SAFETY: the address of a string value that keeps a reference of
         // its own and is never freed (below).
         return Value::String(unsafe { crate::rc::Rc::clone_at(kept as *const u8) });
     }
     let string = crate::rc::Rc::new(crate::value::NixString::new(name.as_str().to_owned()));
-    name.keep(crate::rc::Rc::as_ptr(&string) as usize);
+    name.keep(crate::rc::Rc::as_ptr(&string) as *const ());
     // The reference the symbol keeps.
     std::mem::forget(string.clone());
     Value::String(string)

@@ -1077,11 +1077,16 @@ fn all_pass(ev: &Evaluator, check: &Value, defs: &List, pos: Pos) -> Result<bool
     let value_name = Names::get().value;
     for def in defs.iter() {
         let def = ev.force_attrs(def, pos)?;
-        if !ev.force_bool(&ev.call(check, lazy_select(&def, value_name, pos), pos)?, pos)? {
+        if !accepts(ev, check, lazy_select(&def, value_name, pos), pos)? {
             return Ok(false);
         }
     }
     Ok(true)
+}
+
+/// Whether the type check `check` accepts `value` (`check value`).
+fn accepts(ev: &Evaluator, check: &Value, value: Value, pos: Pos) -> Result<bool> {
+    ev.force_bool(&ev.call(check, value, pos)?, pos)
 }
 
 /// `either left right`'s choice of the type that merges `defs`: `left`
@@ -1245,7 +1250,7 @@ fn null_or_check(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         return Ok(Value::bool(true));
     }
     let check = select(ev, &ev.force_attrs(&args[0], pos)?, OptionNames::get().check, pos)?;
-    Ok(Value::bool(ev.force_bool(&ev.call(&check, args[1].clone(), pos)?, pos)?))
+    Ok(Value::bool(accepts(ev, &check, args[1].clone(), pos)?))
 }
 
 /// `strataNullOrMerge nix elemType loc defs`: `nullOr`'s merge, `null`
@@ -1273,7 +1278,7 @@ fn null_or_merge(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 /// second x`.
 fn both_checks(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     for check in &args[..2] {
-        if !ev.force_bool(&ev.call(check, args[2].clone(), pos)?, pos)? {
+        if !accepts(ev, check, args[2].clone(), pos)? {
             return Ok(Value::bool(false));
         }
     }
@@ -1339,7 +1344,7 @@ fn either_check(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let check_name = OptionNames::get().check;
     for side in &args[..2] {
         let check = select(ev, &ev.force_attrs(side, pos)?, check_name, pos)?;
-        if ev.force_bool(&ev.call(&check, args[2].clone(), pos)?, pos)? {
+        if accepts(ev, &check, args[2].clone(), pos)? {
             return Ok(Value::bool(true));
         }
     }
