@@ -108,6 +108,10 @@ pub struct Evaluator {
     pub(crate) copied_paths: RefCell<HashMap<String, String>>,
     pub(crate) symbols: Symbols,
     pub(crate) stack_limit: Cell<usize>,
+    /// The stack address below which [`Evaluator::check_stack`] looks
+    /// further: [`Evaluator::stack_limit`], or above it the next point at
+    /// which to tell [`STACK_GROWTH`] how deep the stack has grown.
+    stack_watch: Cell<usize>,
     pub(crate) gc: RefCell<crate::gc::Tracker>,
     /// Shared values of string literals, by the address of their text.
     literals: RefCell<rustc_hash::FxHashMap<usize, Value>>,
@@ -138,6 +142,24 @@ const NAME_CACHE_SIZE: usize = 512;
 /// The most arguments of one application `f a b ...` that
 /// [`Evaluator::eval_apply`] gathers before calling.
 const SPINE: usize = 8;
+
+/// Called, when set, as an evaluation's stack grows past points it
+/// chooses: with the stack's address and the evaluator's limit, returning
+/// the address at which to call it next (lower). The program sets it to
+/// fault in the stack's pages ahead of the recursion, the way it does its
+/// heap's (deep recursion touches fresh stack pages, each a page fault).
+pub static STACK_GROWTH: std::sync::OnceLock<fn(usize, usize) -> usize> = std::sync::OnceLock::new();
+
+/// How far the stack grows before [`STACK_GROWTH`] is first called (most
+/// evaluations never get there).
+const STACK_GROWTH_FIRST_BYTES: usize = 256 << 10;
+
+/// The address of the current stack frame (about).
+#[inline(always)]
+fn stack_address() -> usize {
+    let marker = 0u8;
+    std::ptr::addr_of!(marker) as usize
+}
 
 /// How much work an evaluation did, comparable to `NIX_SHOW_STATS`.
 #[derive(Default, Debug)]
@@ -186,6 +208,7 @@ impl Evaluator {
             copied_paths: RefCell::new(HashMap::new()),
             symbols,
             stack_limit: Cell::new(0),
+            stack_watch: Cell::new(0),
             gc: RefCell::new(crate::gc::Tracker::default()),
             literals: RefCell::new(Default::default()),
             stats: Stats::default(),
@@ -371,11 +394,10 @@ impl Evaluator {
     fn force_thunk_slow(&self, thunk: &Rc<Thunk>) -> Result<Value> {
         self.stats.thunks_forced.set(self.stats.thunks_forced.get() + 1);
         let state = thunk.replace(ThunkState::Blackhole);
+        // The common cases here (an expression, and an application, which
+        // `map` makes for every item), the rest out of line: this frame is
+        // on the stack once per level of a deep recursion through thunks.
         let result = match state {
-            ThunkState::Done(value) => Ok(value),
-            ThunkState::Blackhole => {
-                return Err(error(ErrorKind::InfiniteRecursion, Pos::NONE, "infinite recursion encountered"));
-            }
             ThunkState::Pending(expr, env) => match self.eval(expr, &env) {
                 Ok(value) => Ok(value),
                 Err(err) => {
@@ -390,14 +412,7 @@ impl Evaluator {
                     return Err(err);
                 }
             },
-            ThunkState::Native(compute) => match compute(self) {
-                Ok(value) => Ok(value),
-                Err(err) => {
-                    let saved = err.clone();
-                    thunk.set(ThunkState::Native(Box::new(move |_| Err(saved))));
-                    return Err(err);
-                }
-            },
+            state => self.compute_other(thunk, state),
         };
         let value = result?;
         // A thunk may evaluate to another thunk (e.g. a native one returning a
@@ -414,6 +429,34 @@ impl Evaluator {
         };
         thunk.finish(value.clone());
         Ok(value)
+    }
+
+    /// A thunk's state other than an expression to evaluate, computed (see
+    /// [`Evaluator::force_thunk_slow`]); on an error the state is put back.
+    #[inline(never)]
+    fn compute_other(&self, thunk: &Rc<Thunk>, state: ThunkState) -> Result<Value> {
+        match state {
+            ThunkState::Done(value) => Ok(value),
+            ThunkState::Blackhole => {
+                Err(error(ErrorKind::InfiniteRecursion, Pos::NONE, "infinite recursion encountered"))
+            }
+            ThunkState::Pending(..) | ThunkState::Apply(..) => unreachable!("computed by force_thunk_slow"),
+            ThunkState::Zip { inputs, name } => match crate::builtins::attrs::zipped(self, &inputs, name) {
+                Ok(value) => Ok(value),
+                Err(err) => {
+                    thunk.set(ThunkState::Zip { inputs, name });
+                    Err(err)
+                }
+            },
+            ThunkState::Native(compute) => match compute(self) {
+                Ok(value) => Ok(value),
+                Err(err) => {
+                    let saved = err.clone();
+                    thunk.set(ThunkState::Native(Box::new(move |_| Err(saved))));
+                    Err(err)
+                }
+            },
+        }
     }
 
     /// Forces a value and everything inside it, each set's values in the
@@ -588,6 +631,11 @@ impl Evaluator {
     /// stops with Nix's "stack overflow" error instead of a crash.
     pub fn set_stack_limit(&self, lowest_address: usize) {
         self.stack_limit.set(lowest_address);
+        let watch = match STACK_GROWTH.get() {
+            Some(_) => stack_address().saturating_sub(STACK_GROWTH_FIRST_BYTES).max(lowest_address),
+            None => lowest_address,
+        };
+        self.stack_watch.set(watch);
     }
 
     /// Fails with Nix's "stack overflow" error when the native stack is
@@ -595,11 +643,24 @@ impl Evaluator {
     /// forcing, equality) that do not go through [`Evaluator::call`].
     #[inline]
     pub fn check_stack(&self, pos: Pos) -> Result<()> {
-        let marker = 0u8;
-        let here = std::ptr::addr_of!(marker) as usize;
-        if here < self.stack_limit.get() {
+        let here = stack_address();
+        if here < self.stack_watch.get() {
+            return self.stack_grown(here, pos);
+        }
+        Ok(())
+    }
+
+    /// The stack went below the address watched: past the limit, an error;
+    /// above it, [`STACK_GROWTH`] is told and says where to look next.
+    #[cold]
+    #[inline(never)]
+    fn stack_grown(&self, here: usize, pos: Pos) -> Result<()> {
+        let limit = self.stack_limit.get();
+        if here < limit {
             return Err(error(ErrorKind::StackOverflow, pos, "stack overflow (possible infinite recursion)"));
         }
+        let next = STACK_GROWTH.get().map_or(limit, |grown| grown(here, limit));
+        self.stack_watch.set(next.clamp(limit, here));
         Ok(())
     }
 
@@ -841,6 +902,15 @@ impl Evaluator {
             }
             return Ok(Applied::Value(self.call(&callee, argument, pos)?));
         }
+        self.apply_spine(function, argument, pos, env)
+    }
+
+    /// `f a b c ...`: the arguments collected from the application's spine
+    /// and applied in order. Out of line, with its arrays of arguments,
+    /// so that the frame of [`Evaluator::eval_apply`], on the stack at
+    /// every level of a deep recursion, stays small.
+    #[inline(never)]
+    fn apply_spine(&self, function: &'static Expr, argument: &'static Expr, pos: Pos, env: &EnvRc) -> Result<Applied> {
         let mut spine: smallvec::SmallVec<[(&'static Expr, Pos); SPINE]> = smallvec::smallvec![(argument, pos)];
         let mut head = function;
         while let Expr::Apply(inner, argument, pos) = head {

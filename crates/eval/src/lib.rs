@@ -20,6 +20,6 @@ pub mod show;
 pub mod value;
 
 pub use error::{ErrorKind, EvalError};
-pub use eval::{Coercion, EvalOptions, Evaluator, SearchPathEntry, SourceFile, Stats};
+pub use eval::{Coercion, EvalOptions, Evaluator, SearchPathEntry, SourceFile, Stats, STACK_GROWTH};
 pub use rc::Rc;
 pub use value::{AttrEntry, Attrs, Context, EnvRc, EnvWeak, NixString, StringContext, Value};

@@ -251,7 +251,7 @@ impl Value {
     }
 
     pub fn list(items: Vec<Value>) -> Value {
-        Value::List(Rc::new(List { items, gc: GcHeader::default() }))
+        Value::List(Rc::new(List::new(items)))
     }
 
     pub fn attrs(attrs: Rc<Attrs>) -> Value {
@@ -490,6 +490,10 @@ pub struct List {
 }
 
 impl List {
+    pub(crate) fn new(items: Vec<Value>) -> List {
+        List { items, gc: GcHeader::default() }
+    }
+
     pub fn items(&self) -> &[Value] {
         &self.items
     }
@@ -1616,6 +1620,14 @@ impl Drop for Thunk {
 pub enum ThunkState {
     Pending(&'static Expr, EnvRc),
     Apply(Value, Value),
+    /// One name of a `zipAttrsWith`: applies `function` to the name and
+    /// the list of the values the sets have for it, gathered when forced.
+    /// `inputs` holds the function, then the sets, and is shared by all
+    /// the names of one call (see `builtins::attrs::zip_attrs_with`).
+    Zip {
+        inputs: Rc<List>,
+        name: Symbol,
+    },
     Native(Box<dyn FnOnce(&Evaluator) -> Result<Value, EvalError>>),
     /// Being forced right now: forcing it again is infinite recursion.
     Blackhole,

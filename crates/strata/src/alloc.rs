@@ -205,7 +205,9 @@ pub fn configure() {
     // on `//`-heavy code, so purging is turned off.
     // SAFETY: setting an option before any other thread exists.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
-    prefault::start();
+    if prefault::start() {
+        let _ = eval::STACK_GROWTH.set(prefault::stack_grown);
+    }
 }
 
 /// Faulting in the pages of the heap ahead of the evaluation thread, on a
@@ -245,14 +247,41 @@ mod prefault {
     /// First regions to fault in, and how many (dropped when full).
     static QUEUE: Mutex<([usize; 64], usize)> = Mutex::new(([0; 64], 0));
 
-    /// Starts the helper; without it nothing is faulted in ahead.
-    pub fn start() {
+    /// Starts the helper (whether it runs); without it nothing is faulted
+    /// in ahead.
+    pub fn start() -> bool {
         let spawned = std::thread::Builder::new().name("prefault".into()).stack_size(64 << 10).spawn(helper);
         if let Ok(handle) = spawned {
             if HELPER.set(handle.thread().clone()).is_ok() {
                 OFF.store(false, Relaxed);
+                return true;
             }
         }
+        false
+    }
+
+    /// The stack faulted in ahead of a deep recursion: when the stack
+    /// reaches a new depth, this many bytes below it.
+    pub const STACK_AHEAD: usize = 1 << 20;
+    const PAGE: usize = 4096;
+    /// The lowest stack address asked for and not yet faulted in (0: none).
+    static STACK_REQUEST: AtomicUsize = AtomicUsize::new(0);
+
+    /// The evaluator's stack reached `here` (see `eval::STACK_GROWTH`):
+    /// asks the helper to fault in the [`STACK_AHEAD`] bytes below it (not
+    /// below `limit`), and to be told again halfway down them. Deep
+    /// recursion (a fold over thousands of items, a chain of overlays)
+    /// touches megabytes of fresh stack, a page fault every 4 KiB.
+    pub fn stack_grown(here: usize, limit: usize) -> usize {
+        let top = here & !(PAGE - 1);
+        let lowest = top.saturating_sub(STACK_AHEAD).max(limit.next_multiple_of(PAGE));
+        if !OFF.load(Relaxed) && lowest < top {
+            STACK_REQUEST.store(lowest, Relaxed);
+            if let Some(helper) = HELPER.get() {
+                helper.unpark();
+            }
+        }
+        top.saturating_sub(STACK_AHEAD / 2)
     }
 
     /// Whether regions are faulted in ahead (the helper runs and the
@@ -308,8 +337,18 @@ mod prefault {
                 }
                 Err(_) => return,
             };
+            let stack = STACK_REQUEST.swap(0, Relaxed);
+            if stack != 0 {
+                // SAFETY: as below; the range lies in the evaluating
+                // thread's stack, above its limit (see `stack_grown`), and
+                // a thread's stack stays mapped while it runs (a stack
+                // unmapped meanwhile makes the advice fail, harmlessly).
+                unsafe { libc::madvise(stack as *mut libc::c_void, STACK_AHEAD, MADV_POPULATE_WRITE) };
+            }
             if count == 0 {
-                std::thread::park();
+                if stack == 0 {
+                    std::thread::park();
+                }
                 continue;
             }
             for &first in &taken[..count] {
@@ -408,6 +447,57 @@ mod tests {
         }
         assert!(ahead, "the two regions after the first were not faulted in");
         assert!(!beyond, "a third region was faulted in");
+    }
+
+    #[test]
+    fn the_stack_below_a_new_depth_is_faulted_in_ahead() {
+        prefault::start();
+        let ahead = prefault::STACK_AHEAD;
+        // A stand-in for a stack: fresh memory, used from the top down.
+        let bytes = 4 * ahead;
+        // SAFETY: a new private mapping; unmapped at the end.
+        let mapping = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                bytes,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            )
+        };
+        assert_ne!(mapping, libc::MAP_FAILED);
+        let bottom = mapping as usize;
+        let here = bottom + 3 * ahead + 100;
+        let top = here & !4095;
+        let below = (top - ahead) as *mut u8;
+        assert!(!resident(below, ahead), "fresh memory is not resident");
+        // Told again halfway down the range asked for.
+        assert_eq!(prefault::stack_grown(here, bottom), top - ahead / 2);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while !resident(below, ahead) && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        let faulted = resident(below, ahead);
+        let beyond = resident((top - 2 * ahead) as *mut u8, ahead);
+        // Near the limit, only what lies above it is asked for.
+        let limit = bottom + ahead / 4;
+        prefault::stack_grown(bottom + ahead / 2, limit);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while !resident(limit as *mut u8, ahead / 4) && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        let above_limit = resident(limit as *mut u8, ahead / 4);
+        let below_limit = resident(bottom as *mut u8, 4096);
+        // SAFETY: the mapping made above.
+        unsafe { libc::munmap(mapping, bytes) };
+        if !prefault::available() {
+            eprintln!("skipped: this kernel has no MADV_POPULATE_WRITE (Linux 5.14), so nothing is faulted in ahead");
+            return;
+        }
+        assert!(faulted, "the stack below the new depth was not faulted in");
+        assert!(!beyond, "more than the range ahead was faulted in");
+        assert!(above_limit && !below_limit, "near the limit, the range ahead must stop at it");
     }
 
     #[test]

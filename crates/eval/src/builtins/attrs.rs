@@ -5,6 +5,7 @@ use syntax::Symbol;
 
 use crate::error::{error, ErrorKind, Result};
 use crate::eval::Evaluator;
+use crate::rc::Rc;
 use crate::value::*;
 
 pub(super) const BUILTINS: &[Builtin] = &[
@@ -120,58 +121,70 @@ fn map_attrs(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 fn zip_attrs_with(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     // The function first, as Nix does, also for an empty list.
     let (function, list) = super::lists::function_and_list(ev, args, pos)?;
-    // Most names come from one or two sets: their values stay inline until
-    // the list is made, which then holds exactly as many as it needs (a
-    // `Vec` grown by pushing keeps room for four; these lists live as long
-    // as the result is not forced, and folds keep thousands of them).
-    // Names are gathered by symbol (a pointer hash) and sorted once at the
-    // end: a map ordered by text compared whole strings at every step.
-    let sets = list.iter().map(|item| ev.force_attrs(item, pos)).collect::<Result<Vec<_>>>()?;
-    let zipped = |name: Symbol, values: ZipValues| {
-        let partial = Value::lazy_apply(function.clone(), name_string(name));
-        AttrEntry { name, value: Value::lazy_apply(partial, Value::list(exact_items(values))), pos: Pos::NONE }
+    // Each name's value is one thunk that holds the name and the call's
+    // inputs (the function and the sets, one list shared by all names),
+    // and gathers the name's values only when forced: `recursiveUpdate`
+    // zips `[ rhs lhs ]` at every level of every fold step, and most of
+    // the values it makes are never forced (a thunk for `f name`, one for
+    // its application to the list, and the list, per name, were four
+    // allocations; this is one). The inputs stay alive as long as any of
+    // their names is not forced.
+    let mut inputs = Vec::with_capacity(list.len() + 1);
+    inputs.push(function.clone());
+    for item in list.iter() {
+        inputs.push(ev.force_attrs(item, pos).map(Value::Attrs)?);
+    }
+    let inputs = Rc::new(crate::value::List::new(inputs));
+    let zipped = |name: Symbol| AttrEntry {
+        name,
+        value: Value::Thunk(Rc::new(Thunk::new(ThunkState::Zip { inputs: inputs.clone(), name }))),
+        pos: Pos::NONE,
     };
-    if let [first, second] = sets.as_slice() {
-        // Two sets (`recursiveUpdate` zips `[ rhs lhs ]` at every level):
-        // their names are sorted already, so they are merged in order.
-        let (first, second) = (first.entries(), second.entries());
+    let sets = || inputs.items()[1..].iter().map(zip_input);
+    if let [first, second] = &inputs.items()[1..] {
+        // Two sets: their names are sorted already, so they are merged in
+        // order.
+        let (first, second) = (zip_input(first).entries(), zip_input(second).entries());
         let mut entries = Vec::with_capacity(first.len().max(second.len()));
-        let (first, second) = join_by_name(first, second, |a, b| match (a, b) {
-            (Some(a), Some(b)) => entries.push(zipped(a.name, smallvec::smallvec![a.value.clone(), b.value.clone()])),
-            (Some(one), None) | (None, Some(one)) => {
-                entries.push(zipped(one.name, smallvec::smallvec![one.value.clone()]))
+        let (first, second) = join_by_name(first, second, |a, b| {
+            if let Some(one) = a.or(b) {
+                entries.push(zipped(one.name))
             }
-            (None, None) => {}
         });
         for rest in first.iter().chain(second) {
-            entries.push(zipped(rest.name, smallvec::smallvec![rest.value.clone()]));
+            entries.push(zipped(rest.name));
         }
         return Ok(Value::attrs(Attrs::from_sorted(entries)));
     }
-    let most = sets.iter().map(|attrs| attrs.len()).max().unwrap_or(0);
-    let mut collected: Vec<(Symbol, ZipValues)> = Vec::with_capacity(most);
-    let mut index: rustc_hash::FxHashMap<Symbol, usize> =
-        rustc_hash::FxHashMap::with_capacity_and_hasher(most, Default::default());
-    for attrs in &sets {
-        for entry in attrs.entries() {
-            match index.entry(entry.name) {
-                std::collections::hash_map::Entry::Occupied(found) => {
-                    collected[*found.get()].1.push(entry.value.clone());
-                }
-                std::collections::hash_map::Entry::Vacant(slot) => {
-                    slot.insert(collected.len());
-                    collected.push((entry.name, smallvec::smallvec![entry.value.clone()]));
-                }
-            }
-        }
+    let most = sets().map(|attrs| attrs.len()).max().unwrap_or(0);
+    let mut names: rustc_hash::FxHashSet<Symbol> =
+        rustc_hash::FxHashSet::with_capacity_and_hasher(most, Default::default());
+    for attrs in sets() {
+        names.extend(attrs.entries().iter().map(|entry| entry.name));
     }
-    collected.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let entries = collected.into_iter().map(|(name, values)| zipped(name, values)).collect();
-    Ok(Value::attrs(Attrs::from_sorted(entries)))
+    let mut names: Vec<Symbol> = names.into_iter().collect();
+    names.sort_unstable();
+    Ok(Value::attrs(Attrs::from_sorted(names.into_iter().map(zipped).collect())))
 }
 
-/// The values `zipAttrsWith` gathers for one name.
-type ZipValues = smallvec::SmallVec<[Value; 2]>;
+/// One of the sets of a `zipAttrsWith`'s inputs (forced to sets when the
+/// inputs were made).
+fn zip_input(set: &Value) -> &Attrs {
+    match set {
+        Value::Attrs(attrs) => attrs,
+        _ => unreachable!("a zip's inputs after its function are sets"),
+    }
+}
+
+/// The value of one name of a `zipAttrsWith` (see [`ThunkState::Zip`]):
+/// the function (the first of `inputs`) applied to the name and to the
+/// list of the values the sets (the rest) have for it, in their order.
+pub(crate) fn zipped(ev: &Evaluator, inputs: &crate::value::List, name: Symbol) -> Result<Value> {
+    let (function, sets) = inputs.items().split_first().expect("a zip's inputs start with its function");
+    let values: smallvec::SmallVec<[Value; 4]> =
+        sets.iter().filter_map(|set| zip_input(set).get(name).cloned()).collect();
+    ev.call2(function, name_string(name), Value::list(exact_items(values)), Pos::NONE)
+}
 
 /// The string value of an attribute name: one shared value per name, for
 /// `attrNames`, `mapAttrs`, `zipAttrsWith` and the module system's option

@@ -11,7 +11,7 @@ use crate::error::Result;
 use crate::eval::Evaluator;
 use crate::value::*;
 
-mod attrs;
+pub(crate) mod attrs;
 mod context;
 mod control;
 mod data;
