@@ -406,7 +406,11 @@ impl Evaluator {
                 }
             },
             ThunkState::Apply(function, argument) => match self.call(&function, argument.clone(), Pos::NONE) {
-                Ok(value) => Ok(value),
+                Ok(value) => {
+                    function.release();
+                    argument.release();
+                    Ok(value)
+                }
                 Err(err) => {
                     thunk.set(ThunkState::Apply(function, argument));
                     return Err(err);
@@ -526,6 +530,19 @@ impl Evaluator {
             return Ok(b.get());
         }
         self.force_bool_slow(value, pos)
+    }
+
+    /// The truth of an operand (conditions, `!`, `&&`, `||`, `->`), taking
+    /// it: a Boolean is read without the call to drop it that a borrowed
+    /// one costs at the end of its scope (it holds nothing to release).
+    #[inline(always)]
+    fn truth(&self, value: Value, pos: Pos) -> Result<bool> {
+        if let Value::Bool(b) = &value {
+            let truth = b.get();
+            std::mem::forget(value);
+            return Ok(truth);
+        }
+        self.force_bool_slow(&value, pos)
     }
 
     #[inline(never)]
@@ -814,17 +831,13 @@ impl Evaluator {
                     // without making a value.
                     let truth = match eager_int_op(condition, env, EAGER_DEPTH) {
                         Some(Value::Bool(truth)) => truth.get(),
-                        _ => match self.operand(condition, env)? {
-                            Value::Bool(truth) => truth.get(),
-                            condition => self.force_bool(&condition, *pos)?,
-                        },
+                        _ => self.truth(self.operand(condition, env)?, *pos)?,
                     };
                     expr = if truth { then } else { otherwise };
                     continue;
                 }
                 Expr::Assert(condition, body, pos) => {
-                    let value = self.eval(condition, env)?;
-                    if !self.force_bool(&value, *pos)? {
+                    if !self.truth(self.operand(condition, env)?, *pos)? {
                         return Err(assertion_failed(condition, *pos));
                     }
                     expr = body;
@@ -840,10 +853,7 @@ impl Evaluator {
                     continue;
                 }
                 Expr::BinOp(op, lhs, rhs, pos) => self.binop(*op, lhs, rhs, env, *pos),
-                Expr::Not(operand, pos) => {
-                    let value = self.eval(operand, env)?;
-                    Ok(Value::bool(!self.force_bool(&value, *pos)?))
-                }
+                Expr::Not(operand, pos) => Ok(Value::bool(!self.truth(self.operand(operand, env)?, *pos)?)),
                 Expr::Negate(operand, pos) => {
                     let value = self.eval(operand, env)?;
                     self.arithmetic(BinOp::Sub, &Value::Int(0), &value, *pos)
@@ -1573,6 +1583,16 @@ impl Evaluator {
         if let Value::Lambda(closure) = function {
             return self.call_lambda(closure, argument, pos);
         }
+        // A lambda in a forced thunk (`map f`'s items apply `f` as it was
+        // passed, a variable's thunk), likewise.
+        if let Value::Thunk(thunk) = function {
+            // SAFETY: a forced thunk's state changes only when the collector
+            // empties it as garbage, and this one is not: `function` keeps
+            // it alive, held by our caller for the whole call.
+            if let Some(Value::Lambda(closure)) = unsafe { thunk.value_ref() } {
+                return self.call_lambda(closure, argument, pos);
+            }
+        }
         // A thunk is forced; any other callee is used as it is (no count
         // round trip either).
         let mut forced = None;
@@ -1721,28 +1741,22 @@ impl Evaluator {
     fn binop(&self, op: BinOp, lhs: &'static Expr, rhs: &'static Expr, env: &EnvRc, pos: Pos) -> Result<Value> {
         match op {
             BinOp::And => {
-                let left = self.eval(lhs, env)?;
-                if !self.force_bool(&left, pos)? {
+                if !self.truth(self.operand(lhs, env)?, pos)? {
                     return Ok(Value::bool(false));
                 }
-                let right = self.eval(rhs, env)?;
-                Ok(Value::bool(self.force_bool(&right, pos)?))
+                Ok(Value::bool(self.truth(self.operand(rhs, env)?, pos)?))
             }
             BinOp::Or => {
-                let left = self.eval(lhs, env)?;
-                if self.force_bool(&left, pos)? {
+                if self.truth(self.operand(lhs, env)?, pos)? {
                     return Ok(Value::bool(true));
                 }
-                let right = self.eval(rhs, env)?;
-                Ok(Value::bool(self.force_bool(&right, pos)?))
+                Ok(Value::bool(self.truth(self.operand(rhs, env)?, pos)?))
             }
             BinOp::Implication => {
-                let left = self.eval(lhs, env)?;
-                if !self.force_bool(&left, pos)? {
+                if !self.truth(self.operand(lhs, env)?, pos)? {
                     return Ok(Value::bool(true));
                 }
-                let right = self.eval(rhs, env)?;
-                Ok(Value::bool(self.force_bool(&right, pos)?))
+                Ok(Value::bool(self.truth(self.operand(rhs, env)?, pos)?))
             }
             BinOp::Concat => {
                 let left = self.eval(lhs, env)?;

@@ -153,6 +153,18 @@ pub(crate) unsafe fn release_in_place(value: *mut Value) {
     }
 }
 
+impl Value {
+    /// Drops the value with the common cases first (see
+    /// [`release_in_place`]): for hot paths that drop values of any kind.
+    #[inline(always)]
+    pub(crate) fn release(self) {
+        let mut value = std::mem::ManuallyDrop::new(self);
+        // SAFETY: the value is dropped once, here (`ManuallyDrop` keeps
+        // the usual drop from running).
+        unsafe { release_in_place(&mut *value) }
+    }
+}
+
 const _: () = {
     // The tags `Value::clone` relies on.
     let string = Value::String(unsafe { std::mem::transmute::<usize, Rc<NixString>>(8) });
@@ -539,6 +551,10 @@ pub(crate) fn exact_items(items: impl IntoIterator<Item = Value, IntoIter: Exact
 /// Appends clones of `from` to `items`: one copy of the memory, then one
 /// count increment per counted value (see [`List`]'s drop for why).
 pub fn extend_cloned(items: &mut Vec<Value>, from: &[Value]) {
+    if from.is_empty() {
+        // Not even the call to copy nothing.
+        return;
+    }
     items.reserve(from.len());
     for value in from {
         std::mem::forget(value.clone());

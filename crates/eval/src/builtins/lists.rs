@@ -132,27 +132,29 @@ fn gen_list(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 /// is that list itself, as in Nix (it prints as `«repeated»` after it).
 fn concat_lists(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let lists = ev.force_list(&args[0], pos)?;
-    let mut forced = Vec::with_capacity(lists.len());
+    // Only the non-empty lists are kept: `concatLists (map f xs)` where `f`
+    // mostly gives `[ ]` (filtering, the module system's definitions of
+    // one option among all modules') keeps a few.
+    let mut non_empty: smallvec::SmallVec<[Rc<List>; 8]> = smallvec::SmallVec::new();
     let mut total = 0;
-    let mut non_empty = None;
     for list in lists.iter() {
         let list = ev.force_list(list, pos)?;
-        total += list.len();
         if !list.is_empty() {
-            non_empty = Some(forced.len());
-        }
-        forced.push(list);
-    }
-    if let Some(index) = non_empty {
-        if forced[index].len() == total {
-            return Ok(Value::List(forced.swap_remove(index)));
+            total += list.len();
+            non_empty.push(list);
         }
     }
-    let mut items = Vec::with_capacity(total);
-    for list in &forced {
-        extend_cloned(&mut items, list);
+    match non_empty.len() {
+        0 => Ok(ev.empty_list.clone()),
+        1 => Ok(Value::List(non_empty.swap_remove(0))),
+        _ => {
+            let mut items = Vec::with_capacity(total);
+            for list in &non_empty {
+                extend_cloned(&mut items, list);
+            }
+            Ok(Value::list(items))
+        }
     }
-    Ok(Value::list(items))
 }
 
 fn concat_map(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
