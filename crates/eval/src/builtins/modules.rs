@@ -556,8 +556,10 @@ fn group_sources(kind: GroupKind, sources: &[(Value, Rc<Attrs>)]) -> Rc<Attrs> {
     if sources.len() <= MERGED_GROUPS {
         return merged_groups(sources, grouped);
     }
-    let mut groups: Vec<(Symbol, Pos, Vec<Value>)> = Vec::new();
-    let mut index: rustc_hash::FxHashMap<Symbol, usize> = Default::default();
+    let most = sources.iter().map(|(_, inner)| inner.len()).max().unwrap_or(0);
+    let mut groups: Vec<(Symbol, Pos, Members)> = Vec::with_capacity(most);
+    let mut index: rustc_hash::FxHashMap<Symbol, usize> =
+        rustc_hash::FxHashMap::with_capacity_and_hasher(most, Default::default());
     for (file, inner) in sources.iter() {
         for entry in inner.entries() {
             let grouped = grouped(file, inner, &entry.value);
@@ -565,13 +567,16 @@ fn group_sources(kind: GroupKind, sources: &[(Value, Rc<Attrs>)]) -> Rc<Attrs> {
                 Some(&at) => groups[at].2.push(grouped),
                 None => {
                     index.insert(entry.name, groups.len());
-                    groups.push((entry.name, entry.pos, vec![grouped]));
+                    groups.push((entry.name, entry.pos, smallvec::smallvec![grouped]));
                 }
             }
         }
     }
     Attrs::from_unsorted(
-        groups.into_iter().map(|(name, pos, list)| AttrEntry { name, value: Value::list(list), pos }).collect(),
+        groups
+            .into_iter()
+            .map(|(name, pos, members)| AttrEntry { name, value: Value::list(exact_items(members)), pos })
+            .collect(),
     )
 }
 
@@ -580,13 +585,17 @@ fn group_sources(kind: GroupKind, sources: &[(Value, Rc<Attrs>)]) -> Rc<Attrs> {
 /// hash map and a sort.
 const MERGED_GROUPS: usize = 4;
 
+/// One group's members while they are gathered: most groups have one or
+/// two, and the list made of them at the end holds exactly as many.
+type Members = smallvec::SmallVec<[Value; 2]>;
+
 /// [`group`] of a few sets: their entries merged in name order, those of
 /// one name in the sets' order, each made into its group's item by
 /// `grouped file set value`; the first entry of a name gives its position.
 fn merged_groups(sources: &[(Value, Rc<Attrs>)], grouped: impl Fn(&Value, &Rc<Attrs>, &Value) -> Value) -> Rc<Attrs> {
     let mut cursors: smallvec::SmallVec<[usize; MERGED_GROUPS]> = smallvec::smallvec![0; sources.len()];
-    let mut out: Vec<AttrEntry> = Vec::new();
-    let mut members: Vec<Value> = Vec::new();
+    let mut out: Vec<AttrEntry> = Vec::with_capacity(sources.iter().map(|(_, inner)| inner.len()).max().unwrap_or(0));
+    let mut members = Members::new();
     loop {
         // The smallest name at the sets' cursors.
         let mut least: Option<Symbol> = None;
@@ -606,7 +615,7 @@ fn merged_groups(sources: &[(Value, Rc<Attrs>)], grouped: impl Fn(&Value, &Rc<At
                 *at += 1;
             }
         }
-        let list = Value::list(std::mem::take(&mut members));
+        let list = Value::list(exact_items(members.drain(..)));
         out.push(AttrEntry { name, value: list, pos: first_pos.unwrap_or(Pos::NONE) });
     }
     Attrs::from_sorted(out)

@@ -92,11 +92,17 @@ fn evaluate_input(evaluator: &Evaluator, request: &EvalRequest, input: &Input) -
             evaluator.call(&import, Value::path(path), Pos::NONE)?
         }
     };
+    // What was evaluated is not dropped: the process exits after printing
+    // it, and freeing a large result value by value (every machine of a
+    // fleet) cost a tenth of the run (see `run`, which keeps the evaluator
+    // the same way).
+    let root = std::mem::ManuallyDrop::new(root);
     let auto_args = auto_args(evaluator, &request.auto_args)?;
     let mut outputs = Vec::new();
     for attr_path in &request.attr_paths {
         let selected = find_along_attr_path(evaluator, attr_path, &auto_args, &root)?;
         let value = if auto_args.is_empty() { selected } else { auto_call(evaluator, &selected, &auto_args)? };
+        let value = std::mem::ManuallyDrop::new(value);
         let mut output = String::new();
         let result = render(evaluator, request, &value, &mut output);
         outputs.push(output);
