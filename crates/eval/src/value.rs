@@ -2027,6 +2027,28 @@ mod tests {
     }
 
     #[test]
+    fn zipped_names_hold_their_inputs_until_released() {
+        // A `zipAttrsWith` name's thunk holds the shared inputs (function,
+        // then sets); releasing the last thunk and list frees down to the
+        // sets' values. `Value::release` drops a shared and a last
+        // reference alike.
+        let shared = Rc::new(NixString::new("zipped".to_string()));
+        let name = Symbol::intern("zip-test-name");
+        let set = Attrs::from_sorted(vec![AttrEntry { name, value: Value::String(shared.clone()), pos: Pos::NONE }]);
+        let inputs = Rc::new(List::new(vec![Value::Null, Value::Attrs(set.clone()), Value::Attrs(set)]));
+        let zipped =
+            |inputs: &Rc<List>| Value::Thunk(Rc::new(Thunk::new(ThunkState::Zip { inputs: inputs.clone(), name })));
+        let (first, second) = (zipped(&inputs), zipped(&inputs));
+        assert_eq!(Rc::strong_count(&inputs), 3);
+        first.release();
+        assert_eq!(Rc::strong_count(&inputs), 2);
+        Value::List(inputs).release();
+        assert_eq!(Rc::strong_count(&shared), 2);
+        second.release();
+        assert_eq!(Rc::strong_count(&shared), 1);
+    }
+
+    #[test]
     fn sets_hold_and_release_their_values() {
         // Counted values in flat sets, in a layer over a large set and in
         // its merged copy: each set holds one reference to each of its
