@@ -126,7 +126,7 @@ pub struct Evaluator {
     /// The symbols of strings recently used as attribute names, each with
     /// its string, at a place chosen by the string's address (see
     /// [`Evaluator::name_symbol`]).
-    name_cache: RefCell<Box<[KeptName]>>,
+    name_cache: RefCell<Box<[KeptName; NAME_CACHE_SIZE]>>,
     /// The values of `[ ]` and `{ }`, shared by every such literal: nothing
     /// changes a value others hold, and neither prints as `«repeated»`.
     pub(crate) empty_list: Value,
@@ -215,7 +215,7 @@ impl Evaluator {
             gc_due: Cell::new(false),
             gc_next_calls: Cell::new(crate::gc::CALLS_BETWEEN_COLLECTIONS),
             profile: std::env::var_os("STRATA_PROFILE").map(|_| RefCell::new(Default::default())),
-            name_cache: RefCell::new(vec![None; NAME_CACHE_SIZE].into_boxed_slice()),
+            name_cache: RefCell::new(Box::new([const { None }; NAME_CACHE_SIZE])),
             empty_list: Value::list(Vec::new()),
             empty_attrs: Value::attrs(Attrs::new()),
         };
@@ -405,7 +405,8 @@ impl Evaluator {
                     return Err(err);
                 }
             },
-            ThunkState::Apply(function, argument) => match self.call(&function, argument.clone(), Pos::NONE) {
+            // `call` without its nesting level: this thunk's is entered.
+            ThunkState::Apply(function, argument) => match self.call_unguarded(&function, argument.clone()) {
                 Ok(value) => {
                     function.release();
                     argument.release();
@@ -1502,6 +1503,15 @@ impl Evaluator {
     /// Applies a function value to an argument.
     pub fn call(&self, function: &Value, argument: Value, pos: Pos) -> Result<Value> {
         self.guarded(pos, |ev| ev.call_inner(function, argument, pos))
+    }
+
+    /// [`Evaluator::call`] at a nesting level the caller entered (forcing
+    /// an applied thunk): a safe point for the collector, without a level
+    /// of its own.
+    #[inline(always)]
+    fn call_unguarded(&self, function: &Value, argument: Value) -> Result<Value> {
+        self.maybe_collect();
+        self.call_inner(function, argument, Pos::NONE)
     }
 
     /// Runs one call: a safe point for the cycle collector, and one level of
