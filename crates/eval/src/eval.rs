@@ -453,6 +453,13 @@ impl Evaluator {
                     Err(err)
                 }
             },
+            ThunkState::MapAttr { inputs, index } => match crate::builtins::attrs::mapped(self, &inputs, index) {
+                Ok(value) => Ok(value),
+                Err(err) => {
+                    thunk.set(ThunkState::MapAttr { inputs, index });
+                    Err(err)
+                }
+            },
             ThunkState::Native(compute) => match compute(self) {
                 Ok(value) => Ok(value),
                 Err(err) => {

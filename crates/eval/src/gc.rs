@@ -431,7 +431,9 @@ unsafe fn for_each_child(node: Node, mut visit: impl FnMut(Node)) {
                         }
                     }
                 }
-                ThunkState::Zip { inputs, .. } => visit(Node::new(Rc::as_ptr(inputs), LIST)),
+                ThunkState::Zip { inputs, .. } | ThunkState::MapAttr { inputs, .. } => {
+                    visit(Node::new(Rc::as_ptr(inputs), LIST))
+                }
                 ThunkState::Done(value) => {
                     if let Some(child) = value_node(value) {
                         visit(child);

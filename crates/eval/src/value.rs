@@ -399,6 +399,9 @@ pub struct NixString {
 }
 
 const _: () = assert!(std::mem::size_of::<NixString>() == 32);
+// A thunk's state is two values at most (an application), so that a thunk
+// is 48 bytes with its count and header.
+const _: () = assert!(std::mem::size_of::<ThunkState>() == 32);
 
 impl NixString {
     pub fn new(text: String) -> NixString {
@@ -1643,6 +1646,14 @@ pub enum ThunkState {
     Zip {
         inputs: Rc<List>,
         name: Symbol,
+    },
+    /// One name of a `mapAttrs`: applies `function` to the name and value
+    /// of the set's entry at `index` (`inputs` holds the function, then the
+    /// set, and is shared by all its names; see
+    /// `builtins::attrs::map_attrs`).
+    MapAttr {
+        inputs: Rc<List>,
+        index: usize,
     },
     Native(Box<dyn FnOnce(&Evaluator) -> Result<Value, EvalError>>),
     /// Being forced right now: forcing it again is infinite recursion.

@@ -93,3 +93,14 @@ fn cycles_through_unforced_zipped_names_are_collected() {
     assert_eq!(printed, "2000");
     assert!(freed >= 1000, "freed {freed}");
 }
+
+#[test]
+fn cycles_through_unforced_mapped_names_are_collected() {
+    // As for zipped names: each mapped name's thunk holds the function,
+    // whose scope holds the result.
+    let (printed, freed) = run("let mk = n: let r = builtins.mapAttrs (name: value: r) { a = n; b = n; }; in r;
+             kept = builtins.genList mk 1000;
+         in builtins.length (builtins.concatMap builtins.attrNames kept)");
+    assert_eq!(printed, "2000");
+    assert!(freed >= 1000, "freed {freed}");
+}

@@ -106,16 +106,34 @@ fn cat_attrs(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 
 fn map_attrs(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let attrs = ev.force_attrs(&args[1], pos)?;
-    let function = args[0].clone();
+    // One thunk per name, holding its index and the call's inputs (the
+    // function and the set, shared by all names), as `zipAttrsWith` does:
+    // a thunk for `f name` and one for its application to the value were
+    // two allocations per name. The set stays alive while any name of the
+    // result is not forced.
+    let inputs = Rc::new(crate::value::List::new(vec![args[0].clone(), Value::Attrs(attrs.clone())]));
     let entries = attrs
         .entries()
         .iter()
-        .map(|entry| {
-            let partial = Value::lazy_apply(function.clone(), name_string(entry.name));
-            AttrEntry { name: entry.name, value: Value::lazy_apply(partial, entry.value.clone()), pos: entry.pos }
+        .enumerate()
+        .map(|(index, entry)| AttrEntry {
+            name: entry.name,
+            value: Value::Thunk(Rc::new(Thunk::new(ThunkState::MapAttr { inputs: inputs.clone(), index }))),
+            pos: entry.pos,
         })
         .collect();
     Ok(Value::attrs(Attrs::from_sorted(entries)))
+}
+
+/// The value of one name of a `mapAttrs` (see [`ThunkState::MapAttr`]):
+/// the function (the first of `inputs`) applied to the name and the value
+/// of the set's (the second's) entry at `index`.
+pub(crate) fn mapped(ev: &Evaluator, inputs: &crate::value::List, index: usize) -> Result<Value> {
+    let [function, Value::Attrs(set)] = inputs.items() else {
+        unreachable!("a mapAttrs' inputs are its function and its set")
+    };
+    let entry = &set.entries()[index];
+    ev.call2(function, name_string(entry.name), entry.value.clone(), Pos::NONE)
 }
 
 fn zip_attrs_with(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {

@@ -82,7 +82,12 @@ fn elem(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
 
 fn map(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let list = ev.force_list(&args[1], pos)?;
-    let function = &args[0];
+    // A function in a forced thunk (a variable's) is applied as its value:
+    // the items' calls then find the function at once.
+    let function = match &args[0] {
+        Value::Thunk(thunk) => thunk.value().unwrap_or_else(|| args[0].clone()),
+        other => other.clone(),
+    };
     Ok(Value::list(list.iter().map(|item| Value::lazy_apply(function.clone(), item.clone())).collect()))
 }
 
