@@ -113,8 +113,6 @@ pub struct Evaluator {
     /// which to tell [`STACK_GROWTH`] how deep the stack has grown.
     stack_watch: Cell<usize>,
     pub(crate) gc: RefCell<crate::gc::Tracker>,
-    /// Shared values of string literals, by the address of their text.
-    literals: RefCell<rustc_hash::FxHashMap<usize, Value>>,
     /// Counters for `STRATA_SHOW_STATS`.
     pub stats: Stats,
     pub(crate) gc_due: Cell<bool>,
@@ -210,7 +208,6 @@ impl Evaluator {
             stack_limit: Cell::new(0),
             stack_watch: Cell::new(0),
             gc: RefCell::new(crate::gc::Tracker::default()),
-            literals: RefCell::new(Default::default()),
             stats: Stats::default(),
             gc_due: Cell::new(false),
             gc_next_calls: Cell::new(crate::gc::CALLS_BETWEEN_COLLECTIONS),
@@ -341,15 +338,23 @@ impl Evaluator {
     }
 
     /// The value of a string literal: one shared string per literal in the
-    /// source, as literals are immutable and evaluated again and again.
-    fn literal_string(&self, text: &'static str) -> Value {
-        let key = text.as_ptr() as usize;
-        if let Some(value) = self.literals.borrow().get(&key) {
-            return value.clone();
+    /// source, as literals are immutable and evaluated again and again,
+    /// kept with the literal ([`syntax::ast::StrLit::keep`]). The literal
+    /// keeps a reference of its own, so the value lives as long as the
+    /// tree: for the rest of the process.
+    #[inline]
+    fn literal_string(&self, literal: &'static syntax::ast::StrLit) -> Value {
+        let kept = literal.kept();
+        if !kept.is_null() {
+            // SAFETY: the address of a string value that keeps a reference
+            // of its own and is never freed (below).
+            return Value::String(unsafe { Rc::clone_at(kept as *const u8) });
         }
-        let value = Value::string(text);
-        self.literals.borrow_mut().insert(key, value.clone());
-        value
+        let string = Rc::new(NixString::new(literal.to_string()));
+        literal.keep(Rc::as_ptr(&string) as *const ());
+        // The reference the literal keeps.
+        std::mem::forget(string.clone());
+        Value::String(string)
     }
 
     /// Evaluates an expression returned by [`Evaluator::parse`].

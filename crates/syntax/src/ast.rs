@@ -24,6 +24,41 @@ impl Pos {
     }
 }
 
+/// A string literal's text, and the address the evaluator keeps with it:
+/// its string value, made the first time the literal is evaluated and kept
+/// as long as the tree (for the process's life), so that evaluating a
+/// literal again reads it here instead of looking it up. A pointer, not an
+/// integer, so that it keeps its provenance.
+#[derive(Debug)]
+pub struct StrLit {
+    text: Box<str>,
+    kept: std::cell::Cell<*const ()>,
+}
+
+impl StrLit {
+    pub fn new(text: Box<str>) -> StrLit {
+        StrLit { text, kept: std::cell::Cell::new(std::ptr::null()) }
+    }
+
+    /// The address kept with the literal, null if none.
+    #[inline(always)]
+    pub fn kept(&self) -> *const () {
+        self.kept.get()
+    }
+
+    /// Keeps an address with the literal for as long as the tree lives.
+    pub fn keep(&self, address: *const ()) {
+        self.kept.set(address)
+    }
+}
+
+impl std::ops::Deref for StrLit {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
 #[derive(Debug)]
 pub enum Expr {
     Null,
@@ -31,7 +66,7 @@ pub enum Expr {
     Int(i64),
     Float(f64),
     /// A string without interpolation.
-    Str(Box<str>),
+    Str(StrLit),
     /// A string with interpolation; parts are concatenated with coercion.
     Interp(Box<[StrPart]>, Pos),
     /// An absolute path literal, already canonical.

@@ -493,7 +493,7 @@ impl<'a> Lowerer<'a> {
                     Expr::Null
                 }
             },
-            SyntaxKind::TOKEN_URI => Expr::Str(text.into()),
+            SyntaxKind::TOKEN_URI => Expr::Str(StrLit::new(text.into())),
             _ => {
                 self.error(offset, "syntax error, unexpected literal".into());
                 Expr::Null
@@ -519,9 +519,9 @@ impl<'a> Lowerer<'a> {
             }
         }
         match parts.len() {
-            0 => Expr::Str("".into()),
+            0 => Expr::Str(StrLit::new("".into())),
             1 if matches!(parts[0], StrPart::Lit(_)) => match parts.pop() {
-                Some(StrPart::Lit(text)) => Expr::Str(text),
+                Some(StrPart::Lit(text)) => Expr::Str(StrLit::new(text)),
                 _ => Expr::Null,
             },
             _ => Expr::Interp(parts.into_boxed_slice(), self.pos(offset)),
