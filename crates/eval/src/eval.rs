@@ -339,22 +339,10 @@ impl Evaluator {
 
     /// The value of a string literal: one shared string per literal in the
     /// source, as literals are immutable and evaluated again and again,
-    /// kept with the literal ([`syntax::ast::StrLit::keep`]). The literal
-    /// keeps a reference of its own, so the value lives as long as the
-    /// tree: for the rest of the process.
+    /// kept with the literal in the tree.
     #[inline]
     fn literal_string(&self, literal: &'static syntax::ast::StrLit) -> Value {
-        let kept = literal.kept();
-        if !kept.is_null() {
-            // SAFETY: the address of a string value that keeps a reference
-            // of its own and is never freed (below).
-            return Value::String(unsafe { Rc::clone_at(kept as *const u8) });
-        }
-        let string = Rc::new(NixString::new(literal.to_string()));
-        literal.keep(Rc::as_ptr(&string) as *const ());
-        // The reference the literal keeps.
-        std::mem::forget(string.clone());
-        Value::String(string)
+        crate::value::kept_string(&literal.kept, literal)
     }
 
     /// Evaluates an expression returned by [`Evaluator::parse`].
@@ -451,20 +439,10 @@ impl Evaluator {
                 Err(error(ErrorKind::InfiniteRecursion, Pos::NONE, "infinite recursion encountered"))
             }
             ThunkState::Pending(..) | ThunkState::Apply(..) => unreachable!("computed by force_thunk_slow"),
-            ThunkState::Zip { inputs, name } => match crate::builtins::attrs::zipped(self, &inputs, name) {
-                Ok(value) => Ok(value),
-                Err(err) => {
-                    thunk.set(ThunkState::Zip { inputs, name });
-                    Err(err)
-                }
-            },
-            ThunkState::MapAttr { inputs, index } => match crate::builtins::attrs::mapped(self, &inputs, index) {
-                Ok(value) => Ok(value),
-                Err(err) => {
-                    thunk.set(ThunkState::MapAttr { inputs, index });
-                    Err(err)
-                }
-            },
+            ThunkState::Zip { inputs, name } => crate::builtins::attrs::zipped(self, &inputs, name)
+                .inspect_err(|_| thunk.set(ThunkState::Zip { inputs, name })),
+            ThunkState::MapAttr { inputs, index } => crate::builtins::attrs::mapped(self, &inputs, index)
+                .inspect_err(|_| thunk.set(ThunkState::MapAttr { inputs, index })),
             ThunkState::Native(compute) => match compute(self) {
                 Ok(value) => Ok(value),
                 Err(err) => {

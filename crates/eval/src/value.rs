@@ -153,6 +153,25 @@ pub(crate) unsafe fn release_in_place(value: *mut Value) {
     }
 }
 
+/// The string value kept with a name or a literal (`kept`): made from
+/// `text` the first time and kept for the rest of the process, with a
+/// reference of its own, so every use shares one value (strings are
+/// immutable, so sharing them changes nothing but the allocations).
+#[inline]
+pub(crate) fn kept_string(kept: &syntax::ast::Kept, text: &str) -> Value {
+    let address = kept.get();
+    if !address.is_null() {
+        // SAFETY: the address of a string value that keeps a reference of
+        // its own and is never freed (below).
+        return Value::String(unsafe { Rc::clone_at(address as *const u8) });
+    }
+    let string = Rc::new(NixString::new(text.to_owned()));
+    kept.set(Rc::as_ptr(&string) as *const ());
+    // The reference kept.
+    std::mem::forget(string.clone());
+    Value::String(string)
+}
+
 impl Value {
     /// Drops the value with the common cases first (see
     /// [`release_in_place`]): for hot paths that drop values of any kind.

@@ -409,6 +409,19 @@ mod tests {
         result == 0 && residency.iter().all(|&page| page & 1 == 1)
     }
 
+    /// Whether `[start, start + bytes)` becomes resident within five
+    /// seconds (the helper faults it in on its own thread).
+    fn becomes_resident(start: *mut u8, bytes: usize) -> bool {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while !resident(start, bytes) {
+            if std::time::Instant::now() >= deadline {
+                return false;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        true
+    }
+
     #[test]
     fn the_regions_after_a_new_one_are_faulted_in_ahead() {
         prefault::start();
@@ -431,11 +444,7 @@ mod tests {
         let (next, after) = unsafe { (first.add(region), first.add(2 * region)) };
         assert!(!resident(next, 2 * region), "fresh memory is not resident");
         prefault::note(first);
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-        while !resident(next, 2 * region) && std::time::Instant::now() < deadline {
-            std::thread::sleep(std::time::Duration::from_millis(5));
-        }
-        let ahead = resident(next, 2 * region);
+        let ahead = becomes_resident(next, 2 * region);
         // The region after those was not asked for.
         // SAFETY: as above.
         let beyond = resident(unsafe { after.add(region) }, region);
@@ -474,20 +483,12 @@ mod tests {
         assert!(!resident(below, ahead), "fresh memory is not resident");
         // Told again halfway down the range asked for.
         assert_eq!(prefault::stack_grown(here, bottom), top - ahead / 2);
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-        while !resident(below, ahead) && std::time::Instant::now() < deadline {
-            std::thread::sleep(std::time::Duration::from_millis(5));
-        }
-        let faulted = resident(below, ahead);
+        let faulted = becomes_resident(below, ahead);
         let beyond = resident((top - 2 * ahead) as *mut u8, ahead);
         // Near the limit, only what lies above it is asked for.
         let limit = bottom + ahead / 4;
         prefault::stack_grown(bottom + ahead / 2, limit);
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-        while !resident(limit as *mut u8, ahead / 4) && std::time::Instant::now() < deadline {
-            std::thread::sleep(std::time::Duration::from_millis(5));
-        }
-        let above_limit = resident(limit as *mut u8, ahead / 4);
+        let above_limit = becomes_resident(limit as *mut u8, ahead / 4);
         let below_limit = resident(bottom as *mut u8, 4096);
         // SAFETY: the mapping made above.
         unsafe { libc::munmap(mapping, bytes) };

@@ -24,31 +24,48 @@ impl Pos {
     }
 }
 
-/// A string literal's text, and the address the evaluator keeps with it:
-/// its string value, made the first time the literal is evaluated and kept
-/// as long as the tree (for the process's life), so that evaluating a
-/// literal again reads it here instead of looking it up. A pointer, not an
-/// integer, so that it keeps its provenance.
+/// An address the evaluator keeps with a name or a literal for the rest of
+/// the process (their shared string value, see `eval`'s `kept_string`),
+/// null until set. A pointer, not an integer, so that it keeps its
+/// provenance. A `Cell`: what holds one belongs to the thread that made
+/// it, and this makes it neither `Send` nor `Sync`, so none can leave it.
+#[derive(Debug)]
+pub struct Kept(std::cell::Cell<*const ()>);
+
+impl Kept {
+    pub const fn new() -> Kept {
+        Kept(std::cell::Cell::new(std::ptr::null()))
+    }
+
+    /// The address kept, null if none.
+    #[inline(always)]
+    pub fn get(&self) -> *const () {
+        self.0.get()
+    }
+
+    pub fn set(&self, address: *const ()) {
+        self.0.set(address)
+    }
+}
+
+impl Default for Kept {
+    fn default() -> Kept {
+        Kept::new()
+    }
+}
+
+/// A string literal's text, and its string value once the evaluator made
+/// one ([`Kept`], as long as the tree: evaluating the literal again reads
+/// it there instead of looking it up).
 #[derive(Debug)]
 pub struct StrLit {
     text: Box<str>,
-    kept: std::cell::Cell<*const ()>,
+    pub kept: Kept,
 }
 
 impl StrLit {
     pub fn new(text: Box<str>) -> StrLit {
-        StrLit { text, kept: std::cell::Cell::new(std::ptr::null()) }
-    }
-
-    /// The address kept with the literal, null if none.
-    #[inline(always)]
-    pub fn kept(&self) -> *const () {
-        self.kept.get()
-    }
-
-    /// Keeps an address with the literal for as long as the tree lives.
-    pub fn keep(&self, address: *const ()) {
-        self.kept.set(address)
+        StrLit { text, kept: Kept::new() }
     }
 }
 

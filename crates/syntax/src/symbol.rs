@@ -21,11 +21,10 @@ struct SymbolData {
     /// prefixes differ, so most comparisons need not read the texts.
     prefix: u64,
     index: u32,
-    /// An address the evaluator keeps with the name (the name's string
-    /// value, see `eval`'s `name_string`), null until set.
-    /// A `Cell`: symbols belong to the thread that interned them, and this
-    /// makes `Symbol` neither `Send` nor `Sync`, so none can leave it.
-    kept: std::cell::Cell<*const ()>,
+    /// The name's string value, once the evaluator made one. It makes
+    /// `Symbol` neither `Send` nor `Sync`: symbols belong to the thread
+    /// that interned them.
+    kept: crate::ast::Kept,
 }
 
 fn prefix_of(text: &str) -> u64 {
@@ -110,7 +109,7 @@ impl Symbol {
                 text: kept,
                 prefix: prefix_of(kept),
                 index,
-                kept: std::cell::Cell::new(std::ptr::null()),
+                kept: crate::ast::Kept::new(),
             });
             let symbol = Symbol(data);
             interner.map.insert(kept, symbol);
@@ -132,18 +131,11 @@ impl Symbol {
         self.0.text
     }
 
-    /// The address kept with the symbol ([`Symbol::keep`]), null if none.
+    /// The address kept with the name for the rest of the process (its
+    /// string value, see [`crate::ast::Kept`]).
     #[inline(always)]
-    pub fn kept(self) -> *const () {
-        self.0.kept.get()
-    }
-
-    /// Keeps an address with the symbol for as long as the process lives
-    /// (one user: the evaluator, which keeps its shared string value of the
-    /// name there). A pointer, not an integer, so that it keeps its
-    /// provenance.
-    pub fn keep(self, address: *const ()) {
-        self.0.kept.set(address)
+    pub fn kept(self) -> &'static crate::ast::Kept {
+        &self.0.kept
     }
 
     /// The symbol's number, in order of first use.

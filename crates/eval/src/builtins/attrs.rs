@@ -204,22 +204,9 @@ pub(crate) fn zipped(ev: &Evaluator, inputs: &crate::value::List, name: Symbol) 
     ev.call2(function, name_string(name), Value::list(exact_items(values)), Pos::NONE)
 }
 
-/// The string value of an attribute name: one shared value per name, for
-/// `attrNames`, `mapAttrs`, `zipAttrsWith` and the module system's option
-/// tree (strings are immutable, so sharing them changes nothing but the
-/// allocations). The symbol keeps the value's address ([`Symbol::keep`])
-/// and the value one reference of its own, so it lives as long as the
-/// symbol: for the rest of the process.
+/// The string value of an attribute name: one shared value per name, kept
+/// with its symbol ([`kept_string`]), for `attrNames`, `mapAttrs`,
+/// `zipAttrsWith` and the module system's option tree.
 pub(crate) fn name_string(name: Symbol) -> Value {
-    let kept = name.kept();
-    if !kept.is_null() {
-        // SAFETY: the address of a string value that keeps a reference of
-        // its own and is never freed (below).
-        return Value::String(unsafe { crate::rc::Rc::clone_at(kept as *const u8) });
-    }
-    let string = crate::rc::Rc::new(crate::value::NixString::new(name.as_str().to_owned()));
-    name.keep(crate::rc::Rc::as_ptr(&string) as *const ());
-    // The reference the symbol keeps.
-    std::mem::forget(string.clone());
-    Value::String(string)
+    kept_string(name.kept(), name.as_str())
 }
