@@ -307,6 +307,44 @@ impl Evaluator {
         self.enter_json(value, pos, out, context, 0, false)
     }
 
+    /// The set `--json` prints as an object member by member: `value`
+    /// forced, if it is a set without `__toString` and `outPath` (which
+    /// print as strings). Lets a caller print the members itself, with
+    /// [`Evaluator::to_json_member`] (as `strata eval` does to split a large
+    /// object among worker processes).
+    pub fn json_object(&self, value: &Value) -> Result<Option<crate::Rc<Attrs>>> {
+        Ok(match self.force(value)? {
+            Value::Attrs(attrs)
+                if !attrs.contains(self.symbols.to_string) && attrs.get(self.symbols.out_path).is_none() =>
+            {
+                Some(attrs)
+            }
+            _ => None,
+        })
+    }
+
+    /// `"name":value` for a member of a top-level object (see
+    /// [`Evaluator::json_object`]), strict, exactly as [`Evaluator::to_json`]
+    /// writes it; a failure carries the member's trace frame.
+    pub fn to_json_member(&self, entry: &AttrEntry, pos: Pos, out: &mut String, context: &mut Context) -> Result<()> {
+        self.json_member(entry, pos, out, context, 1, true)
+    }
+
+    fn json_member(
+        &self,
+        entry: &AttrEntry,
+        pos: Pos,
+        out: &mut String,
+        context: &mut Context,
+        depth: usize,
+        strict: bool,
+    ) -> Result<()> {
+        json_string(entry.name.as_str(), out);
+        out.push(':');
+        self.enter_json(&entry.value, pos, out, context, depth, strict)
+            .map_err(|e| e.with_frame(entry.pos, format!("while evaluating attribute '{}'", entry.name)))
+    }
+
     fn enter_json(
         &self,
         value: &Value,
@@ -363,13 +401,11 @@ impl Evaluator {
                     if index > 0 {
                         out.push(',');
                     }
-                    json_string(entry.name.as_str(), out);
-                    out.push(':');
                     // Like Nix's JSON writer, close the object even when a
                     // value fails: the partial output stays well nested.
-                    if let Err(e) = self.enter_json(&entry.value, pos, out, context, depth + 1, strict) {
+                    if let Err(e) = self.json_member(entry, pos, out, context, depth + 1, strict) {
                         out.push('}');
-                        return Err(e.with_frame(entry.pos, format!("while evaluating attribute '{}'", entry.name)));
+                        return Err(e);
                     }
                 }
                 out.push('}');

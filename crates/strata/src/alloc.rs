@@ -210,6 +210,13 @@ pub fn configure() {
     }
 }
 
+/// Call first in a process forked from this one (a `strata eval` worker):
+/// only the forking thread lives on there, so the heap's helper thread is
+/// gone and is asked for nothing more.
+pub fn forked() {
+    prefault::forked();
+}
+
 /// Faulting in the pages of the heap ahead of the evaluation thread, on a
 /// helper thread.
 ///
@@ -282,6 +289,13 @@ mod prefault {
             }
         }
         top.saturating_sub(STACK_AHEAD / 2)
+    }
+
+    /// In a process forked from this one: the helper thread did not come
+    /// along, so nothing is asked of it (its queue's lock may have been
+    /// held at the fork).
+    pub fn forked() {
+        OFF.store(true, Relaxed);
     }
 
     /// Whether regions are faulted in ahead (the helper runs and the

@@ -10,6 +10,9 @@ use super::{absolute, current_dir};
 use crate::cli::{AutoArg, EvalRequest, Input, OutputFormat};
 use crate::printer::Printer;
 
+mod workers;
+use workers::{Failure, Plan};
+
 pub fn run(request: &EvalRequest, printer: &mut Printer) -> u8 {
     let io = modules::LibIO::new(StdIO);
     let options = EvalOptions {
@@ -24,6 +27,9 @@ pub fn run(request: &EvalRequest, printer: &mut Printer) -> u8 {
     let code = evaluate_all(&evaluator, request, printer);
     if show_stats {
         printer.err(&format!("{:?}", evaluator.stats));
+        let (runs, peaks) = workers::reported_runs();
+        printer.err(&format!("runs printed by worker processes: {runs}"));
+        printer.err(&format!("peak RSS of the worker processes, summed: {peaks} KiB"));
     }
     for (count, name) in evaluator
         .profile_report()
@@ -50,7 +56,10 @@ fn evaluate_all(evaluator: &Evaluator, request: &EvalRequest, printer: &mut Prin
                 for output in failure.outputs {
                     printer.out(&output);
                 }
-                printer.err(&evaluator.render_error(&failure.error, request.show_trace));
+                match failure.error {
+                    Failure::Eval(error) => printer.err(&evaluator.render_error(&error, request.show_trace)),
+                    Failure::Rendered(text) => printer.err(&text),
+                }
                 return 1;
             }
         }
@@ -117,12 +126,12 @@ fn evaluate_input(evaluator: &Evaluator, request: &EvalRequest, input: &Input) -
 /// printed before the error is still written.
 struct PartialFailure {
     outputs: Vec<String>,
-    error: EvalError,
+    error: Failure,
 }
 
 impl From<EvalError> for PartialFailure {
     fn from(error: EvalError) -> PartialFailure {
-        PartialFailure { outputs: Vec::new(), error }
+        PartialFailure { outputs: Vec::new(), error: Failure::Eval(error) }
     }
 }
 
@@ -143,16 +152,12 @@ fn auto_args(evaluator: &Evaluator, args: &[(String, AutoArg)]) -> Result<eval::
     Ok(Attrs::from_unsorted(entries))
 }
 
-fn render(evaluator: &Evaluator, request: &EvalRequest, value: &Value, out: &mut String) -> Result<(), EvalError> {
+fn render(evaluator: &Evaluator, request: &EvalRequest, value: &Value, out: &mut String) -> Result<(), Failure> {
     match request.format {
-        OutputFormat::Json => {
-            let mut context = Default::default();
-            if request.strict {
-                evaluator.to_json(value, Pos::NONE, out, &mut context)
-            } else {
-                evaluator.to_json_lazy(value, Pos::NONE, out, &mut context)
-            }
+        OutputFormat::Json if request.strict => {
+            workers::to_json(evaluator, value, Plan::from_env(), request.show_trace, out)
         }
+        OutputFormat::Json => Ok(evaluator.to_json_lazy(value, Pos::NONE, out, &mut Default::default())?),
         OutputFormat::Xml => {
             out.push_str(&evaluator.to_xml(value, Pos::NONE, request.location, request.strict)?);
             Ok(())
