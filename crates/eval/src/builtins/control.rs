@@ -217,13 +217,13 @@ pub(super) fn to_string(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Valu
     Ok(Value::String(Rc::new(result)))
 }
 
-/// The file an `import` argument names; directories mean their `default.nix`.
+/// The file an `import` argument (forced) names; directories mean their
+/// `default.nix`.
 fn import_target(ev: &Evaluator, value: &Value, pos: Pos) -> Result<String> {
-    let value = ev.force(value)?;
-    let path = match &value {
+    let path = match value {
         Value::Path(path) => (**path).clone(),
         Value::String(_) | Value::Attrs(_) => {
-            let text = ev.coerce_to_string(&value, pos, Coercion { more: false, copy_to_store: false })?.text;
+            let text = ev.coerce_to_string(value, pos, Coercion { more: false, copy_to_store: false })?.text;
             if !text.starts_with('/') {
                 return Err(error(ErrorKind::Eval, pos, format!("string '{text}' doesn't represent an absolute path")));
             }
@@ -259,21 +259,41 @@ pub(crate) fn io_message(error: &std::io::Error) -> String {
     }
 }
 
+/// `import`. The cache is also keyed by the path as written, so a file
+/// imported again (each machine of a fleet imports the same modules) is
+/// found without asking the filesystem whether it is a directory; a
+/// directory's entry is its `default.nix`'s value.
 pub(super) fn import(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
-    let path = import_target(ev, &args[0], pos)?;
-    if let Some(value) = ev.import_cache.borrow().get(&path) {
-        let value = value.clone();
+    let argument = ev.force(&args[0])?;
+    let written = match &argument {
+        Value::Path(path) => Some(&***path),
+        _ => None,
+    };
+    let cached = written.and_then(|path| ev.import_cache.borrow().get(path).cloned());
+    if let Some(value) = cached {
         return ev.force(&value);
     }
-    let expr = parse_file(ev, &path, pos, false)?;
-    let value = crate::value::Thunk::pending(expr, ev.root_env());
-    ev.import_cache.borrow_mut().insert(path, value.clone());
+    let path = import_target(ev, &argument, pos)?;
+    let cached = ev.import_cache.borrow().get(&path).cloned();
+    let value = match cached {
+        Some(value) => value,
+        None => {
+            let expr = parse_file(ev, &path, pos, false)?;
+            crate::value::Thunk::pending(expr, ev.root_env())
+        }
+    };
+    let mut cache = ev.import_cache.borrow_mut();
+    if let Some(written) = written.filter(|written| **written != *path) {
+        cache.insert(written.to_string(), value.clone());
+    }
+    cache.entry(path).or_insert_with(|| value.clone());
+    drop(cache);
     ev.force(&value)
 }
 
 fn scoped_import(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let scope = ev.force_attrs(&args[0], pos)?;
-    let path = import_target(ev, &args[1], pos)?;
+    let path = import_target(ev, &ev.force(&args[1])?, pos)?;
     let expr = parse_file(ev, &path, pos, true)?;
     let env = Env::with_scope(Value::Attrs(scope), None);
     ev.eval(expr, &env)
