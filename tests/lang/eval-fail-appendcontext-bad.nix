@@ -1,2 +1,2 @@
-# error: is not allowed to refer to a store path
+# error: Context key '"/not/a/store/path"' is not a store path
 builtins.appendContext "x" { "/not/a/store/path" = { path = true; }; }

@@ -1,2 +1,2 @@
-# error: dynamic attribute 'a' already defined at
+# error: attribute 'a' already defined at
 { a = 1; ${"a"} = 2; }

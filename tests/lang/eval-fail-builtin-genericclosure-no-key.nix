@@ -1,2 +1,2 @@
-# error: attribute 'key' missing
+# error: attribute 'key' required
 builtins.genericClosure { startSet = [ { nokey = 1; } ]; operator = x: []; }

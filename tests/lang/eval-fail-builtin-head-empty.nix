@@ -1,2 +1,2 @@
-# error: 'builtins.head' called on an empty list
+# error: list index 0 is out of bounds
 builtins.head []

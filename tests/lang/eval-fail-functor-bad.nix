@@ -1,2 +1,2 @@
-# error: attempt to call something which is not a function but a set
+# error: attempt to call something which is not a function but an integer
 { __functor = 1; } 2

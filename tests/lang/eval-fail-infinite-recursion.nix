@@ -1,4 +1,4 @@
 # error: infinite recursion encountered
-# error: eval-fail-infinite-recursion.nix:4:9
+# error: eval-fail-infinite-recursion.nix:3:9
 let x = x; in
 let y = x; in y

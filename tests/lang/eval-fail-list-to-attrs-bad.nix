@@ -1,2 +1,2 @@
-# error: attribute 'value' missing
+# error: attribute 'value' missing for call to 'listToAttrs'
 builtins.listToAttrs [ { name = "a"; } ]

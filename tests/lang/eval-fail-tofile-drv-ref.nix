@@ -1,2 +1,2 @@
-# error: in 'toFile': the file 'f' cannot refer to derivation outputs
+# error: in 'toFile': the file named 'f' must not contain a reference to a derivation
 let d = derivation { name = "c"; system = "x"; builder = "/bin/sh"; }; in builtins.toFile "f" "${d}"

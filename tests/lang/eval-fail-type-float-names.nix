@@ -1,2 +1,2 @@
-# error: value is a float while a string was expected
+# error: cannot coerce a float to a string
 builtins.stringLength 1.5

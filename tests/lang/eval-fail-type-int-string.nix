@@ -1,2 +1,2 @@
-# error: value is an integer while a string was expected
+# error: cannot coerce an integer to a string
 builtins.stringLength 1

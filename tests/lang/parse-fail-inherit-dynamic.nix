@@ -1,2 +1,2 @@
-# error: dynamic attributes not allowed in inherit
+# error: undefined variable 'a'
 { inherit ${"a"}; }

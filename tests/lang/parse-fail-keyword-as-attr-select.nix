@@ -1,2 +1,2 @@
-# error: syntax error
+# error: syntax error, unexpected IF
 { if = 1; }

@@ -1,2 +1,2 @@
-# error: syntax error, unexpected end of file, expecting IN
+# error: syntax error, unexpected end of file
 let a = 1;

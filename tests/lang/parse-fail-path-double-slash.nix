@@ -1,2 +1,2 @@
-# error: syntax error, unexpected PATH_END
+# error: syntax error, unexpected PATH_END, expecting DOLLAR_CURLY
 ./a//b

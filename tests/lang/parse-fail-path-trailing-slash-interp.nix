@@ -1,2 +1,2 @@
-# error: syntax error
+# error: path has a trailing slash
 ./a/

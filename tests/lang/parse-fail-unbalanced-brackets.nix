@@ -1,2 +1,2 @@
-# error: syntax error, unexpected end of file, expecting ']'
+# error: syntax error, unexpected end of file
 [ 1 2

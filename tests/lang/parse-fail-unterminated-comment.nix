@@ -1,2 +1,2 @@
-# error: syntax error
+# error: syntax error, unexpected '*'
 1 /* never closed

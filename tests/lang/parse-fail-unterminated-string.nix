@@ -1,2 +1,2 @@
-# error: syntax error, unexpected end of file
+# error: syntax error, unexpected end of file, expecting '"'
 "abc

@@ -510,7 +510,7 @@ impl Evaluator {
     // ---- typed forcing -------------------------------------------------------
 
     pub fn expected(&self, value: &Value, expected: &str, pos: Pos) -> EvalError {
-        type_error(pos, format!("value is {} while {expected} was expected", value.type_().described()))
+        type_error(pos, format!("value is {} while {expected} was expected", value.shown()))
     }
 
     /// (The value at hand is usually of the type already: that case is
@@ -1620,10 +1620,9 @@ impl Evaluator {
                 }
                 None => Err(type_error(pos, "attempt to call something which is not a function but a set")),
             },
-            other => Err(type_error(
-                pos,
-                format!("attempt to call something which is not a function but {}", other.type_().described()),
-            )),
+            other => {
+                Err(type_error(pos, format!("attempt to call something which is not a function but {}", other.shown())))
+            }
         }
     }
 
@@ -1950,10 +1949,9 @@ impl Evaluator {
             (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
                 Ok(Value::float(0.0 + as_float(&left) + as_float(&right)))
             }
-            (Value::Int(_), other) | (Value::Float(_), other) => Err(type_error(
-                pos,
-                format!("cannot add {} to {}", other.type_().described(), left.type_().described()),
-            )),
+            (Value::Int(_), other) | (Value::Float(_), other) => {
+                Err(type_error(pos, format!("cannot add {} to {}", other.shown(), left.shown())))
+            }
             (Value::Path(path), _) => {
                 let suffix = self.coerce_to_string(&right, pos, Coercion { more: false, copy_to_store: false })?;
                 if !suffix.context.is_empty() {
@@ -2088,7 +2086,7 @@ impl Evaluator {
                 }
                 Ok(result)
             }
-            other => Err(type_error(pos, format!("cannot coerce {} to a string", other.type_().described()))),
+            other => Err(type_error(pos, format!("cannot coerce {} to a string", other.shown()))),
         }
     }
 
@@ -2182,10 +2180,7 @@ impl Evaluator {
                 }
                 Ok(a.len() < b.len())
             }
-            _ => Err(type_error(
-                pos,
-                format!("cannot compare {} with {}", left.type_().described(), right.type_().described()),
-            )),
+            _ => Err(type_error(pos, format!("cannot compare {} with {}", left.shown(), right.shown()))),
         }
     }
 }
@@ -2309,13 +2304,14 @@ fn as_float(value: &Value) -> f64 {
 }
 
 fn overflow(op: BinOp, a: i64, b: i64, pos: Pos) -> EvalError {
-    let symbol = match op {
-        BinOp::Add => "+",
-        BinOp::Sub => "-",
-        BinOp::Mul => "*",
-        _ => "/",
+    // Current Nix's wording (Nix 2.8 wraps around instead).
+    let (verb, symbol) = match op {
+        BinOp::Add => ("adding", "+"),
+        BinOp::Sub => ("subtracting", "-"),
+        BinOp::Mul => ("multiplying", "*"),
+        _ => ("dividing", "/"),
     };
-    error(ErrorKind::Eval, pos, format!("integer overflow in computing {a} {symbol} {b}"))
+    error(ErrorKind::Eval, pos, format!("integer overflow in {verb} {a} {symbol} {b}"))
 }
 
 /// How deeply nested an operation `delay` computes right away may be.

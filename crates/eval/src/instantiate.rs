@@ -131,7 +131,7 @@ pub fn find_along_attr_path(ev: &Evaluator, path: &str, args: &Attrs, root: &Val
                     Pos::NONE,
                     format!(
                         "the expression selected by the selection path '{path}' should be {expected} but is {}",
-                        other.type_().described()
+                        other.shown()
                     ),
                 ));
             }

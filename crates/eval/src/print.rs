@@ -423,7 +423,7 @@ impl Evaluator {
                 }
                 out.push(']');
             }
-            other => return Err(type_error(pos, format!("cannot convert {} to JSON", other.type_().described()))),
+            other => return Err(type_error(pos, format!("cannot convert {} to JSON", other.shown()))),
         }
         Ok(())
     }

@@ -263,6 +263,18 @@ impl Value {
         }
     }
 
+    /// How Nix names the value in a type error (its `showType` of a
+    /// value): the type's phrase, with a built-in function's name and
+    /// whether a string has context.
+    pub fn shown(&self) -> std::borrow::Cow<'static, str> {
+        match self {
+            Value::String(s) if !s.context.is_empty() => "a string with context".into(),
+            Value::PrimOp(builtin) => format!("the built-in function '{}'", builtin.name).into(),
+            Value::PrimOpApp(app) => format!("the partially applied built-in function '{}'", app.builtin.name).into(),
+            other => other.type_().described().into(),
+        }
+    }
+
     #[inline(always)]
     pub const fn bool(value: bool) -> Value {
         Value::Bool(Flag::new(value))

@@ -1,9 +1,12 @@
-//! Differential tests: every `eval-okay` and `eval-fail` case of `tests/lang/`
-//! is run through both the reference `nix-instantiate --eval` (Nix 2.8) and
-//! `strata eval`, with the same flags, directory and environment; stdout and
-//! exit code must agree. Cases in `tests/lang/divergences.toml` are skipped
-//! (marked ignored, with their reason printed), and so are `notyetpassing/`
-//! cases, which the `lang` harness already holds to failing.
+//! Differential tests: every `eval-okay`, `eval-fail` and `parse-fail` case
+//! of `tests/lang/` is run through both the reference `nix-instantiate
+//! --eval` (Nix 2.8) and `strata eval`, with the same flags, directory and
+//! environment; stdout and exit code must agree, and for a failure the error
+//! message (the `error:` line) too, unless the case is a
+//! `[[message-divergence]]`. Cases in `tests/lang/divergences.toml`'s
+//! `[[divergence]]` list are skipped (marked ignored, with their reason
+//! printed), and so are `notyetpassing/` cases, which the `lang` harness
+//! already holds to failing.
 //!
 //! Without `nix-instantiate` on PATH every test is ignored with a clear
 //! message, unless `CI` is set: CI installs nix-bin, so there its absence is a
@@ -11,7 +14,7 @@
 
 mod common;
 
-use common::{block, case_args, collect_cases, diff, divergences, run, strata_bin, Kind, Output};
+use common::{block, case_args, collect_cases, diff, divergences, message_divergences, run, strata_bin, Kind, Output};
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -31,11 +34,12 @@ fn main() {
         }
     }
     let skip = divergences();
+    let messages = message_divergences();
 
     let mut trials = Vec::new();
     let mut skipped = 0;
     for case in collect_cases() {
-        if case.not_yet_passing || !matches!(case.kind, Kind::EvalOkay | Kind::EvalFail) {
+        if case.not_yet_passing || !matches!(case.kind, Kind::EvalOkay | Kind::EvalFail | Kind::ParseFail) {
             continue;
         }
         let name = case.test_name("differential");
@@ -50,7 +54,8 @@ fn main() {
             None => trials.push(Trial::test(name, || Ok(())).with_ignored_flag(true)),
             Some(nix) => {
                 let nix = nix.clone();
-                trials.push(Trial::test(name, move || compare(&nix, &case).map_err(Failed::from)));
+                let same_message = !messages.contains_key(&case.id);
+                trials.push(Trial::test(name, move || compare(&nix, &case, same_message).map_err(Failed::from)));
             }
         }
     }
@@ -76,7 +81,7 @@ fn main() {
     }
     // A divergence entry naming no case is a stale entry.
     let ids: Vec<String> = collect_cases().into_iter().map(|c| c.id).collect();
-    for (id, _) in skip {
+    for (id, _) in skip.into_iter().chain(messages) {
         if !ids.contains(&id) {
             trials.push(Trial::test(format!("differential::divergences.toml::{id}"), move || {
                 Err(Failed::from(format!("divergences.toml names `{id}`, which is not a case")))
@@ -86,7 +91,12 @@ fn main() {
     libtest_mimic::run(&args, trials).exit();
 }
 
-fn compare(nix: &Path, case: &common::Case) -> Result<(), String> {
+/// The error message of a failed run: its first `error:` line.
+fn error_line(out: &Output) -> Option<&str> {
+    out.stderr.lines().find(|line| line.starts_with("error:"))
+}
+
+fn compare(nix: &Path, case: &common::Case, same_message: bool) -> Result<(), String> {
     let args = case_args(case)?;
     let mut nix_args = vec![OsString::from("--eval")];
     nix_args.extend(args.iter().cloned());
@@ -95,7 +105,8 @@ fn compare(nix: &Path, case: &common::Case) -> Result<(), String> {
 
     let reference = run(nix, &nix_args, case.dir())?;
     let ours = run(&strata_bin(), &strata_args, case.dir())?;
-    if reference.code == ours.code && reference.stdout == ours.stdout {
+    let messages_agree = !same_message || reference.code == Some(0) || error_line(&reference) == error_line(&ours);
+    if reference.code == ours.code && reference.stdout == ours.stdout && messages_agree {
         return Ok(());
     }
     let mut msg = String::new();
@@ -109,6 +120,9 @@ fn compare(nix: &Path, case: &common::Case) -> Result<(), String> {
     if reference.stdout != ours.stdout {
         msg.push_str(&diff(&reference.stdout, &ours.stdout));
         msg.push('\n');
+    }
+    if !messages_agree {
+        msg.push_str("error messages differ (list the case as a [[message-divergence]] if intended)\n");
     }
     msg.push_str(&stderr_of("nix-instantiate", &reference));
     msg.push_str(&stderr_of("strata", &ours));

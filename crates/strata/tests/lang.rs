@@ -80,8 +80,11 @@ fn expect_failure(case: &Case, command: &str, out: &common::Output) -> Result<()
     if out.code != Some(1) {
         msg.push_str(&format!("`strata {command}` should exit 1, got {}\n", out.describe_exit()));
     }
+    // The source excerpt shows the case's own `# error:` lines when the
+    // error is near the top: only the rest of stderr counts.
+    let messages = without_excerpts(&out.stderr);
     for text in case.expected_errors()? {
-        if !out.stderr.contains(&text) {
+        if !messages.contains(&text) {
             msg.push_str(&format!("stderr lacks `{text}`\n"));
         }
     }
@@ -93,6 +96,19 @@ fn expect_failure(case: &Case, command: &str, out: &common::Output) -> Result<()
     }
     msg.push_str(&block("stderr", &out.stderr));
     Err(msg)
+}
+
+/// `stderr` without the lines of source excerpts (`   12| text` and the
+/// `     |   ^` marker lines).
+fn without_excerpts(stderr: &str) -> String {
+    stderr
+        .lines()
+        .filter(|line| {
+            let rest = line.trim_start().trim_start_matches(|c: char| c.is_ascii_digit());
+            !rest.starts_with('|')
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn eval_args(case: &Case) -> Result<Vec<OsString>, String> {

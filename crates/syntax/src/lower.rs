@@ -144,21 +144,50 @@ impl<'a> Lowerer<'a> {
         }
         let end = self.source.len() as u32;
         let (offset, what) = match error {
-            E::Unexpected(range) | E::UnexpectedExtra(range) => (u32::from(range.start()), self.describe_text(*range)),
+            E::Unexpected(range) => (u32::from(range.start()), self.describe_text(*range)),
+            // Text after a complete expression.
+            E::UnexpectedExtra(range) => self.after_expression(*range),
+            // rnix makes the rest of an unterminated string one error
+            // token; Nix's lexer reads it as string content and then meets
+            // the end of the file.
+            E::UnexpectedWanted(SyntaxKind::TOKEN_ERROR, range, _)
+                if u32::from(range.end()) == end && self.open_string(range.start().into()).is_some() =>
+            {
+                let closing = self.open_string(range.start().into()).unwrap_or_default();
+                (u32::from(range.start()), format!("end of file, expecting {closing}"))
+            }
+            // `./a//b`: Nix's lexer ends the path at the empty segment.
+            E::UnexpectedWanted(SyntaxKind::TOKEN_ERROR, range, _)
+                if is_path_with_empty_segment(&self.source[*range]) =>
+            {
+                (u32::from(range.start()), "PATH_END, expecting DOLLAR_CURLY".to_string())
+            }
             E::UnexpectedWanted(kind, range, wanted) => {
                 let mut what = describe_kind(*kind, &self.source[*range]);
-                if let [only] = &wanted[..] {
-                    what.push_str(&format!(", expecting {}", describe_kind(*only, "")));
+                if let Some(expected) = expecting(wanted, self.previous_token(range.start().into())) {
+                    what.push_str(&format!(", expecting {expected}"));
                 }
                 (u32::from(range.start()), what)
             }
-            E::UnexpectedDoubleBind(range) => (u32::from(range.start()), "'@'".to_string()),
+            // `a@{ x }@b: x`: a second binding where the body's ':' belongs.
+            E::UnexpectedDoubleBind(range) => (u32::from(range.start()), "'@', expecting ':'".to_string()),
+            // Nix places an unexpected end of file where the last lexeme
+            // (token, comment or run of whitespace) starts.
             E::UnexpectedEOF | E::UnexpectedEOFWanted(_) => {
+                let wanted = match error {
+                    E::UnexpectedEOFWanted(wanted) => &wanted[..],
+                    _ => &[],
+                };
                 let mut what = "end of file".to_string();
-                if let Some(expected) = self.expected_at_end() {
+                let expected = self
+                    .open_string(end)
+                    .map(String::from)
+                    .or_else(|| expecting(wanted, self.previous_token(end)))
+                    .or_else(|| self.expected_at_end().map(String::from));
+                if let Some(expected) = expected {
                     what.push_str(&format!(", expecting {expected}"));
                 }
-                (end, what)
+                (self.last_lexeme_start(), what)
             }
             E::DuplicatedArgs(range, name) => {
                 return SyntaxError {
@@ -192,8 +221,86 @@ impl<'a> Lowerer<'a> {
         None
     }
 
+    /// An error at `range`, after a complete expression. Nix's parser
+    /// expects the end of the file there, except after a comparison, whose
+    /// operators do not chain (it names nothing then); an unterminated
+    /// comment is a `/` and a `*` to Nix's lexer, and a division needs an
+    /// operand, not `*`.
+    fn after_expression(&self, range: rnix::TextRange) -> (u32, String) {
+        use SyntaxKind::*;
+        let start = u32::from(range.start());
+        if self.source[range].starts_with("/*") {
+            return (start + 1, "'*'".to_string());
+        }
+        let what = self.describe_text(range);
+        let first = rnix::tokenize(&self.source[range]).map(|(kind, _)| kind).find(|kind| *kind != TOKEN_WHITESPACE);
+        let chains = !matches!(
+            first,
+            Some(TOKEN_LESS | TOKEN_MORE | TOKEN_LESS_OR_EQ | TOKEN_MORE_OR_EQ | TOKEN_EQUAL | TOKEN_NOT_EQUAL)
+        );
+        (start, if chains { format!("{what}, expecting end of file") } else { what })
+    }
+
+    /// The last token before `offset` that is not whitespace or a comment.
+    fn previous_token(&self, offset: u32) -> Option<SyntaxKind> {
+        let mut at = 0u32;
+        let mut previous = None;
+        for (kind, text) in rnix::tokenize(self.source) {
+            if at >= offset {
+                break;
+            }
+            at += text.len() as u32;
+            if !matches!(kind, SyntaxKind::TOKEN_WHITESPACE | SyntaxKind::TOKEN_COMMENT) {
+                previous = Some(kind);
+            }
+        }
+        previous
+    }
+
+    /// Where the last lexeme of the source starts (0 for an empty source).
+    fn last_lexeme_start(&self) -> u32 {
+        let mut offset = 0u32;
+        let mut last = 0u32;
+        for (_, text) in rnix::tokenize(self.source) {
+            last = offset;
+            offset += text.len() as u32;
+        }
+        last
+    }
+
+    /// If the text at `offset` is inside a string literal (and not in one
+    /// of its `${ }`), what Nix expects to close it: `'"'`, or for an
+    /// indented string Bison's list of its tokens.
+    fn open_string(&self, offset: u32) -> Option<&'static str> {
+        use SyntaxKind::*;
+        // Innermost last: a string (true for `''`) or an interpolation.
+        let mut open: Vec<Option<bool>> = Vec::new();
+        let mut at = 0u32;
+        for (kind, text) in rnix::tokenize(self.source) {
+            if at >= offset {
+                break;
+            }
+            at += text.len() as u32;
+            match kind {
+                TOKEN_STRING_START => open.push(Some(text.starts_with("''"))),
+                TOKEN_INTERPOL_START => open.push(None),
+                TOKEN_STRING_END | TOKEN_INTERPOL_END => {
+                    open.pop();
+                }
+                _ => {}
+            }
+        }
+        match open.last()? {
+            Some(true) => Some("IND_STR or DOLLAR_CURLY or IND_STRING_CLOSE"),
+            Some(false) => Some("'\"'"),
+            None => None,
+        }
+    }
+
     /// What the innermost unfinished construct needs at the end of input,
-    /// in Nix's (Bison's) token names: `let` needs `in`, `[` needs `]`…
+    /// where rnix names nothing and Nix (Bison) names one token: only an
+    /// open parenthesis (a `let` or a list could go on in many ways, so
+    /// Nix lists nothing for them).
     fn expected_at_end(&self) -> Option<&'static str> {
         use SyntaxKind::*;
         let mut open: Vec<SyntaxKind> = Vec::new();
@@ -219,11 +326,7 @@ impl<'a> Lowerer<'a> {
             }
         }
         match open.last()? {
-            TOKEN_L_BRACK => Some("']'"),
             TOKEN_L_PAREN => Some("')'"),
-            TOKEN_LET => Some("IN"),
-            TOKEN_IF => Some("THEN"),
-            TOKEN_THEN => Some("ELSE"),
             _ => None,
         }
     }
@@ -1079,9 +1182,40 @@ fn describe_kind(kind: SyntaxKind, text: &str) -> String {
         TOKEN_ASSIGN => "'='".into(),
         TOKEN_COMMA => "','".into(),
         TOKEN_DOT => "'.'".into(),
+        TOKEN_INTERPOL_END => "'}'".into(),
+        TOKEN_AT => "'@'".into(),
+        TOKEN_QUESTION => "'?'".into(),
         _ if text.is_empty() => "end of file".into(),
+        // Characters no rule of Nix's grammar uses.
+        _ if text.starts_with(['~', '`', '$', '%', '^', '&', '|', '\\']) => "invalid token".into(),
         _ => format!("'{}'", text.chars().next().unwrap_or(' ')),
     }
+}
+
+/// What Nix's parser names as expected, from what rnix wanted (after the
+/// `previous` token): one token, or an attribute name after `.` or `?` (at
+/// the start of a binding Nix could also take `inherit` or `}`, too many to
+/// name).
+fn expecting(wanted: &[SyntaxKind], previous: Option<SyntaxKind>) -> Option<String> {
+    use SyntaxKind::*;
+    match wanted {
+        [only] => Some(describe_kind(*only, "")),
+        _ if wanted.contains(&TOKEN_IDENT)
+            && wanted.contains(&TOKEN_OR)
+            && wanted.len() == 3
+            && matches!(previous, Some(TOKEN_DOT | TOKEN_QUESTION)) =>
+        {
+            Some("ID or OR_KW or DOLLAR_CURLY or '\"'".to_string())
+        }
+        _ => None,
+    }
+}
+
+/// Whether `text` is a path literal with an empty segment (`./a//b`).
+fn is_path_with_empty_segment(text: &str) -> bool {
+    let looks_like_path =
+        text.starts_with('/') || text.starts_with("./") || text.starts_with("~/") || text.starts_with("../");
+    looks_like_path && text.contains("//") && !text.contains(char::is_whitespace)
 }
 
 /// Canonicalizes an absolute path the way Nix does for path literals: removes

@@ -74,10 +74,13 @@ fn list_to_attrs(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let mut entries = Vec::with_capacity(list.len());
     for item in list.iter() {
         let pair = ev.force_attrs(item, pos)?;
-        let name = pair.get(name_symbol).ok_or_else(|| error(ErrorKind::Missing, pos, "attribute 'name' missing"))?;
+        let name = pair
+            .get(name_symbol)
+            .ok_or_else(|| error(ErrorKind::Missing, pos, "attribute 'name' missing for call to 'listToAttrs'"))?;
         let name = ev.force_symbol(name, pos)?;
-        let entry =
-            pair.get_entry(value_symbol).ok_or_else(|| error(ErrorKind::Missing, pos, "attribute 'value' missing"))?;
+        let entry = pair
+            .get_entry(value_symbol)
+            .ok_or_else(|| error(ErrorKind::Missing, pos, "attribute 'value' missing for call to 'listToAttrs'"))?;
         entries.push(AttrEntry { name, value: entry.value.clone(), pos: entry.pos });
     }
     // The first definition of a name wins; a stable sort keeps it first.

@@ -229,7 +229,7 @@ fn import_target(ev: &Evaluator, value: &Value, pos: Pos) -> Result<String> {
             }
             text
         }
-        other => return Err(type_error(pos, format!("cannot coerce {} to a string", other.type_().described()))),
+        other => return Err(type_error(pos, format!("cannot coerce {} to a string", other.shown()))),
     };
     if ev.io.is_dir(&path) {
         Ok(format!("{}/default.nix", path.trim_end_matches('/')))

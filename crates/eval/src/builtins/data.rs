@@ -83,8 +83,21 @@ fn collect_context(value: &Value, context: &mut Context, seen: &mut rustc_hash::
 fn from_toml(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let text = force_string_no_context(ev, &args[0], pos)?;
     let table: toml::Table = text.text.parse().map_err(|e: toml::de::Error| {
-        let message = e.message().lines().next().unwrap_or("").to_string();
-        error(ErrorKind::Eval, pos, format!("while parsing a TOML string: {message}"))
+        let lines: Vec<&str> = e.message().lines().map(str::trim).filter(|line| !line.is_empty()).collect();
+        // The parser says nothing when the input ends early.
+        let message = if lines.is_empty() { "expected a value".to_string() } else { lines.join("; ") };
+        // Where in the string, as line and column (toml11's messages, which
+        // Nix prints, show the line).
+        let at = e
+            .span()
+            .map(|span| {
+                let before = &text.text[..span.start.min(text.text.len())];
+                let line = before.matches('\n').count() + 1;
+                let column = before.len() - before.rfind('\n').map_or(0, |newline| newline + 1) + 1;
+                format!(" (line {line}, column {column})")
+            })
+            .unwrap_or_default();
+        error(ErrorKind::Eval, pos, format!("while parsing a TOML string: {message}{at}"))
     })?;
     toml_value(&toml::Value::Table(table))
         .map_err(|message| error(ErrorKind::Eval, pos, format!("while parsing a TOML string: {message}")))

@@ -423,7 +423,7 @@ fn filter_source(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     if !filter.is_function() {
         return Err(type_error(
             pos,
-            format!("first argument in call to 'filterSource' is not a function but {}", filter.type_().described()),
+            format!("first argument in call to 'filterSource' is not a function but {}", filter.shown()),
         ));
     }
     let name = super::base_name(&path).to_string();

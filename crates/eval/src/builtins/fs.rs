@@ -542,7 +542,7 @@ fn fetcher_input(ev: &Evaluator, value: &Value, kind: Option<&str>, pos: Pos) ->
                             entry.pos,
                             format!(
                                 "fetchTree argument '{name}' is {} while a string, Boolean or integer is expected",
-                                other.type_().described()
+                                other.shown()
                             ),
                         ));
                     }
@@ -1054,7 +1054,7 @@ fn flake_ref_to_string(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value
                     format!(
                         "flake reference attribute sets may only contain integers, Booleans, and strings, but attribute '{}' is {}",
                         entry.name,
-                        other.type_().described()
+                        other.shown()
                     ),
                 ));
             }

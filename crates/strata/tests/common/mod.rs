@@ -149,12 +149,24 @@ fn walk(root: &Path, dir: &Path, cases: &mut Vec<Case>) {
 
 /// `[[divergence]]` entries of `tests/lang/divergences.toml`: case id → reason.
 pub fn divergences() -> BTreeMap<String, String> {
+    divergence_table("divergence")
+}
+
+/// `[[message-divergence]]` entries of `tests/lang/divergences.toml`: cases
+/// whose output agrees with Nix but whose error message does not (case id
+/// → reason).
+#[allow(dead_code)] // used by the differential harness only
+pub fn message_divergences() -> BTreeMap<String, String> {
+    divergence_table("message-divergence")
+}
+
+fn divergence_table(name: &str) -> BTreeMap<String, String> {
     let path = lang_dir().join("divergences.toml");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let table: toml::Table = text.parse().unwrap_or_else(|e| panic!("{}: invalid TOML: {e}", path.display()));
     let mut out = BTreeMap::new();
-    let Some(list) = table.get("divergence") else { return out };
-    let list = list.as_array().unwrap_or_else(|| panic!("{}: `divergence` must be [[divergence]]", path.display()));
+    let Some(list) = table.get(name) else { return out };
+    let list = list.as_array().unwrap_or_else(|| panic!("{}: `{name}` must be [[{name}]]", path.display()));
     for entry in list {
         let case = entry.get("case").and_then(|v| v.as_str());
         let reason = entry.get("reason").and_then(|v| v.as_str());
@@ -162,7 +174,7 @@ pub fn divergences() -> BTreeMap<String, String> {
             (Some(case), Some(reason)) => {
                 out.insert(case.to_owned(), reason.to_owned());
             }
-            _ => panic!("{}: every [[divergence]] needs string `case` and `reason`", path.display()),
+            _ => panic!("{}: every [[{name}]] needs string `case` and `reason`", path.display()),
         }
     }
     out

@@ -1,0 +1,2 @@
+# error: syntax error, unexpected end of file, expecting ELSE
+if true then 1

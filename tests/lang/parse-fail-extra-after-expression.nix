@@ -1,0 +1,2 @@
+# error: syntax error, unexpected ')', expecting end of file
+1 )

@@ -1,0 +1,2 @@
+# error: syntax error, unexpected INT, expecting ID or OR_KW or DOLLAR_CURLY or '"'
+x: x ? 1

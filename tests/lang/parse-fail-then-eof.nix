@@ -1,0 +1,2 @@
+# error: syntax error, unexpected end of file
+if true then
