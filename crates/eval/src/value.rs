@@ -504,8 +504,11 @@ struct Layer {
     /// The set under the top entries; its names not in the top are the
     /// layered set's other entries.
     below: Rc<Attrs>,
-    /// The number of distinct names.
-    len: usize,
+    /// The number of distinct names, counted on first use (`usize::MAX`
+    /// until then): counting looks each top name up below, which a chain
+    /// of overlays (`super // overlay self super` over thousands of names)
+    /// paid at every `//` though the count is seldom asked for.
+    len: std::cell::Cell<usize>,
     /// Layers in the chain, this one included.
     depth: u32,
     /// All entries in order, as a plain set, merged on first use. Later
@@ -703,14 +706,33 @@ impl Attrs {
     }
 
     pub fn len(&self) -> usize {
+        let Some(layer) = &self.layer else {
+            return self.own().len();
+        };
+        let counted = layer.len.get();
+        if counted != usize::MAX {
+            return counted;
+        }
+        let counted = match layer.merged.get() {
+            Some(merged) => merged.len(),
+            None => layer.below.len() + self.own().iter().filter(|entry| !layer.below.contains(entry.name)).count(),
+        };
+        layer.len.set(counted);
+        counted
+    }
+
+    /// At least [`Attrs::len`], without counting: what deciding whether to
+    /// layer needs.
+    fn len_at_most(&self) -> usize {
         match &self.layer {
-            Some(layer) => layer.len,
-            None => self.own().len(),
+            Some(layer) if layer.len.get() == usize::MAX => layer.below.len_at_most() + self.own().len(),
+            _ => self.len(),
         }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        // A layer lies over a set of at least `MIN_LAYERED_BELOW` names.
+        self.layer.is_none() && self.own().is_empty()
     }
 
     /// All entries, sorted by name. For a layered set they are merged (and
@@ -862,15 +884,15 @@ impl Attrs {
             },
             None => (left, 0),
         };
-        let layered = below.len() >= MIN_LAYERED_BELOW && right.len() * 4 <= below.len() && depth < MAX_LAYERS;
+        let below_len = below.len_at_most();
+        let layered = below_len >= MIN_LAYERED_BELOW && right.len() * 4 <= below_len && depth < MAX_LAYERS;
         if !layered || right.is_empty() {
             return Attrs::update(below, right);
         }
         let top = right.sorted_entries().into_owned();
-        let added = top.iter().filter(|entry| !below.contains(entry.name)).count();
         let layer = Layer {
             below: Rc::clone(below),
-            len: below.len() + added,
+            len: std::cell::Cell::new(usize::MAX),
             depth: depth + 1,
             merged: std::cell::OnceCell::new(),
         };
