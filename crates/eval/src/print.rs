@@ -423,7 +423,14 @@ impl Evaluator {
                 }
                 out.push(']');
             }
-            other => return Err(type_error(pos, format!("cannot convert {} to JSON", other.shown()))),
+            other => {
+                // Nix names a function's own position (its `determinePos`).
+                let pos = match other {
+                    Value::Lambda(closure) => closure.def.pos,
+                    _ => pos,
+                };
+                return Err(type_error(pos, format!("cannot convert {} to JSON", other.shown())));
+            }
         }
         Ok(())
     }
