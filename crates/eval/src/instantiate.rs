@@ -39,7 +39,7 @@ pub fn auto_call(ev: &Evaluator, value: &Value, args: &Attrs) -> Result<Value> {
                 if formal.default.is_none() && !args.contains(formal.name) {
                     return Err(error(
                         ErrorKind::Missing,
-                        closure.def.pos,
+                        formal.pos,
                         format!(
                             "cannot evaluate a function that has an argument without a value ('{}')\n\n       \
                              Nix attempted to evaluate a function as a top level expression; in\n       \

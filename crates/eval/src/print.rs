@@ -341,7 +341,9 @@ impl Evaluator {
     ) -> Result<()> {
         json_string(entry.name.as_str(), out);
         out.push(':');
-        self.enter_json(&entry.value, pos, out, context, depth, strict)
+        // Errors inside name the attribute, as Nix's JSON writer does.
+        let inner = if entry.pos == Pos::NONE { pos } else { entry.pos };
+        self.enter_json(&entry.value, inner, out, context, depth, strict)
             .map_err(|e| e.with_frame(entry.pos, format!("while evaluating attribute '{}'", entry.name)))
     }
 

@@ -3,7 +3,9 @@
 //! --eval` (Nix 2.8) and `strata eval`, with the same flags, directory and
 //! environment; stdout and exit code must agree, and for a failure the error
 //! message (the `error:` line) too, unless the case is a
-//! `[[message-divergence]]`. Cases in `tests/lang/divergences.toml`'s
+//! `[[message-divergence]]`, and the position it names (the first `at
+//! FILE:LINE:COLUMN:` line) where Nix names one, unless the case is a
+//! `[[position-divergence]]`. Cases in `tests/lang/divergences.toml`'s
 //! `[[divergence]]` list are skipped (marked ignored, with their reason
 //! printed), and so are `notyetpassing/` cases, which the `lang` harness
 //! already holds to failing.
@@ -14,7 +16,10 @@
 
 mod common;
 
-use common::{block, case_args, collect_cases, diff, divergences, message_divergences, run, strata_bin, Kind, Output};
+use common::{
+    block, case_args, collect_cases, diff, divergences, message_divergences, position_divergences, run, strata_bin,
+    Kind, Output,
+};
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -35,6 +40,7 @@ fn main() {
     }
     let skip = divergences();
     let messages = message_divergences();
+    let positions = position_divergences();
 
     let mut trials = Vec::new();
     let mut skipped = 0;
@@ -54,8 +60,9 @@ fn main() {
             None => trials.push(Trial::test(name, || Ok(())).with_ignored_flag(true)),
             Some(nix) => {
                 let nix = nix.clone();
-                let same_message = !messages.contains_key(&case.id);
-                trials.push(Trial::test(name, move || compare(&nix, &case, same_message).map_err(Failed::from)));
+                let same =
+                    Same { message: !messages.contains_key(&case.id), position: !positions.contains_key(&case.id) };
+                trials.push(Trial::test(name, move || compare(&nix, &case, same).map_err(Failed::from)));
             }
         }
     }
@@ -81,7 +88,7 @@ fn main() {
     }
     // A divergence entry naming no case is a stale entry.
     let ids: Vec<String> = collect_cases().into_iter().map(|c| c.id).collect();
-    for (id, _) in skip.into_iter().chain(messages) {
+    for (id, _) in skip.into_iter().chain(messages).chain(positions) {
         if !ids.contains(&id) {
             trials.push(Trial::test(format!("differential::divergences.toml::{id}"), move || {
                 Err(Failed::from(format!("divergences.toml names `{id}`, which is not a case")))
@@ -91,12 +98,25 @@ fn main() {
     libtest_mimic::run(&args, trials).exit();
 }
 
+/// What of a failure's error must agree with Nix's besides the output.
+#[derive(Clone, Copy)]
+struct Same {
+    message: bool,
+    position: bool,
+}
+
 /// The error message of a failed run: its first `error:` line.
 fn error_line(out: &Output) -> Option<&str> {
     out.stderr.lines().find(|line| line.starts_with("error:"))
 }
 
-fn compare(nix: &Path, case: &common::Case, same_message: bool) -> Result<(), String> {
+/// The position a failed run's error names: its first `at FILE:LINE:COLUMN:`
+/// line.
+fn position_line(out: &Output) -> Option<&str> {
+    out.stderr.lines().map(str::trim).find(|line| line.starts_with("at ") && line.ends_with(':'))
+}
+
+fn compare(nix: &Path, case: &common::Case, same: Same) -> Result<(), String> {
     let args = case_args(case)?;
     let mut nix_args = vec![OsString::from("--eval")];
     nix_args.extend(args.iter().cloned());
@@ -105,8 +125,13 @@ fn compare(nix: &Path, case: &common::Case, same_message: bool) -> Result<(), St
 
     let reference = run(nix, &nix_args, case.dir())?;
     let ours = run(&strata_bin(), &strata_args, case.dir())?;
-    let messages_agree = !same_message || reference.code == Some(0) || error_line(&reference) == error_line(&ours);
-    if reference.code == ours.code && reference.stdout == ours.stdout && messages_agree {
+    let failed = reference.code != Some(0);
+    let messages_agree = !same.message || !failed || error_line(&reference) == error_line(&ours);
+    let positions_agree = !same.position
+        || !failed
+        || position_line(&reference).is_none()
+        || position_line(&reference) == position_line(&ours);
+    if reference.code == ours.code && reference.stdout == ours.stdout && messages_agree && positions_agree {
         return Ok(());
     }
     let mut msg = String::new();
@@ -123,6 +148,9 @@ fn compare(nix: &Path, case: &common::Case, same_message: bool) -> Result<(), St
     }
     if !messages_agree {
         msg.push_str("error messages differ (list the case as a [[message-divergence]] if intended)\n");
+    }
+    if !positions_agree {
+        msg.push_str("error positions differ (list the case as a [[position-divergence]] if intended)\n");
     }
     msg.push_str(&stderr_of("nix-instantiate", &reference));
     msg.push_str(&stderr_of("strata", &ours));

@@ -887,11 +887,13 @@ impl<'a> Lowerer<'a> {
                         self.error(offset, "syntax error, missing value".into());
                         continue;
                     };
-                    if is_let {
-                        if let Some((_, offset)) = names.iter().find(|(name, _)| matches!(name, AttrName::Dynamic(_))) {
-                            self.error(*offset, "dynamic attributes not allowed in let".into());
-                            continue;
-                        }
+                    if is_let && names.iter().any(|(name, _)| matches!(name, AttrName::Dynamic(_))) {
+                        // Nix places this error at the `let`.
+                        self.error(
+                            node.syntax().text_range().start().into(),
+                            "dynamic attributes not allowed in let".into(),
+                        );
+                        continue;
                     }
                     let mut path_so_far = Vec::new();
                     self.insert(&mut collection, names, value, &mut path_so_far);

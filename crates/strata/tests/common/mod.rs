@@ -160,6 +160,14 @@ pub fn message_divergences() -> BTreeMap<String, String> {
     divergence_table("message-divergence")
 }
 
+/// `[[position-divergence]]` entries of `tests/lang/divergences.toml`:
+/// failing cases whose error names another position than Nix's (case id →
+/// reason).
+#[allow(dead_code)] // used by the differential harness only
+pub fn position_divergences() -> BTreeMap<String, String> {
+    divergence_table("position-divergence")
+}
+
 fn divergence_table(name: &str) -> BTreeMap<String, String> {
     let path = lang_dir().join("divergences.toml");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
