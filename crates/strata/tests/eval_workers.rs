@@ -3,7 +3,9 @@
 //! in one process (`STRATA_EVAL_JOBS=1`). `STRATA_EVAL_SPLIT_MS=0` splits
 //! right after the first member, so these small objects do split;
 //! `STRATA_SHOW_STATS` tells how many runs workers printed, so a test fails
-//! if no worker took part.
+//! if no worker took part. Workers exist on Linux only.
+
+#![cfg(target_os = "linux")]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -150,4 +152,59 @@ fn objects_that_print_as_strings_and_other_values_are_not_split() {
         assert_eq!(one.code, 0, "{expr}: {}", one.stderr);
         assert_eq!(worker_runs, 0, "{expr}");
     }
+}
+
+/// The processes whose parent is `parent` (from `/proc/*/stat`).
+fn children_of(parent: u32) -> Vec<u32> {
+    let mut children = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else { continue };
+        // `pid (comm) state ppid ...`; the command may hold spaces.
+        let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+        if after.split_whitespace().nth(1).and_then(|ppid| ppid.parse::<u32>().ok()) == Some(parent) {
+            children.push(pid);
+        }
+    }
+    children
+}
+
+#[test]
+fn a_worker_that_is_killed_has_its_run_printed_by_the_main_process() {
+    let dir = temp_dir("killed");
+    // Members slow enough (a sum over a million numbers each) that the
+    // worker is still running when the test kills it.
+    let expr = r#"builtins.listToAttrs (builtins.genList (i: {
+      name = "s${toString i}";
+      value = builtins.foldl' (a: b: a + b) i (builtins.genList (x: x) 1000000);
+    }) 12)"#;
+    let one = eval(&dir, expr, 1, &[]);
+    assert_eq!(one.code, 0, "{}", one.stderr);
+    let child = Command::new(env!("CARGO_BIN_EXE_strata"))
+        .args(["eval", "--strict", "--json", "-E", expr])
+        .current_dir(&dir)
+        .env("STRATA_EVAL_JOBS", "2")
+        .env("STRATA_EVAL_SPLIT_MS", "0")
+        .env("STRATA_SHOW_STATS", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("strata starts");
+    let started = std::time::Instant::now();
+    let mut killed = false;
+    while !killed && started.elapsed() < std::time::Duration::from_secs(20) {
+        for worker in children_of(child.id()) {
+            // SAFETY: a plain signal to a process this test started (a
+            // child of the strata it runs).
+            killed |= unsafe { libc::kill(worker as libc::pid_t, libc::SIGKILL) } == 0;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let output = child.wait_with_output().expect("strata ends");
+    assert!(killed, "no worker process appeared to kill");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let (_, runs) = split_stats(&stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert_eq!(String::from_utf8_lossy(&output.stdout), one.stdout, "the killed worker's run printed here");
+    assert_eq!(runs, 0, "no worker reported: {stderr}");
 }
