@@ -41,10 +41,10 @@ pub fn auto_call(ev: &Evaluator, value: &Value, args: &Attrs) -> Result<Value> {
                         ErrorKind::Missing,
                         formal.pos,
                         format!(
-                            "cannot evaluate a function that has an argument without a value ('{}')\n\n       \
-                             Nix attempted to evaluate a function as a top level expression; in\n       \
-                             this case it must have its arguments supplied either by default\n       \
-                             values, or passed explicitly with '--arg' or '--argstr'. See\n       \
+                            "cannot evaluate a function that has an argument without a value ('{}')\n\n\
+                             Nix attempted to evaluate a function as a top level expression; in\n\
+                             this case it must have its arguments supplied either by default\n\
+                             values, or passed explicitly with '--arg' or '--argstr'. See\n\
                              https://nixos.org/manual/nix/stable/#ss-functions.",
                             formal.name
                         ),

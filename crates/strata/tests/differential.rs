@@ -105,9 +105,18 @@ struct Same {
     position: bool,
 }
 
-/// The error message of a failed run: its first `error:` line.
-fn error_line(out: &Output) -> Option<&str> {
-    out.stderr.lines().find(|line| line.starts_with("error:"))
+/// The error message of a failed run: from its first `error:` line up to
+/// the position or trace that follows the message.
+fn error_line(out: &Output) -> Option<String> {
+    let mut lines = out.stderr.lines().skip_while(|line| !line.starts_with("error:"));
+    let first = lines.next()?;
+    let rest = lines.take_while(|line| {
+        let line = line.trim();
+        !(line.starts_with("at ") || line.starts_with('…') || line.starts_with("(use '--show-trace'"))
+    });
+    let mut message = std::iter::once(first).chain(rest).collect::<Vec<_>>().join("\n");
+    message.truncate(message.trim_end().len());
+    Some(message)
 }
 
 /// The position a failed run's error names: its first `at FILE:LINE:COLUMN:`
