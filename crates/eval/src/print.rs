@@ -342,7 +342,7 @@ impl Evaluator {
         json_string(entry.name.as_str(), out);
         out.push(':');
         // Errors inside name the attribute, as Nix's JSON writer does.
-        let inner = if entry.pos == Pos::NONE { pos } else { entry.pos };
+        let inner = if entry.pos.is_none() { pos } else { entry.pos };
         self.enter_json(&entry.value, inner, out, context, depth, strict)
             .map_err(|e| e.with_frame(entry.pos, format!("while evaluating attribute '{}'", entry.name)))
     }

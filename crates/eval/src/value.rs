@@ -504,11 +504,11 @@ struct Layer {
     /// The set under the top entries; its names not in the top are the
     /// layered set's other entries.
     below: Rc<Attrs>,
-    /// The number of distinct names, counted on first use (`usize::MAX`
-    /// until then): counting looks each top name up below, which a chain
-    /// of overlays (`super // overlay self super` over thousands of names)
-    /// paid at every `//` though the count is seldom asked for.
-    len: std::cell::Cell<usize>,
+    /// The number of distinct names, counted on first use: counting looks
+    /// each top name up below, which a chain of overlays (`super //
+    /// overlay self super` over thousands of names) paid at every `//`
+    /// though the count is seldom asked for.
+    len: std::cell::OnceCell<usize>,
     /// Layers in the chain, this one included.
     depth: u32,
     /// All entries in order, as a plain set, merged on first use. Later
@@ -709,23 +709,17 @@ impl Attrs {
         let Some(layer) = &self.layer else {
             return self.own().len();
         };
-        let counted = layer.len.get();
-        if counted != usize::MAX {
-            return counted;
-        }
-        let counted = match layer.merged.get() {
+        *layer.len.get_or_init(|| match layer.merged.get() {
             Some(merged) => merged.len(),
             None => layer.below.len() + self.own().iter().filter(|entry| !layer.below.contains(entry.name)).count(),
-        };
-        layer.len.set(counted);
-        counted
+        })
     }
 
     /// At least [`Attrs::len`], without counting: what deciding whether to
     /// layer needs.
     fn len_at_most(&self) -> usize {
         match &self.layer {
-            Some(layer) if layer.len.get() == usize::MAX => layer.below.len_at_most() + self.own().len(),
+            Some(layer) if layer.len.get().is_none() => layer.below.len_at_most() + self.own().len(),
             _ => self.len(),
         }
     }
@@ -892,7 +886,7 @@ impl Attrs {
         let top = right.sorted_entries().into_owned();
         let layer = Layer {
             below: Rc::clone(below),
-            len: std::cell::Cell::new(usize::MAX),
+            len: std::cell::OnceCell::new(),
             depth: depth + 1,
             merged: std::cell::OnceCell::new(),
         };

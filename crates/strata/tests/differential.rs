@@ -2,7 +2,7 @@
 //! of `tests/lang/` is run through both the reference `nix-instantiate
 //! --eval` (Nix 2.8) and `strata eval`, with the same flags, directory and
 //! environment; stdout and exit code must agree, and for a failure the error
-//! message (the `error:` line) too, unless the case is a
+//! message (from the `error:` line to its position) too, unless the case is a
 //! `[[message-divergence]]`, and the position it names (the first `at
 //! FILE:LINE:COLUMN:` line) where Nix names one, unless the case is a
 //! `[[position-divergence]]`. Cases in `tests/lang/divergences.toml`'s
@@ -16,10 +16,7 @@
 
 mod common;
 
-use common::{
-    block, case_args, collect_cases, diff, divergences, message_divergences, position_divergences, run, strata_bin,
-    Kind, Output,
-};
+use common::{block, case_args, collect_cases, diff, divergences, run, strata_bin, Kind, Output};
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -38,9 +35,7 @@ fn main() {
             eprintln!("{NIX_MISSING}");
         }
     }
-    let skip = divergences();
-    let messages = message_divergences();
-    let positions = position_divergences();
+    let common::Divergences { skipped: skip, messages, positions } = divergences();
 
     let mut trials = Vec::new();
     let mut skipped = 0;
@@ -107,7 +102,7 @@ struct Same {
 
 /// The error message of a failed run: from its first `error:` line up to
 /// the position or trace that follows the message.
-fn error_line(out: &Output) -> Option<String> {
+fn error_message(out: &Output) -> Option<String> {
     let mut lines = out.stderr.lines().skip_while(|line| !line.starts_with("error:"));
     let first = lines.next()?;
     let rest = lines.take_while(|line| {
@@ -135,7 +130,7 @@ fn compare(nix: &Path, case: &common::Case, same: Same) -> Result<(), String> {
     let reference = run(nix, &nix_args, case.dir())?;
     let ours = run(&strata_bin(), &strata_args, case.dir())?;
     let failed = reference.code != Some(0);
-    let messages_agree = !same.message || !failed || error_line(&reference) == error_line(&ours);
+    let messages_agree = !same.message || !failed || error_message(&reference) == error_message(&ours);
     let positions_agree = !same.position
         || !failed
         || position_line(&reference).is_none()

@@ -143,17 +143,21 @@ impl<'a> Lowerer<'a> {
             return trailing;
         }
         let end = self.source.len() as u32;
+        // rnix makes the rest of an unterminated string one error token;
+        // Nix's lexer reads it as string content and then meets the end of
+        // the file. What closes the string, if that is the error.
+        let unterminated = match error {
+            E::UnexpectedWanted(SyntaxKind::TOKEN_ERROR, range, _) if u32::from(range.end()) == end => {
+                self.open_string(range.start().into())
+            }
+            _ => None,
+        };
         let (offset, what) = match error {
             E::Unexpected(range) => (u32::from(range.start()), self.describe_text(*range)),
             // Text after a complete expression.
             E::UnexpectedExtra(range) => self.after_expression(*range),
-            // rnix makes the rest of an unterminated string one error
-            // token; Nix's lexer reads it as string content and then meets
-            // the end of the file.
-            E::UnexpectedWanted(SyntaxKind::TOKEN_ERROR, range, _)
-                if u32::from(range.end()) == end && self.open_string(range.start().into()).is_some() =>
-            {
-                let closing = self.open_string(range.start().into()).unwrap_or_default();
+            E::UnexpectedWanted(_, range, _) if unterminated.is_some() => {
+                let closing = unterminated.unwrap_or_default();
                 (u32::from(range.start()), format!("end of file, expecting {closing}"))
             }
             // `./a//b`: Nix's lexer ends the path at the empty segment.
@@ -211,9 +215,7 @@ impl<'a> Lowerer<'a> {
     fn trailing_slash(&self) -> Option<SyntaxError> {
         let mut offset = 0u32;
         for (kind, text) in rnix::tokenize(self.source) {
-            let looks_like_path =
-                text.starts_with('/') || text.starts_with("./") || text.starts_with("~/") || text.starts_with("../");
-            if kind == SyntaxKind::TOKEN_ERROR && looks_like_path && text.len() > 1 && text.ends_with('/') {
+            if kind == SyntaxKind::TOKEN_ERROR && looks_like_path(text) && text.len() > 1 && text.ends_with('/') {
                 return Some(SyntaxError { message: "path has a trailing slash".to_string(), offset });
             }
             offset += text.len() as u32;
@@ -241,20 +243,22 @@ impl<'a> Lowerer<'a> {
         (start, if chains { format!("{what}, expecting end of file") } else { what })
     }
 
+    /// The tokens of the source that start before `offset`.
+    fn tokens_before(&self, offset: u32) -> impl Iterator<Item = (SyntaxKind, &'a str)> {
+        let mut at = 0u32;
+        rnix::tokenize(self.source).take_while(move |(_, text)| {
+            let starts = at;
+            at += text.len() as u32;
+            starts < offset
+        })
+    }
+
     /// The last token before `offset` that is not whitespace or a comment.
     fn previous_token(&self, offset: u32) -> Option<SyntaxKind> {
-        let mut at = 0u32;
-        let mut previous = None;
-        for (kind, text) in rnix::tokenize(self.source) {
-            if at >= offset {
-                break;
-            }
-            at += text.len() as u32;
-            if !matches!(kind, SyntaxKind::TOKEN_WHITESPACE | SyntaxKind::TOKEN_COMMENT) {
-                previous = Some(kind);
-            }
-        }
-        previous
+        self.tokens_before(offset)
+            .map(|(kind, _)| kind)
+            .filter(|kind| !matches!(kind, SyntaxKind::TOKEN_WHITESPACE | SyntaxKind::TOKEN_COMMENT))
+            .last()
     }
 
     /// Where the last lexeme of the source starts (0 for an empty source).
@@ -275,12 +279,7 @@ impl<'a> Lowerer<'a> {
         use SyntaxKind::*;
         // Innermost last: a string (true for `''`) or an interpolation.
         let mut open: Vec<Option<bool>> = Vec::new();
-        let mut at = 0u32;
-        for (kind, text) in rnix::tokenize(self.source) {
-            if at >= offset {
-                break;
-            }
-            at += text.len() as u32;
+        for (kind, text) in self.tokens_before(offset) {
             match kind {
                 TOKEN_STRING_START => open.push(Some(text.starts_with("''"))),
                 TOKEN_INTERPOL_START => open.push(None),
@@ -1213,11 +1212,14 @@ fn expecting(wanted: &[SyntaxKind], previous: Option<SyntaxKind>) -> Option<Stri
     }
 }
 
+/// Whether `text` (an error token) starts the way a path literal does.
+fn looks_like_path(text: &str) -> bool {
+    text.starts_with('/') || text.starts_with("./") || text.starts_with("~/") || text.starts_with("../")
+}
+
 /// Whether `text` is a path literal with an empty segment (`./a//b`).
 fn is_path_with_empty_segment(text: &str) -> bool {
-    let looks_like_path =
-        text.starts_with('/') || text.starts_with("./") || text.starts_with("~/") || text.starts_with("../");
-    looks_like_path && text.contains("//") && !text.contains(char::is_whitespace)
+    looks_like_path(text) && text.contains("//") && !text.contains(char::is_whitespace)
 }
 
 /// Canonicalizes an absolute path the way Nix does for path literals: removes

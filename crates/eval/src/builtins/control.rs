@@ -266,28 +266,26 @@ pub(crate) fn io_message(error: &std::io::Error) -> String {
 pub(super) fn import(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
     let argument = ev.force(&args[0])?;
     let written = match &argument {
-        Value::Path(path) => Some(&***path),
+        Value::Path(path) => Some(path.as_str()),
         _ => None,
     };
-    let cached = written.and_then(|path| ev.import_cache.borrow().get(path).cloned());
-    if let Some(value) = cached {
+    let cached = |path: &str| ev.import_cache.borrow().get(path).cloned();
+    if let Some(value) = written.and_then(cached) {
         return ev.force(&value);
     }
     let path = import_target(ev, &argument, pos)?;
-    let cached = ev.import_cache.borrow().get(&path).cloned();
-    let value = match cached {
+    let value = match cached(&path) {
         Some(value) => value,
         None => {
-            let expr = parse_file(ev, &path, pos, false)?;
-            crate::value::Thunk::pending(expr, ev.root_env())
+            let value = crate::value::Thunk::pending(parse_file(ev, &path, pos, false)?, ev.root_env());
+            ev.import_cache.borrow_mut().insert(path.clone(), value.clone());
+            value
         }
     };
-    let mut cache = ev.import_cache.borrow_mut();
-    if let Some(written) = written.filter(|written| **written != *path) {
-        cache.insert(written.to_string(), value.clone());
+    // A directory, or a path the cache knew only canonically written.
+    if let Some(written) = written.filter(|written| *written != path) {
+        ev.import_cache.borrow_mut().insert(written.to_string(), value.clone());
     }
-    cache.entry(path).or_insert_with(|| value.clone());
-    drop(cache);
     ev.force(&value)
 }
 

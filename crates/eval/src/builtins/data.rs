@@ -91,9 +91,7 @@ fn from_toml(ev: &Evaluator, args: &[Value], pos: Pos) -> Result<Value> {
         let at = e
             .span()
             .map(|span| {
-                let before = &text.text[..span.start.min(text.text.len())];
-                let line = before.matches('\n').count() + 1;
-                let column = before.len() - before.rfind('\n').map_or(0, |newline| newline + 1) + 1;
+                let (line, column) = syntax::LineIndex::new(&text.text).line_col(span.start as u32);
                 format!(" (line {line}, column {column})")
             })
             .unwrap_or_default();

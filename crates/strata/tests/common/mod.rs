@@ -147,31 +147,32 @@ fn walk(root: &Path, dir: &Path, cases: &mut Vec<Case>) {
     }
 }
 
-/// `[[divergence]]` entries of `tests/lang/divergences.toml`: case id → reason.
-pub fn divergences() -> BTreeMap<String, String> {
-    divergence_table("divergence")
+/// The lists of `tests/lang/divergences.toml`, each case id → reason.
+pub struct Divergences {
+    /// `[[divergence]]`: cases whose output differs from Nix on purpose.
+    pub skipped: BTreeMap<String, String>,
+    /// `[[message-divergence]]`: cases whose output agrees with Nix but
+    /// whose error message does not.
+    pub messages: BTreeMap<String, String>,
+    /// `[[position-divergence]]`: failing cases whose error names another
+    /// position than Nix's.
+    pub positions: BTreeMap<String, String>,
 }
 
-/// `[[message-divergence]]` entries of `tests/lang/divergences.toml`: cases
-/// whose output agrees with Nix but whose error message does not (case id
-/// → reason).
-#[allow(dead_code)] // used by the differential harness only
-pub fn message_divergences() -> BTreeMap<String, String> {
-    divergence_table("message-divergence")
-}
-
-/// `[[position-divergence]]` entries of `tests/lang/divergences.toml`:
-/// failing cases whose error names another position than Nix's (case id →
-/// reason).
-#[allow(dead_code)] // used by the differential harness only
-pub fn position_divergences() -> BTreeMap<String, String> {
-    divergence_table("position-divergence")
-}
-
-fn divergence_table(name: &str) -> BTreeMap<String, String> {
+/// `tests/lang/divergences.toml`, read once.
+pub fn divergences() -> Divergences {
     let path = lang_dir().join("divergences.toml");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let table: toml::Table = text.parse().unwrap_or_else(|e| panic!("{}: invalid TOML: {e}", path.display()));
+    let list = |name: &str| divergence_table(&table, name, &path);
+    Divergences {
+        skipped: list("divergence"),
+        messages: list("message-divergence"),
+        positions: list("position-divergence"),
+    }
+}
+
+fn divergence_table(table: &toml::Table, name: &str, path: &Path) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     let Some(list) = table.get(name) else { return out };
     let list = list.as_array().unwrap_or_else(|| panic!("{}: `{name}` must be [[{name}]]", path.display()));

@@ -68,7 +68,7 @@ impl From<EvalError> for Failure {
 pub fn to_json(ev: &Evaluator, value: &Value, plan: Plan, show_trace: bool, out: &mut String) -> Result<(), Failure> {
     let mut context = Context::default();
     let attrs = match ev.json_object(value)? {
-        Some(attrs) if plan.jobs > 1 && cfg!(target_os = "linux") => attrs,
+        Some(attrs) if plan.jobs > 1 => attrs,
         _ => return Ok(ev.to_json(value, Pos::NONE, out, &mut context)?),
     };
     let entries = attrs.entries();
@@ -106,6 +106,17 @@ fn member(
     ev.to_json_member(&entries[index], Pos::NONE, out, context)
 }
 
+/// Members `run` of `entries`, in order, until one fails.
+fn print_run(
+    ev: &Evaluator,
+    entries: &[AttrEntry],
+    run: std::ops::Range<usize>,
+    out: &mut String,
+    context: &mut Context,
+) -> Result<(), EvalError> {
+    run.into_iter().try_for_each(|index| member(ev, entries, index, out, context))
+}
+
 /// Prints members `from..` in `jobs` runs: the first here, the others in
 /// workers, joined in order.
 fn split(
@@ -122,9 +133,7 @@ fn split(
     // unread if that run fails.
     let workers: Vec<Worker> =
         runs[1..].iter().map(|run| Worker::start(ev, entries, run.clone(), show_trace)).collect();
-    for index in runs[0].clone() {
-        member(ev, entries, index, out, context)?;
-    }
+    print_run(ev, entries, runs[0].clone(), out, context)?;
     for worker in workers {
         worker.finish(ev, entries, out, context)?;
     }
@@ -155,8 +164,7 @@ struct Worker {
 
 struct Process {
     pid: libc::pid_t,
-    /// The run's output: the JSON text's length (8 bytes, little-endian),
-    /// the JSON text, then the rendered error if the run failed.
+    /// The run's output (see [`encode`]).
     output: File,
     /// The worker's standard error.
     errors: File,
@@ -179,6 +187,10 @@ pub fn reported_runs() -> (usize, usize) {
 /// A worker's exit code when its run failed with an evaluation error.
 const FAILED: i32 = 1;
 
+/// A worker's exit code when it could not report (its run is printed by
+/// the process that started it).
+const UNREPORTED: i32 = 2;
+
 impl Worker {
     fn start(ev: &Evaluator, entries: &[AttrEntry], run: std::ops::Range<usize>, show_trace: bool) -> Worker {
         let process = match (memory_file(c"strata-run"), memory_file(c"strata-stderr")) {
@@ -200,10 +212,7 @@ impl Worker {
     ) -> Result<(), Failure> {
         let reported = self.process.take().and_then(|process| process.wait());
         let Some((output, errors, failed)) = reported else {
-            for index in self.run.clone() {
-                member(ev, entries, index, out, context)?;
-            }
-            return Ok(());
+            return Ok(print_run(ev, entries, self.run.clone(), out, context)?);
         };
         REPORTED_RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let (json, error) = decode(&output);
@@ -244,7 +253,6 @@ impl Process {
                 break result;
             }
         };
-        self.pid = 0;
         if waited != -1 {
             WORKER_PEAKS_KIB.fetch_add(usage.ru_maxrss.max(0) as usize, std::sync::atomic::Ordering::Relaxed);
         }
@@ -262,18 +270,25 @@ impl Process {
     }
 
     fn stop(self) {
-        if self.pid > 0 {
-            // SAFETY: signals and reaps our own child.
-            unsafe {
-                libc::kill(self.pid, libc::SIGKILL);
-                libc::waitpid(self.pid, std::ptr::null_mut(), 0);
-            }
+        // SAFETY: signals and reaps our own child, not waited for yet.
+        unsafe {
+            libc::kill(self.pid, libc::SIGKILL);
+            libc::waitpid(self.pid, std::ptr::null_mut(), 0);
         }
     }
 }
 
-/// The JSON text and the error text of a worker's output (empty when
-/// malformed, which a worker that exited normally never writes).
+/// A worker's output: the JSON text's length (8 bytes, little-endian), the
+/// JSON text, then the rendered error if the run failed.
+fn encode(json: &str, error: Option<&str>) -> Vec<u8> {
+    let mut bytes = (json.len() as u64).to_le_bytes().to_vec();
+    bytes.extend_from_slice(json.as_bytes());
+    bytes.extend_from_slice(error.unwrap_or("").as_bytes());
+    bytes
+}
+
+/// The JSON text and the error text of a worker's output (see [`encode`];
+/// empty when malformed, which a worker that exited normally never writes).
 fn decode(output: &[u8]) -> (&str, &str) {
     let Some((len, rest)) = output.split_first_chunk::<8>() else {
         return ("", "");
@@ -340,32 +355,24 @@ fn work(
     unsafe {
         libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
         if libc::getppid() != parent {
-            libc::_exit(2);
+            libc::_exit(UNREPORTED);
         }
         libc::dup2(errors.as_raw_fd(), libc::STDERR_FILENO);
     }
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let mut json = String::new();
-        let mut context = Context::default();
-        let mut error = None;
-        for index in run {
-            if let Err(failure) = member(ev, entries, index, &mut json, &mut context) {
-                error = Some(ev.render_error(&failure, show_trace));
-                break;
-            }
-        }
-        let mut bytes = (json.len() as u64).to_le_bytes().to_vec();
-        bytes.extend_from_slice(json.as_bytes());
-        bytes.extend_from_slice(error.as_deref().unwrap_or("").as_bytes());
-        match output.write_all(&bytes) {
+        let error = print_run(ev, entries, run, &mut json, &mut Context::default())
+            .err()
+            .map(|failure| ev.render_error(&failure, show_trace));
+        match output.write_all(&encode(&json, error.as_deref())) {
             Ok(()) if error.is_some() => FAILED,
             Ok(()) => 0,
-            Err(_) => 2,
+            Err(_) => UNREPORTED,
         }
     }));
     // SAFETY: ends this process without running the parent's destructors
     // or exit handlers (its buffers belong to the parent).
-    unsafe { libc::_exit(result.unwrap_or(2)) }
+    unsafe { libc::_exit(result.unwrap_or(UNREPORTED)) }
 }
 
 #[cfg(test)]
@@ -381,6 +388,8 @@ mod tests {
 
     #[test]
     fn a_worker_output_decodes_to_its_json_and_error() {
+        assert_eq!(decode(&encode(",\"a\":1", Some("error: boom\n"))), (",\"a\":1", "error: boom\n"));
+        assert_eq!(decode(&encode(",\"a\":{}", None)), (",\"a\":{}", ""));
         let mut bytes = 3u64.to_le_bytes().to_vec();
         bytes.extend_from_slice(b",1:error: boom\n");
         assert_eq!(decode(&bytes), (",1:", "error: boom\n"));
